@@ -1,0 +1,104 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target compiles in the Swift 6 language mode with the same upcoming
+/// features, so a module moved between targets behaves the same.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ChungTay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chungtay", targets: ["chungtay"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "ChungTayWire", targets: ["ChungTayWire"]),
+        .library(name: "ChungTayRules", targets: ["ChungTayRules"]),
+        .library(name: "ChungTayStore", targets: ["ChungTayStore"]),
+        .library(name: "ChungTayDispatcher", targets: ["ChungTayDispatcher"]),
+        .library(name: "ChungTayWorker", targets: ["ChungTayWorker"]),
+        .library(name: "ChungTayClient", targets: ["ChungTayClient"]),
+        .library(name: "ChungTayRuntime", targets: ["ChungTayRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
+        .target(name: "ChungTayWire", swiftSettings: swiftSettings),
+        .target(name: "ChungTayRules", resources: [.copy("RuleData")], swiftSettings: swiftSettings),
+        .target(
+            name: "ChungTayStore",
+            dependencies: [
+                "ChungTayWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChungTayRuntime",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChungTayDispatcher",
+            dependencies: [
+                "ZeroMQ", "ChungTayWire", "ChungTayStore", "ChungTayRuntime",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChungTayWorker",
+            dependencies: [
+                "ZeroMQ", "ChungTayWire", "ChungTayRuntime",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChungTayClient",
+            dependencies: ["ZeroMQ", "ChungTayWire"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "chungtay",
+            dependencies: [
+                "ChungTayDispatcher", "ChungTayWorker", "ChungTayClient", "ChungTayRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTaySystemTests",
+            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,137 @@
+public import ChungTayWire
+import Foundation
+import ZeroMQ
+
+/// A synchronous client of the dispatcher's client endpoint (CTCP01), for the CLI and tests.
+///
+/// One DEALER socket, several requests in flight, replies matched by request id. Every
+/// wait is bounded by `timeout`, so a dead dispatcher is reported as `unreachable`
+/// instead of hanging. Not thread-safe: use it from the thread that created it, never
+/// from async code (its calls block).
+public final class DispatcherClient {
+    public let endpoint: String
+    public let timeout: Duration
+    private let context: ZMQContext
+    private let socket: ZMQSocket
+    private var nextRequestId: UInt64 = 1
+
+    public init(endpoint: String, timeout: Duration = .seconds(10)) throws(ClientError) {
+        self.endpoint = endpoint
+        self.timeout = timeout
+        do {
+            context = try ZMQContext()
+            socket = try ZMQSocket(context: context, type: .dealer)
+            try socket.setLinger(milliseconds: 0)
+            try socket.setSendHighWaterMark(0)
+            try socket.setReceiveHighWaterMark(0)
+            try socket.connect(endpoint)
+        } catch {
+            throw .socket("\(error)")
+        }
+    }
+
+    /// Sends a request and returns its request id without waiting.
+    @available(*, noasync)
+    public func send(_ request: ClientRequest) throws(ClientError) -> UInt64 {
+        let requestId = nextRequestId
+        nextRequestId += 1
+        do {
+            try socket.send(ClientMessage(requestId: requestId, body: request).encode())
+        } catch {
+            throw .socket("\(error)")
+        }
+        return requestId
+    }
+
+    /// Waits for the next reply to any request, up to `timeout` (nil when none came).
+    @available(*, noasync)
+    public func receive(timeout: Duration? = nil) throws(ClientError) -> ClientMessage<ClientReply>? {
+        let limit = timeout ?? self.timeout
+        var poller = ZMQPoller()
+        poller.add(socket)
+        do {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                let remaining = deadline - ContinuousClock.now
+                let milliseconds = max(1, Int(remaining.seconds * 1000))
+                guard try poller.poll(timeoutMilliseconds: milliseconds)[0].contains(.readable),
+                      let frames = try socket.receive(dontWait: true) else { continue }
+                do {
+                    return try ClientMessage<ClientReply>.decode(frames)
+                } catch {
+                    throw ClientError.badReply("\(error)")
+                }
+            }
+            return nil
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw .socket("\(error)")
+        }
+    }
+
+    /// One request, one reply; an error reply becomes `ClientError.refused`.
+    @available(*, noasync)
+    public func call(_ request: ClientRequest, timeout: Duration? = nil) throws(ClientError) -> ClientReply {
+        let requestId = try send(request)
+        while true {
+            guard let reply = try receive(timeout: timeout) else {
+                throw .unreachable(endpoint: endpoint, seconds: (timeout ?? self.timeout).seconds)
+            }
+            guard reply.requestId == requestId else { continue }
+            if case .error(let code, let message) = reply.body { throw .refused(code: code, message: message) }
+            return reply.body
+        }
+    }
+
+    /// Submits jobs in batches with at most `window` batches unacknowledged, so a list of
+    /// millions streams through bounded memory on both sides. Receipts come back in input order.
+    @available(*, noasync)
+    public func submit<Jobs: Sequence<JobSpec>>(
+        _ jobs: Jobs, batchSize: Int = 512, window: Int = 8, onReceipts: ([SubmitReceipt]) throws -> Void
+    ) throws(ClientError) {
+        var iterator = jobs.makeIterator()
+        var order: [UInt64] = []
+        var arrived: [UInt64: [SubmitReceipt]] = [:]
+        var exhausted = false
+        while true {
+            while !exhausted, order.count < window {
+                var batch: [JobSpec] = []
+                while batch.count < batchSize, let job = iterator.next() { batch.append(job) }
+                if batch.isEmpty { exhausted = true; break }
+                order.append(try send(.submit(batch)))
+            }
+            guard !order.isEmpty else { return }
+            guard let reply = try receive() else { throw .unreachable(endpoint: endpoint, seconds: timeout.seconds) }
+            switch reply.body {
+            case .accepted(let receipts): arrived[reply.requestId] = receipts
+            case .error(let code, let message): throw .refused(code: code, message: message)
+            default: throw .badReply("expected ACCEPTED")
+            }
+            while let head = order.first, let receipts = arrived.removeValue(forKey: head) {
+                order.removeFirst()
+                do { try onReceipts(receipts) } catch { throw .socket("output failed: \(error)") }
+            }
+        }
+    }
+
+    /// Waits until every job is final and returns their job documents, in order.
+    /// A silent dispatcher is pinged; if the ping goes unanswered it is `unreachable`.
+    /// After a dispatcher restart the wait is registered again.
+    @available(*, noasync)
+    public func wait(for jobIds: [UInt64]) throws(ClientError) -> [[UInt8]] {
+        var waitIds: Set<UInt64> = [try send(.wait(jobIds))]
+        while true {
+            if let reply = try receive() {
+                guard waitIds.contains(reply.requestId) else { continue }
+                switch reply.body {
+                case .waitDone(let documents): return documents
+                case .error(let code, let message): throw .refused(code: code, message: message)
+                default: throw .badReply("expected WAIT-DONE")
+                }
+            }
+            _ = try call(.status)
+            waitIds.insert(try send(.wait(jobIds)))
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import ChungTayRuntime
+import ChungTayStore
+import ChungTayWire
+import ZeroMQ
+
+/// The client endpoint: native CTCP01 clients and MDP/0.1 (MDPC01) clients.
+extension Dispatcher {
+    func readClients(into turn: inout Turn) {
+        for _ in 0..<Self.readsPerTurn {
+            let frames: [[UInt8]]
+            do {
+                guard let message = try clientSocket.receive(dontWait: true) else { return }
+                frames = message
+            } catch {
+                logger.error("client socket receive failed", metadata: ["error": "\(error)"])
+                return
+            }
+            handleClient(frames, turn: &turn)
+        }
+    }
+
+    private func handleClient(_ frames: [[UInt8]], turn: inout Turn) {
+        let envelope: Envelope
+        let body: ArraySlice<[UInt8]>
+        do {
+            (envelope, body) = try Envelope.split(frames)
+        } catch {
+            return
+        }
+        if isTooLarge(frames) {
+            refuse(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"))
+            return
+        }
+        switch body.first {
+        case ClientProtocol.header:
+            do {
+                let request = try ClientMessage<ClientRequest>.decode(body.dropFirst())
+                handle(request, from: envelope, turn: &turn)
+            } catch {
+                refuse(envelope, error, requestId: Self.requestId(in: body))
+            }
+        case Majordomo.clientHeader:
+            do {
+                handleMajordomo(try Majordomo.ClientRequest.decode(body), from: envelope, turn: &turn)
+            } catch {
+                refuse(envelope, error)
+            }
+        default:
+            refuse(envelope, WireError(.unsupportedProtocol, "expected a CTCP01 or MDPC01 header frame"))
+        }
+    }
+
+    /// The request id of a message that failed to decode, when it got that far, so the client can match the error.
+    private static func requestId(in body: ArraySlice<[UInt8]>) -> UInt64 {
+        guard body.count >= 3, let ids = try? IdList.decode(body[body.startIndex + 2]), ids.count == 1 else { return 0 }
+        return ids[0]
+    }
+
+    func refuse(_ envelope: Envelope, _ error: WireError, requestId: UInt64 = 0) {
+        logger.notice("refused a client message", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)"])
+        _ = send(envelope.wrap(ClientProtocol.errorReply(error, requestId: requestId)), to: clientSocket)
+    }
+
+    private func reply(_ envelope: Envelope, _ requestId: UInt64, _ body: ClientReply) {
+        _ = send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: clientSocket)
+    }
+
+    private func handle(_ request: ClientMessage<ClientRequest>, from envelope: Envelope, turn: inout Turn) {
+        let requestId = request.requestId
+        switch request.body {
+        case .submit(let jobs):
+            if draining {
+                refuse(envelope, WireError(.shuttingDown, "the dispatcher is shutting down; submit again later"), requestId: requestId)
+                return
+            }
+            if let unknown = jobs.first(where: { !acceptedKinds.contains($0.kind) }) {
+                refuse(envelope, WireError(.unknownKind, "no worker serves kind '\(unknown.kind)'"), requestId: requestId)
+                return
+            }
+            let start = turn.batch.submissions.count
+            turn.batch.submissions.append(contentsOf: jobs)
+            turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))
+        case .job(let id):
+            do {
+                guard let record = try journal.job(id) else {
+                    refuse(envelope, WireError(.unknownJob, "no job \(id)"), requestId: requestId)
+                    return
+                }
+                reply(envelope, requestId, .jobInfo(try jobDocument(record)))
+            } catch {
+                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+            }
+        case .wait(let ids):
+            do {
+                let records = try journal.jobs(ids)
+                if let missing = ids.first(where: { records[$0] == nil }) {
+                    refuse(envelope, WireError(.unknownJob, "no job \(missing)"), requestId: requestId)
+                    return
+                }
+                let pending = Set(ids.filter { records[$0]?.state.isFinal == false })
+                let wait = WaitList.Wait(envelope: envelope, requestId: requestId, jobIds: ids, pending: pending)
+                if pending.isEmpty { answer(wait) } else { waits.add(wait) }
+            } catch {
+                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+            }
+        case .status:
+            reply(envelope, requestId, .statusReport(statusReport().encoded()))
+        case .deadLetters:
+            do {
+                let documents = try journal.deadLetters(limit: 1000).map { try jobDocument($0) }
+                reply(envelope, requestId, .deadLetterList(Array("[".utf8) + Array(documents.joined(separator: [UInt8(ascii: ",")])) + Array("]".utf8)))
+            } catch {
+                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+            }
+        case .retryDeadLetters(let ids):
+            do {
+                let jobs = try journal.requeueDeadLetters(ids)
+                for job in jobs {
+                    queues.push(QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: 0, payload: nil))
+                    count(job.kind, .dead, by: -1)
+                }
+                logger.info("dead letters requeued", metadata: ["jobs": "\(jobs.count)"])
+                reply(envelope, requestId, .retried(count: UInt64(jobs.count)))
+            } catch {
+                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+            }
+        }
+    }
+
+    /// An MDP request is a job like any other; the client waits for its reply. `mmi.*`
+    /// services are answered here (8/MMI): `mmi.service` says whether a worker serves a kind.
+    private func handleMajordomo(_ request: Majordomo.ClientRequest, from envelope: Envelope, turn: inout Turn) {
+        if request.service.hasPrefix(Majordomo.mmiPrefix) {
+            let answer: String
+            if request.service == "mmi.service" {
+                let asked = request.body.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                answer = workers.serves(asked) ? "200" : "404"
+            } else {
+                answer = "501"
+            }
+            _ = send(envelope.wrap(Majordomo.clientReply(service: request.service, body: [Array(answer.utf8)])), to: clientSocket)
+            return
+        }
+        let refusal: WireError? = if draining {
+            WireError(.shuttingDown, "the dispatcher is shutting down")
+        } else if !JobSpec.isValidKind(request.service) || !acceptedKinds.contains(request.service) {
+            WireError(.unknownKind, "no worker serves '\(request.service)'")
+        } else if request.body.count != 1 {
+            WireError(.malformed, "a request to a ChungTay service carries exactly one body frame")
+        } else {
+            nil
+        }
+        if let refusal {
+            logger.notice("refused an MDP request", metadata: ["code": "\(refusal.code.rawValue)", "service": "\(request.service)"])
+            let body = Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(refusal.code.rawValue).utf8)
+                + Array(#","message":"#.utf8) + Array(JSONText.quoted(refusal.message).utf8) + Array("}}".utf8)
+            _ = send(envelope.wrap(Majordomo.clientReply(service: request.service, body: [body])), to: clientSocket)
+            return
+        }
+        let index = turn.batch.submissions.count
+        turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
+        turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
+    }
+
+    func statusReport() -> StatusReport {
+        let now = MonotonicClock.now()
+        var kinds = Set(acceptedKinds)
+        kinds.formUnion(stateCounts.keys)
+        var queueReports: [String: StatusReport.Queue] = [:]
+        for kind in kinds {
+            queueReports[kind] = StatusReport.Queue(
+                queued: queues.count(of: kind), delayed: delayed.countByKind[kind] ?? 0,
+                running: leases.countByKind[kind] ?? 0,
+                completed: stateCounts[kind]?[.completed] ?? 0, dead: stateCounts[kind]?[.dead] ?? 0)
+        }
+        return StatusReport(
+            clientEndpoint: boundClientEndpoint, workerEndpoint: boundWorkerEndpoint, draining: draining,
+            uptimeSeconds: (now - startedAt).rounded(),
+            workers: workers.workers.values.sorted { $0.name < $1.name }.map { worker in
+                StatusReport.Worker(
+                    name: worker.name, protocol: worker.wireProtocol == .native ? "native" : "mdp", kinds: worker.kinds,
+                    credit: worker.credit, inFlight: leases.count(for: worker.envelope),
+                    lastSeenSecondsAgo: ((now - worker.lastSeen) * 10).rounded() / 10)
+            },
+            queues: queueReports,
+            deadLetters: stateCounts.values.reduce(0) { $0 + ($1[.dead] ?? 0) })
+    }
+}

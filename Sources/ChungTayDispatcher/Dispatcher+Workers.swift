@@ -1,0 +1,277 @@
+import ChungTayRuntime
+import ChungTayStore
+import ChungTayWire
+import Foundation
+import ZeroMQ
+
+/// The worker endpoint: native CTWP01 workers and MDP/0.1 (MDPW01) workers.
+extension Dispatcher {
+    func readWorkers(into turn: inout Turn) {
+        for _ in 0..<Self.readsPerTurn {
+            let frames: [[UInt8]]
+            do {
+                guard let message = try workerSocket.receive(dontWait: true) else { return }
+                frames = message
+            } catch {
+                logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
+                return
+            }
+            handleWorker(frames, turn: &turn)
+        }
+    }
+
+    private func handleWorker(_ frames: [[UInt8]], turn: inout Turn) {
+        guard let (envelope, body) = try? Envelope.split(frames) else { return }
+        switch body.first {
+        case WorkerProtocol.header:
+            if isTooLarge(frames) {
+                rejectNative(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"))
+                return
+            }
+            do {
+                handleNative(try WorkerMessage.decode(body.dropFirst()), from: envelope, turn: &turn)
+            } catch {
+                rejectNative(envelope, error)
+            }
+        case Majordomo.workerHeader:
+            do {
+                if isTooLarge(frames) { throw WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes") }
+                handleMajordomo(try Majordomo.WorkerMessage.decode(body), from: envelope, turn: &turn)
+            } catch {
+                disconnectMajordomo(envelope, reason: "\(error)", turn: &turn)
+            }
+        default:
+            rejectNative(envelope, WireError(.unsupportedProtocol, "expected a CTWP01 or MDPW01 header frame"))
+        }
+    }
+
+    private func rejectNative(_ envelope: Envelope, _ error: WireError) {
+        logger.notice("refused a worker message", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)"])
+        sendToWorker(envelope, WorkerMessage.error(code: error.code.rawValue, message: error.message).encode())
+    }
+
+    private func handleNative(_ message: WorkerMessage, from envelope: Envelope, turn: inout Turn) {
+        let now = MonotonicClock.now()
+        if case .ready(let name, let kinds, let credit) = message {
+            if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
+            register(WorkerRecord(envelope: envelope, name: name, kinds: kinds, credit: Int(credit),
+                                  wireProtocol: .native, lastSeen: now), turn: &turn)
+            return
+        }
+        guard let worker = workers[envelope], worker.wireProtocol == .native else {
+            // Not registered, e.g. after a dispatcher restart: DISCONNECT makes it send READY again.
+            if case .disconnect = message { return }
+            sendToWorker(envelope, WorkerMessage.disconnect(reason: "not_ready").encode())
+            return
+        }
+        workers.touch(envelope, at: now)
+        switch message {
+        case .results(let results):
+            for result in results {
+                guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
+                store(result.documents, isList: result.isList, for: lease, reply: result.documents, turn: &turn)
+            }
+        case .failures(let failures):
+            for failure in failures {
+                guard let lease = leases.release(failure.taskId, heldBy: envelope) else { continue }
+                let delay = failure.retryable ? retryPolicy.delay(afterAttempt: lease.attempt) : nil
+                logger.notice("task failed", metadata: [
+                    "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
+                    "code": "\(failure.code)", "worker": "\(worker.name)",
+                ])
+                record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message), lost: false, turn: &turn)
+            }
+        case .heartbeat:
+            break
+        case .disconnect:
+            workerLeft(envelope, countsAsAttempt: false, turn: &turn)
+        case .ready, .tasks, .error:
+            rejectNative(envelope, WireError(.unknownCommand, "workers do not send this command"))
+        }
+    }
+
+    private func handleMajordomo(_ message: Majordomo.WorkerMessage, from envelope: Envelope, turn: inout Turn) {
+        let now = MonotonicClock.now()
+        if case .ready(let service) = message {
+            guard workers[envelope] == nil else { disconnectMajordomo(envelope, reason: "READY from a worker already registered", turn: &turn); return }
+            guard JobSpec.isValidKind(service), !service.hasPrefix(Majordomo.mmiPrefix) else {
+                disconnectMajordomo(envelope, reason: "service name '\(service)' is not a valid kind", turn: &turn)
+                return
+            }
+            register(WorkerRecord(envelope: envelope, name: "mdp-" + Self.hex(envelope.routingId), kinds: [service], credit: 1,
+                                  wireProtocol: .majordomo, lastSeen: now), turn: &turn)
+            return
+        }
+        guard let worker = workers[envelope], worker.wireProtocol == .majordomo else {
+            if case .disconnect = message { return }
+            disconnectMajordomo(envelope, reason: "message before READY", turn: &turn)
+            return
+        }
+        workers.touch(envelope, at: now)
+        switch message {
+        case .reply(let address, let body):
+            guard address.count == 8, let taskId = try? IdList.decode(address).first,
+                  let lease = leases.release(taskId, heldBy: envelope) else {
+                disconnectMajordomo(envelope, reason: "REPLY for a request it does not hold", turn: &turn)
+                return
+            }
+            let payload = body.count == 1 ? body[0] : Array(body.joined())
+            let document = ResultDocument.make(
+                .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.now(), worker: worker.name),
+                body: ResultDocument.opaqueBody(payload))
+            store([document], isList: false, for: lease, reply: body, turn: &turn)
+        case .heartbeat:
+            break
+        case .disconnect:
+            workerLeft(envelope, countsAsAttempt: false, turn: &turn)
+        case .ready, .request:
+            disconnectMajordomo(envelope, reason: "workers do not send this command", turn: &turn)
+        }
+    }
+
+    /// 7/MDP: a worker that breaks the protocol gets DISCONNECT and is forgotten.
+    private func disconnectMajordomo(_ envelope: Envelope, reason: String, turn: inout Turn) {
+        logger.notice("MDP worker disconnected for a protocol violation", metadata: ["reason": "\(reason)"])
+        sendToWorker(envelope, Majordomo.WorkerMessage.disconnect.encode(), majordomo: true)
+        if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
+    }
+
+    private func register(_ worker: WorkerRecord, turn: inout Turn) {
+        workers.register(worker)
+        for kind in worker.kinds where !persistedKinds.contains(kind) && !turn.batch.newKinds.contains(kind) {
+            turn.batch.newKinds.append(kind)
+        }
+        acceptedKinds.formUnion(worker.kinds)
+        logger.info("worker ready", metadata: [
+            "worker": "\(worker.name)", "kinds": "\(worker.kinds.joined(separator: ","))", "credit": "\(worker.credit)",
+            "protocol": "\(worker.wireProtocol == .native ? "native" : "mdp")",
+        ])
+    }
+
+    private func store(_ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], turn: inout Turn) {
+        do {
+            let location = try store.append(kind: lease.task.kind, documents: documents)
+            turn.batch.completions.append(.init(jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList))
+            turn.completions.append(.init(lease: lease, reply: reply))
+        } catch {
+            logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
+            queues.push(lease.task)
+        }
+    }
+
+    private func record(_ failure: Turn.Failure, lost: Bool, turn: inout Turn) {
+        turn.batch.failures.append(.init(
+            jobId: failure.lease.task.id, attempts: failure.lease.attempt, dead: failure.retryDelay == nil,
+            notBefore: failure.retryDelay.map { turn.batch.now.addingTimeInterval($0) },
+            code: failure.code, message: failure.message))
+        if lost { turn.lost.append(failure) } else { turn.failures.append(failure) }
+    }
+
+    /// A worker left (DISCONNECT), died (silent) or broke the protocol: its tasks go back
+    /// to the queue. A death counts as an attempt, so a task that kills every worker it
+    /// touches ends as a dead letter instead of killing workers forever.
+    func workerLeft(_ envelope: Envelope, countsAsAttempt: Bool, turn: inout Turn) {
+        guard let worker = workers.remove(envelope) else { return }
+        let released = leases.releaseAll(heldBy: envelope)
+        logger.log(level: countsAsAttempt ? .warning : .info, "worker gone", metadata: [
+            "worker": "\(worker.name)", "requeued": "\(released.count)", "died": "\(countsAsAttempt)",
+        ])
+        for lease in released {
+            guard countsAsAttempt else {
+                queues.push(lease.task)
+                continue
+            }
+            let dead = lease.attempt >= configuration.maxAttempts
+            record(Turn.Failure(lease: lease, retryDelay: dead ? nil : 0, code: "worker_lost",
+                                message: "worker \(worker.name) died holding the task"), lost: true, turn: &turn)
+        }
+    }
+
+    func expireSilentWorkers(into turn: inout Turn) {
+        let limit = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
+        for envelope in workers.silent(since: MonotonicClock.now() - limit) {
+            workerLeft(envelope, countsAsAttempt: true, turn: &turn)
+        }
+    }
+
+    func releaseDueRetries() {
+        for task in delayed.popDue(now: MonotonicClock.now()) { queues.push(task) }
+    }
+
+    /// Hands queued tasks to workers with free credit, in batches of one message per worker.
+    func dispatchQueuedTasks() {
+        // Leases do not keep payloads (they would hold a second copy of every task in flight).
+        var outgoing: [Envelope: [(lease: Lease, payload: [UInt8]?)]] = [:]
+        for kind in Array(queues.kinds) where queues.count(of: kind) > 0 {
+            for envelope in workers.rotation(for: kind) {
+                guard let worker = workers[envelope] else { continue }
+                var free = worker.credit - leases.count(for: envelope)
+                while free > 0, var task = queues.pop(kind: kind) {
+                    let payload = task.payload
+                    task.payload = nil
+                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope), payload))
+                    free -= 1
+                }
+                if queues.count(of: kind) == 0 { break }
+            }
+        }
+        guard !outgoing.isEmpty else { return }
+        let missing = outgoing.values.flatMap { $0 }.filter { $0.payload == nil }.map(\.lease.task.id)
+        let loaded: [UInt64: [UInt8]]
+        do {
+            loaded = try journal.payloads(for: missing)
+        } catch {
+            logger.error("cannot read payloads; tasks stay queued", metadata: ["error": "\(error)"])
+            for (envelope, list) in outgoing {
+                for (lease, payload) in list {
+                    _ = leases.release(lease.task.id, heldBy: envelope)
+                    var task = lease.task
+                    task.payload = payload
+                    queues.push(task)
+                }
+            }
+            return
+        }
+        for (envelope, list) in outgoing {
+            guard let worker = workers[envelope] else { continue }
+            let assignments = list.map { lease, payload in
+                TaskAssignment(taskId: lease.task.id, kind: lease.task.kind, attempt: UInt16(clamping: lease.attempt),
+                               payload: payload ?? loaded[lease.task.id] ?? [])
+            }
+            switch worker.wireProtocol {
+            case .native:
+                sendToWorker(envelope, WorkerMessage.tasks(assignments).encode())
+            case .majordomo:
+                for assignment in assignments {
+                    let request = Majordomo.WorkerMessage.request(clientAddress: IdList.encode([assignment.taskId]), body: [assignment.payload])
+                    sendToWorker(envelope, request.encode(), majordomo: true)
+                }
+            }
+        }
+    }
+
+    func sendHeartbeats() {
+        let now = MonotonicClock.now()
+        guard now >= nextHeartbeat else { return }
+        nextHeartbeat = now + configuration.heartbeatInterval.seconds
+        for worker in workers.workers.values {
+            switch worker.wireProtocol {
+            case .native: sendToWorker(worker.envelope, WorkerMessage.heartbeat.encode())
+            case .majordomo: sendToWorker(worker.envelope, Majordomo.WorkerMessage.heartbeat.encode(), majordomo: true)
+            }
+        }
+    }
+
+    /// MDP workers expect the empty delimiter frame (they are DEALERs speaking as REQ would).
+    /// A failed send means the peer is gone (ROUTER_MANDATORY); silence will expire it.
+    func sendToWorker(_ envelope: Envelope, _ frames: [[UInt8]], majordomo: Bool = false) {
+        let target = majordomo ? Envelope(routingId: envelope.routingId, hasDelimiter: true) : envelope
+        if !send(target.wrap(frames), to: workerSocket) {
+            logger.debug("worker unreachable", metadata: ["worker": "\(workers[envelope]?.name ?? Self.hex(envelope.routingId))"])
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,165 @@
+import ChungTayRuntime
+import ChungTayStore
+import ChungTayWire
+import Foundation
+public import Logging
+import ZeroMQ
+
+/// The dispatcher's event loop: one thread owns both ROUTER sockets, the journal and the
+/// store, and runs turns until asked to stop.
+///
+/// A turn reads everything the sockets have ready, makes all of it durable in one
+/// journal commit (group commit: one fsync for many jobs), then answers clients and hands
+/// queued tasks to workers with free credit. Nothing is acknowledged before its commit,
+/// and nothing is sent to a worker that the journal does not already hold, so a kill -9
+/// at any instant loses no acknowledged job.
+public final class Dispatcher {
+    let configuration: DispatcherConfiguration
+    let logger: Logger
+    let context: ZMQContext
+    let clientSocket: ZMQSocket
+    let workerSocket: ZMQSocket
+    let journal: JobJournal
+    let store: ResultStore
+    let retryPolicy: RetryPolicy
+    let startedAt = MonotonicClock.now()
+
+    var queues: TaskQueues
+    var delayed = DelayedTasks()
+    var leases = LeaseTable()
+    var workers = WorkerRegistry()
+    var waits = WaitList()
+    /// MDP clients waiting for a job's reply: job id → the client's envelope and service.
+    var majordomoClients: [UInt64: (envelope: Envelope, service: String)] = [:]
+    var acceptedKinds: Set<String>
+    var persistedKinds: Set<String>
+    var stateCounts: [String: [JobState: Int]]
+    var draining = false
+    var nextHeartbeat = 0.0
+
+    /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
+    public let boundClientEndpoint: String
+    public let boundWorkerEndpoint: String
+
+    /// Largest number of messages read from one socket in a turn, so neither side starves the other.
+    static let readsPerTurn = 2048
+
+    public init(configuration: DispatcherConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let directory = DataDirectory(root: configuration.dataDirectory)
+        try directory.prepare()
+        journal = try JobJournal(path: directory.journalPath)
+        store = try ResultStore(directory: directory, committed: try journal.committedSegments())
+        retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
+                                  baseDelay: configuration.retryBaseDelay.seconds,
+                                  maxDelay: configuration.retryMaxDelay.seconds)
+        queues = TaskQueues(payloadBudget: configuration.payloadCacheBytes)
+        persistedKinds = try journal.knownKinds()
+        acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
+        stateCounts = try journal.counts()
+
+        context = try ZMQContext()
+        clientSocket = try ZMQSocket(context: context, type: .router)
+        workerSocket = try ZMQSocket(context: context, type: .router)
+        for socket in [clientSocket, workerSocket] {
+            try socket.setLinger(milliseconds: 1000)
+            // libzmq drops a peer whose single frame exceeds this hard cap; messages under
+            // it but over the configured limit get a `too_large` reply instead.
+            try socket.setMaxMessageSize(Int64(configuration.maxMessageSize) * 2 + 65536)
+            try socket.setSendHighWaterMark(0)
+            try socket.setReceiveHighWaterMark(0)
+        }
+        try workerSocket.setRouterMandatory(true)
+        try clientSocket.bind(configuration.clientEndpoint)
+        try workerSocket.bind(configuration.workerEndpoint)
+        boundClientEndpoint = try clientSocket.lastEndpoint
+        boundWorkerEndpoint = try workerSocket.lastEndpoint
+
+        try recoverQueuedJobs()
+    }
+
+    /// Every job the journal holds as queued runs again: leases did not survive the restart.
+    private func recoverQueuedJobs() throws {
+        let now = MonotonicClock.now()
+        var recovered = 0
+        for job in try journal.queuedJobs() {
+            let task = QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: job.attempts, payload: nil)
+            if let notBefore = job.notBefore, notBefore > Date() {
+                delayed.insert(task, due: now + notBefore.timeIntervalSinceNow)
+            } else {
+                queues.push(task)
+            }
+            recovered += 1
+        }
+        if recovered > 0 {
+            logger.info("recovered queued jobs from the journal", metadata: ["jobs": "\(recovered)"])
+        }
+    }
+
+    /// Runs turns until `shouldStop` returns true, then drains: no new jobs, no new
+    /// dispatch, and in-flight tasks get up to the drain timeout to finish.
+    @available(*, noasync)
+    public func run(shouldStop: () -> Bool) {
+        logger.info("dispatcher ready", metadata: [
+            "client": "\(boundClientEndpoint)", "worker": "\(boundWorkerEndpoint)",
+            "queued": "\(queues.total + delayed.countByKind.values.reduce(0, +))",
+        ])
+        var poller = ZMQPoller()
+        poller.add(clientSocket)
+        poller.add(workerSocket)
+        var drainDeadline = Double.infinity
+        while true {
+            if !draining, shouldStop() {
+                draining = true
+                drainDeadline = MonotonicClock.now() + configuration.drainTimeout.seconds
+                logger.info("draining", metadata: ["inFlight": "\(leases.count)"])
+            }
+            if draining, leases.isEmpty || MonotonicClock.now() >= drainDeadline { break }
+            let ready: [PollEvents]
+            do {
+                ready = try poller.poll(timeoutMilliseconds: pollTimeout())
+            } catch {
+                logger.critical("poll failed; stopping", metadata: ["error": "\(error)"])
+                break
+            }
+            var turn = Turn(now: Date())
+            if ready[0].contains(.readable) { readClients(into: &turn) }
+            if ready[1].contains(.readable) { readWorkers(into: &turn) }
+            expireSilentWorkers(into: &turn)
+            finish(turn)
+            releaseDueRetries()
+            if !draining { dispatchQueuedTasks() }
+            sendHeartbeats()
+        }
+        logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
+    }
+
+    private func pollTimeout() -> Int {
+        let now = MonotonicClock.now()
+        var wake = nextHeartbeat
+        if let due = delayed.nextDue { wake = min(wake, due) }
+        // Wake at least every 100 ms to notice a shutdown request promptly.
+        return max(0, min(100, Int(((wake - now) * 1000).rounded(.up))))
+    }
+
+    func send(_ frames: [[UInt8]], to socket: ZMQSocket) -> Bool {
+        do {
+            return try socket.send(frames, dontWait: true)
+        } catch {
+            logger.debug("send failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Number of messages bigger than the configured maximum are refused whole.
+    func isTooLarge(_ frames: [[UInt8]]) -> Bool {
+        var total = 0
+        for frame in frames { total += frame.count }
+        return total > configuration.maxMessageSize
+    }
+
+    func count(_ kind: String, _ state: JobState, by delta: Int) {
+        stateCounts[kind, default: [:]][state, default: 0] += delta
+    }
+}

@@ -1,0 +1,165 @@
+import ChungTayRuntime
+import ChungTayStore
+import ChungTayWire
+import Foundation
+
+/// What one dispatcher turn gathered: the journal batch to commit and what to do once
+/// the commit is durable (or failed).
+struct Turn {
+    struct Submission {
+        enum Origin {
+            case native(Envelope, requestId: UInt64)
+            case majordomo(Envelope, service: String)
+        }
+
+        var origin: Origin
+        var range: Range<Int>
+    }
+
+    struct Completion {
+        var lease: Lease
+        /// What an MDP client gets back: the documents, or an MDP worker's raw reply.
+        var reply: [[UInt8]]
+    }
+
+    struct Failure {
+        var lease: Lease
+        /// Seconds to wait before the retry; nil when the task is dead.
+        var retryDelay: Double?
+        var code: String
+        var message: String
+    }
+
+    var batch: JournalBatch
+    var submissions: [Submission] = []
+    var completions: [Completion] = []
+    var failures: [Failure] = []
+    /// Leases of a worker that left or died: back to the queue after the commit records the attempt.
+    var lost: [Failure] = []
+
+    init(now: Date) {
+        batch = JournalBatch(now: now)
+    }
+}
+
+extension Dispatcher {
+    /// Makes the turn durable, then acts on it. On a storage failure nothing is
+    /// acknowledged: submitters get `storage` errors and every task goes back to the queue.
+    func finish(_ turn: Turn) {
+        var turn = turn
+        guard !turn.batch.isEmpty else { return }
+        let receipts: [SubmitReceipt]
+        do {
+            turn.batch.segmentEnds = try store.sync()
+            receipts = try journal.commit(turn.batch)
+            store.markCommitted(turn.batch.segmentEnds)
+        } catch {
+            logger.error("storage failure; nothing in this turn was acknowledged", metadata: ["error": "\(error)"])
+            try? store.rollBack()
+            abandon(turn, error: "\(error)")
+            return
+        }
+        persistedKinds.formUnion(turn.batch.newKinds)
+        acknowledge(turn.submissions, receipts: receipts, jobs: turn.batch.submissions)
+        for completion in turn.completions { completed(completion) }
+        for failure in turn.failures + turn.lost { failed(failure) }
+    }
+
+    private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
+        for receipt in zip(receipts, jobs) where !receipt.0.existed {
+            let job = receipt.1
+            queues.push(QueuedTask(id: receipt.0.jobId, kind: job.kind, priority: job.priority, attempts: 0, payload: job.payload))
+        }
+        for submission in submissions {
+            switch submission.origin {
+            case .native(let envelope, let requestId):
+                let reply = ClientMessage<ClientReply>(requestId: requestId, body: .accepted(Array(receipts[submission.range])))
+                _ = send(envelope.wrap(reply.encode()), to: clientSocket)
+            case .majordomo(let envelope, let service):
+                majordomoClients[receipts[submission.range.lowerBound].jobId] = (envelope, service)
+            }
+        }
+    }
+
+    private func completed(_ completion: Turn.Completion) {
+        let task = completion.lease.task
+        count(task.kind, .completed, by: 1)
+        if let client = majordomoClients.removeValue(forKey: task.id) {
+            _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: completion.reply)), to: clientSocket)
+        }
+        answerWaits(finishing: task.id)
+    }
+
+    private func failed(_ failure: Turn.Failure) {
+        var task = failure.lease.task
+        task.attempts = failure.lease.attempt
+        if let delay = failure.retryDelay {
+            if delay > 0 {
+                delayed.insert(task, due: MonotonicClock.now() + delay)
+            } else {
+                queues.push(task)
+            }
+            return
+        }
+        logger.warning("task dead-lettered", metadata: [
+            "task": "\(task.id)", "kind": "\(task.kind)", "attempts": "\(task.attempts)", "code": "\(failure.code)",
+        ])
+        count(task.kind, .dead, by: 1)
+        if let client = majordomoClients.removeValue(forKey: task.id) {
+            let body = Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(failure.code).utf8)
+                + Array(#","message":"#.utf8) + Array(JSONText.quoted(failure.message).utf8) + Array("}}".utf8)
+            _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: [body])), to: clientSocket)
+        }
+        answerWaits(finishing: task.id)
+    }
+
+    /// The commit failed: refuse the submissions and put every task of the turn back in the queue unchanged.
+    private func abandon(_ turn: Turn, error: String) {
+        for submission in turn.submissions {
+            switch submission.origin {
+            case .native(let envelope, let requestId):
+                let reply = ClientMessage<ClientReply>(requestId: requestId, body: .error(code: WireError.Code.storage.rawValue, message: error))
+                _ = send(envelope.wrap(reply.encode()), to: clientSocket)
+            case .majordomo:
+                break
+            }
+        }
+        for lease in turn.completions.map(\.lease) + (turn.failures + turn.lost).map(\.lease) {
+            queues.push(lease.task)
+        }
+    }
+
+    func answerWaits(finishing jobId: UInt64) {
+        for wait in waits.finish(jobId) {
+            answer(wait)
+        }
+    }
+
+    func answer(_ wait: WaitList.Wait) {
+        do {
+            let records = try journal.jobs(wait.jobIds)
+            let documents = try wait.jobIds.map { id throws -> [UInt8] in
+                guard let record = records[id] else { return Array("null".utf8) }
+                return try jobDocument(record)
+            }
+            let reply = ClientMessage<ClientReply>(requestId: wait.requestId, body: .waitDone(documents))
+            _ = send(wait.envelope.wrap(reply.encode()), to: clientSocket)
+        } catch {
+            let reply = ClientMessage<ClientReply>(requestId: wait.requestId, body: .error(code: WireError.Code.storage.rawValue, message: "\(error)"))
+            _ = send(wait.envelope.wrap(reply.encode()), to: clientSocket)
+        }
+    }
+
+    func jobDocument(_ record: JobRecord) throws -> [UInt8] {
+        let result = try record.result.map { try store.read($0) }
+        let state: String
+        if leases.contains(record.id) {
+            state = "running"
+        } else if record.state == .queued, record.attempts > 0 {
+            state = "retrying"
+        } else {
+            state = record.state.name
+        }
+        return JobDocument.make(record, state: state, result: result)
+    }
+}

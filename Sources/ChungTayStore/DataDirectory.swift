@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import Foundation
+
+/// The dispatcher's data directory: `journal.sqlite` (the durable queue) and `store/KIND/*.jsonl`.
+///
+/// Household records are personal data (RULES.md section 5): everything under the
+/// directory is created readable by the service account only. The process umask is
+/// narrowed before anything is created, so SQLite's own `-wal` and `-shm` files are
+/// covered too, not only the files this module opens itself.
+public struct DataDirectory: Sendable {
+    public let root: URL
+
+    public var journalPath: String { root.appendingPathComponent("journal.sqlite").path }
+    public var storeRoot: URL { root.appendingPathComponent("store", isDirectory: true) }
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// Creates the directory tree (mode 0700) and restricts the umask to 077.
+    public func prepare() throws(StoreError) {
+        umask(0o077)
+        try Self.makeDirectory(root)
+        try Self.makeDirectory(storeRoot)
+    }
+
+    static func makeDirectory(_ url: URL) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StoreError("cannot create directory \(url.path): \(error)")
+        }
+    }
+}
+
+/// A storage failure. The dispatcher treats it as fatal for the operation at hand and
+/// replies `storage` to the client rather than acknowledging anything.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+
+    static func errno(_ operation: String, _ path: String) -> StoreError {
+        let code = Foundation.errno
+        return StoreError("\(operation) \(path): \(String(cString: strerror(code))) (errno \(code))")
+    }
+}

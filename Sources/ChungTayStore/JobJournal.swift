@@ -1,0 +1,224 @@
+import Foundation
+public import ChungTayWire
+import GRDB
+
+/// The durable queue: every accepted job, its state, attempts and where its result lies.
+///
+/// SQLite in WAL mode with `synchronous = FULL`, so a returned `commit` means the WAL
+/// was fsynced: that is the moment a client may be acknowledged. The dispatcher
+/// gathers everything one loop turn produced (submissions, completions, failures)
+/// into one `commit`, so many jobs share one fsync (group commit).
+///
+/// Used from the dispatcher's loop thread only.
+public final class JobJournal {
+    private let database: DatabaseQueue
+
+    public init(path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.label = "chungtay.journal"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError("cannot open job journal \(path): \(error)")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE job (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    idempotency_key TEXT UNIQUE,
+                    payload BLOB NOT NULL,
+                    state INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    not_before INTEGER NOT NULL DEFAULT 0,
+                    submitted_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    error_code TEXT,
+                    error_message TEXT,
+                    result_file TEXT,
+                    result_offset INTEGER,
+                    result_length INTEGER,
+                    result_list INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX job_queued ON job(id) WHERE state = 0;
+                CREATE INDEX job_dead ON job(id) WHERE state = 2;
+                CREATE TABLE segment (file TEXT PRIMARY KEY, committed INTEGER NOT NULL);
+                CREATE TABLE kind (name TEXT PRIMARY KEY);
+                """)
+        }
+        return migrator
+    }
+
+    /// Applies one loop turn's changes in a single transaction. Returns one receipt per submission, in order.
+    public func commit(_ batch: JournalBatch) throws(StoreError) -> [SubmitReceipt] {
+        do {
+            return try database.write { db in
+                var receipts: [SubmitReceipt] = []
+                receipts.reserveCapacity(batch.submissions.count)
+                let now = Int64(batch.now.timeIntervalSince1970 * 1000)
+                for kind in batch.newKinds {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
+                }
+                let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at) VALUES (?, ?, ?, ?, 0, ?)
+                    """)
+                for job in batch.submissions {
+                    if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
+                        receipts.append(SubmitReceipt(jobId: UInt64(existing), existed: true))
+                        continue
+                    }
+                    try insert.execute(arguments: [job.kind, Int64(job.priority), job.idempotencyKey, Data(job.payload), now])
+                    receipts.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
+                }
+                let complete = try db.cachedStatement(sql: """
+                    UPDATE job SET state = 1, attempts = ?, finished_at = ?, result_file = ?, result_offset = ?, result_length = ?, result_list = ?
+                    WHERE id = ? AND state = 0
+                    """)
+                for completion in batch.completions {
+                    try complete.execute(arguments: [
+                        Int64(completion.attempts), now, completion.location.file,
+                        completion.location.offset, completion.location.length, completion.isList, Int64(completion.jobId),
+                    ])
+                }
+                let fail = try db.cachedStatement(sql: """
+                    UPDATE job SET state = ?, attempts = ?, not_before = ?, error_code = ?, error_message = ?, finished_at = ?
+                    WHERE id = ? AND state = 0
+                    """)
+                for failure in batch.failures {
+                    try fail.execute(arguments: [
+                        failure.dead ? JobState.dead.rawValue : JobState.queued.rawValue,
+                        Int64(failure.attempts), failure.notBefore.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0,
+                        failure.code, failure.message, failure.dead ? now : nil, Int64(failure.jobId),
+                    ])
+                }
+                let segment = try db.cachedStatement(sql: """
+                    INSERT INTO segment(file, committed) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET committed = excluded.committed
+                    """)
+                for (file, end) in batch.segmentEnds {
+                    try segment.execute(arguments: [file, end])
+                }
+                return receipts
+            }
+        } catch {
+            throw StoreError("journal commit failed: \(error)")
+        }
+    }
+
+    /// Every queued job, oldest first, without payloads: what a restarted dispatcher must run again.
+    public func queuedJobs() throws(StoreError) -> [QueuedJob] {
+        try read("queued jobs") { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, priority, attempts, not_before FROM job WHERE state = 0 ORDER BY id").map(QueuedJob.init(row:))
+        }
+    }
+
+    public func payloads(for ids: [UInt64]) throws(StoreError) -> [UInt64: [UInt8]] {
+        guard !ids.isEmpty else { return [:] }
+        return try read("payloads") { db in
+            var payloads: [UInt64: [UInt8]] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = ids[chunk..<min(chunk + 500, ids.count)]
+                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM job WHERE id IN (\(placeholders))",
+                                               arguments: StatementArguments(slice.map { Int64($0) }))
+                while let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    let payload: Data = row[1]
+                    payloads[UInt64(id)] = [UInt8](payload)
+                }
+            }
+            return payloads
+        }
+    }
+
+    public func job(_ id: UInt64) throws(StoreError) -> JobRecord? {
+        try jobs([id])[id]
+    }
+
+    public func jobs(_ ids: [UInt64]) throws(StoreError) -> [UInt64: JobRecord] {
+        try read("jobs") { db in
+            var records: [UInt64: JobRecord] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT \(JobRecord.columns) FROM job WHERE id = ?")
+            for id in ids {
+                if let row = try Row.fetchOne(statement, arguments: [Int64(id)]) {
+                    records[id] = JobRecord(row: row)
+                }
+            }
+            return records
+        }
+    }
+
+    public func deadLetters(limit: Int) throws(StoreError) -> [JobRecord] {
+        try read("dead letters") { db in
+            try Row.fetchAll(db, sql: "SELECT \(JobRecord.columns) FROM job WHERE state = 2 ORDER BY id LIMIT ?", arguments: [limit])
+                .map(JobRecord.init(row:))
+        }
+    }
+
+    /// Moves dead letters (the listed ones, or all when `ids` is empty) back to the queue with fresh attempts.
+    public func requeueDeadLetters(_ ids: [UInt64]) throws(StoreError) -> [QueuedJob] {
+        do {
+            return try database.write { db in
+                let selected: [Row]
+                if ids.isEmpty {
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0 FROM job WHERE state = 2 ORDER BY id")
+                } else {
+                    let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0 FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
+                                                arguments: StatementArguments(ids.map { Int64($0) }))
+                }
+                let requeue = try db.cachedStatement(sql: """
+                    UPDATE job SET state = 0, attempts = 0, not_before = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = ?
+                    """)
+                let jobs = selected.map(QueuedJob.init(row:))
+                for job in jobs { try requeue.execute(arguments: [Int64(job.id)]) }
+                return jobs
+            }
+        } catch {
+            throw StoreError("requeue of dead letters failed: \(error)")
+        }
+    }
+
+    /// Committed end of every store segment, for `ResultStore`'s recovery.
+    public func committedSegments() throws(StoreError) -> [String: Int64] {
+        try read("segments") { db in
+            var ends: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT file, committed FROM segment") { ends[row[0]] = row[1] }
+            return ends
+        }
+    }
+
+    /// Kinds that a worker has announced at some time, so jobs for them are accepted while no worker is connected.
+    public func knownKinds() throws(StoreError) -> Set<String> {
+        try read("kinds") { db in Set(try String.fetchAll(db, sql: "SELECT name FROM kind")) }
+    }
+
+    /// Number of jobs by kind and state, to seed the dispatcher's counters at start.
+    public func counts() throws(StoreError) -> [String: [JobState: Int]] {
+        try read("counts") { db in
+            var counts: [String: [JobState: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) FROM job GROUP BY kind, state") {
+                if let state = JobState(rawValue: row[1]) { counts[row[0], default: [:]][state] = row[2] }
+            }
+            return counts
+        }
+    }
+
+    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw StoreError("journal read of \(what) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+public import Foundation
+import GRDB
+
+/// A queued job as recovery and dead-letter requeue hand it to the dispatcher (payload loaded on dispatch).
+public struct QueuedJob: Equatable, Sendable {
+    public var id: UInt64
+    public var kind: String
+    public var priority: Int16
+    public var attempts: Int
+    /// A retry's backoff deadline; `nil` when it may run now.
+    public var notBefore: Date?
+
+    public init(id: UInt64, kind: String, priority: Int16, attempts: Int, notBefore: Date?) {
+        self.id = id
+        self.kind = kind
+        self.priority = priority
+        self.attempts = attempts
+        self.notBefore = notBefore
+    }
+
+    init(row: Row) {
+        let notBefore: Int64 = row[4]
+        self.init(id: UInt64(row[0] as Int64), kind: row[1], priority: Int16(clamping: row[2] as Int64),
+                  attempts: row[3], notBefore: notBefore > 0 ? Date(timeIntervalSince1970: Double(notBefore) / 1000) : nil)
+    }
+}
+
+/// A job as `chungtay job ID` and the dead-letter list show it.
+public struct JobRecord: Equatable, Sendable {
+    public var id: UInt64
+    public var kind: String
+    public var state: JobState
+    public var attempts: Int
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var result: ResultLocation?
+    /// The result is a list of documents (shown as a JSON array), not one document.
+    public var resultIsList: Bool
+
+    static let columns = "id, kind, state, attempts, error_code, error_message, result_file, result_offset, result_length, result_list"
+
+    init(row: Row) {
+        id = UInt64(row[0] as Int64)
+        kind = row[1]
+        state = JobState(rawValue: row[2]) ?? .queued
+        attempts = row[3]
+        errorCode = row[4]
+        errorMessage = row[5]
+        resultIsList = (row[9] as Int64) != 0
+        if let file: String = row[6] {
+            result = ResultLocation(file: file, offset: row[7], length: row[8])
+        }
+    }
+}

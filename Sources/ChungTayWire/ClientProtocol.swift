@@ -1,0 +1,249 @@
+/// The native client protocol, CTCP01 (docs/PROTOCOL.md, section "Client protocol").
+///
+/// Every message is `[CTCP01][command:1][request-id:8][body…]`. The request id is the
+/// client's own correlation number, echoed in the reply, so a DEALER client can keep
+/// several requests in flight and match replies without ordering assumptions.
+public enum ClientProtocol {
+    public static let header: [UInt8] = Array("CTCP01".utf8)
+
+    public enum Command: UInt8, Sendable {
+        case submit = 0x01
+        case job = 0x02
+        case wait = 0x03
+        case status = 0x04
+        case deadLetters = 0x05
+        case retryDeadLetters = 0x06
+        case accepted = 0x81
+        case jobInfo = 0x82
+        case waitDone = 0x83
+        case statusReport = 0x84
+        case deadLetterList = 0x85
+        case retried = 0x86
+        case error = 0xFF
+    }
+}
+
+public enum ClientRequest: Equatable, Sendable {
+    case submit([JobSpec])
+    case job(UInt64)
+    /// Reply once every listed job has reached a final state (completed or dead).
+    case wait([UInt64])
+    case status
+    case deadLetters
+    /// Requeue the listed dead letters, or all of them when the list is empty.
+    case retryDeadLetters([UInt64])
+}
+
+/// Whether a submitted job was new or matched an earlier job's idempotency key.
+public struct SubmitReceipt: Equatable, Sendable {
+    public var jobId: UInt64
+    public var existed: Bool
+
+    public init(jobId: UInt64, existed: Bool) {
+        self.jobId = jobId
+        self.existed = existed
+    }
+}
+
+public enum ClientReply: Equatable, Sendable {
+    case accepted([SubmitReceipt])
+    /// A JSON document: `{"id","kind","state","attempts","result",…}`.
+    case jobInfo([UInt8])
+    /// One JSON job document per waited job, in request order.
+    case waitDone([[UInt8]])
+    case statusReport([UInt8])
+    case deadLetterList([UInt8])
+    case retried(count: UInt64)
+    case error(code: String, message: String)
+}
+
+public struct ClientMessage<Body: Equatable & Sendable>: Equatable, Sendable {
+    public var requestId: UInt64
+    public var body: Body
+
+    public init(requestId: UInt64, body: Body) {
+        self.requestId = requestId
+        self.body = body
+    }
+}
+
+extension ClientMessage where Body == ClientRequest {
+    public func encode() -> [[UInt8]] {
+        var frames = ClientProtocol.frameHead(command(), requestId)
+        switch body {
+        case .submit(let jobs):
+            for job in jobs {
+                frames.append(job.encodeHeader())
+                frames.append(job.payload)
+            }
+        case .job(let id):
+            frames.append(IdList.encode([id]))
+        case .wait(let ids), .retryDeadLetters(let ids):
+            frames.append(IdList.encode(ids))
+        case .status, .deadLetters:
+            break
+        }
+        return frames
+    }
+
+    private func command() -> ClientProtocol.Command {
+        switch body {
+        case .submit: .submit
+        case .job: .job
+        case .wait: .wait
+        case .status: .status
+        case .deadLetters: .deadLetters
+        case .retryDeadLetters: .retryDeadLetters
+        }
+    }
+
+    /// Decodes the frames after the envelope. The protocol header has already been matched.
+    public static func decode(_ frames: ArraySlice<[UInt8]>) throws(WireError) -> Self {
+        let (command, requestId, body) = try ClientProtocol.splitHead(frames)
+        switch command {
+        case .submit:
+            guard !body.isEmpty, body.count.isMultiple(of: 2) else {
+                throw WireError(.malformed, "SUBMIT needs header and payload frame pairs, got \(body.count) frames")
+            }
+            var jobs: [JobSpec] = []
+            jobs.reserveCapacity(body.count / 2)
+            var index = body.startIndex
+            while index < body.endIndex {
+                jobs.append(try JobSpec.decode(header: body[index], payload: body[index + 1]))
+                index += 2
+            }
+            return Self(requestId: requestId, body: .submit(jobs))
+        case .job:
+            let ids = try IdList.decode(try ClientProtocol.single(body, "JOB"))
+            guard ids.count == 1 else { throw WireError(.malformed, "JOB takes exactly one job id") }
+            return Self(requestId: requestId, body: .job(ids[0]))
+        case .wait:
+            return Self(requestId: requestId, body: .wait(try IdList.decode(try ClientProtocol.single(body, "WAIT"))))
+        case .status:
+            try ClientProtocol.none(body, "STATUS")
+            return Self(requestId: requestId, body: .status)
+        case .deadLetters:
+            try ClientProtocol.none(body, "DEAD-LETTERS")
+            return Self(requestId: requestId, body: .deadLetters)
+        case .retryDeadLetters:
+            let ids = try IdList.decode(try ClientProtocol.single(body, "RETRY-DEAD-LETTERS"))
+            return Self(requestId: requestId, body: .retryDeadLetters(ids))
+        default:
+            throw WireError(.unknownCommand, "command 0x\(String(command.rawValue, radix: 16)) is a reply, not a request")
+        }
+    }
+}
+
+extension ClientMessage where Body == ClientReply {
+    public func encode() -> [[UInt8]] {
+        switch body {
+        case .accepted(let receipts):
+            var frames = ClientProtocol.frameHead(.accepted, requestId)
+            frames.append(IdList.encode(receipts.map(\.jobId)))
+            frames.append(receipts.map { $0.existed ? 1 : 0 })
+            return frames
+        case .jobInfo(let json):
+            return ClientProtocol.frameHead(.jobInfo, requestId) + [json]
+        case .waitDone(let documents):
+            return ClientProtocol.frameHead(.waitDone, requestId) + documents
+        case .statusReport(let json):
+            return ClientProtocol.frameHead(.statusReport, requestId) + [json]
+        case .deadLetterList(let json):
+            return ClientProtocol.frameHead(.deadLetterList, requestId) + [json]
+        case .retried(let count):
+            return ClientProtocol.frameHead(.retried, requestId) + [IdList.encode([count])]
+        case .error(let code, let message):
+            return ClientProtocol.frameHead(.error, requestId) + [code.frame, message.frame]
+        }
+    }
+
+    /// Decodes a reply; the caller has already removed any envelope.
+    public static func decode(_ frames: [[UInt8]]) throws(WireError) -> Self {
+        guard frames.first == ClientProtocol.header else {
+            throw WireError(.unsupportedProtocol, "reply does not start with CTCP01")
+        }
+        let (command, requestId, body) = try ClientProtocol.splitHead(frames.dropFirst())
+        switch command {
+        case .accepted:
+            guard body.count == 2 else { throw WireError(.malformed, "ACCEPTED needs 2 frames") }
+            let ids = try IdList.decode(body[body.startIndex])
+            let flags = body[body.startIndex + 1]
+            guard flags.count == ids.count else { throw WireError(.malformed, "ACCEPTED id and flag counts differ") }
+            return Self(requestId: requestId, body: .accepted(zip(ids, flags).map { SubmitReceipt(jobId: $0, existed: $1 != 0) }))
+        case .jobInfo:
+            return Self(requestId: requestId, body: .jobInfo(try ClientProtocol.single(body, "JOB-INFO")))
+        case .waitDone:
+            return Self(requestId: requestId, body: .waitDone(Array(body)))
+        case .statusReport:
+            return Self(requestId: requestId, body: .statusReport(try ClientProtocol.single(body, "STATUS-REPORT")))
+        case .deadLetterList:
+            return Self(requestId: requestId, body: .deadLetterList(try ClientProtocol.single(body, "DEAD-LETTER-LIST")))
+        case .retried:
+            let counts = try IdList.decode(try ClientProtocol.single(body, "RETRIED"))
+            guard counts.count == 1 else { throw WireError(.malformed, "RETRIED carries one count") }
+            return Self(requestId: requestId, body: .retried(count: counts[0]))
+        case .error:
+            guard body.count == 2 else { throw WireError(.malformed, "ERROR needs code and message frames") }
+            return Self(requestId: requestId, body: .error(
+                code: try String(frame: body[body.startIndex], field: "error code"),
+                message: try String(frame: body[body.startIndex + 1], field: "error message")))
+        default:
+            throw WireError(.unknownCommand, "command 0x\(String(command.rawValue, radix: 16)) is a request, not a reply")
+        }
+    }
+}
+
+extension ClientProtocol {
+    static func frameHead(_ command: Command, _ requestId: UInt64) -> [[UInt8]] {
+        [header, [command.rawValue], IdList.encode([requestId])]
+    }
+
+    /// Splits `[command][request-id][body…]` (the header frame already removed).
+    static func splitHead(_ frames: ArraySlice<[UInt8]>) throws(WireError) -> (Command, UInt64, ArraySlice<[UInt8]>) {
+        guard frames.count >= 2 else { throw WireError(.malformed, "missing command or request id frame") }
+        let commandFrame = frames[frames.startIndex]
+        guard commandFrame.count == 1 else { throw WireError(.malformed, "command frame must be one byte") }
+        guard let command = Command(rawValue: commandFrame[0]) else {
+            throw WireError(.unknownCommand, "unknown command 0x\(String(commandFrame[0], radix: 16))")
+        }
+        let idFrame = frames[frames.startIndex + 1]
+        guard idFrame.count == 8 else { throw WireError(.malformed, "request id frame must be 8 bytes") }
+        return (command, try IdList.decode(idFrame)[0], frames.dropFirst(2))
+    }
+
+    static func single(_ body: ArraySlice<[UInt8]>, _ name: String) throws(WireError) -> [UInt8] {
+        guard body.count == 1, let frame = body.first else {
+            throw WireError(.malformed, "\(name) takes exactly one body frame, got \(body.count)")
+        }
+        return frame
+    }
+
+    static func none(_ body: ArraySlice<[UInt8]>, _ name: String) throws(WireError) {
+        guard body.isEmpty else { throw WireError(.malformed, "\(name) takes no body frames") }
+    }
+
+    /// The error reply sent when a message cannot even be parsed far enough to read its request id.
+    public static func errorReply(_ error: WireError, requestId: UInt64 = 0) -> [[UInt8]] {
+        ClientMessage<ClientReply>(requestId: requestId, body: .error(code: error.code.rawValue, message: error.message)).encode()
+    }
+}
+
+/// A frame of big-endian u64 values: job ids, or a single count.
+public enum IdList {
+    public static func encode(_ ids: [UInt64]) -> [UInt8] {
+        var writer = ByteWriter(capacity: ids.count * 8)
+        for id in ids { writer.write(id) }
+        return writer.bytes
+    }
+
+    public static func decode(_ frame: [UInt8]) throws(WireError) -> [UInt64] {
+        guard frame.count.isMultiple(of: 8) else {
+            throw WireError(.malformed, "id list frame length \(frame.count) is not a multiple of 8")
+        }
+        var reader = ByteReader(frame, context: "id list")
+        var ids: [UInt64] = []
+        ids.reserveCapacity(frame.count / 8)
+        while !reader.isAtEnd { ids.append(try reader.readInteger(UInt64.self, field: "id")) }
+        return ids
+    }
+}

@@ -1,0 +1,58 @@
+/// One job as a client submits it. The payload is opaque to the dispatcher.
+public struct JobSpec: Equatable, Sendable {
+    /// Longest kind name in bytes; kinds are short dotted names such as `household.review`.
+    public static let maxKindLength = 255
+    /// Longest idempotency key in bytes.
+    public static let maxKeyLength = 1024
+
+    public var kind: String
+    public var payload: [UInt8]
+    /// Resubmitting a job with the same key returns the first job's id instead of a new job.
+    public var idempotencyKey: String?
+    /// Higher runs first among queued jobs of the same kind; equal priorities run in submission order.
+    public var priority: Int16
+
+    public init(kind: String, payload: [UInt8], idempotencyKey: String? = nil, priority: Int16 = 0) {
+        self.kind = kind
+        self.payload = payload
+        self.idempotencyKey = idempotencyKey
+        self.priority = priority
+    }
+
+    /// A kind is lowercase ASCII letters, digits, `.`, `_` and `-`, starting with a letter,
+    /// so it is always a safe directory name under the store.
+    public static func isValidKind(_ kind: String) -> Bool {
+        let utf8 = kind.utf8
+        guard let first = utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
+              utf8.count <= maxKindLength else { return false }
+        return utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// Header frame: kind (u8 length + UTF-8), priority (i16), key (u16 length + UTF-8; 0 = none).
+    func encodeHeader() -> [UInt8] {
+        var writer = ByteWriter(capacity: 8 + kind.utf8.count)
+        writer.write(kind, lengthAs: UInt8.self)
+        writer.write(priority)
+        writer.write(idempotencyKey ?? "", lengthAs: UInt16.self)
+        return writer.bytes
+    }
+
+    static func decode(header: [UInt8], payload: [UInt8]) throws(WireError) -> JobSpec {
+        var reader = ByteReader(header, context: "job header")
+        let kind = try reader.readString(lengthAs: UInt8.self, field: "kind")
+        let priority = try reader.readInteger(Int16.self, field: "priority")
+        let key = try reader.readString(lengthAs: UInt16.self, field: "idempotency key")
+        try reader.expectEnd()
+        guard isValidKind(kind) else {
+            throw WireError(.malformed, "kind '\(kind)' is not a valid kind name")
+        }
+        guard key.utf8.count <= maxKeyLength else {
+            throw WireError(.malformed, "idempotency key longer than \(maxKeyLength) bytes")
+        }
+        return JobSpec(kind: kind, payload: payload, idempotencyKey: key.isEmpty ? nil : key, priority: priority)
+    }
+}

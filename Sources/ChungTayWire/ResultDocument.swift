@@ -1,0 +1,71 @@
+import Foundation
+
+/// Builds stored result documents: the common fields of SCHEMA.md followed by the
+/// handler's own fields.
+///
+/// Handlers return their fields as an encoded JSON object; the common fields are
+/// spliced in front as bytes rather than by decoding and re-encoding the object, which
+/// keeps a stored document's cost at one encode. The same builder serves the native
+/// worker runtime and the dispatcher's wrapping of MDP worker replies.
+public enum ResultDocument {
+    public struct Common: Sendable {
+        public var taskId: UInt64
+        public var kind: String
+        public var batchId: String?
+        /// RFC 3339 UTC timestamp.
+        public var processedAt: String
+        public var worker: String
+
+        public init(taskId: UInt64, kind: String, batchId: String?, processedAt: String, worker: String) {
+            self.taskId = taskId
+            self.kind = kind
+            self.batchId = batchId
+            self.processedAt = processedAt
+            self.worker = worker
+        }
+    }
+
+    /// `body` must be a JSON object (`{…}`) on one line.
+    public static func make(_ common: Common, body: [UInt8]) -> [UInt8] {
+        var document: [UInt8] = []
+        document.reserveCapacity(body.count + 128)
+        document.append(contentsOf: #"{"taskId":""#.utf8)
+        document.append(contentsOf: String(common.taskId).utf8)
+        document.append(contentsOf: #"","kind":"#.utf8)
+        JSONText.appendString(common.kind, to: &document)
+        document.append(contentsOf: #","batchId":"#.utf8)
+        if let batchId = common.batchId { JSONText.appendString(batchId, to: &document) } else { document.append(contentsOf: "null".utf8) }
+        document.append(contentsOf: #","processedAt":"#.utf8)
+        JSONText.appendString(common.processedAt, to: &document)
+        document.append(contentsOf: #","worker":"#.utf8)
+        JSONText.appendString(common.worker, to: &document)
+        let fields = body.dropFirst().dropLast()
+        if fields.contains(where: { !JSONText.isWhitespace($0) }) {
+            document.append(UInt8(ascii: ","))
+            document.append(contentsOf: fields)
+        }
+        document.append(UInt8(ascii: "}"))
+        return document
+    }
+
+    /// Wraps an opaque reply (an MDP worker's, or an echo) as `{"result": …}`: the bytes
+    /// themselves when they are one line of valid JSON, else a JSON string of the text,
+    /// else base64 under `resultBase64`.
+    public static func opaqueBody(_ bytes: [UInt8]) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(bytes.count + 16)
+        if JSONText.isValidJSON(bytes), !bytes.contains(UInt8(ascii: "\n")), !bytes.contains(UInt8(ascii: "\r")) {
+            body.append(contentsOf: #"{"result":"#.utf8)
+            body.append(contentsOf: bytes)
+        } else if let text = String(validating: bytes, as: UTF8.self) {
+            body.append(contentsOf: #"{"result":"#.utf8)
+            JSONText.appendString(text, to: &body)
+        } else {
+            body.append(contentsOf: #"{"resultBase64":""#.utf8)
+            body.append(contentsOf: Data(bytes).base64EncodedString().utf8)
+            body.append(UInt8(ascii: "\""))
+        }
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+}

@@ -1,0 +1,42 @@
+/// Why a message was refused: a stable machine code for peers and a sentence for people.
+///
+/// The codes are part of the protocol (docs/PROTOCOL.md, "Error codes"); peers in other
+/// languages match on them, so they never change meaning once published.
+public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        /// A frame is missing, too short, too long or not the expected encoding.
+        case malformed
+        /// The protocol header frame names no protocol this dispatcher speaks.
+        case unsupportedProtocol = "unsupported_protocol"
+        /// The command byte is not one the protocol defines for this direction.
+        case unknownCommand = "unknown_command"
+        /// The message exceeded the configured maximum size.
+        case tooLarge = "too_large"
+        /// No worker has ever announced this kind and the dispatcher does not accept it.
+        case unknownKind = "unknown_kind"
+        /// The job id names no job in the journal.
+        case unknownJob = "unknown_job"
+        /// The dispatcher is draining and accepts no new jobs.
+        case shuttingDown = "shutting_down"
+        /// A command arrived before the peer identified itself (for example, a worker's RESULT before READY).
+        case notReady = "not_ready"
+        /// The dispatcher could not make the request durable.
+        case storage
+        /// A handler rejected the payload (used in FAIL).
+        case payloadInvalid = "payload_invalid"
+        /// A worker was asked for a kind it has no handler for.
+        case noHandler = "no_handler"
+        /// A handler threw an error it did not classify.
+        case handlerFailed = "handler_failed"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

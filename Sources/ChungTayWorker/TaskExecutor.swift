@@ -1,0 +1,73 @@
+import ChungTayWire
+import Foundation
+import ZeroMQ
+
+/// One executor thread: takes tasks from the runtime over inproc PUSH/PULL, runs the
+/// handler, and pushes the encoded RESULT or FAIL message back.
+///
+/// Each thread owns its two sockets (ZeroMQ sockets are not thread-safe), and the
+/// thread ends when the context is terminated, which wakes its blocking receive.
+enum TaskExecutor {
+    static let tasksEndpoint = "inproc://chungtay-worker-tasks"
+    static let resultsEndpoint = "inproc://chungtay-worker-results"
+
+    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int) -> Thread {
+        let thread = Thread {
+            run(context: context, handlers: handlers, workerName: workerName)
+        }
+        thread.name = "chungtay-executor-\(index)"
+        thread.start()
+        return thread
+    }
+
+    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String) {
+        guard let tasks = try? ZMQSocket(context: context, type: .pull),
+              let results = try? ZMQSocket(context: context, type: .push) else { return }
+        defer {
+            tasks.close()
+            results.close()
+        }
+        do {
+            try tasks.setLinger(milliseconds: 0)
+            try results.setLinger(milliseconds: 0)
+            try tasks.setReceiveHighWaterMark(1)
+            try tasks.connect(tasksEndpoint)
+            try results.connect(resultsEndpoint)
+            while let frames = try tasks.receive() {
+                guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
+                for assignment in assignments {
+                    try results.send(execute(assignment, handlers: handlers, workerName: workerName).encode())
+                }
+            }
+        } catch {
+            // ETERM: the runtime is shutting down. Anything else cannot be reported upward
+            // without a socket; the tasks held will be requeued by the dispatcher.
+        }
+    }
+
+    static func execute(_ assignment: TaskAssignment, handlers: [String: any TaskHandler], workerName: String) -> WorkerMessage {
+        guard let handler = handlers[assignment.kind] else {
+            return .failures([TaskFailure(taskId: assignment.taskId, retryable: true, code: WireError.Code.noHandler.rawValue,
+                                          message: "worker \(workerName) has no handler for \(assignment.kind)")])
+        }
+        let context = TaskContext(taskId: assignment.taskId, kind: assignment.kind, attempt: Int(assignment.attempt), payload: assignment.payload)
+        do {
+            let output = try handler.handle(context)
+            let common = ResultDocument.Common(taskId: assignment.taskId, kind: assignment.kind, batchId: nil,
+                                               processedAt: Timestamp.now(), worker: workerName)
+            let (bodies, isList) = switch output {
+            case .document(let body): ([body], false)
+            case .documents(let bodies): (bodies, true)
+            }
+            // One bad body would make the dispatcher refuse the whole batched RESULT message.
+            guard bodies.allSatisfy(ResultDocumentCheck.isSingleLineObject) else {
+                return .failures([TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
+                                              message: "the \(assignment.kind) handler returned something other than one-line JSON objects")])
+            }
+            let documents = bodies.map { ResultDocument.make(common, body: $0) }
+            return .results([TaskResult(taskId: assignment.taskId, documents: documents, isList: isList)])
+        } catch {
+            return .failures([TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message)])
+        }
+    }
+}

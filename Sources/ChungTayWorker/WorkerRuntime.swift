@@ -1,0 +1,199 @@
+import ChungTayRuntime
+import ChungTayWire
+import Collections
+import Foundation
+public import Logging
+import ZeroMQ
+
+/// A worker process's I/O loop: one thread owns the DEALER connection to the dispatcher
+/// and feeds executor threads over inproc sockets.
+///
+/// Tasks wait in a local queue and go to an executor only when one is free, so a slow
+/// task never holds faster ones behind it. Results from all executors are gathered into
+/// one RESULT message per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
+/// is presumed gone: the worker drops its queued tasks (the dispatcher requeues them) and
+/// reconnects with backoff.
+public final class WorkerRuntime {
+    let configuration: WorkerConfiguration
+    let handlers: [String: any TaskHandler]
+    let logger: Logger
+    private let context: ZMQContext
+    private let taskPush: ZMQSocket
+    private let resultPull: ZMQSocket
+    private var dealer: ZMQSocket?
+    private var executors: [Thread] = []
+    private var waiting = Deque<[[UInt8]]>()
+    private var running = 0
+    private var lastHeard = 0.0
+    private var nextHeartbeat = 0.0
+    private var reconnectDelay: Double
+    private var completed = 0
+    private var failed = 0
+
+    public init(configuration: WorkerConfiguration, handlers: [any TaskHandler], logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        var table: [String: any TaskHandler] = [:]
+        for handler in handlers { table[handler.kind] = handler }
+        self.handlers = table
+        reconnectDelay = configuration.reconnectMinDelay.seconds
+        context = try ZMQContext()
+        taskPush = try ZMQSocket(context: context, type: .push)
+        resultPull = try ZMQSocket(context: context, type: .pull)
+        try taskPush.setLinger(milliseconds: 0)
+        try resultPull.setLinger(milliseconds: 0)
+        // A task goes to an executor only when one can take it: no queue inside the pipe.
+        try taskPush.setSendHighWaterMark(1)
+        try resultPull.setReceiveHighWaterMark(0)
+        try taskPush.bind(TaskExecutor.tasksEndpoint)
+        try resultPull.bind(TaskExecutor.resultsEndpoint)
+    }
+
+    /// Serves until `shouldStop` returns true, then drains: finishes the tasks executors
+    /// hold, sends their results, says DISCONNECT (the dispatcher requeues the rest) and returns.
+    @available(*, noasync)
+    public func run(shouldStop: () -> Bool) throws {
+        for index in 0..<configuration.concurrency {
+            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index))
+        }
+        try connect()
+        var drainDeadline = Double.infinity
+        var nextSummary = MonotonicClock.now() + 10
+        while true {
+            let now = MonotonicClock.now()
+            if drainDeadline == .infinity, shouldStop() {
+                drainDeadline = now + configuration.drainTimeout.seconds
+                waiting.removeAll()
+                logger.info("draining", metadata: ["running": "\(running)"])
+            }
+            let draining = drainDeadline != .infinity
+            if draining, running == 0 || now >= drainDeadline { break }
+            guard let dealer else { break }
+            var poller = ZMQPoller()
+            poller.add(dealer)
+            poller.add(resultPull)
+            let ready = try poller.poll(timeoutMilliseconds: 100)
+            if ready[0].contains(.readable) { try readDispatcher(dealer, accepting: !draining) }
+            if ready[1].contains(.readable) { try forwardResults(to: dealer) }
+            try feedExecutors()
+            try keepAlive(dealer, draining: draining)
+            if now >= nextSummary {
+                nextSummary = now + 10
+                logger.info("progress", metadata: ["completed": "\(completed)", "failed": "\(failed)", "running": "\(running)", "waiting": "\(waiting.count)"])
+            }
+        }
+        if let dealer {
+            try? forwardResults(to: dealer)
+            _ = try? dealer.send(WorkerMessage.disconnect(reason: "draining").encode(), dontWait: true)
+            dealer.close()
+        }
+        taskPush.close()
+        resultPull.close()
+        // Wakes the executors' blocking receives with ETERM so their threads end.
+        context.shutdown()
+        logger.info("worker stopped", metadata: ["completed": "\(completed)", "failed": "\(failed)", "unfinished": "\(running)"])
+    }
+
+    private func connect() throws {
+        dealer?.close()
+        let socket = try ZMQSocket(context: context, type: .dealer)
+        try socket.setLinger(milliseconds: 2000)
+        try socket.setSendHighWaterMark(0)
+        try socket.setReceiveHighWaterMark(0)
+        try socket.connect(configuration.endpoint)
+        dealer = socket
+        try sendReady(socket)
+        lastHeard = MonotonicClock.now()
+        nextHeartbeat = lastHeard + configuration.heartbeatInterval.seconds
+    }
+
+    private func sendReady(_ socket: ZMQSocket) throws {
+        try socket.send(WorkerMessage.ready(name: configuration.name, kinds: configuration.kinds,
+                                            credit: UInt32(clamping: configuration.credit)).encode())
+        logger.info("ready", metadata: ["dispatcher": "\(configuration.endpoint)", "kinds": "\(configuration.kinds.joined(separator: ","))",
+                                         "concurrency": "\(configuration.concurrency)", "credit": "\(configuration.credit)"])
+    }
+
+    private func readDispatcher(_ socket: ZMQSocket, accepting: Bool) throws {
+        while let frames = try socket.receive(dontWait: true) {
+            lastHeard = MonotonicClock.now()
+            reconnectDelay = configuration.reconnectMinDelay.seconds
+            guard frames.first == WorkerProtocol.header else {
+                logger.warning("ignored a message without the CTWP01 header")
+                continue
+            }
+            let message: WorkerMessage
+            do {
+                message = try WorkerMessage.decode(frames.dropFirst())
+            } catch {
+                logger.warning("ignored a malformed message from the dispatcher", metadata: ["error": "\(error)"])
+                continue
+            }
+            switch message {
+            case .tasks(let assignments):
+                // While draining, new tasks are left alone: DISCONNECT hands them back.
+                guard accepting else { continue }
+                for assignment in assignments {
+                    logger.debug("task received", metadata: ["task": "\(assignment.taskId)", "kind": "\(assignment.kind)", "attempt": "\(assignment.attempt)"])
+                    waiting.append(WorkerMessage.tasks([assignment]).encode())
+                }
+            case .heartbeat:
+                break
+            case .disconnect(let reason):
+                logger.notice("dispatcher asked to register again", metadata: ["reason": "\(reason)"])
+                waiting.removeAll()
+                try sendReady(socket)
+            case .error(let code, let text):
+                logger.error("dispatcher refused a message", metadata: ["code": "\(code)", "reason": "\(text)"])
+            case .ready, .results, .failures:
+                logger.warning("ignored a worker-side command from the dispatcher")
+            }
+        }
+    }
+
+    private func feedExecutors() throws {
+        while let next = waiting.first, try taskPush.send(next, dontWait: true) {
+            waiting.removeFirst()
+            running += 1
+        }
+    }
+
+    /// Gathers every finished task into one RESULT and one FAIL message: the bodies of
+    /// single-task messages concatenate into a valid batched message.
+    private func forwardResults(to socket: ZMQSocket) throws {
+        var results: [[UInt8]] = []
+        var failures: [[UInt8]] = []
+        while let frames = try resultPull.receive(dontWait: true) {
+            running -= 1
+            if frames[1] == [WorkerProtocol.Command.result.rawValue] {
+                results.append(contentsOf: frames.dropFirst(2))
+                completed += 1
+            } else {
+                failures.append(contentsOf: frames.dropFirst(2))
+                failed += 1
+                logger.notice("task failed", metadata: ["code": "\(String(decoding: frames[3], as: UTF8.self))"])
+            }
+        }
+        if !results.isEmpty {
+            try socket.send([WorkerProtocol.header, [WorkerProtocol.Command.result.rawValue]] + results)
+        }
+        if !failures.isEmpty {
+            try socket.send([WorkerProtocol.header, [WorkerProtocol.Command.fail.rawValue]] + failures)
+        }
+    }
+
+    private func keepAlive(_ socket: ZMQSocket, draining: Bool) throws {
+        let now = MonotonicClock.now()
+        if now >= nextHeartbeat {
+            nextHeartbeat = now + configuration.heartbeatInterval.seconds
+            _ = try socket.send(WorkerMessage.heartbeat.encode(), dontWait: true)
+        }
+        let silence = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
+        guard !draining, now - lastHeard > silence else { return }
+        logger.warning("dispatcher silent; reconnecting", metadata: ["after": "\(reconnectDelay)s"])
+        waiting.removeAll()
+        Thread.sleep(forTimeInterval: reconnectDelay * Double.random(in: 0.75...1.25))
+        reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaxDelay.seconds)
+        try connect()
+    }
+}

@@ -1,0 +1,40 @@
+import CZeroMQ
+
+/// A CURVE key pair in Z85 text form (40 characters per key), the form libzmq
+/// accepts as socket options and the form that survives config files and logs.
+public struct CurveKeyPair: Sendable, Equatable {
+    public let publicKey: String
+    public let secretKey: String
+
+    /// Z85 encodes 32 key bytes in 40 characters.
+    static let z85KeyLength = 40
+
+    public init(publicKey: String, secretKey: String) {
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+    }
+
+    /// Fails with ENOTSUP when libzmq was built without CURVE support.
+    public static func generate() throws(ZMQError) -> CurveKeyPair {
+        var publicKey = [CChar](repeating: 0, count: z85KeyLength + 1)
+        var secretKey = [CChar](repeating: 0, count: z85KeyLength + 1)
+        guard zmq_curve_keypair(&publicKey, &secretKey) == 0 else {
+            throw .last("CurveKeyPair.generate")
+        }
+        return CurveKeyPair(publicKey: String(nulTerminated: publicKey), secretKey: String(nulTerminated: secretKey))
+    }
+
+    /// Derives the public key, so only the secret key needs to be stored.
+    public static func publicKey(forSecret secretKey: String) throws(ZMQError) -> String {
+        // zmq_curve_public decodes into a 32-byte buffer without checking the
+        // length, so anything but 40 characters would overrun it.
+        guard secretKey.utf8.count == z85KeyLength else {
+            throw .invalidArgument("CurveKeyPair.publicKey")
+        }
+        var publicKey = [CChar](repeating: 0, count: z85KeyLength + 1)
+        guard zmq_curve_public(&publicKey, secretKey) == 0 else {
+            throw .last("CurveKeyPair.publicKey")
+        }
+        return String(nulTerminated: publicKey)
+    }
+}

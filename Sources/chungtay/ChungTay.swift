@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+
+/// `chungtay`: the dispatcher, the worker and the client commands in one executable.
+///
+/// Exit codes (the interface other services script against): 0 success, 1 the job
+/// failed or was dead-lettered, 2 usage error, 3 cannot reach the dispatcher.
+@main
+struct ChungTay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chungtay",
+        abstract: "Policy-credit household reviews over a ZeroMQ job queue.",
+        subcommands: [
+            DispatcherCommand.self, WorkerCommand.self, SubmitCommand.self, JobCommand.self,
+            StatusCommand.self, DeadLettersCommand.self,
+        ])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure || code == ExitCode(EXIT_FAILURE) && error is ValidationError {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(CLIExit.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The exit codes of the CLI contract.
+enum CLIExit: Int32 {
+    case success = 0
+    case jobFailed = 1
+    case usage = 2
+    case unreachable = 3
+}

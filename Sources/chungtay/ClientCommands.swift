@@ -1,0 +1,151 @@
+import ArgumentParser
+import ChungTayClient
+import ChungTayWire
+import Foundation
+
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a file's bytes as a job (or each line as a job with --lines).",
+        discussion: "Prints one job id per line, or with --wait the stored result of each job as one JSON line.")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "The task kind, e.g. system.echo or household.review.") var kind: String
+    @Argument(help: "The payload file, or - for standard input.") var file: String
+    @Flag(help: "Wait for the jobs to finish and print their results.") var wait = false
+    @Option(help: "Idempotency key: resubmitting with the same key returns the first job's id.") var key: String?
+    @Option(help: "Priority; higher runs first.") var priority: Int16 = 0
+    @Flag(help: "Each line of the file is one job (keys get the suffix #LINE).") var lines = false
+
+    func validate() throws {
+        guard JobSpec.isValidKind(kind) else { throw ValidationError("'\(kind)' is not a kind name (lowercase letters, digits, '.', '_', '-')") }
+        if file != "-", !FileManager.default.isReadableFile(atPath: file) { throw ValidationError("cannot read \(file)") }
+    }
+
+    func run() throws {
+        let connection = try client.client()
+        let input = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        var ids: [UInt64] = []
+        do {
+            if lines {
+                let jobs = LineReader(input).enumerated().lazy.map { index, line in
+                    JobSpec(kind: kind, payload: line, idempotencyKey: key.map { "\($0)#\(index + 1)" }, priority: priority)
+                }
+                try connection.submit(jobs) { receipts in
+                    if wait { ids += receipts.map(\.jobId) } else { for receipt in receipts { print(receipt.jobId) } }
+                }
+            } else {
+                let payload = [UInt8](input.readDataToEndOfFile())
+                guard case .accepted(let receipts) = try connection.call(.submit([JobSpec(kind: kind, payload: payload, idempotencyKey: key, priority: priority)])) else {
+                    throw ClientError.badReply("expected ACCEPTED")
+                }
+                if wait { ids = receipts.map(\.jobId) } else { print(receipts[0].jobId) }
+            }
+            guard wait else { return }
+            var failed = false
+            for chunk in stride(from: 0, to: ids.count, by: 1000) {
+                for document in try connection.wait(for: Array(ids[chunk..<min(chunk + 1000, ids.count)])) {
+                    let job = try JobView(document)
+                    printLine(job.result ?? document)
+                    failed = failed || job.state != "completed"
+                }
+            }
+            if failed { throw ExitCode(CLIExit.jobFailed.rawValue) }
+        } catch let error as ClientError {
+            throw report(error)
+        }
+    }
+}
+
+struct JobCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job", abstract: "Show a job's state and result as JSON: {id, kind, state, attempts, result, error}.")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "The job id.") var id: UInt64
+
+    func run() throws {
+        do {
+            guard case .jobInfo(let document) = try client.client().call(.job(id)) else { throw ClientError.badReply("expected JOB-INFO") }
+            printLine(document)
+            let state = try JobView(document).state
+            if state == "dead" { throw ExitCode(CLIExit.jobFailed.rawValue) }
+        } catch let error as ClientError {
+            throw report(error)
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Workers, queues by kind and dead letters.")
+
+    @OptionGroup var client: ClientOptions
+    @Flag(help: "Print the status as one JSON object.") var json = false
+
+    func run() throws {
+        do {
+            guard case .statusReport(let document) = try client.client().call(.status) else { throw ClientError.badReply("expected STATUS-REPORT") }
+            if json {
+                printLine(document)
+            } else {
+                print(try StatusText.render(document))
+            }
+        } catch let error as ClientError {
+            throw report(error)
+        }
+    }
+}
+
+struct DeadLettersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dead-letters", abstract: "List dead-lettered jobs or requeue them.",
+        subcommands: [List.self, Retry.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print dead letters as a JSON array of job documents.")
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            do {
+                guard case .deadLetterList(let document) = try client.client().call(.deadLetters) else { throw ClientError.badReply("expected DEAD-LETTER-LIST") }
+                printLine(document)
+            } catch let error as ClientError {
+                throw report(error)
+            }
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Requeue dead letters (the given ids, or all) with fresh attempts.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Job ids; none means every dead letter.") var ids: [UInt64] = []
+
+        func run() throws {
+            do {
+                guard case .retried(let count) = try client.client().call(.retryDeadLetters(ids)) else { throw ClientError.badReply("expected RETRIED") }
+                print("requeued \(count)")
+            } catch let error as ClientError {
+                throw report(error)
+            }
+        }
+    }
+}
+
+/// The two fields of a job document the CLI acts on; `result` is kept byte for byte as
+/// the store holds it (the dispatcher puts it last, see `JobDocument`).
+struct JobView {
+    var state: String
+    var result: [UInt8]?
+
+    init(_ document: [UInt8]) throws {
+        guard let object = try JSONSerialization.jsonObject(with: Data(document)) as? [String: Any] else {
+            throw ClientError.badReply("job document is not an object")
+        }
+        state = object["state"] as? String ?? "unknown"
+        let marker = Array(#","result":"#.utf8)
+        if let start = document.firstRange(of: marker)?.upperBound {
+            let raw = Array(document[start..<(document.count - 1)])
+            result = raw == Array("null".utf8) ? nil : raw
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ChungTayRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs services under a `ServiceGroup` (SIGTERM and SIGINT shut them down gracefully)
+/// from the synchronous command's main thread, which is not part of Swift's cooperative
+/// pool and so may block until the group finishes.
+enum ServiceRunner {
+    static func run(logger: Logger, _ makeServices: @escaping @Sendable () async throws -> [any Service]) throws {
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let group = ServiceGroup(configuration: .init(
+                    services: try await makeServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+                try await group.run()
+            } catch {
+                outcome.error = "\(error)"
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error {
+            logger.critical("stopped on error", metadata: ["error": "\(error)"])
+            throw ExitCodeError.failure
+        }
+    }
+
+    private final class Outcome: @unchecked Sendable {
+        var error: String?
+    }
+
+    enum ExitCodeError: Error { case failure }
+}
+
+/// Logging for long-running commands: lines on standard error, personal data masked,
+/// level from `--log-level` or `CHUNGTAY_LOG_LEVEL`.
+enum ProcessLogging {
+    static func bootstrap(level: String?) -> Logger {
+        let resolved = Logger.Level(rawValue: level ?? ProcessInfo.processInfo.environment["CHUNGTAY_LOG_LEVEL"] ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = MaskingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
+            handler.logLevel = resolved
+            return handler
+        }
+        return Logger(label: "chungtay")
+    }
+}

@@ -1,0 +1,89 @@
+import Synchronization
+import Testing
+import ZeroMQ
+
+@Suite struct ZAPHandlerTests {
+    @Test func rejectedKeyGetsNothingThroughWhileAcceptedKeyWorks() throws {
+        let context = try ZMQContext()
+        let serverKeys = try CurveKeyPair.generate()
+        let trusted = try CurveKeyPair.generate()
+        let stranger = try CurveKeyPair.generate()
+        let requests = RequestLog()
+        let handler = try ZAPHandler(context: context) { request in
+            requests.record(request)
+            return request.clientPublicKey == trusted.publicKey
+        }
+        defer { handler.stop() }
+
+        let server = try makeSocket(context, .router, receiveTimeout: 500)
+        try server.setCurveServer(secretKey: serverKeys.secretKey)
+        try server.setZAPDomain("jobs")
+        let endpoint = try server.bindLoopback()
+
+        let rejected = try makeSocket(context, .req, receiveTimeout: 500)
+        try rejected.setCurveClient(serverPublicKey: serverKeys.publicKey, keyPair: stranger)
+        try rejected.monitor("inproc://rejected-monitor", events: .handshakeFailedAuth)
+        let rejectedEvents = try makeSocket(context, .pair)
+        try rejectedEvents.connect("inproc://rejected-monitor")
+        try rejected.connect(endpoint)
+        try rejected.send([bytes("let me in")])
+
+        let failure = try rejectedEvents.receive().flatMap(MonitorEvent.init(frames:))
+        #expect(failure?.kind == .handshakeFailedAuth)
+        #expect(failure?.value == 400)
+        #expect(try server.receive() == nil)
+        #expect(try rejected.receive() == nil)
+        let strangerRequest = requests.all.first { $0.clientPublicKey == stranger.publicKey }
+        #expect(strangerRequest == ZAPRequest(domain: "jobs", address: "127.0.0.1", mechanism: "CURVE", clientPublicKey: stranger.publicKey))
+
+        let accepted = try makeSocket(context, .req)
+        try accepted.setCurveClient(serverPublicKey: serverKeys.publicKey, keyPair: trusted)
+        try accepted.connect(endpoint)
+        try accepted.send([bytes("hello")])
+        try server.setReceiveTimeout(milliseconds: patience)
+        let request = try #require(try server.receive())
+        #expect(request.dropFirst().elementsEqual([[], bytes("hello")]))
+        try server.send([request[0], [], bytes("welcome")])
+        #expect(try accepted.receive() == [bytes("welcome")])
+    }
+
+    @Test func secondHandlerOnTheSameContextFailsUntilTheFirstStops() throws {
+        let context = try ZMQContext()
+        let first = try ZAPHandler(context: context) { _ in true }
+
+        let error = #expect(throws: ZMQError.self) {
+            try ZAPHandler(context: context) { _ in true }
+        }
+        #expect(error?.operation == "bind")
+
+        first.stop()
+        first.stop()
+        let second = try ZAPHandler(context: context) { _ in true }
+        second.stop()
+    }
+
+    @Test func contextShutdownEndsTheHandler() throws {
+        let context = try ZMQContext()
+        let handler = try ZAPHandler(context: context) { _ in true }
+
+        context.shutdown()
+        handler.stop()
+        let error = #expect(throws: ZMQError.self) {
+            try ZMQSocket(context: context, type: .pair)
+        }
+        #expect(error?.isTerminated == true)
+    }
+}
+
+/// Collects what the handler thread was asked, for the test thread to inspect.
+private final class RequestLog: Sendable {
+    private let requests = Mutex<[ZAPRequest]>([])
+
+    func record(_ request: ZAPRequest) {
+        requests.withLock { $0.append(request) }
+    }
+
+    var all: [ZAPRequest] {
+        requests.withLock { $0 }
+    }
+}
