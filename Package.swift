@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ChungTayWorker", targets: ["ChungTayWorker"]),
         .library(name: "ChungTayClient", targets: ["ChungTayClient"]),
         .library(name: "ChungTayRuntime", targets: ["ChungTayRuntime"]),
+        .library(name: "ChungTayHandlers", targets: ["ChungTayHandlers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +77,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChungTayHandlers",
+            dependencies: ["ChungTayWorker", "ChungTayRules"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChungTayClient",
             dependencies: ["ZeroMQ", "ChungTayWire"],
             swiftSettings: swiftSettings
@@ -83,12 +89,17 @@ let package = Package(
         .executableTarget(
             name: "chungtay",
             dependencies: [
-                "ChungTayDispatcher", "ChungTayWorker", "ChungTayClient", "ChungTayRuntime",
+                "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayRules", "ChungTayClient", "ChungTayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "chungtay-bench",
+            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),

@@ -53,7 +53,13 @@ extension Dispatcher {
     private func handleNative(_ message: WorkerMessage, from envelope: Envelope, turn: inout Turn) {
         let now = MonotonicClock.now()
         if case .ready(let name, let kinds, let credit) = message {
-            if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
+            // A READY on a connection already registered answers one of several DISCONNECTs sent
+            // while it was unknown (one per message it had queued, e.g. across a dispatcher
+            // restart). The worker handled all of them before any task of this registration
+            // reached it, so it will run the tasks it now holds: re-register, keep the leases.
+            if let existing = workers[envelope], existing.wireProtocol != .native {
+                workerLeft(envelope, countsAsAttempt: true, turn: &turn)
+            }
             register(WorkerRecord(envelope: envelope, name: name, kinds: kinds, credit: Int(credit),
                                   wireProtocol: .native, lastSeen: now), turn: &turn)
             return

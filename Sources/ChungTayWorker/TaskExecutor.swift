@@ -30,7 +30,6 @@ enum TaskExecutor {
         do {
             try tasks.setLinger(milliseconds: 0)
             try results.setLinger(milliseconds: 0)
-            try tasks.setReceiveHighWaterMark(1)
             try tasks.connect(tasksEndpoint)
             try results.connect(resultsEndpoint)
             while let frames = try tasks.receive() {

@@ -8,8 +8,10 @@ import ZeroMQ
 /// A worker process's I/O loop: one thread owns the DEALER connection to the dispatcher
 /// and feeds executor threads over inproc sockets.
 ///
-/// Tasks wait in a local queue and go to an executor only when one is free, so a slow
-/// task never holds faster ones behind it. Results from all executors are gathered into
+/// Tasks wait in a local queue and at most two per executor are handed down at a time,
+/// so a slow task holds few others behind it. (The bound is counted here rather than
+/// with a high-water mark of 1 on the inproc pipe: libzmq's pipe reactivation at such a
+/// tiny HWM stalled under load in our measurements.) Results from all executors are gathered into
 /// one RESULT message per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
 /// is presumed gone: the worker drops its queued tasks (the dispatcher requeues them) and
 /// reconnects with backoff.
@@ -42,8 +44,6 @@ public final class WorkerRuntime {
         resultPull = try ZMQSocket(context: context, type: .pull)
         try taskPush.setLinger(milliseconds: 0)
         try resultPull.setLinger(milliseconds: 0)
-        // A task goes to an executor only when one can take it: no queue inside the pipe.
-        try taskPush.setSendHighWaterMark(1)
         try resultPull.setReceiveHighWaterMark(0)
         try taskPush.bind(TaskExecutor.tasksEndpoint)
         try resultPull.bind(TaskExecutor.resultsEndpoint)
@@ -91,11 +91,19 @@ public final class WorkerRuntime {
         resultPull.close()
         // Wakes the executors' blocking receives with ETERM so their threads end.
         context.shutdown()
+        // The process may exit as soon as this returns. Once the executors have closed their
+        // sockets, releasing this runtime terminates the context on this thread, which waits
+        // (up to the linger) until the last RESULT and the DISCONNECT are sent; otherwise an
+        // executor could drop the last reference later and the exit would lose them.
+        let executorsDeadline = MonotonicClock.now() + 5
+        while executors.contains(where: { !$0.isFinished }), MonotonicClock.now() < executorsDeadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
         logger.info("worker stopped", metadata: ["completed": "\(completed)", "failed": "\(failed)", "unfinished": "\(running)"])
     }
 
     private func connect() throws {
-        dealer?.close()
+        abandonDealer()
         let socket = try ZMQSocket(context: context, type: .dealer)
         try socket.setLinger(milliseconds: 2000)
         try socket.setSendHighWaterMark(0)
@@ -105,6 +113,16 @@ public final class WorkerRuntime {
         try sendReady(socket)
         lastHeard = MonotonicClock.now()
         nextHeartbeat = lastHeard + configuration.heartbeatInterval.seconds
+    }
+
+    /// Closes the connection the worker has given up on, dropping what it still queues. Left
+    /// to linger, its READY would reach a restarted dispatcher, which would register a ghost
+    /// worker, lease it tasks nobody runs, and count them as failed attempts when it goes silent.
+    private func abandonDealer() {
+        guard let abandoned = dealer else { return }
+        try? abandoned.setLinger(milliseconds: 0)
+        abandoned.close()
+        dealer = nil
     }
 
     private func sendReady(_ socket: ZMQSocket) throws {
@@ -152,8 +170,8 @@ public final class WorkerRuntime {
     }
 
     private func feedExecutors() throws {
-        while let next = waiting.first, try taskPush.send(next, dontWait: true) {
-            waiting.removeFirst()
+        while running < configuration.concurrency * 2, let next = waiting.popFirst() {
+            try taskPush.send(next)
             running += 1
         }
     }
@@ -192,6 +210,9 @@ public final class WorkerRuntime {
         guard !draining, now - lastHeard > silence else { return }
         logger.warning("dispatcher silent; reconnecting", metadata: ["after": "\(reconnectDelay)s"])
         waiting.removeAll()
+        // Closed before the backoff, not after: meanwhile it would keep reconnecting and could
+        // hand its READY to a restarted dispatcher just before being thrown away.
+        abandonDealer()
         Thread.sleep(forTimeInterval: reconnectDelay * Double.random(in: 0.75...1.25))
         reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaxDelay.seconds)
         try connect()

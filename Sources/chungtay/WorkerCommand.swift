@@ -1,4 +1,6 @@
 import ArgumentParser
+import ChungTayHandlers
+import ChungTayRules
 import ChungTayWorker
 import Foundation
 
@@ -17,11 +19,13 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Seconds SIGTERM waits for running tasks.") var drainTimeout: Double = 30
     @Option(help: "Heartbeat interval in milliseconds.") var heartbeatMs: Int = 1000
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(help: "Directory of rule data files replacing the embedded ones (CHUNGTAY_RULES_DIR).")
+    var rules: String?
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard prefetch.map({ $0 >= 0 }) ?? true else { throw ValidationError("--prefetch cannot be negative") }
-        let available = Set(HandlerCatalog.all.map(\.kind))
+        let available = Set(HandlerCatalog.kinds)
         for kind in kindList where !available.contains(kind) {
             throw ValidationError("no handler for kind '\(kind)'; available: \(available.sorted().joined(separator: ", "))")
         }
@@ -34,14 +38,10 @@ struct WorkerCommand: ParsableCommand {
         let configuration = WorkerConfiguration(
             endpoint: connect, name: name, kinds: kindList, concurrency: concurrency, prefetch: prefetch,
             heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: .milliseconds(Int64(drainTimeout * 1000)))
-        let handlers = HandlerCatalog.all.filter { kindList.contains($0.kind) }
+        let ruleBook = try RuleSource.load(directory: rules)
+        let handlers = HandlerCatalog.all(rules: ruleBook).filter { kindList.contains($0.kind) }
         try ServiceRunner.run(logger: logger) {
             [WorkerRuntime.service(configuration: configuration, handlers: handlers, logger: logger)]
         }
     }
-}
-
-/// Every handler this executable ships.
-enum HandlerCatalog {
-    static let all: [any TaskHandler] = [EchoHandler()]
 }

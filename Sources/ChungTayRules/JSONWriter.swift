@@ -1,0 +1,220 @@
+import Foundation
+
+/// Writes compact one-line JSON straight into a byte buffer (see `JSONReader` for why
+/// not Foundation). Keys are written in the order the caller writes them, so result
+/// documents keep SCHEMA.md's field order; control characters are escaped, so the
+/// output never holds a raw newline.
+///
+/// The buffer is managed by hand because array appends, each checking uniqueness and
+/// capacity, were most of the cost of encoding a review.
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    private var needsComma = false
+
+    init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes written.
+    consuming func finish() -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while count + extra > newCapacity { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func put(_ text: StaticString) {
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func separate() {
+        if needsComma { put(UInt8(ascii: ",")) }
+    }
+
+    mutating func openObject() {
+        separate()
+        put(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    mutating func closeObject() {
+        put(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func openArray() {
+        separate()
+        put(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    mutating func closeArray() {
+        put(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A key written in this module's source, which never needs escaping.
+    mutating func key(_ name: StaticString) {
+        separate()
+        put(UInt8(ascii: "\""))
+        put(name)
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func dynamicKey(_ name: String) {
+        separate()
+        putQuoted(name)
+        put(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func null() {
+        separate()
+        put("null")
+        needsComma = true
+    }
+
+    mutating func string(_ value: String?) {
+        guard let value else { return null() }
+        separate()
+        putQuoted(value)
+        needsComma = true
+    }
+
+    mutating func integer(_ value: Int?) {
+        guard let value else { return null() }
+        separate()
+        putDigits(value)
+        needsComma = true
+    }
+
+    mutating func decimal(_ value: DecimalNumber?) {
+        guard var text = value?.description else { return null() }
+        separate()
+        text.withUTF8 { put($0) }
+        needsComma = true
+    }
+
+    mutating func bool(_ value: Bool?) {
+        guard let value else { return null() }
+        separate()
+        put(value ? "true" : "false")
+        needsComma = true
+    }
+
+    mutating func strings(_ values: [String]) {
+        openArray()
+        for value in values { string(value) }
+        closeArray()
+    }
+
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null:
+            null()
+        case .bool(let flag):
+            bool(flag)
+        case .number(let number):
+            decimal(number)
+        case .unrepresentableNumber(let approximation):
+            separate()
+            var text = "\(approximation)"
+            text.withUTF8 { put($0) }
+            needsComma = true
+        case .string(let text):
+            string(text)
+        case .array(let elements):
+            openArray()
+            for element in elements { self.value(element) }
+            closeArray()
+        case .object(let object):
+            openObject()
+            for member in object.members {
+                dynamicKey(member.key)
+                self.value(member.value)
+            }
+            closeObject()
+        }
+    }
+
+    private mutating func putDigits(_ value: Int) {
+        reserve(21)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits = 0
+        var probe = magnitude
+        repeat {
+            digits += 1
+            probe /= 10
+        } while probe > 0
+        var position = count + digits - 1
+        repeat {
+            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            position -= 1
+        } while magnitude > 0
+        count += digits
+    }
+
+    private mutating func putQuoted(_ text: String) {
+        put(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                putEscaped(byte)
+                start = index + 1
+            }
+            put(UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        put(UInt8(ascii: "\""))
+    }
+
+    private mutating func putEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): put("\\\"")
+        case UInt8(ascii: "\\"): put("\\\\")
+        case 0x0A: put("\\n")
+        case 0x0D: put("\\r")
+        case 0x09: put("\\t")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            put("\\u00")
+            put(hex.utf8Start[Int(byte >> 4)])
+            put(hex.utf8Start[Int(byte & 0x0F)])
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// One notification (SCHEMA.md notification document, without the fields the worker
+/// runtime adds).
+public struct NotificationMessage: Sendable, Equatable {
+    public struct Recipient: Sendable, Equatable {
+        public let role: RecipientRole
+        /// Nil when the review did not carry it; the recipient is still listed.
+        public let id: String?
+        public let channel: String
+    }
+
+    public let asOf: CivilDate
+    public let type: NotificationType
+    /// Same input, same key: the store uses it to emit nothing new on a re-run.
+    public let dedupKey: String
+    /// The household code or loan id.
+    public let subject: String?
+    public let recipients: [Recipient]
+    public let messageVi: String
+    public let messageEn: String
+    public let sms: SMSText
+
+    /// The notification as one line of JSON, fields in SCHEMA.md order, then the SMS split.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(capacity: 1024)
+        writer.openObject()
+        writer.key("asOf")
+        writer.string(asOf.description)
+        writer.key("type")
+        writer.string(type.rawValue)
+        writer.key("dedupKey")
+        writer.string(dedupKey)
+        writer.key("subject")
+        writer.string(subject)
+        writer.key("recipients")
+        writer.openArray()
+        for recipient in recipients {
+            writer.openObject()
+            writer.key("role")
+            writer.string(recipient.role.rawValue)
+            writer.key("id")
+            writer.string(recipient.id)
+            writer.key("channel")
+            writer.string(recipient.channel)
+            writer.closeObject()
+        }
+        writer.closeArray()
+        writer.key("message_vi")
+        writer.string(messageVi)
+        writer.key("message_en")
+        writer.string(messageEn)
+        writer.key("sms")
+        writer.string(sms.text)
+        writer.key("smsParts")
+        writer.integer(sms.parts.count)
+        writer.key("smsSegments")
+        writer.strings(sms.parts)
+        writer.closeObject()
+        return writer.finish()
+    }
+}

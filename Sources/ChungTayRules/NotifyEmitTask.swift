@@ -1,0 +1,13 @@
+/// `notify.emit`: `{"asOf", "review": {…} or null, "loans": [{…}], "hasActiveLoan": null}`
+/// in, one notification document per notification out (none when nothing is due).
+public enum NotifyEmitTask {
+    public static func run(payload: [UInt8], rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
+        let payload = try TaskPayload(payload)
+        let review = try payload.optionalObject("review").map(ReviewNotice.init(document:))
+        let loans = try payload.objects("loans").map(LoanNotice.init(document:))
+        return notifications(
+            reviewNotice: review, loanNotices: loans, hasActiveLoan: try payload.bool("hasActiveLoan"),
+            asOf: payload.asOf, rules: rules
+        ).map(\.jsonBytes)
+    }
+}

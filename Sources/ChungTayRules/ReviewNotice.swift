@@ -1,0 +1,46 @@
+/// What notifications need to know about a household review: taken from a typed
+/// review or read tolerantly from a stored review document (a `notify.emit` payload).
+public struct ReviewNotice: Sendable, Equatable {
+    public var householdCode: String?
+    public var headName: String?
+    /// The commune's current name.
+    public var commune: String?
+    public var village: String?
+    public var savingsGroup: String?
+    public var association: String?
+    public var previous: String?
+    public var current: String?
+    public var change: String?
+    public var priorityScore: Int?
+    /// Codes of the review's error flags (warnings do not ask for a correction).
+    public var errorCodes: [String]
+
+    public init(_ review: HouseholdReview) {
+        householdCode = review.householdCode
+        headName = review.headName
+        commune = review.commune
+        village = review.village
+        savingsGroup = review.savingsGroup
+        association = review.association?.rawValue
+        previous = review.previous?.rawValue
+        current = review.current?.rawValue
+        change = review.change.rawValue
+        priorityScore = review.priorityScore
+        errorCodes = review.flags.filter { $0.severity == .error }.map(\.code.rawValue)
+    }
+
+    public init(document: JSONObject) {
+        func text(_ key: String) -> String? { FieldValue(document[key] ?? .null, as: .text).text }
+        householdCode = text("householdCode")
+        headName = text("headName")
+        commune = text("commune")
+        village = text("village")
+        savingsGroup = text("savingsGroup")
+        association = text("association")
+        previous = text("previous")
+        current = text("current")
+        change = text("change")
+        priorityScore = DocumentFields.integer(document["priorityScore"])
+        errorCodes = DocumentFields.errorCodes(document["flags"])
+    }
+}

@@ -1,0 +1,67 @@
+import ChungTayRules
+import Foundation
+import Testing
+
+@Suite("JSON reader and writer: strict input, exact numbers, NFC text, one-line output")
+struct JSONTests {
+    private func parse(_ text: String) throws -> JSONValue {
+        try JSONValue(parsing: Array(text.utf8))
+    }
+
+    @Test(arguments: [
+        "", "{", "{\"a\":1,}", "[1,]", "01", "1.", ".5", "+1", "NaN", "{'a':1}", "{\"a\" 1}", "tru", "[1] 2",
+        "\"tab\there\"", "\"\\x\"", "\"\\ud800\"", "{\"a\":1}}",
+    ])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(throws: JSONSyntaxError.self) { try parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xED, 0xA0, 0x80, 0x22]) }
+    }
+
+    @Test func refusesNestingDeeperThanTheLimit() {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONSyntaxError.self) { try parse(deep) }
+    }
+
+    @Test func keepsNumbersExact() throws {
+        #expect(try parse("6.60") == .number(DecimalNumber(units: 66, scale: 1)!))
+        #expect(try parse("1e3") == .number(DecimalNumber(1000)))
+        #expect(try parse("-0.5") == .number(DecimalNumber(units: -5, scale: 1)!))
+        #expect(try parse("2.0") == .number(DecimalNumber(2)))
+        guard case .unrepresentableNumber = try parse("123456789012345678901234567890") else {
+            Issue.record("a 30-digit number must not be silently rounded")
+            return
+        }
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        #expect(try parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
+    }
+
+    @Test func normalisesStringsToNFC() throws {
+        let decomposed = "Nguye\u{0302}\u{0303}n"
+        guard case .string(let text) = try parse("\"\(decomposed)\"") else {
+            Issue.record("expected a string")
+            return
+        }
+        #expect(Array(text.unicodeScalars) == Array("Nguyễn".unicodeScalars))
+    }
+
+    @Test func keepsMemberOrderAndLetARepeatedKeyOverride() throws {
+        let value = try parse(#"{"b":1,"a":2,"b":3}"#)
+        let object = try #require(value.objectValue)
+        #expect(object.members.map(\.key) == ["b", "a", "b"])
+        #expect(object["b"] == .number(DecimalNumber(3)))
+    }
+
+    @Test func writesOneLineWithControlCharactersEscaped() throws {
+        let review = try Fixture.reviewed(["headName": "Line one\nLine \"two\"\t\u{1}"])
+        let bytes = review.jsonBytes
+        #expect(!bytes.contains(0x0A))
+        let object = try Fixture.jsonObject(bytes)
+        #expect(object["headName"] as? String == "Line one\nLine \"two\"\t\u{1}")
+    }
+}

@@ -1,0 +1,101 @@
+import ChungTayWire
+import Foundation
+import Testing
+@testable import ChungTayStore
+
+@Suite struct StoreTests {
+    private let directory: DataDirectory
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-store-\(UUID().uuidString)")
+        directory = DataDirectory(root: root)
+        try directory.prepare()
+    }
+
+    private func journal() throws -> JobJournal { try JobJournal(path: directory.journalPath) }
+
+    @Test func submissionsAreDurableAndIdempotent() throws {
+        let journal = try journal()
+        var batch = JournalBatch(now: Date())
+        batch.submissions = [
+            JobSpec(kind: "system.echo", payload: [1], idempotencyKey: "k1"),
+            JobSpec(kind: "system.echo", payload: [2]),
+            JobSpec(kind: "system.echo", payload: [3], idempotencyKey: "k1"),
+        ]
+        let receipts = try journal.commit(batch)
+        #expect(receipts.map(\.existed) == [false, false, true])
+        #expect(receipts[0].jobId == receipts[2].jobId)
+        let reopened = try self.journal()
+        #expect(try reopened.queuedJobs().map(\.id) == [receipts[0].jobId, receipts[1].jobId])
+        #expect(try reopened.payloads(for: [receipts[1].jobId]) == [receipts[1].jobId: [2]])
+    }
+
+    @Test func completionRecordsWhereTheResultIs() throws {
+        let journal = try journal()
+        var submit = JournalBatch(now: Date())
+        submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
+        let id = try journal.commit(submit)[0].jobId
+        let store = try ResultStore(directory: directory, committed: [:])
+        let location = try store.append(kind: "system.echo", documents: [Array("{\"taskId\":\"1\"}".utf8)])
+        var finish = JournalBatch(now: Date())
+        finish.segmentEnds = try store.sync()
+        finish.completions = [.init(jobId: id, attempts: 1, location: location, isList: false)]
+        _ = try journal.commit(finish)
+        let record = try #require(try journal.job(id))
+        #expect(record.state == .completed)
+        #expect(try store.read(#require(record.result)) == Array("{\"taskId\":\"1\"}\n".utf8))
+        #expect(try journal.queuedJobs().isEmpty)
+    }
+
+    @Test func uncommittedTailsAreCutAtOpen() throws {
+        let first = try ResultStore(directory: directory, committed: [:])
+        _ = try first.append(kind: "system.echo", documents: [Array("{\"n\":1}".utf8)])
+        let committed = try first.sync()
+        _ = try first.append(kind: "system.echo", documents: [Array("{\"n\":2}".utf8)])
+        _ = try first.sync()
+        let file = directory.storeRoot.appendingPathComponent("system.echo/segment-000001.jsonl")
+        let handle = try FileHandle(forWritingTo: file)
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"torn".utf8))
+        try handle.close()
+        _ = try ResultStore(directory: directory, committed: committed)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "{\"n\":1}\n")
+    }
+
+    @Test func rollBackForgetsUncommittedAppends() throws {
+        let store = try ResultStore(directory: directory, committed: [:])
+        _ = try store.append(kind: "loan.status", documents: [Array("{}".utf8)])
+        store.markCommitted(try store.sync())
+        _ = try store.append(kind: "loan.status", documents: [Array("{\"x\":1}".utf8)])
+        _ = try store.sync()
+        try store.rollBack()
+        let next = try store.append(kind: "loan.status", documents: [Array("{\"y\":2}".utf8)])
+        #expect(next.offset == 3)
+    }
+
+    @Test func failuresRetryThenDie() throws {
+        let journal = try journal()
+        var submit = JournalBatch(now: Date())
+        submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
+        let id = try journal.commit(submit)[0].jobId
+        var retry = JournalBatch(now: Date())
+        retry.failures = [.init(jobId: id, attempts: 1, dead: false, notBefore: Date().addingTimeInterval(60), code: "boom", message: "m")]
+        _ = try journal.commit(retry)
+        #expect(try journal.queuedJobs().first?.notBefore != nil)
+        var die = JournalBatch(now: Date())
+        die.failures = [.init(jobId: id, attempts: 2, dead: true, notBefore: nil, code: "boom", message: "m")]
+        _ = try journal.commit(die)
+        #expect(try journal.deadLetters(limit: 10).map(\.id) == [id])
+        #expect(try journal.requeueDeadLetters([]).map(\.id) == [id])
+        #expect(try journal.job(id)?.attempts == 0)
+        #expect(try journal.deadLetters(limit: 10).isEmpty)
+    }
+
+    @Test func filesArePrivateToTheServiceAccount() throws {
+        _ = try journal()
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.journalPath)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
+        let rootAttributes = try FileManager.default.attributesOfItem(atPath: directory.root.path)
+        #expect(rootAttributes[.posixPermissions] as? Int == 0o700)
+    }
+}

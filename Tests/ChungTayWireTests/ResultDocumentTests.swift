@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import ChungTayWire
+
+@Suite struct ResultDocumentTests {
+    private let common = ResultDocument.Common(taskId: 12, kind: "system.echo", batchId: nil, processedAt: "2026-11-27T10:00:00.000Z", worker: "w\"1")
+
+    private func object(_ bytes: [UInt8]) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    @Test func commonFieldsAreSplicedInFront() throws {
+        let document = ResultDocument.make(common, body: Array(#"{"householdCode":"H1","flags":[]}"#.utf8))
+        let parsed = try object(document)
+        #expect(parsed["taskId"] as? String == "12")
+        #expect(parsed["kind"] as? String == "system.echo")
+        #expect(parsed["batchId"] is NSNull)
+        #expect(parsed["worker"] as? String == "w\"1")
+        #expect(parsed["householdCode"] as? String == "H1")
+        #expect(ResultDocumentCheck.isSingleLineObject(document))
+    }
+
+    @Test func emptyBodyMakesAValidDocument() throws {
+        let parsed = try object(ResultDocument.make(common, body: Array("{ }".utf8)))
+        #expect(parsed.count == 5)
+    }
+
+    @Test func opaqueBodiesStayValidJSON() throws {
+        #expect(try object(ResultDocument.opaqueBody(Array(#"{"a":[1,2]}"#.utf8)))["result"] as? [String: Any] != nil)
+        #expect(try object(ResultDocument.opaqueBody(Array("plain\ntext".utf8)))["result"] as? String == "plain\ntext")
+        #expect(try object(ResultDocument.opaqueBody([0xFF, 0xFE]))["resultBase64"] as? String == "//4=")
+    }
+
+    @Test func escapingCoversControlCharacters() {
+        #expect(JSONText.quoted("a\"b\\c\n\u{01}") == #""a\"b\\c\n\u0001""#)
+    }
+}
