@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Every target compiles in the Swift 6 language mode with the same upcoming
@@ -113,3 +114,17 @@ let package = Package(
         ),
     ]
 )
+
+// The ordo-one/benchmark targets (`scripts/bench-rules`) build only when asked for, so
+// that `swift build` and CI do not compile the benchmark package and its allocator hooks.
+if ProcessInfo.processInfo.environment["CHUNGTAY_BENCHMARKS"] == "1" {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(.executableTarget(
+        name: "RulesBenchmark",
+        dependencies: ["ChungTayRules", .product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/RulesBenchmark",
+        swiftSettings: swiftSettings,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ))
+}
