@@ -49,7 +49,7 @@ public struct TaskResult: Equatable, Sendable {
 }
 
 /// A task that did not produce a result. `retryable` false sends it straight to the dead letters.
-public struct TaskFailure: Equatable, Sendable {
+public struct TaskFailure: Error, Equatable, Sendable {
     public var taskId: UInt64
     public var retryable: Bool
     public var code: String

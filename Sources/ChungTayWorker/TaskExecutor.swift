@@ -2,8 +2,9 @@ import ChungTayWire
 import Foundation
 import ZeroMQ
 
-/// One executor thread: takes tasks from the runtime over inproc PUSH/PULL, runs the
-/// handler, and pushes the encoded RESULT or FAIL message back.
+/// One executor thread: takes batches of tasks from the runtime over inproc PUSH/PULL,
+/// runs the handler on each, and pushes back one RESULT and one FAIL message per batch
+/// (batches, because a thread wake-up per task cost more than the echo task itself).
 ///
 /// Each thread owns its two sockets (ZeroMQ sockets are not thread-safe), and the
 /// thread ends when the context is terminated, which wakes its blocking receive.
@@ -34,9 +35,16 @@ enum TaskExecutor {
             try results.connect(resultsEndpoint)
             while let frames = try tasks.receive() {
                 guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
+                var done: [TaskResult] = []
+                var failed: [TaskFailure] = []
                 for assignment in assignments {
-                    try results.send(execute(assignment, handlers: handlers, workerName: workerName).encode())
+                    switch execute(assignment, handlers: handlers, workerName: workerName) {
+                    case .success(let result): done.append(result)
+                    case .failure(let failure): failed.append(failure)
+                    }
                 }
+                if !done.isEmpty { try results.send(WorkerMessage.results(done).encode()) }
+                if !failed.isEmpty { try results.send(WorkerMessage.failures(failed).encode()) }
             }
         } catch {
             // ETERM: the runtime is shutting down. Anything else cannot be reported upward
@@ -44,10 +52,10 @@ enum TaskExecutor {
         }
     }
 
-    static func execute(_ assignment: TaskAssignment, handlers: [String: any TaskHandler], workerName: String) -> WorkerMessage {
+    static func execute(_ assignment: TaskAssignment, handlers: [String: any TaskHandler], workerName: String) -> Result<TaskResult, TaskFailure> {
         guard let handler = handlers[assignment.kind] else {
-            return .failures([TaskFailure(taskId: assignment.taskId, retryable: true, code: WireError.Code.noHandler.rawValue,
-                                          message: "worker \(workerName) has no handler for \(assignment.kind)")])
+            return .failure(TaskFailure(taskId: assignment.taskId, retryable: true, code: WireError.Code.noHandler.rawValue,
+                                        message: "worker \(workerName) has no handler for \(assignment.kind)"))
         }
         let context = TaskContext(taskId: assignment.taskId, kind: assignment.kind, attempt: Int(assignment.attempt), payload: assignment.payload)
         do {
@@ -60,13 +68,13 @@ enum TaskExecutor {
             }
             // One bad body would make the dispatcher refuse the whole batched RESULT message.
             guard bodies.allSatisfy(ResultDocumentCheck.isSingleLineObject) else {
-                return .failures([TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
-                                              message: "the \(assignment.kind) handler returned something other than one-line JSON objects")])
+                return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
+                                            message: "the \(assignment.kind) handler returned something other than one-line JSON objects"))
             }
             let documents = bodies.map { ResultDocument.make(common, body: $0) }
-            return .results([TaskResult(taskId: assignment.taskId, documents: documents, isList: isList)])
+            return .success(TaskResult(taskId: assignment.taskId, documents: documents, isList: isList))
         } catch {
-            return .failures([TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message)])
+            return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))
         }
     }
 }

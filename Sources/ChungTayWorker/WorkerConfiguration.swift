@@ -26,7 +26,7 @@ public struct WorkerConfiguration: Sendable {
         self.name = name
         self.kinds = kinds
         self.concurrency = concurrency
-        self.prefetch = prefetch ?? concurrency * 63
+        self.prefetch = prefetch ?? concurrency * 127
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatLiveness = heartbeatLiveness
         self.reconnectMinDelay = reconnectMinDelay

@@ -8,11 +8,11 @@ import ZeroMQ
 /// A worker process's I/O loop: one thread owns the DEALER connection to the dispatcher
 /// and feeds executor threads over inproc sockets.
 ///
-/// Tasks wait in a local queue and at most two per executor are handed down at a time,
-/// so a slow task holds few others behind it. (The bound is counted here rather than
-/// with a high-water mark of 1 on the inproc pipe: libzmq's pipe reactivation at such a
-/// tiny HWM stalled under load in our measurements.) Results from all executors are gathered into
-/// one RESULT message per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
+/// Tasks wait in a local queue and go down to executors in small batches, at most two
+/// batches per executor at a time, so a slow task holds few others behind it. (The bound
+/// is counted here rather than with a high-water mark of 1 on the inproc pipe: libzmq's
+/// pipe reactivation at such a tiny HWM stalled under load in our measurements.) Results
+/// from all executors are gathered into one RESULT message per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
 /// is presumed gone: the worker drops its queued tasks (the dispatcher requeues them) and
 /// reconnects with backoff.
 public final class WorkerRuntime {
@@ -24,7 +24,7 @@ public final class WorkerRuntime {
     private let resultPull: ZMQSocket
     private var dealer: ZMQSocket?
     private var executors: [Thread] = []
-    private var waiting = Deque<[[UInt8]]>()
+    private var waiting = Deque<TaskAssignment>()
     private var running = 0
     private var lastHeard = 0.0
     private var nextHeartbeat = 0.0
@@ -153,7 +153,7 @@ public final class WorkerRuntime {
                 guard accepting else { continue }
                 for assignment in assignments {
                     logger.debug("task received", metadata: ["task": "\(assignment.taskId)", "kind": "\(assignment.kind)", "attempt": "\(assignment.attempt)"])
-                    waiting.append(WorkerMessage.tasks([assignment]).encode())
+                    waiting.append(assignment)
                 }
             case .heartbeat:
                 break
@@ -169,35 +169,40 @@ public final class WorkerRuntime {
         }
     }
 
+    /// Tasks per batch handed to an executor: large enough that thread wake-ups stay a
+    /// small share of an echo task's cost, small enough to spread work across executors.
+    static let batchSize = 16
+
     private func feedExecutors() throws {
-        while running < configuration.concurrency * 2, let next = waiting.popFirst() {
-            try taskPush.send(next)
-            running += 1
+        while running < configuration.concurrency * 2 * Self.batchSize, !waiting.isEmpty {
+            let count = min(Self.batchSize, waiting.count, max(1, waiting.count / configuration.concurrency))
+            let batch = Array(waiting.prefix(count))
+            waiting.removeFirst(count)
+            try taskPush.send(WorkerMessage.tasks(batch).encode())
+            running += count
         }
     }
 
-    /// Gathers every finished task into one RESULT and one FAIL message: the bodies of
-    /// single-task messages concatenate into a valid batched message.
+    /// Gathers everything the executors finished into one RESULT and one FAIL message.
     private func forwardResults(to socket: ZMQSocket) throws {
-        var results: [[UInt8]] = []
-        var failures: [[UInt8]] = []
+        var results: [TaskResult] = []
+        var failures: [TaskFailure] = []
         while let frames = try resultPull.receive(dontWait: true) {
-            running -= 1
-            if frames[1] == [WorkerProtocol.Command.result.rawValue] {
-                results.append(contentsOf: frames.dropFirst(2))
-                completed += 1
-            } else {
-                failures.append(contentsOf: frames.dropFirst(2))
-                failed += 1
-                logger.notice("task failed", metadata: ["code": "\(String(decoding: frames[3], as: UTF8.self))"])
+            switch try WorkerMessage.decode(frames.dropFirst()) {
+            case .results(let batch): results += batch
+            case .failures(let batch):
+                failures += batch
+                for failure in batch {
+                    logger.notice("task failed", metadata: ["task": "\(failure.taskId)", "code": "\(failure.code)", "reason": "\(failure.message)"])
+                }
+            default: continue
             }
         }
-        if !results.isEmpty {
-            try socket.send([WorkerProtocol.header, [WorkerProtocol.Command.result.rawValue]] + results)
-        }
-        if !failures.isEmpty {
-            try socket.send([WorkerProtocol.header, [WorkerProtocol.Command.fail.rawValue]] + failures)
-        }
+        running -= results.count + failures.count
+        completed += results.count
+        failed += failures.count
+        if !results.isEmpty { try socket.send(WorkerMessage.results(results).encode()) }
+        if !failures.isEmpty { try socket.send(WorkerMessage.failures(failures).encode()) }
     }
 
     private func keepAlive(_ socket: ZMQSocket, draining: Bool) throws {

@@ -13,7 +13,7 @@ struct WorkerCommand: ParsableCommand {
     var connect: String = ProcessInfo.processInfo.environment["CHUNGTAY_WORKER_ENDPOINT"] ?? "tcp://127.0.0.1:5556"
     @Option(help: "Comma-separated kinds to serve.") var kinds: String = "system.echo"
     @Option(help: "Tasks run at once (executor threads).") var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Tasks held beyond those running (default: 63 per executor).") var prefetch: Int?
+    @Option(help: "Tasks held beyond those running (default: 127 per executor).") var prefetch: Int?
     @Option(help: "Worker name shown in status and stored in result documents.")
     var name: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     @Option(help: "Seconds SIGTERM waits for running tasks.") var drainTimeout: Double = 30

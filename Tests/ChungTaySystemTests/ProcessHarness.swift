@@ -58,7 +58,11 @@ enum ChungTayBinary {
         var looked: [String] = []
         for start in starts {
             var directory = start.standardizedFileURL.resolvingSymlinksInPath()
-            for _ in 0..<5 {
+            // The runner's own directory, or the build configuration directory above it (macOS
+            // bundles sit three levels below it); never higher, where a stray binary could lurk.
+            for level in 0..<4 {
+                defer { directory = directory.deletingLastPathComponent() }
+                guard level == 0 || ["debug", "release"].contains(directory.lastPathComponent) else { continue }
                 let candidate = directory.appendingPathComponent("chungtay")
                 looked.append(candidate.path)
                 var isDirectory: ObjCBool = false
@@ -66,7 +70,6 @@ enum ChungTayBinary {
                    FileManager.default.isExecutableFile(atPath: candidate.path) {
                     return .success(candidate)
                 }
-                directory = directory.deletingLastPathComponent()
             }
         }
         return .failure(HarnessError("""
