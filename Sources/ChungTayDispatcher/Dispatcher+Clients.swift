@@ -28,7 +28,7 @@ extension Dispatcher {
             return
         }
         if isTooLarge(frames) {
-            refuse(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"))
+            refuse(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"), requestId: Self.requestId(in: body))
             return
         }
         switch body.first {
@@ -74,7 +74,7 @@ extension Dispatcher {
                 return
             }
             if let unknown = jobs.first(where: { !acceptedKinds.contains($0.kind) }) {
-                refuse(envelope, WireError(.unknownKind, "no worker serves kind '\(unknown.kind)'"), requestId: requestId)
+                refuse(envelope, WireError(.unknownKind, "kind '\(unknown.kind)' is not accepted: it is not built in and no worker has announced it"), requestId: requestId)
                 return
             }
             let start = turn.batch.submissions.count
@@ -152,14 +152,20 @@ extension Dispatcher {
         }
         if let refusal {
             logger.notice("refused an MDP request", metadata: ["code": "\(refusal.code.rawValue)", "service": "\(request.service)"])
-            let body = Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(refusal.code.rawValue).utf8)
-                + Array(#","message":"#.utf8) + Array(JSONText.quoted(refusal.message).utf8) + Array("}}".utf8)
+            let body = Self.majordomoErrorBody(code: refusal.code.rawValue, message: refusal.message)
             _ = send(envelope.wrap(Majordomo.clientReply(service: request.service, body: [body])), to: clientSocket)
             return
         }
         let index = turn.batch.submissions.count
         turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
+    }
+
+    /// MDP has no error reply, so a refusal or a dead job is answered with this JSON body:
+    /// `{"error":{"code":…,"message":…}}`.
+    static func majordomoErrorBody(code: String, message: String) -> [UInt8] {
+        Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(code).utf8)
+            + Array(#","message":"#.utf8) + Array(JSONText.quoted(message).utf8) + Array("}}".utf8)
     }
 
     func statusReport() -> StatusReport {

@@ -152,7 +152,7 @@ public final class Dispatcher {
         }
     }
 
-    /// Number of messages bigger than the configured maximum are refused whole.
+    /// A message (all frames together) bigger than the configured maximum is refused whole.
     func isTooLarge(_ frames: [[UInt8]]) -> Bool {
         var total = 0
         for frame in frames { total += frame.count }

@@ -13,7 +13,7 @@ public struct DispatcherConfiguration: Sendable {
     public var heartbeatLiveness: Int
     /// Attempts before a failing task becomes a dead letter.
     public var maxAttempts: Int
-    /// First retry delay; it doubles per attempt (with full jitter) up to `retryMaxDelay`.
+    /// First retry delay; it doubles per attempt (with equal jitter) up to `retryMaxDelay`.
     public var retryBaseDelay: Duration
     public var retryMaxDelay: Duration
     /// Largest message (all frames together) a peer may send; larger ones get `too_large`.

@@ -106,8 +106,7 @@ extension Dispatcher {
         ])
         count(task.kind, .dead, by: 1)
         if let client = majordomoClients.removeValue(forKey: task.id) {
-            let body = Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(failure.code).utf8)
-                + Array(#","message":"#.utf8) + Array(JSONText.quoted(failure.message).utf8) + Array("}}".utf8)
+            let body = Self.majordomoErrorBody(code: failure.code, message: failure.message)
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: [body])), to: clientSocket)
         }
         answerWaits(finishing: task.id)

@@ -82,7 +82,8 @@ public final class JobJournal {
                     receipts.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
                 }
                 let complete = try db.cachedStatement(sql: """
-                    UPDATE job SET state = 1, attempts = ?, finished_at = ?, result_file = ?, result_offset = ?, result_length = ?, result_list = ?
+                    UPDATE job SET state = 1, attempts = ?, finished_at = ?, result_file = ?, result_offset = ?, result_length = ?, result_list = ?,
+                        error_code = NULL, error_message = NULL
                     WHERE id = ? AND state = 0
                     """)
                 for completion in batch.completions {

@@ -26,7 +26,7 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case payloadInvalid = "payload_invalid"
         /// A worker was asked for a kind it has no handler for.
         case noHandler = "no_handler"
-        /// A handler threw an error it did not classify.
+        /// A handler's output was not one-line JSON objects, so it cannot be stored.
         case handlerFailed = "handler_failed"
     }
 

@@ -199,11 +199,38 @@ public final class WorkerRuntime {
             }
         }
         running -= results.count + failures.count
-        completed += results.count
-        failed += failures.count
-        if !results.isEmpty { try socket.send(WorkerMessage.results(results).encode()) }
+        var batch: [TaskResult] = []
+        var batchBytes = 0
+        var stored = 0
+        for result in results {
+            let bytes = result.documents.reduce(0) { $0 + $1.count }
+            // The dispatcher refuses a message over its size limit whole, which would leave
+            // every task in it leased: an oversized result fails alone, and the rest go in
+            // messages of bounded size.
+            guard bytes <= Self.maxResultBytes else {
+                failures.append(TaskFailure(taskId: result.taskId, retryable: false, code: WireError.Code.tooLarge.rawValue,
+                                            message: "result of \(bytes) bytes exceeds \(Self.maxResultBytes)"))
+                continue
+            }
+            if batchBytes + bytes > Self.resultMessageBytes, !batch.isEmpty {
+                try socket.send(WorkerMessage.results(batch).encode())
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
+            }
+            batch.append(result)
+            batchBytes += bytes
+            stored += 1
+        }
+        if !batch.isEmpty { try socket.send(WorkerMessage.results(batch).encode()) }
         if !failures.isEmpty { try socket.send(WorkerMessage.failures(failures).encode()) }
+        completed += stored
+        failed += failures.count
     }
+
+    /// Largest result a task may store: half the dispatcher's default message limit (16 MiB).
+    static let maxResultBytes = 8 << 20
+    /// Target size of one RESULT message.
+    static let resultMessageBytes = 1 << 20
 
     private func keepAlive(_ socket: ZMQSocket, draining: Bool) throws {
         let now = MonotonicClock.now()
