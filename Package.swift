@@ -108,6 +108,11 @@ let package = Package(
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ChungTayRuntimeTests",
+            dependencies: ["ChungTayRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChungTaySystemTests",
             dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
             swiftSettings: swiftSettings

@@ -6,32 +6,39 @@ import ZeroMQ
 
 /// The worker endpoint: native CTWP01 workers and MDP/0.1 (MDPW01) workers.
 extension Dispatcher {
-    func readWorkers(into turn: inout Turn) {
+    /// Reads what the worker socket has; true when it stopped at the per-turn cap with more waiting.
+    func readWorkers(into turn: inout Turn) -> Bool {
         for _ in 0..<Self.readsPerTurn {
             let frames: [[UInt8]]
             do {
-                guard let message = try workerSocket.receive(dontWait: true) else { return }
+                guard let message = try workerSocket.receive(dontWait: true) else { return false }
                 frames = message
             } catch {
                 logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
-                return
+                return false
             }
             handleWorker(frames, turn: &turn)
         }
+        return true
     }
 
     private func handleWorker(_ frames: [[UInt8]], turn: inout Turn) {
         guard let (envelope, body) = try? Envelope.split(frames) else { return }
         switch body.first {
         case WorkerProtocol.header:
-            if isTooLarge(frames) {
-                rejectNative(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"))
-                return
-            }
-            do {
+            do throws(WireError) {
+                if isTooLarge(frames) { throw WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes") }
                 handleNative(try WorkerMessage.decode(body.dropFirst()), from: envelope, turn: &turn)
             } catch {
                 rejectNative(envelope, error)
+                // A refused message from a registered worker may have carried results or
+                // failures; which leases they ended cannot be known, so all of its leases go
+                // back (as a failed attempt) and it must register again. Without this they
+                // would stay leased for as long as the worker keeps heartbeating.
+                if workers[envelope] != nil {
+                    workerLeft(envelope, countsAsAttempt: true, turn: &turn)
+                    sendToWorker(envelope, WorkerMessage.disconnect(reason: error.code.rawValue).encode())
+                }
             }
         case Majordomo.workerHeader:
             do {
@@ -60,7 +67,7 @@ extension Dispatcher {
             if let existing = workers[envelope], existing.wireProtocol != .native {
                 workerLeft(envelope, countsAsAttempt: true, turn: &turn)
             }
-            register(WorkerRecord(envelope: envelope, name: name, kinds: kinds, credit: Int(credit),
+            register(WorkerRecord(envelope: envelope, name: name, kinds: kinds, credit: min(Int(credit), Self.maxCredit),
                                   wireProtocol: .native, lastSeen: now), turn: &turn)
             return
         }
@@ -75,7 +82,7 @@ extension Dispatcher {
         case .results(let results):
             for result in results {
                 guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
-                store(result.documents, isList: result.isList, for: lease, reply: result.documents, turn: &turn)
+                bufferResult(result.documents, isList: result.isList, for: lease, reply: result.documents, turn: &turn)
             }
         case .failures(let failures):
             for failure in failures {
@@ -85,7 +92,7 @@ extension Dispatcher {
                     "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
                     "code": "\(failure.code)", "worker": "\(worker.name)",
                 ])
-                record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message), lost: false, turn: &turn)
+                record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message), turn: &turn)
             }
         case .heartbeat:
             break
@@ -125,7 +132,7 @@ extension Dispatcher {
             let document = ResultDocument.make(
                 .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.now(), worker: worker.name),
                 body: ResultDocument.opaqueBody(payload))
-            store([document], isList: false, for: lease, reply: body, turn: &turn)
+            bufferResult([document], isList: false, for: lease, reply: body, turn: &turn)
         case .heartbeat:
             break
         case .disconnect:
@@ -134,6 +141,10 @@ extension Dispatcher {
             disconnectMajordomo(envelope, reason: "workers do not send this command", turn: &turn)
         }
     }
+
+    /// The most tasks one worker may hold, whatever it announces, so one READY cannot pull a
+    /// whole queue into memory.
+    static let maxCredit = 4096
 
     /// 7/MDP: a worker that breaks the protocol gets DISCONNECT and is forgotten.
     private func disconnectMajordomo(_ envelope: Envelope, reason: String, turn: inout Turn) {
@@ -154,7 +165,7 @@ extension Dispatcher {
         ])
     }
 
-    private func store(_ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], turn: inout Turn) {
+    private func bufferResult(_ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], turn: inout Turn) {
         do {
             let location = try store.append(kind: lease.task.kind, documents: documents)
             turn.batch.completions.append(.init(jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList))
@@ -165,12 +176,12 @@ extension Dispatcher {
         }
     }
 
-    private func record(_ failure: Turn.Failure, lost: Bool, turn: inout Turn) {
+    private func record(_ failure: Turn.Failure, turn: inout Turn) {
         turn.batch.failures.append(.init(
             jobId: failure.lease.task.id, attempts: failure.lease.attempt, dead: failure.retryDelay == nil,
             notBefore: failure.retryDelay.map { turn.batch.now.addingTimeInterval($0) },
             code: failure.code, message: failure.message))
-        if lost { turn.lost.append(failure) } else { turn.failures.append(failure) }
+        turn.failures.append(failure)
     }
 
     /// A worker left (DISCONNECT), died (silent) or broke the protocol: its tasks go back
@@ -187,9 +198,9 @@ extension Dispatcher {
                 queues.push(lease.task)
                 continue
             }
-            let dead = lease.attempt >= configuration.maxAttempts
-            record(Turn.Failure(lease: lease, retryDelay: dead ? nil : 0, code: "worker_lost",
-                                message: "worker \(worker.name) died holding the task"), lost: true, turn: &turn)
+            let dead = retryPolicy.delay(afterAttempt: lease.attempt) == nil
+            record(Turn.Failure(lease: lease, retryDelay: dead ? nil : 0, code: WireError.Code.workerLost.rawValue,
+                                message: "worker \(worker.name) died holding the task"), turn: &turn)
         }
     }
 
@@ -208,7 +219,11 @@ extension Dispatcher {
     func dispatchQueuedTasks() {
         // Leases do not keep payloads (they would hold a second copy of every task in flight).
         var outgoing: [Envelope: [(lease: Lease, payload: [UInt8]?)]] = [:]
-        for kind in Array(queues.kinds) where queues.count(of: kind) > 0 {
+        // Start with a different kind each turn so one kind's backlog cannot starve the others.
+        let kinds = queues.kinds.sorted()
+        dispatchRound &+= 1
+        let rotated = kinds.isEmpty ? [] : Array(kinds[(dispatchRound % kinds.count)...] + kinds[..<(dispatchRound % kinds.count)])
+        for kind in rotated where queues.count(of: kind) > 0 {
             for envelope in workers.rotation(for: kind) {
                 guard let worker = workers[envelope] else { continue }
                 var free = worker.credit - leases.count(for: envelope)
@@ -246,7 +261,19 @@ extension Dispatcher {
             }
             switch worker.wireProtocol {
             case .native:
-                sendToWorker(envelope, WorkerMessage.tasks(assignments).encode())
+                // Split so no TASKS message exceeds the size this dispatcher itself accepts.
+                var batch: [TaskAssignment] = []
+                var bytes = 0
+                for assignment in assignments {
+                    if !batch.isEmpty, bytes + assignment.payload.count > configuration.maxMessageSize {
+                        sendToWorker(envelope, WorkerMessage.tasks(batch).encode())
+                        batch.removeAll(keepingCapacity: true)
+                        bytes = 0
+                    }
+                    batch.append(assignment)
+                    bytes += assignment.payload.count
+                }
+                if !batch.isEmpty { sendToWorker(envelope, WorkerMessage.tasks(batch).encode()) }
             case .majordomo:
                 for assignment in assignments {
                     let request = Majordomo.WorkerMessage.request(clientAddress: IdList.encode([assignment.taskId]), body: [assignment.payload])

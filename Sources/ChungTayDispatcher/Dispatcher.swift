@@ -35,7 +35,10 @@ public final class Dispatcher {
     var persistedKinds: Set<String>
     var stateCounts: [String: [JobState: Int]]
     var draining = false
+    /// Set when the store could not be rolled back after a failed commit; the loop then stops.
+    var storageBroken = false
     var nextHeartbeat = 0.0
+    var dispatchRound = 0
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
     public let boundClientEndpoint: String
@@ -116,6 +119,7 @@ public final class Dispatcher {
                 logger.info("draining", metadata: ["inFlight": "\(leases.count)"])
             }
             if draining, leases.isEmpty || MonotonicClock.now() >= drainDeadline { break }
+            if storageBroken { break }
             let ready: [PollEvents]
             do {
                 ready = try poller.poll(timeoutMilliseconds: pollTimeout())
@@ -125,8 +129,11 @@ public final class Dispatcher {
             }
             var turn = Turn(now: Date())
             if ready[0].contains(.readable) { readClients(into: &turn) }
-            if ready[1].contains(.readable) { readWorkers(into: &turn) }
-            expireSilentWorkers(into: &turn)
+            let workerBacklog = ready[1].contains(.readable) && readWorkers(into: &turn)
+            // With messages still unread, a worker's heartbeat may be among them: no expiry this turn.
+            if !workerBacklog { expireSilentWorkers(into: &turn) }
+            // Heartbeats go out before the commit too, so a long commit does not look like silence.
+            sendHeartbeats()
             finish(turn)
             releaseDueRetries()
             if !draining { dispatchQueuedTasks() }

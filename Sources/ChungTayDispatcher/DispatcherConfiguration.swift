@@ -55,3 +55,25 @@ public struct DispatcherConfiguration: Sendable {
         self.payloadCacheBytes = payloadCacheBytes
     }
 }
+
+extension DispatcherConfiguration {
+    /// Checks the settings once all their sources are merged (flags, environment, file),
+    /// so a bad value from any source is a start-up error rather than a trap later.
+    public func validate() throws(ConfigurationError) {
+        func require(_ condition: Bool, _ message: String) throws(ConfigurationError) {
+            if !condition { throw ConfigurationError(message: message) }
+        }
+        try require(heartbeatInterval > .zero, "the heartbeat interval must be positive")
+        try require(heartbeatLiveness >= 1, "heartbeat liveness must be at least 1")
+        try require(maxAttempts >= 1, "max attempts must be at least 1")
+        try require(retryBaseDelay >= .zero && retryMaxDelay >= retryBaseDelay, "retry delays must satisfy 0 ≤ base ≤ max")
+        try require((1...(1 << 30)).contains(maxMessageSize), "the maximum message size must be 1 byte to 1 GiB")
+        try require(drainTimeout >= .zero, "the drain timeout cannot be negative")
+        try require(payloadCacheBytes >= 0, "the payload cache cannot be negative")
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

@@ -78,7 +78,7 @@ struct DelayedTasks {
     private struct Entry: Comparable {
         var due: Double
         var task: QueuedTask
-        static func < (lhs: Entry, rhs: Entry) -> Bool { lhs.due < rhs.due }
+        static func < (lhs: Entry, rhs: Entry) -> Bool { (lhs.due, lhs.task.id) < (rhs.due, rhs.task.id) }
         static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.due == rhs.due && lhs.task.id == rhs.task.id }
     }
 

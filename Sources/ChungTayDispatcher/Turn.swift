@@ -33,9 +33,9 @@ struct Turn {
     var batch: JournalBatch
     var submissions: [Submission] = []
     var completions: [Completion] = []
+    /// Failed attempts, including those of a worker that died holding the task: back to the
+    /// queue (or the dead letters) once the commit has recorded the attempt.
     var failures: [Failure] = []
-    /// Leases of a worker that left or died: back to the queue after the commit records the attempt.
-    var lost: [Failure] = []
 
     init(now: Date) {
         batch = JournalBatch(now: now)
@@ -55,14 +55,21 @@ extension Dispatcher {
             store.markCommitted(turn.batch.segmentEnds)
         } catch {
             logger.error("storage failure; nothing in this turn was acknowledged", metadata: ["error": "\(error)"])
-            try? store.rollBack()
+            do {
+                try store.rollBack()
+            } catch {
+                // Later appends would follow the abandoned ones and commit them as if they
+                // were theirs. Stop instead: the next start cuts the store back to the journal.
+                logger.critical("cannot roll the store back; stopping", metadata: ["error": "\(error)"])
+                storageBroken = true
+            }
             abandon(turn, error: "\(error)")
             return
         }
         persistedKinds.formUnion(turn.batch.newKinds)
         acknowledge(turn.submissions, receipts: receipts, jobs: turn.batch.submissions)
         for completion in turn.completions { completed(completion) }
-        for failure in turn.failures + turn.lost { failed(failure) }
+        for failure in turn.failures { failed(failure) }
     }
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
@@ -123,7 +130,7 @@ extension Dispatcher {
                 break
             }
         }
-        for lease in turn.completions.map(\.lease) + (turn.failures + turn.lost).map(\.lease) {
+        for lease in turn.completions.map(\.lease) + turn.failures.map(\.lease) {
             queues.push(lease.task)
         }
     }

@@ -14,8 +14,6 @@ struct WaitList {
     private var byJob: [UInt64: [Int]] = [:]
     private var nextKey = 0
 
-    var isEmpty: Bool { waits.isEmpty }
-
     mutating func add(_ wait: Wait) {
         let key = nextKey
         nextKey += 1

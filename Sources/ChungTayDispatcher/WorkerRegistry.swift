@@ -21,8 +21,6 @@ struct WorkerRegistry {
 
     subscript(envelope: Envelope) -> WorkerRecord? { workers[envelope] }
 
-    var isEmpty: Bool { workers.isEmpty }
-
     mutating func register(_ worker: WorkerRecord) {
         remove(worker.envelope)
         workers[worker.envelope] = worker

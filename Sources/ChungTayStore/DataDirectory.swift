@@ -23,11 +23,22 @@ public struct DataDirectory: Sendable {
         self.root = root
     }
 
-    /// Creates the directory tree (mode 0700) and restricts the umask to 077.
+    /// Creates the directory tree (mode 0700), restricts the umask to 077 and takes the
+    /// directory's exclusive lock, held until the process exits.
+    ///
+    /// The lock comes before anything is opened: a second dispatcher on the same directory
+    /// would otherwise cut the live one's uncommitted store tails at open.
     public func prepare() throws(StoreError) {
         umask(0o077)
         try Self.makeDirectory(root)
         try Self.makeDirectory(storeRoot)
+        let lockPath = root.appendingPathComponent("lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.errno("open", lockPath) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw StoreError("\(root.path) is in use by another dispatcher (lock \(lockPath) is held)")
+        }
     }
 
     static func makeDirectory(_ url: URL) throws(StoreError) {

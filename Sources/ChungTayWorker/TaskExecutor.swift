@@ -46,9 +46,12 @@ enum TaskExecutor {
                 if !done.isEmpty { try results.send(WorkerMessage.results(done).encode()) }
                 if !failed.isEmpty { try results.send(WorkerMessage.failures(failed).encode()) }
             }
+        } catch let error as ZMQError where error.isTerminated {
+            // The runtime is shutting down.
         } catch {
-            // ETERM: the runtime is shutting down. Anything else cannot be reported upward
-            // without a socket; the tasks held will be requeued by the dispatcher.
+            // An executor that stopped silently would keep its tasks leased while the worker
+            // heartbeats on; ending the process gives them back to the dispatcher.
+            fatalError("executor socket failed: \(error)")
         }
     }
 

@@ -20,6 +20,10 @@ struct SubmitCommand: ParsableCommand {
     func validate() throws {
         guard JobSpec.isValidKind(kind) else { throw ValidationError("'\(kind)' is not a kind name (lowercase letters, digits, '.', '_', '-')") }
         if file != "-", !FileManager.default.isReadableFile(atPath: file) { throw ValidationError("cannot read \(file)") }
+        // With --lines the key gets a #LINE suffix of up to 20 characters.
+        if let key, key.utf8.count > JobSpec.maxKeyLength - 21 {
+            throw ValidationError("--key is longer than \(JobSpec.maxKeyLength - 21) bytes")
+        }
     }
 
     func run() throws {

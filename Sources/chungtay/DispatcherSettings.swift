@@ -43,7 +43,15 @@ struct DispatcherSettings: ParsableArguments {
         if let value = maxAttempts ?? reader.int(forKey: "max.attempts") { configuration.maxAttempts = value }
         if let value = retryBaseMs ?? reader.int(forKey: "retry.base.ms") { configuration.retryBaseDelay = .milliseconds(value) }
         if let value = maxMessageBytes ?? reader.int(forKey: "max.message.bytes") { configuration.maxMessageSize = value }
-        if let value = drainTimeoutS ?? reader.double(forKey: "drain.timeout.s") { configuration.drainTimeout = .milliseconds(Int64(value * 1000)) }
+        if let value = drainTimeoutS ?? reader.double(forKey: "drain.timeout.s") {
+            guard value.isFinite, (0...86_400).contains(value) else { throw ValidationError("the drain timeout must be 0 to 86400 seconds") }
+            configuration.drainTimeout = .milliseconds(Int64(value * 1000))
+        }
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
         return configuration
     }
 }

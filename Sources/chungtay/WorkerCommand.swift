@@ -23,7 +23,9 @@ struct WorkerCommand: ParsableCommand {
     var rules: String?
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 1024") }
+        guard heartbeatMs >= 1 else { throw ValidationError("--heartbeat-ms must be at least 1") }
+        guard drainTimeout.isFinite, (0...86_400).contains(drainTimeout) else { throw ValidationError("--drain-timeout must be 0 to 86400 seconds") }
         guard prefetch.map({ $0 >= 0 }) ?? true else { throw ValidationError("--prefetch cannot be negative") }
         let available = Set(HandlerCatalog.kinds)
         for kind in kindList where !available.contains(kind) {
