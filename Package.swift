@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ChungTayClient", targets: ["ChungTayClient"]),
         .library(name: "ChungTayRuntime", targets: ["ChungTayRuntime"]),
         .library(name: "ChungTayHandlers", targets: ["ChungTayHandlers"]),
+        .library(name: "ChungTaySampleData", targets: ["ChungTaySampleData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -82,6 +83,7 @@ let package = Package(
             dependencies: ["ChungTayWorker", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ChungTaySampleData", swiftSettings: swiftSettings),
         .target(
             name: "ChungTayClient",
             dependencies: ["ZeroMQ", "ChungTayWire"],
@@ -91,6 +93,7 @@ let package = Package(
             name: "chungtay",
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayRules", "ChungTayClient", "ChungTayRuntime",
+                "ChungTaySampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "ChungTayRuntimeTests",
             dependencies: ["ChungTayRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTaySampleDataTests",
+            dependencies: ["ChungTaySampleData", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

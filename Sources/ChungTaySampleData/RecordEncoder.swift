@@ -1,0 +1,102 @@
+/// Renders records of one kind as JSON Lines and as CSV rows, appending UTF-8 bytes to a
+/// buffer.
+///
+/// Keys, header and column choice are prepared once per file; per record the encoder
+/// only copies bytes, which is what keeps a million-household run quick.
+struct RecordEncoder<Column: RecordColumn> {
+    private let jsonKeys: [[UInt8]]
+    private let csvColumns: [Column]
+    let csvHeader: [UInt8]
+
+    init() {
+        jsonKeys = Column.allCases.map { Array("\"\($0.name)\":".utf8) }
+        csvColumns = Column.allCases.filter(\.inCSV)
+        csvHeader = Array((csvColumns.map(\.name).joined(separator: ",") + "\r\n").utf8)
+    }
+
+    func appendJSONLine(_ record: SampleRecord<Column>, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "{"))
+        var first = true
+        for (position, value) in record.values.enumerated() {
+            guard let value else { continue }
+            if !first { buffer.append(UInt8(ascii: ",")) }
+            first = false
+            buffer.append(contentsOf: jsonKeys[position])
+            Self.appendJSON(value, to: &buffer)
+        }
+        buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    /// RFC 4180: CRLF line ends, a cell quoted when it holds a comma, quote or line
+    /// break, quotes doubled; an absent field is an empty cell.
+    func appendCSVRow(_ record: SampleRecord<Column>, to buffer: inout [UInt8]) {
+        for (index, column) in csvColumns.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            if case .booleanSpelling(column.rawValue, let spelling) = record.csvDamage {
+                Self.appendCSVCell(spelling, to: &buffer)
+            } else if let value = record[column] {
+                Self.appendCSVCell(Self.csvText(value), to: &buffer)
+            }
+        }
+        if case .extraCell = record.csvDamage { buffer.append(contentsOf: Array(",x".utf8)) }
+        buffer.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+    }
+
+    private static func csvText(_ value: SampleValue) -> String {
+        switch value {
+        case .text(let text), .decimal(let text): text
+        case .integer(let number): String(number)
+        case .boolean(let flag): flag ? "true" : "false"
+        case .adjustments: ""
+        }
+    }
+
+    private static func appendCSVCell(_ text: String, to buffer: inout [UInt8]) {
+        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        guard needsQuotes else {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
+        buffer.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+            buffer.append(byte)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendJSON(_ value: SampleValue, to buffer: inout [UInt8]) {
+        switch value {
+        case .text(let text): appendJSONString(text, to: &buffer)
+        case .decimal(let text): buffer.append(contentsOf: text.utf8)
+        case .integer(let number): buffer.append(contentsOf: String(number).utf8)
+        case .boolean(let flag): buffer.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .adjustments(let adjustments):
+            buffer.append(UInt8(ascii: "["))
+            for (index, adjustment) in adjustments.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer.append(contentsOf: "{\"dueOn\":\"\(adjustment.dueOn.iso)\",\"newDueOn\":\"\(adjustment.newDueOn.iso)\"}".utf8)
+            }
+            buffer.append(UInt8(ascii: "]"))
+        }
+    }
+
+    private static func appendJSONString(_ text: String, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(byte)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                buffer.append(contentsOf: Array("\\u00".utf8))
+                buffer.append(hex[Int(byte >> 4)])
+                buffer.append(hex[Int(byte & 0xF)])
+            default:
+                buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}
