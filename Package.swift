@@ -83,7 +83,7 @@ let package = Package(
             dependencies: ["ChungTayWorker", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ChungTaySampleData", swiftSettings: swiftSettings),
+        .target(name: "ChungTaySampleData", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayClient",
             dependencies: ["ZeroMQ", "ChungTayWire"],

@@ -1,3 +1,4 @@
+import ChungTayRules
 /// The raw facts behind the twelve deprivation indicators of RULES.md 1.3, chosen so
 /// that a household lacks exactly the planned number of indicators.
 ///
@@ -35,7 +36,7 @@ struct Deprivations {
         }
     }
 
-    func write(into record: inout SampleRecord<HouseholdColumn>, members: Int, using random: inout SplitMix64) {
+    func write(into record: inout SampleRecord<HouseholdField>, members: Int, using random: inout SplitMix64) {
         func count(_ indicator: Indicator, deprived: ClosedRange<Int>) -> SampleValue? {
             lacking.contains(indicator) ? .integer(random.int(in: deprived)) : optionalZero(&random)
         }

@@ -1,3 +1,4 @@
+import ChungTayRules
 /// Breaks the requested share of household records, one record-check kind of RULES.md
 /// 1.7 after another, plus the CSV-only faults, so that even a small broken share shows
 /// every kind a reviewer must be able to report.
@@ -32,7 +33,7 @@ struct HouseholdBreakage {
         apply(kind, to: &household.record, using: &random)
     }
 
-    private func apply(_ kind: Kind, to record: inout SampleRecord<HouseholdColumn>, using random: inout SplitMix64) {
+    private func apply(_ kind: Kind, to record: inout SampleRecord<HouseholdField>, using random: inout SplitMix64) {
         let members: Int
         if case .integer(let count) = record[.members] { members = count } else { members = 1 }
         switch kind {
@@ -78,7 +79,7 @@ struct HouseholdBreakage {
         case .csvColumnCount:
             record.csvDamage = .extraCell
         case .csvBooleanSpelling:
-            let column = random.element(of: [HouseholdColumn.safeWater, .hygienicLatrine, .telecomUse, .ethnicMinority])
+            let column = random.element(of: [HouseholdField.safeWater, .hygienicLatrine, .telecomUse, .ethnicMinority])
             record.csvDamage = .booleanSpelling(column: column.rawValue, spelling: random.element(of: ["yes", "đúng", "x"]))
         }
     }

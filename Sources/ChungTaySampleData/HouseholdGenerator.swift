@@ -1,3 +1,4 @@
+import ChungTayRules
 /// Draws household `index` of a run from the seed alone.
 ///
 /// Each household has its own generator stream, so records do not shift when another
@@ -29,7 +30,7 @@ struct HouseholdGenerator {
         let (citizenId, female) = citizenId(index: index, using: &random)
         let minority = random.chance(commune.minorityPercent)
 
-        var record = SampleRecord<HouseholdColumn>()
+        var record = SampleRecord<HouseholdField>()
         record[.householdCode] = .text(code)
         record[.headName] = .text(
             minority
@@ -65,7 +66,7 @@ struct HouseholdGenerator {
     /// 2022-2025 lines (rural 1,500,000, urban 2,000,000; average up to 1.5 × the line),
     /// written as a monthly figure, an annual household figure, or both as lists do.
     private func writeIncome(
-        into record: inout SampleRecord<HouseholdColumn>, plan: HouseholdPlan, urban: Bool, members: Int,
+        into record: inout SampleRecord<HouseholdField>, plan: HouseholdPlan, urban: Bool, members: Int,
         using random: inout SplitMix64
     ) {
         let line = urban ? 2_000 : 1_500  // thousands of đồng

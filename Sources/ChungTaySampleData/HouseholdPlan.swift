@@ -1,3 +1,4 @@
+import ChungTayRules
 /// What a sample household is meant to be under the 2022-2025 standard as of
 /// 2026-11-30: its computed class and its status on the approved list.
 ///
@@ -12,7 +13,7 @@ struct HouseholdPlan {
     let computed: Class
     /// A list status of SCHEMA.md; nil writes no `listStatus` at all (meaning `none`).
     let listStatus: String?
-    let listStatusSince: SampleDate?
+    let listStatusSince: CivilDate?
 
     var isPoorOrNearPoor: Bool { computed == .poor || computed == .nearPoor }
 
@@ -40,6 +41,6 @@ struct HouseholdPlan {
         // run its three years by 2026-11-30, a later one has not.
         let year = random.weighted([(2021, 15), (2022, 25), (2023, 25), (2024, 20), (2025, 15)])
         listStatusSince = status == "newly_escaped" || random.chance(80)
-            ? SampleDate(year, 12, random.int(in: 1...20)) : nil
+            ? CivilDate.fixed(year, 12, random.int(in: 1...20)) : nil
     }
 }

@@ -1,3 +1,4 @@
+import ChungTayRules
 /// Breaks the requested share of loan records, one loan-check kind of RULES.md 2.1
 /// after another, so that every kind shows up once enough loans are broken.
 struct LoanBreakage {
@@ -15,7 +16,7 @@ struct LoanBreakage {
     }
 
     /// Breaks `record` with the bad rate's probability.
-    mutating func apply(to record: inout SampleRecord<LoanColumn>, index: Int) {
+    mutating func apply(to record: inout SampleRecord<LoanField>, index: Int) {
         var random = SplitMix64(seed: seed, stream: 4, index: index)
         guard rate > 0, random.chance(fraction: rate) else { return }
         let kind = Kind.allCases[turn % Kind.allCases.count]

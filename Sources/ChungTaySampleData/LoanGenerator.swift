@@ -1,3 +1,4 @@
+import ChungTayRules
 /// Draws the loans of one borrowing household, each built backwards from the status it
 /// should have on 2026-11-30 (RULES.md 2.3), so that every status and overdue bucket
 /// occurs in proportions a commune transaction point might see.
@@ -6,20 +7,20 @@ struct LoanGenerator {
 
     /// The as-of date the statuses are aimed at: the end of the 2026 review season's
     /// last full month.
-    static let asOf = SampleDate(2026, 11, 30)
+    static let asOf = CivilDate.fixed(2026, 11, 30)
 
     private enum Target {
         case current, dueSoon, overdue(ClosedRange<Int>), settled, frozen, writtenOff
     }
 
     /// Days overdue per bucket, narrowed by 3 days because due dates are moved off the
-    /// 29th-31st (see `SampleDate.withoutMonthEnd`), which can shorten the lateness.
+    /// 29th-31st (see `CivilDate.withoutMonthEnd`), which can shorten the lateness.
     private static let targets: [(Target, Int)] = [
         (.current, 44), (.dueSoon, 12), (.overdue(4...90), 8), (.overdue(94...180), 4), (.overdue(184...360), 3),
         (.overdue(364...1400), 3), (.settled, 18), (.frozen, 4), (.writtenOff, 4),
     ]
 
-    func loans(for household: SampleHousehold, index: Int) -> [SampleRecord<LoanColumn>] {
+    func loans(for household: SampleHousehold, index: Int) -> [SampleRecord<LoanField>] {
         var random = SplitMix64(seed: seed, stream: 2, index: index)
         let count = random.weighted([(1, 82), (2, 16), (3, 2)])
         return (1...count).map { number in
@@ -27,7 +28,7 @@ struct LoanGenerator {
         }
     }
 
-    private func loan(id: String, household: SampleHousehold, using random: inout SplitMix64) -> SampleRecord<LoanColumn> {
+    private func loan(id: String, household: SampleHousehold, using random: inout SplitMix64) -> SampleRecord<LoanField> {
         let programme = LoanProgramme.drawn(for: household.plan, using: &random)
         var principal = programme.principal(using: &random)
         if random.chance(fraction: 0.003) { principal += 20_000_000 }  // above the programme cap: a warning case
@@ -36,7 +37,7 @@ struct LoanGenerator {
         var schedule = Schedule(principal: principal, period: period, instalments: instalments)
         let asOf = Self.asOf
 
-        var record = SampleRecord<LoanColumn>()
+        var record = SampleRecord<LoanField>()
         record[.loanId] = .text(id)
         record[.householdCode] = .text(household.householdCode)
         record[.program] = .text(programme.id)
@@ -100,7 +101,7 @@ struct LoanGenerator {
     /// Điều chỉnh kỳ hạn trả nợ on a later instalment (beyond 30 days, never the
     /// maturity), moved no further than the next one's date: a valid adjustment that
     /// leaves the status alone, so the CSV file, which cannot carry it, agrees on status.
-    private func addAdjustment(to record: inout SampleRecord<LoanColumn>, schedule: Schedule, using random: inout SplitMix64) {
+    private func addAdjustment(to record: inout SampleRecord<LoanField>, schedule: Schedule, using random: inout SplitMix64) {
         guard random.chance(8) else { return }
         let dueDates = schedule.dueDates
         guard let position = dueDates.dropLast().firstIndex(where: { $0 > Self.asOf.adding(days: 30) }),

@@ -1,3 +1,4 @@
+import ChungTayRules
 /// Renders records of one kind as JSON Lines and as CSV rows, appending UTF-8 bytes to a
 /// buffer.
 ///
@@ -75,7 +76,7 @@ struct RecordEncoder<Column: RecordColumn> {
             buffer.append(UInt8(ascii: "["))
             for (index, adjustment) in adjustments.enumerated() {
                 if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer.append(contentsOf: "{\"dueOn\":\"\(adjustment.dueOn.iso)\",\"newDueOn\":\"\(adjustment.newDueOn.iso)\"}".utf8)
+                buffer.append(contentsOf: "{\"dueOn\":\"\(adjustment.dueOn.description)\",\"newDueOn\":\"\(adjustment.newDueOn.description)\"}".utf8)
             }
             buffer.append(UInt8(ascii: "]"))
         }

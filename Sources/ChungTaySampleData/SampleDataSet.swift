@@ -1,3 +1,4 @@
+import ChungTayRules
 public import Foundation
 
 /// The sample household list and loan book of `chungtay demo-data`: what to generate,
@@ -31,8 +32,8 @@ public struct SampleDataSet: Sendable {
     public func write(to directory: URL) throws -> Summary {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var files = try Self.fileNames.map { try BufferedFile(url: directory.appendingPathComponent($0)) }
-        let householdEncoder = RecordEncoder<HouseholdColumn>()
-        let loanEncoder = RecordEncoder<LoanColumn>()
+        let householdEncoder = RecordEncoder<HouseholdField>()
+        let loanEncoder = RecordEncoder<LoanField>()
         try files[0].append { $0.append(contentsOf: householdEncoder.csvHeader) }
         try files[2].append { $0.append(contentsOf: loanEncoder.csvHeader) }
 

@@ -1,3 +1,4 @@
+import ChungTayRules
 /// One field value as it is written to both formats.
 ///
 /// Numbers keep their literal text (`decimal`) so that a housing area such as 42.5 is
@@ -8,9 +9,9 @@ enum SampleValue {
     case integer(Int)
     case decimal(String)
     case boolean(Bool)
-    case adjustments([(dueOn: SampleDate, newDueOn: SampleDate)])
+    case adjustments([(dueOn: CivilDate, newDueOn: CivilDate)])
 
-    static func date(_ date: SampleDate) -> SampleValue {
-        .text(date.iso)
+    static func date(_ date: CivilDate) -> SampleValue {
+        .text(date.description)
     }
 }
