@@ -15,8 +15,10 @@ final class CommuneDirectory: Sendable {
     enum Match: Equatable {
         /// A current commune; its canonical name.
         case current(String)
-        /// A pre-reorganisation unit; the commune it is part of now, and the warning.
-        case renamed(to: String, flag: RecordFlag)
+        /// A pre-reorganisation unit; the commune it is part of now, and the warning as a
+        /// one-element flag list, so that a record with no other flag shares it instead
+        /// of allocating a list of its own.
+        case renamed(to: String, flags: [RecordFlag])
         case unknown
     }
 
@@ -65,7 +67,7 @@ final class CommuneDirectory: Sendable {
         for (name, newName) in renamedNames {
             for spelling in Self.usualSpellings(of: name, prefixes: spelledPrefixes) {
                 let flag = Self.renamedFlag(spelling, newName: newName, flags: flags)
-                usual.append((spelling, .renamed(to: newName, flag: flag)))
+                usual.append((spelling, .renamed(to: newName, flags: [flag])))
             }
         }
         usualSpellings = ByteKeyTable(usual)
@@ -114,7 +116,7 @@ final class CommuneDirectory: Sendable {
         let key = Self.key(name, ignoring: ignoredPrefixes)
         if let current = currentByKey[key] { return .current(current) }
         if let newName = renamedByKey[key] {
-            return .renamed(to: newName, flag: Self.renamedFlag(name, newName: newName, flags: flags))
+            return .renamed(to: newName, flags: [Self.renamedFlag(name, newName: newName, flags: flags)])
         }
         return .unknown
     }

@@ -43,7 +43,11 @@ public enum FieldValue: Sendable, Equatable {
         return nil
     }
 
-    var isAbsent: Bool { self == .absent }
+    /// Matched rather than compared with `==`, which copies and compares payloads.
+    var isAbsent: Bool {
+        if case .absent = self { return true }
+        return false
+    }
 
     var isInvalid: Bool {
         if case .invalid = self { return true }

@@ -155,9 +155,9 @@ struct HouseholdCheck {
             switch rules.communes.match(given) {
             case .current(let canonical):
                 currentCommune = canonical
-            case .renamed(let newName, let flag):
+            case .renamed(let newName, let renamedFlags):
                 currentCommune = newName
-                flags.append(flag)
+                if flags.isEmpty { flags = renamedFlags } else { flags.append(contentsOf: renamedFlags) }
             case .unknown:
                 break
             }
