@@ -77,6 +77,10 @@ extension Dispatcher {
                 refuse(envelope, WireError(.unknownKind, "kind '\(unknown.kind)' is not accepted: it is not built in and no worker has announced it"), requestId: requestId)
                 return
             }
+            if let refusal = batchRefusal(for: jobs) {
+                refuse(envelope, refusal, requestId: requestId)
+                return
+            }
             let start = turn.batch.submissions.count
             turn.batch.submissions.append(contentsOf: jobs)
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))
@@ -116,14 +120,33 @@ extension Dispatcher {
             do {
                 let jobs = try journal.requeueDeadLetters(ids)
                 for job in jobs {
-                    queues.push(QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: 0, payload: nil))
+                    queues.push(QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: 0, payload: nil,
+                                           batchId: job.batchId))
                     count(job.kind, .dead, by: -1)
+                    if let batchId = job.batchId { requeued(inBatch: batchId) }
                 }
                 logger.info("dead letters requeued", metadata: ["jobs": "\(jobs.count)"])
                 reply(envelope, requestId, .retried(count: UInt64(jobs.count)))
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
+        case .batchOpen, .batchSeal, .batchStatus, .batchList, .results:
+            handleBatch(request.body, from: envelope, requestId: requestId)
+        }
+    }
+
+    /// A dead letter of a batch went back to work: the batch is not complete any more.
+    private func requeued(inBatch batchId: String) {
+        batches.update(batchId) { entry in
+            entry.jobs[.dead, default: 0] -= 1
+            entry.jobs[.queued, default: 0] += 1
+        }
+        guard batches[batchId]?.isComplete == true else { return }
+        do {
+            try journal.reopenBatch(batchId)
+            batches.update(batchId) { $0.record.completedAt = nil }
+        } catch {
+            logger.error("cannot reopen batch", metadata: ["batch": "\(batchId)", "error": "\(error)"])
         }
     }
 

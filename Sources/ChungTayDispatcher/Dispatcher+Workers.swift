@@ -82,7 +82,8 @@ extension Dispatcher {
         case .results(let results):
             for result in results {
                 guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
-                bufferResult(result.documents, isList: result.isList, for: lease, reply: result.documents, turn: &turn)
+                bufferResult(result.documents, isList: result.isList, for: lease, reply: result.documents, extras: result,
+                             worker: worker.name, turn: &turn)
             }
         case .failures(let failures):
             for failure in failures {
@@ -132,7 +133,7 @@ extension Dispatcher {
             let document = ResultDocument.make(
                 .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.now(), worker: worker.name),
                 body: ResultDocument.opaqueBody(payload))
-            bufferResult([document], isList: false, for: lease, reply: body, turn: &turn)
+            bufferResult([document], isList: false, for: lease, reply: body, worker: worker.name, turn: &turn)
         case .heartbeat:
             break
         case .disconnect:
@@ -165,15 +166,42 @@ extension Dispatcher {
         ])
     }
 
-    private func bufferResult(_ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], turn: inout Turn) {
+    /// `extras` (a native worker's keys, follow-ups and counters) apply to batch jobs only:
+    /// outside a batch there is nothing to count and no pipeline to continue.
+    private func bufferResult(
+        _ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
+        worker: String, turn: inout Turn
+    ) {
         do {
             let location = try store.append(kind: lease.task.kind, documents: documents)
-            turn.batch.completions.append(.init(jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList))
+            var completion = JournalBatch.Completion(
+                jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
+                worker: worker)
+            if lease.task.batchId != nil {
+                completion.counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(documents.count))]
+                completion.followUps = extras?.followUps ?? []
+                completion.keys = Self.documentKeys(extras?.keys ?? [], documents: documents, at: location.offset)
+            }
+            turn.batch.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
             queues.push(lease.task)
         }
+    }
+
+    /// Each keyed document's position: the documents were appended one line each, in order.
+    private static func documentKeys(_ keys: [String], documents: [[UInt8]], at start: Int64) -> [DocumentKey] {
+        guard keys.count == documents.count else { return [] }
+        var entries: [DocumentKey] = []
+        entries.reserveCapacity(keys.count)
+        var offset = start
+        for (key, document) in zip(keys, documents) {
+            let length = Int64(document.count + 1)
+            if !key.isEmpty { entries.append(DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length)) }
+            offset += length
+        }
+        return entries
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {
@@ -257,7 +285,7 @@ extension Dispatcher {
             guard let worker = workers[envelope] else { continue }
             let assignments = list.map { lease, payload in
                 TaskAssignment(taskId: lease.task.id, kind: lease.task.kind, attempt: UInt16(clamping: lease.attempt),
-                               payload: payload ?? loaded[lease.task.id] ?? [])
+                               payload: payload ?? loaded[lease.task.id] ?? [], batchId: lease.task.batchId)
             }
             switch worker.wireProtocol {
             case .native:

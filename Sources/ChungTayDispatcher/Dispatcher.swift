@@ -34,6 +34,9 @@ public final class Dispatcher {
     var acceptedKinds: Set<String>
     var persistedKinds: Set<String>
     var stateCounts: [String: [JobState: Int]]
+    var batches: BatchTable
+    /// Batches whose completion could not be recorded yet; tried again every turn.
+    var pendingBatchCompletions: Set<String> = []
     var draining = false
     /// Set when the store could not be rolled back after a failed commit; the loop then stops.
     var storageBroken = false
@@ -61,6 +64,7 @@ public final class Dispatcher {
         persistedKinds = try journal.knownKinds()
         acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
         stateCounts = try journal.counts()
+        batches = try BatchTable(journal: journal)
 
         context = try ZMQContext()
         clientSocket = try ZMQSocket(context: context, type: .router)
@@ -80,6 +84,8 @@ public final class Dispatcher {
         boundWorkerEndpoint = try workerSocket.lastEndpoint
 
         try recoverQueuedJobs()
+        // A crash between a batch's last job and its summary leaves it ready to complete.
+        completeBatchesIfDone(batches.all.map(\.record.id))
     }
 
     /// Every job the journal holds as queued runs again: leases did not survive the restart.
@@ -87,7 +93,8 @@ public final class Dispatcher {
         let now = MonotonicClock.now()
         var recovered = 0
         for job in try journal.queuedJobs() {
-            let task = QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: job.attempts, payload: nil)
+            let task = QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: job.attempts, payload: nil,
+                                  batchId: job.batchId)
             if let notBefore = job.notBefore, notBefore > Date() {
                 delayed.insert(task, due: now + notBefore.timeIntervalSinceNow)
             } else {
@@ -135,6 +142,11 @@ public final class Dispatcher {
             // Heartbeats go out before the commit too, so a long commit does not look like silence.
             sendHeartbeats()
             finish(turn)
+            if !pendingBatchCompletions.isEmpty {
+                let pending = pendingBatchCompletions
+                pendingBatchCompletions.removeAll()
+                completeBatchesIfDone(pending)
+            }
             releaseDueRetries()
             if !draining { dispatchQueuedTasks() }
             sendHeartbeats()

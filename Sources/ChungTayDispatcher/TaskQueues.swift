@@ -10,6 +10,7 @@ struct QueuedTask {
     var attempts: Int
     /// Kept in memory while the cache budget allows; otherwise read back from the journal on dispatch.
     var payload: [UInt8]?
+    var batchId: String? = nil
 }
 
 /// One queue per kind; within a kind, higher priority first, then first in, first out.

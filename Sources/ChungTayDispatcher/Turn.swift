@@ -48,10 +48,10 @@ extension Dispatcher {
     func finish(_ turn: Turn) {
         var turn = turn
         guard !turn.batch.isEmpty else { return }
-        let receipts: [SubmitReceipt]
+        let receipt: JournalReceipt
         do {
             turn.batch.segmentEnds = try store.sync()
-            receipts = try journal.commit(turn.batch)
+            receipt = try journal.commit(turn.batch)
             store.markCommitted(turn.batch.segmentEnds)
         } catch {
             logger.error("storage failure; nothing in this turn was acknowledged", metadata: ["error": "\(error)"])
@@ -67,15 +67,36 @@ extension Dispatcher {
             return
         }
         persistedKinds.formUnion(turn.batch.newKinds)
-        acknowledge(turn.submissions, receipts: receipts, jobs: turn.batch.submissions)
-        for completion in turn.completions { completed(completion) }
-        for failure in turn.failures { failed(failure) }
+        acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
+        var touchedBatches: Set<String> = []
+        for (index, completion) in turn.completions.enumerated() {
+            let record = turn.batch.completions[index]
+            if let batchId = record.batchId, let followUpIds = receipt.followUps[index] {
+                touchedBatches.insert(batchId)
+                batches.finished(batchId, as: .completed, counters: record.counters.map { ($0.name, $0.value) }, worker: record.worker)
+                batches.queued(batchId, count: followUpIds.count)
+                for (id, job) in zip(followUpIds, record.followUps) {
+                    queues.push(QueuedTask(id: id, kind: job.kind, priority: job.priority, attempts: 0, payload: job.payload, batchId: batchId))
+                }
+            }
+            completed(completion)
+        }
+        for failure in turn.failures {
+            if failure.retryDelay == nil, let batchId = failure.lease.task.batchId {
+                touchedBatches.insert(batchId)
+                batches.finished(batchId, as: .dead)
+            }
+            failed(failure)
+        }
+        completeBatchesIfDone(touchedBatches)
     }
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
         for receipt in zip(receipts, jobs) where !receipt.0.existed {
             let job = receipt.1
-            queues.push(QueuedTask(id: receipt.0.jobId, kind: job.kind, priority: job.priority, attempts: 0, payload: job.payload))
+            queues.push(QueuedTask(id: receipt.0.jobId, kind: job.kind, priority: job.priority, attempts: 0, payload: job.payload,
+                                   batchId: job.batchId))
+            if let batchId = job.batchId { batches.queued(batchId, counters: job.counters.map { ($0.name, $0.value) }) }
         }
         for submission in submissions {
             switch submission.origin {

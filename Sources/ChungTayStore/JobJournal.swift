@@ -11,7 +11,7 @@ import GRDB
 ///
 /// Used from the dispatcher's loop thread only.
 public final class JobJournal {
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
 
     public init(path: String) throws(StoreError) {
         var configuration = Configuration()
@@ -56,30 +56,75 @@ public final class JobJournal {
                 CREATE TABLE kind (name TEXT PRIMARY KEY);
                 """)
         }
+        migrator.registerMigration("v2-batches") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN batch_id TEXT;
+                CREATE TABLE batch (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL UNIQUE,
+                    as_of TEXT NOT NULL,
+                    what_if INTEGER NOT NULL,
+                    submitted_by TEXT NOT NULL,
+                    inputs TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    sealed_at INTEGER,
+                    household_chunks INTEGER,
+                    loan_chunks INTEGER,
+                    input_errors INTEGER,
+                    completed_at INTEGER,
+                    summary_file TEXT,
+                    summary_offset INTEGER,
+                    summary_length INTEGER
+                );
+                CREATE TABLE batch_counter (
+                    batch_seq INTEGER NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
+                    PRIMARY KEY (batch_seq, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE batch_worker (
+                    batch_seq INTEGER NOT NULL, worker TEXT NOT NULL, PRIMARY KEY (batch_seq, worker)
+                ) WITHOUT ROWID;
+                CREATE TABLE document_key (
+                    hash INTEGER NOT NULL, batch_seq INTEGER NOT NULL, segment INTEGER NOT NULL,
+                    offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                    PRIMARY KEY (hash, segment, offset)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
-    /// Applies one loop turn's changes in a single transaction. Returns one receipt per submission, in order.
-    public func commit(_ batch: JournalBatch) throws(StoreError) -> [SubmitReceipt] {
+    /// Applies one loop turn's changes in a single transaction: submissions (with their
+    /// batch counters), completions (with their follow-up jobs, counters, document keys and
+    /// the batch's worker), failures and segment ends.
+    public func commit(_ batch: JournalBatch) throws(StoreError) -> JournalReceipt {
         do {
             return try database.write { db in
-                var receipts: [SubmitReceipt] = []
-                receipts.reserveCapacity(batch.submissions.count)
+                var receipt = JournalReceipt()
+                receipt.submissions.reserveCapacity(batch.submissions.count)
                 let now = Int64(batch.now.timeIntervalSince1970 * 1000)
+                var batchWrites = try BatchWrites(db)
                 for kind in batch.newKinds {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
                 }
+                let segment = try db.cachedStatement(sql: """
+                    INSERT INTO segment(file, committed) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET committed = excluded.committed
+                    """)
+                for (file, end) in batch.segmentEnds {
+                    try segment.execute(arguments: [file, end])
+                }
                 let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
                 let insert = try db.cachedStatement(sql: """
-                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at) VALUES (?, ?, ?, ?, 0, ?)
+                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id) VALUES (?, ?, ?, ?, 0, ?, ?)
                     """)
                 for job in batch.submissions {
                     if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
-                        receipts.append(SubmitReceipt(jobId: UInt64(existing), existed: true))
+                        receipt.submissions.append(SubmitReceipt(jobId: UInt64(existing), existed: true))
                         continue
                     }
-                    try insert.execute(arguments: [job.kind, Int64(job.priority), job.idempotencyKey, Data(job.payload), now])
-                    receipts.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
+                    try insert.execute(arguments: [job.kind, Int64(job.priority), job.idempotencyKey, Data(job.payload), now, job.batchId])
+                    receipt.submissions.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
+                    if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
                 }
                 let complete = try db.cachedStatement(sql: """
                     UPDATE job SET state = 1, attempts = ?, finished_at = ?, result_file = ?, result_offset = ?, result_length = ?, result_list = ?,
@@ -91,6 +136,21 @@ public final class JobJournal {
                         Int64(completion.attempts), now, completion.location.file,
                         completion.location.offset, completion.location.length, completion.isList, Int64(completion.jobId),
                     ])
+                    guard db.changesCount == 1 else {
+                        receipt.followUps.append(nil)
+                        continue
+                    }
+                    var followUpIds: [UInt64] = []
+                    for job in completion.followUps {
+                        try insert.execute(arguments: [job.kind, Int64(job.priority), nil, Data(job.payload), now, completion.batchId])
+                        followUpIds.append(UInt64(db.lastInsertedRowID))
+                    }
+                    receipt.followUps.append(followUpIds)
+                    if let batchId = completion.batchId {
+                        try batchWrites.add(completion.counters, to: batchId)
+                        try batchWrites.record(worker: completion.worker, for: batchId)
+                        try batchWrites.index(completion.keys, batchId: batchId, file: completion.location.file)
+                    }
                 }
                 let fail = try db.cachedStatement(sql: """
                     UPDATE job SET state = ?, attempts = ?, not_before = ?, error_code = ?, error_message = ?, finished_at = ?
@@ -103,13 +163,7 @@ public final class JobJournal {
                         failure.code, failure.message, failure.dead ? now : nil, Int64(failure.jobId),
                     ])
                 }
-                let segment = try db.cachedStatement(sql: """
-                    INSERT INTO segment(file, committed) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET committed = excluded.committed
-                    """)
-                for (file, end) in batch.segmentEnds {
-                    try segment.execute(arguments: [file, end])
-                }
-                return receipts
+                return receipt
             }
         } catch {
             throw StoreError("journal commit failed: \(error)")
@@ -119,7 +173,8 @@ public final class JobJournal {
     /// Every queued job, oldest first, without payloads: what a restarted dispatcher must run again.
     public func queuedJobs() throws(StoreError) -> [QueuedJob] {
         try read("queued jobs") { db in
-            try Row.fetchAll(db, sql: "SELECT id, kind, priority, attempts, not_before FROM job WHERE state = 0 ORDER BY id").map(QueuedJob.init(row:))
+            try Row.fetchAll(db, sql: "SELECT id, kind, priority, attempts, not_before, batch_id FROM job WHERE state = 0 ORDER BY id")
+                .map(QueuedJob.init(row:))
         }
     }
 
@@ -172,10 +227,10 @@ public final class JobJournal {
             return try database.write { db in
                 let selected: [Row]
                 if ids.isEmpty {
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0 FROM job WHERE state = 2 ORDER BY id")
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id FROM job WHERE state = 2 ORDER BY id")
                 } else {
                     let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0 FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
                                                 arguments: StatementArguments(ids.map { Int64($0) }))
                 }
                 let requeue = try db.cachedStatement(sql: """
@@ -215,7 +270,7 @@ public final class JobJournal {
         }
     }
 
-    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try database.read(body)
         } catch {

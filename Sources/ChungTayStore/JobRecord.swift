@@ -9,19 +9,22 @@ public struct QueuedJob: Equatable, Sendable {
     public var attempts: Int
     /// A retry's backoff deadline; `nil` when it may run now.
     public var notBefore: Date?
+    public var batchId: String?
 
-    public init(id: UInt64, kind: String, priority: Int16, attempts: Int, notBefore: Date?) {
+    public init(id: UInt64, kind: String, priority: Int16, attempts: Int, notBefore: Date?, batchId: String? = nil) {
         self.id = id
         self.kind = kind
         self.priority = priority
         self.attempts = attempts
         self.notBefore = notBefore
+        self.batchId = batchId
     }
 
     init(row: Row) {
         let notBefore: Int64 = row[4]
         self.init(id: UInt64(row[0] as Int64), kind: row[1], priority: Int16(clamping: row[2] as Int64),
-                  attempts: row[3], notBefore: notBefore > 0 ? Date(timeIntervalSince1970: Double(notBefore) / 1000) : nil)
+                  attempts: row[3], notBefore: notBefore > 0 ? Date(timeIntervalSince1970: Double(notBefore) / 1000) : nil,
+                  batchId: row[5])
     }
 }
 

@@ -8,12 +8,29 @@ public struct JournalBatch: Sendable {
         public var attempts: Int
         public var location: ResultLocation
         public var isList: Bool
+        /// The job's batch; the rest of these fields only apply to batch jobs.
+        public var batchId: String?
+        /// Created in the same transaction, in the job's batch, only if this completion applies.
+        public var followUps: [JobSpec]
+        public var counters: [Counter]
+        /// Where each keyed document lies, for `results show`.
+        public var keys: [DocumentKey]
+        /// Name of the worker that produced the result, for the batch's audit record.
+        public var worker: String
 
-        public init(jobId: UInt64, attempts: Int, location: ResultLocation, isList: Bool) {
+        public init(
+            jobId: UInt64, attempts: Int, location: ResultLocation, isList: Bool, batchId: String? = nil,
+            followUps: [JobSpec] = [], counters: [Counter] = [], keys: [DocumentKey] = [], worker: String = ""
+        ) {
             self.jobId = jobId
             self.attempts = attempts
             self.location = location
             self.isList = isList
+            self.batchId = batchId
+            self.followUps = followUps
+            self.counters = counters
+            self.keys = keys
+            self.worker = worker
         }
     }
 
@@ -49,5 +66,38 @@ public struct JournalBatch: Sendable {
 
     public var isEmpty: Bool {
         submissions.isEmpty && completions.isEmpty && failures.isEmpty && newKinds.isEmpty
+    }
+}
+
+/// What a commit did: a receipt per submission, and per completion the ids of the
+/// follow-up jobs it created (nil when the completion did not apply: the job was no
+/// longer queued).
+public struct JournalReceipt: Sendable {
+    public var submissions: [SubmitReceipt] = []
+    public var followUps: [[UInt64]?] = []
+}
+
+/// A stored document's position in its segment, under the hash of its key.
+public struct DocumentKey: Sendable, Equatable {
+    public var hash: Int64
+    public var offset: Int64
+    public var length: Int64
+
+    public init(hash: Int64, offset: Int64, length: Int64) {
+        self.hash = hash
+        self.offset = offset
+        self.length = length
+    }
+
+    /// FNV-1a, 64 bits: cheap, stable across runs and machines (Swift's `Hasher` is
+    /// seeded per process, so it cannot index a file). Collisions are harmless: readers
+    /// compare the document's own key.
+    public static func hash(_ key: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
     }
 }

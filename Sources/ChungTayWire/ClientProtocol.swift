@@ -13,12 +13,19 @@ public enum ClientProtocol {
         case status = 0x04
         case deadLetters = 0x05
         case retryDeadLetters = 0x06
+        case batchOpen = 0x07
+        case batchSeal = 0x08
+        case batchStatus = 0x09
+        case batchList = 0x0A
+        case results = 0x0B
         case accepted = 0x81
         case jobInfo = 0x82
         case waitDone = 0x83
         case statusReport = 0x84
         case deadLetterList = 0x85
         case retried = 0x86
+        case batchInfo = 0x87
+        case documents = 0x88
         case error = 0xFF
     }
 }
@@ -32,6 +39,15 @@ public enum ClientRequest: Equatable, Sendable {
     case deadLetters
     /// Requeue the listed dead letters, or all of them when the list is empty.
     case retryDeadLetters([UInt64])
+    /// Open a batch, or find the open batch of that name to resume it.
+    case batchOpen(BatchOpening)
+    /// The client has submitted every chunk of the batch.
+    case batchSeal(BatchSealing)
+    /// A batch by id or by name.
+    case batchStatus(String)
+    case batchList
+    /// The stored documents indexed under a key (a household code), optionally of one batch only.
+    case results(key: String, batchId: String?)
 }
 
 /// Whether a submitted job was new or matched an earlier job's idempotency key.
@@ -54,6 +70,10 @@ public enum ClientReply: Equatable, Sendable {
     case statusReport([UInt8])
     case deadLetterList([UInt8])
     case retried(count: UInt64)
+    /// A batch's status object, or for BATCH-LIST an array of them (JSON).
+    case batchInfo([UInt8])
+    /// Stored documents, one JSON object per frame.
+    case documents([[UInt8]])
     case error(code: String, message: String)
 }
 
@@ -80,8 +100,16 @@ extension ClientMessage where Body == ClientRequest {
             frames.append(IdList.encode([id]))
         case .wait(let ids), .retryDeadLetters(let ids):
             frames.append(IdList.encode(ids))
-        case .status, .deadLetters:
+        case .status, .deadLetters, .batchList:
             break
+        case .batchOpen(let opening):
+            frames.append(BatchControl.encode(opening))
+        case .batchSeal(let sealing):
+            frames.append(BatchControl.encode(sealing))
+        case .batchStatus(let reference):
+            frames.append(reference.frame)
+        case .results(let key, let batchId):
+            frames += [key.frame, (batchId ?? "").frame]
         }
         return frames
     }
@@ -94,6 +122,11 @@ extension ClientMessage where Body == ClientRequest {
         case .status: .status
         case .deadLetters: .deadLetters
         case .retryDeadLetters: .retryDeadLetters
+        case .batchOpen: .batchOpen
+        case .batchSeal: .batchSeal
+        case .batchStatus: .batchStatus
+        case .batchList: .batchList
+        case .results: .results
         }
     }
 
@@ -128,6 +161,25 @@ extension ClientMessage where Body == ClientRequest {
         case .retryDeadLetters:
             let ids = try IdList.decode(try ClientProtocol.single(body, "RETRY-DEAD-LETTERS"))
             return Self(requestId: requestId, body: .retryDeadLetters(ids))
+        case .batchOpen:
+            let opening = try BatchControl.decode(BatchOpening.self, try ClientProtocol.single(body, "BATCH-OPEN"))
+            try opening.validate()
+            return Self(requestId: requestId, body: .batchOpen(opening))
+        case .batchSeal:
+            return Self(requestId: requestId, body: .batchSeal(
+                try BatchControl.decode(BatchSealing.self, try ClientProtocol.single(body, "BATCH-SEAL"))))
+        case .batchStatus:
+            let reference = try String(frame: try ClientProtocol.single(body, "BATCH-STATUS"), field: "batch id or name")
+            return Self(requestId: requestId, body: .batchStatus(reference))
+        case .batchList:
+            try ClientProtocol.none(body, "BATCH-LIST")
+            return Self(requestId: requestId, body: .batchList)
+        case .results:
+            guard body.count == 2 else { throw WireError(.malformed, "RESULTS needs key and batch id frames") }
+            let key = try String(frame: body[body.startIndex], field: "key")
+            let batchId = try String(frame: body[body.startIndex + 1], field: "batch id")
+            guard !key.isEmpty, key.utf8.count <= 1024 else { throw WireError(.malformed, "RESULTS key must be 1 to 1024 bytes") }
+            return Self(requestId: requestId, body: .results(key: key, batchId: batchId.isEmpty ? nil : batchId))
         default:
             throw WireError(.unknownCommand, "command 0x\(String(command.rawValue, radix: 16)) is a reply, not a request")
         }
@@ -152,6 +204,10 @@ extension ClientMessage where Body == ClientReply {
             return ClientProtocol.frameHead(.deadLetterList, requestId) + [json]
         case .retried(let count):
             return ClientProtocol.frameHead(.retried, requestId) + [IdList.encode([count])]
+        case .batchInfo(let json):
+            return ClientProtocol.frameHead(.batchInfo, requestId) + [json]
+        case .documents(let documents):
+            return ClientProtocol.frameHead(.documents, requestId) + documents
         case .error(let code, let message):
             return ClientProtocol.frameHead(.error, requestId) + [code.frame, message.frame]
         }
@@ -182,6 +238,10 @@ extension ClientMessage where Body == ClientReply {
             let counts = try IdList.decode(try ClientProtocol.single(body, "RETRIED"))
             guard counts.count == 1 else { throw WireError(.malformed, "RETRIED carries one count") }
             return Self(requestId: requestId, body: .retried(count: counts[0]))
+        case .batchInfo:
+            return Self(requestId: requestId, body: .batchInfo(try ClientProtocol.single(body, "BATCH-INFO")))
+        case .documents:
+            return Self(requestId: requestId, body: .documents(Array(body)))
         case .error:
             guard body.count == 2 else { throw WireError(.malformed, "ERROR needs code and message frames") }
             return Self(requestId: requestId, body: .error(

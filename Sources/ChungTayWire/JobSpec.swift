@@ -11,13 +11,25 @@ public struct JobSpec: Equatable, Sendable {
     public var idempotencyKey: String?
     /// Higher runs first among queued jobs of the same kind; equal priorities run in submission order.
     public var priority: Int16
+    /// The batch the job belongs to (docs/BATCH.md); it must be open for submissions.
+    public var batchId: String?
+    /// What the job brings to its batch's counters once accepted (e.g. `accepted/households`).
+    public var counters: [Counter]
 
-    public init(kind: String, payload: [UInt8], idempotencyKey: String? = nil, priority: Int16 = 0) {
+    public init(
+        kind: String, payload: [UInt8], idempotencyKey: String? = nil, priority: Int16 = 0,
+        batchId: String? = nil, counters: [Counter] = []
+    ) {
         self.kind = kind
         self.payload = payload
         self.idempotencyKey = idempotencyKey
         self.priority = priority
+        self.batchId = batchId
+        self.counters = counters
     }
+
+    /// Longest batch id in bytes.
+    public static let maxBatchIdLength = 64
 
     /// A kind is lowercase ASCII letters, digits, `.`, `_` and `-`, starting with a letter,
     /// so it is always a safe directory name under the store.
@@ -32,12 +44,17 @@ public struct JobSpec: Equatable, Sendable {
         }
     }
 
-    /// Header frame: kind (u8 length + UTF-8), priority (i16), key (u16 length + UTF-8; 0 = none).
+    /// Header frame: kind (u8 length + UTF-8), priority (i16), key (u16 length + UTF-8; 0 = none),
+    /// then, only for a batch job, batch id (u8 length + UTF-8) and counters.
     func encodeHeader() -> [UInt8] {
         var writer = ByteWriter(capacity: 8 + kind.utf8.count)
         writer.write(kind, lengthAs: UInt8.self)
         writer.write(priority)
         writer.write(idempotencyKey ?? "", lengthAs: UInt16.self)
+        if batchId != nil || !counters.isEmpty {
+            writer.write(batchId ?? "", lengthAs: UInt8.self)
+            writer.write(counters: counters)
+        }
         return writer.bytes
     }
 
@@ -46,13 +63,24 @@ public struct JobSpec: Equatable, Sendable {
         let kind = try reader.readString(lengthAs: UInt8.self, field: "kind")
         let priority = try reader.readInteger(Int16.self, field: "priority")
         let key = try reader.readString(lengthAs: UInt16.self, field: "idempotency key")
+        var batchId = ""
+        var counters: [Counter] = []
+        if !reader.isAtEnd {
+            batchId = try reader.readString(lengthAs: UInt8.self, field: "batch id")
+            counters = try reader.readCounters()
+        }
         try reader.expectEnd()
+        guard batchId.utf8.count <= maxBatchIdLength else {
+            throw WireError(.malformed, "batch id longer than \(maxBatchIdLength) bytes")
+        }
         guard isValidKind(kind) else {
             throw WireError(.malformed, "kind '\(kind)' is not a valid kind name")
         }
         guard key.utf8.count <= maxKeyLength else {
             throw WireError(.malformed, "idempotency key longer than \(maxKeyLength) bytes")
         }
-        return JobSpec(kind: kind, payload: payload, idempotencyKey: key.isEmpty ? nil : key, priority: priority)
+        return JobSpec(
+            kind: kind, payload: payload, idempotencyKey: key.isEmpty ? nil : key, priority: priority,
+            batchId: batchId.isEmpty ? nil : batchId, counters: counters)
     }
 }

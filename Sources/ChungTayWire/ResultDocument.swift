@@ -25,12 +25,17 @@ public enum ResultDocument {
         }
     }
 
-    /// `body` must be a JSON object (`{…}`) on one line.
-    public static func make(_ common: Common, body: [UInt8]) -> [UInt8] {
+    /// `body` must be a JSON object (`{…}`) on one line. `position` (1-based) makes the
+    /// task id `JOB.N`, for documents that are tasks of their own inside one job.
+    public static func make(_ common: Common, body: [UInt8], position: Int? = nil) -> [UInt8] {
         var document: [UInt8] = []
         document.reserveCapacity(body.count + 128)
         document.append(contentsOf: #"{"taskId":""#.utf8)
         document.append(contentsOf: String(common.taskId).utf8)
+        if let position {
+            document.append(UInt8(ascii: "."))
+            document.append(contentsOf: String(position).utf8)
+        }
         document.append(contentsOf: #"","kind":"#.utf8)
         JSONText.appendString(common.kind, to: &document)
         document.append(contentsOf: #","batchId":"#.utf8)

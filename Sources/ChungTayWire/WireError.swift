@@ -16,6 +16,10 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownKind = "unknown_kind"
         /// The job id names no job in the journal.
         case unknownJob = "unknown_job"
+        /// The batch id or name names no batch, or a job names a batch that is complete.
+        case unknownBatch = "unknown_batch"
+        /// A batch of that name exists for other input or another as-of date.
+        case batchMismatch = "batch_mismatch"
         /// The dispatcher is draining and accepts no new jobs.
         case shuttingDown = "shutting_down"
         /// A command arrived before the peer identified itself (for example, a worker's RESULT before READY).

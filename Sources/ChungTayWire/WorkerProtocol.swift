@@ -24,12 +24,15 @@ public struct TaskAssignment: Equatable, Sendable {
     /// 1 for the first run; the worker may log it, handlers stay unaware.
     public var attempt: UInt16
     public var payload: [UInt8]
+    /// The batch of the job, which the worker writes into every document it stores.
+    public var batchId: String?
 
-    public init(taskId: UInt64, kind: String, attempt: UInt16, payload: [UInt8]) {
+    public init(taskId: UInt64, kind: String, attempt: UInt16, payload: [UInt8], batchId: String? = nil) {
         self.taskId = taskId
         self.kind = kind
         self.attempt = attempt
         self.payload = payload
+        self.batchId = batchId
     }
 }
 
@@ -40,11 +43,64 @@ public struct TaskResult: Equatable, Sendable {
     /// The handler returns a list (possibly of one, or none), not a single document, so
     /// readers show an array even when it holds one document.
     public var isList: Bool
+    /// Per document, the key it is indexed by for lookups; empty, or one per document.
+    public var keys: [String]
+    /// Jobs to create in the same commit that stores this result (the next pipeline stage).
+    /// They join the task's batch; only kind, payload and priority are used.
+    public var followUps: [JobSpec]
+    /// Amounts to add to the task's batch counters.
+    public var counters: [Counter]
 
-    public init(taskId: UInt64, documents: [[UInt8]], isList: Bool) {
+    public init(
+        taskId: UInt64, documents: [[UInt8]], isList: Bool, keys: [String] = [], followUps: [JobSpec] = [],
+        counters: [Counter] = []
+    ) {
         self.taskId = taskId
         self.documents = documents
         self.isList = isList
+        self.keys = keys
+        self.followUps = followUps
+        self.counters = counters
+    }
+
+    var hasExtras: Bool { !keys.isEmpty || !followUps.isEmpty || !counters.isEmpty }
+
+    /// Keys (u32 count + u16-length strings), follow-ups (u16 count + kind u8-length string
+    /// and priority i16 each) and counters, in one frame; the follow-ups' payloads follow it.
+    func encodeExtras() -> [UInt8] {
+        var writer = ByteWriter(capacity: 64 + keys.count * 12)
+        writer.write(UInt32(keys.count))
+        for key in keys { writer.write(key, lengthAs: UInt16.self) }
+        writer.write(UInt16(followUps.count))
+        for job in followUps {
+            writer.write(job.kind, lengthAs: UInt8.self)
+            writer.write(job.priority)
+        }
+        writer.write(counters: counters)
+        return writer.bytes
+    }
+
+    mutating func decodeExtras(_ frame: [UInt8], payloads: ArraySlice<[UInt8]>) throws(WireError) -> Int {
+        var reader = ByteReader(frame, context: "result extras")
+        let keyCount = Int(try reader.readInteger(UInt32.self, field: "key count"))
+        guard keyCount == 0 || keyCount == documents.count else {
+            throw WireError(.malformed, "RESULT for task \(taskId) has \(keyCount) keys for \(documents.count) documents")
+        }
+        keys.reserveCapacity(keyCount)
+        for _ in 0..<keyCount { keys.append(try reader.readString(lengthAs: UInt16.self, field: "document key")) }
+        let followUpCount = Int(try reader.readInteger(UInt16.self, field: "follow-up count"))
+        guard payloads.count >= followUpCount else {
+            throw WireError(.malformed, "RESULT for task \(taskId) announces \(followUpCount) follow-ups, fewer frames follow")
+        }
+        for index in 0..<followUpCount {
+            let kind = try reader.readString(lengthAs: UInt8.self, field: "follow-up kind")
+            let priority = try reader.readInteger(Int16.self, field: "follow-up priority")
+            guard JobSpec.isValidKind(kind) else { throw WireError(.malformed, "follow-up kind '\(kind)' is not a valid kind name") }
+            followUps.append(JobSpec(kind: kind, payload: payloads[payloads.startIndex + index], priority: priority))
+        }
+        counters = try reader.readCounters()
+        try reader.expectEnd()
+        return followUpCount
     }
 }
 
@@ -89,6 +145,7 @@ public enum WorkerMessage: Equatable, Sendable {
                 header.write(task.taskId)
                 header.write(task.attempt)
                 header.write(task.kind, lengthAs: UInt8.self)
+                if let batchId = task.batchId { header.write(batchId, lengthAs: UInt8.self) }
                 frames.append(header.bytes)
                 frames.append(task.payload)
             }
@@ -96,10 +153,14 @@ public enum WorkerMessage: Equatable, Sendable {
             for result in results {
                 var header = ByteWriter(capacity: 13)
                 header.write(result.taskId)
-                header.write(UInt8(result.isList ? 1 : 0))
+                header.write(UInt8(result.isList ? 1 : 0) | (result.hasExtras ? 2 : 0))
                 header.write(UInt32(result.documents.count))
                 frames.append(header.bytes)
                 frames.append(contentsOf: result.documents)
+                if result.hasExtras {
+                    frames.append(result.encodeExtras())
+                    frames.append(contentsOf: result.followUps.map(\.payload))
+                }
             }
         case .failures(let failures):
             for failure in failures {
@@ -164,8 +225,9 @@ public enum WorkerMessage: Equatable, Sendable {
                 let taskId = try reader.readInteger(UInt64.self, field: "task id")
                 let attempt = try reader.readInteger(UInt16.self, field: "attempt")
                 let kind = try reader.readString(lengthAs: UInt8.self, field: "kind")
+                let batchId = reader.isAtEnd ? nil : try reader.readString(lengthAs: UInt8.self, field: "batch id")
                 try reader.expectEnd()
-                tasks.append(TaskAssignment(taskId: taskId, kind: kind, attempt: attempt, payload: body[index + 1]))
+                tasks.append(TaskAssignment(taskId: taskId, kind: kind, attempt: attempt, payload: body[index + 1], batchId: batchId))
                 index += 2
             }
             return .tasks(tasks)
@@ -179,8 +241,9 @@ public enum WorkerMessage: Equatable, Sendable {
                 let flags = try reader.readInteger(UInt8.self, field: "result flags")
                 let count = Int(try reader.readInteger(UInt32.self, field: "document count"))
                 try reader.expectEnd()
-                guard flags & ~1 == 0 else { throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags") }
-                guard count == 1 || flags == 1 else {
+                guard flags & ~3 == 0 else { throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags") }
+                let isList = flags & 1 != 0
+                guard count == 1 || isList else {
                     throw WireError(.malformed, "RESULT for task \(taskId): a single result carries exactly one document")
                 }
                 guard body.endIndex - (index + 1) >= count else {
@@ -190,8 +253,13 @@ public enum WorkerMessage: Equatable, Sendable {
                 for document in documents where !ResultDocumentCheck.isSingleLineObject(document) {
                     throw WireError(.malformed, "RESULT for task \(taskId): a document is not a one-line JSON object")
                 }
-                results.append(TaskResult(taskId: taskId, documents: documents, isList: flags == 1))
+                var result = TaskResult(taskId: taskId, documents: documents, isList: isList)
                 index += 1 + count
+                if flags & 2 != 0 {
+                    guard index < body.endIndex else { throw WireError(.malformed, "RESULT for task \(taskId) lacks its extras frame") }
+                    index += 1 + (try result.decodeExtras(body[index], payloads: body[(index + 1)...]))
+                }
+                results.append(result)
             }
             return .results(results)
         case .fail:

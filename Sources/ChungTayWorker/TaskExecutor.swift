@@ -60,22 +60,27 @@ enum TaskExecutor {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: true, code: WireError.Code.noHandler.rawValue,
                                         message: "worker \(workerName) has no handler for \(assignment.kind)"))
         }
-        let context = TaskContext(taskId: assignment.taskId, kind: assignment.kind, attempt: Int(assignment.attempt), payload: assignment.payload)
+        let context = TaskContext(taskId: assignment.taskId, kind: assignment.kind, attempt: Int(assignment.attempt),
+                                  payload: assignment.payload, batchId: assignment.batchId)
         do {
             let output = try handler.handle(context)
-            let common = ResultDocument.Common(taskId: assignment.taskId, kind: assignment.kind, batchId: nil,
+            let common = ResultDocument.Common(taskId: assignment.taskId, kind: assignment.kind, batchId: assignment.batchId,
                                                processedAt: Timestamp.now(), worker: workerName)
-            let (bodies, isList) = switch output {
-            case .document(let body): ([body], false)
-            case .documents(let bodies): (bodies, true)
-            }
             // One bad body would make the dispatcher refuse the whole batched RESULT message.
-            guard bodies.allSatisfy(ResultDocumentCheck.isSingleLineObject) else {
+            guard output.documents.allSatisfy(ResultDocumentCheck.isSingleLineObject),
+                  output.keys.isEmpty || output.keys.count == output.documents.count,
+                  output.followUps.allSatisfy({ JobSpec.isValidKind($0.kind) }) else {
                 return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
-                                            message: "the \(assignment.kind) handler returned something other than one-line JSON objects"))
+                                            message: "the \(assignment.kind) handler returned documents that are not one-line JSON objects, keys that do not match them, or an invalid follow-up kind"))
             }
-            let documents = bodies.map { ResultDocument.make(common, body: $0) }
-            return .success(TaskResult(taskId: assignment.taskId, documents: documents, isList: isList))
+            // A batch chunk's documents are tasks of their own: `JOB.N`, stable across retries.
+            let documents = output.documents.enumerated().map { index, body in
+                ResultDocument.make(common, body: body, position: assignment.batchId == nil ? nil : index + 1)
+            }
+            return .success(TaskResult(
+                taskId: assignment.taskId, documents: documents, isList: output.isList, keys: output.keys,
+                followUps: output.followUps.map { JobSpec(kind: $0.kind, payload: $0.payload) },
+                counters: output.counters.sorted { $0.key < $1.key }.map { Counter(name: $0.key, value: $0.value) }))
         } catch {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))
         }

@@ -22,7 +22,7 @@ import Testing
             JobSpec(kind: "system.echo", payload: [2]),
             JobSpec(kind: "system.echo", payload: [3], idempotencyKey: "k1"),
         ]
-        let receipts = try journal.commit(batch)
+        let receipts = try journal.commit(batch).submissions
         #expect(receipts.map(\.existed) == [false, false, true])
         #expect(receipts[0].jobId == receipts[2].jobId)
         let reopened = try self.journal()
@@ -34,7 +34,7 @@ import Testing
         let journal = try journal()
         var submit = JournalBatch(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
-        let id = try journal.commit(submit)[0].jobId
+        let id = try journal.commit(submit).submissions[0].jobId
         let store = try ResultStore(directory: directory, committed: [:])
         let location = try store.append(kind: "system.echo", documents: [Array("{\"taskId\":\"1\"}".utf8)])
         var finish = JournalBatch(now: Date())
@@ -77,7 +77,7 @@ import Testing
         let journal = try journal()
         var submit = JournalBatch(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
-        let id = try journal.commit(submit)[0].jobId
+        let id = try journal.commit(submit).submissions[0].jobId
         var retry = JournalBatch(now: Date())
         retry.failures = [.init(jobId: id, attempts: 1, dead: false, notBefore: Date().addingTimeInterval(60), code: "boom", message: "m")]
         _ = try journal.commit(retry)

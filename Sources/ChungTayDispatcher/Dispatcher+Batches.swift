@@ -1,0 +1,116 @@
+import ChungTayStore
+import ChungTayWire
+import Foundation
+
+/// Batches (docs/BATCH.md): opening and sealing them, their status, completion with the
+/// summary document, and lookups of stored documents by key.
+extension Dispatcher {
+    func handleBatch(_ request: ClientRequest, from envelope: Envelope, requestId: UInt64) {
+        let replyWith = { (body: ClientReply) in
+            _ = self.send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: self.clientSocket)
+        }
+        do {
+            switch request {
+            case .batchOpen(let opening):
+                if draining {
+                    refuse(envelope, WireError(.shuttingDown, "the dispatcher is shutting down; submit again later"), requestId: requestId)
+                    return
+                }
+                let (record, existed) = try journal.openBatch(opening, now: Date())
+                if existed {
+                    guard record.asOf == opening.asOf, record.whatIf == opening.whatIf, record.inputs == opening.inputs else {
+                        refuse(envelope, WireError(.batchMismatch, "batch '\(opening.name)' (\(record.id)) was opened for other input or another as-of date; choose another name"), requestId: requestId)
+                        return
+                    }
+                } else {
+                    batches.insert(BatchTable.Entry(record: record, counters: [:], jobs: [:], workers: []))
+                    logger.info("batch opened", metadata: ["batch": "\(record.id)", "name": "\(record.name)", "by": "\(record.submittedBy)"])
+                }
+                replyWith(.batchInfo(try batchStatus(record.id)))
+            case .batchSeal(let sealing):
+                guard batches[sealing.batchId] != nil else {
+                    refuse(envelope, WireError(.unknownBatch, "no batch \(sealing.batchId)"), requestId: requestId)
+                    return
+                }
+                try journal.sealBatch(sealing, now: Date())
+                batches.update(sealing.batchId) { entry in
+                    entry.record.sealedAt = entry.record.sealedAt ?? Date()
+                    entry.record.householdChunks = sealing.householdChunks
+                    entry.record.loanChunks = sealing.loanChunks
+                    entry.record.inputErrors = sealing.inputErrors
+                }
+                logger.info("batch sealed", metadata: ["batch": "\(sealing.batchId)"])
+                completeBatchesIfDone([sealing.batchId])
+                replyWith(.batchInfo(try batchStatus(sealing.batchId)))
+            case .batchStatus(let reference):
+                guard let entry = batches.find(reference) else {
+                    refuse(envelope, WireError(.unknownBatch, "no batch with id or name '\(reference)'"), requestId: requestId)
+                    return
+                }
+                replyWith(.batchInfo(try batchStatus(entry.record.id)))
+            case .batchList:
+                let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
+                replyWith(.batchInfo(BatchStatus.encode(statuses)))
+            case .results(let key, let batchId):
+                let documents = try journal.documentLocations(key: key, batchId: batchId).map { location throws in
+                    var document = try store.read(location)
+                    if document.last == UInt8(ascii: "\n") { document.removeLast() }
+                    return document
+                }
+                replyWith(.documents(documents))
+            default:
+                return
+            }
+        } catch {
+            refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+        }
+    }
+
+    private func batchStatus(_ id: String) throws -> [UInt8] {
+        guard let entry = batches[id] else { throw StoreError("batch \(id) vanished") }
+        return BatchStatus(entry, dataDirectory: configuration.dataDirectory.path).encoded()
+    }
+
+    /// Refuses a submission that names a batch this dispatcher does not hold or that is complete.
+    func batchRefusal(for jobs: [JobSpec]) -> WireError? {
+        for job in jobs {
+            guard let batchId = job.batchId else { continue }
+            guard let entry = batches[batchId] else { return WireError(.unknownBatch, "no batch \(batchId)") }
+            if entry.isComplete { return WireError(.unknownBatch, "batch \(batchId) is complete") }
+        }
+        return nil
+    }
+
+    /// Completes every listed batch that is sealed with nothing of it queued: writes its
+    /// summary document, then records the completion. Either step failing leaves the
+    /// batch as it was, and the next turn (or the next start) tries again.
+    func completeBatchesIfDone(_ ids: some Sequence<String>) {
+        for id in ids {
+            guard let entry = batches[id], entry.isReadyToComplete else { continue }
+            let now = Date()
+            var finished = entry
+            finished.record.completedAt = now
+            let status = BatchStatus(finished, dataDirectory: configuration.dataDirectory.path)
+            let document = BatchStatus.encode(BatchSummaryDocument(status: status, processedAt: Timestamp.rfc3339(now)))
+            do {
+                let location = try store.append(kind: Self.summaryKind, documents: [document])
+                let ends = try store.sync()
+                try journal.completeBatch(id, summary: location, segmentEnds: ends, now: now)
+                store.markCommitted(ends)
+                finished.record.summary = location
+                batches.insert(finished)
+                logger.info("batch complete", metadata: [
+                    "batch": "\(id)", "households": "\(status.households)", "loans": "\(status.loans)",
+                    "notifications": "\(status.notifications)", "deadJobs": "\(status.jobs.dead)",
+                ])
+            } catch {
+                logger.error("cannot complete batch; will try again", metadata: ["batch": "\(id)", "error": "\(error)"])
+                try? store.rollBack()
+                pendingBatchCompletions.insert(id)
+            }
+        }
+    }
+
+    /// Where batch summary documents are stored (`DATA/store/batch.summary/`).
+    static let summaryKind = "batch.summary"
+}

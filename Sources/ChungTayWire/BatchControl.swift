@@ -1,0 +1,65 @@
+import Foundation
+
+/// BATCH-OPEN body: what a batch is, so a second `batch submit` with the same name can
+/// tell whether it resumes the same work.
+public struct BatchOpening: Codable, Equatable, Sendable {
+    /// The operator's name for the batch; unique, and the handle for resuming.
+    public var name: String
+    /// `YYYY-MM-DD`.
+    public var asOf: String
+    public var whatIf: Bool
+    /// Who submitted it (`user@host`), kept in the batch's audit record.
+    public var submittedBy: String
+    /// Names, sizes and content fingerprints of the input files.
+    public var inputs: [String]
+
+    public init(name: String, asOf: String, whatIf: Bool, submittedBy: String, inputs: [String]) {
+        self.name = name
+        self.asOf = asOf
+        self.whatIf = whatIf
+        self.submittedBy = submittedBy
+        self.inputs = inputs
+    }
+
+    func validate() throws(WireError) {
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw WireError(.malformed, "batch name must be 1 to 200 bytes") }
+        let digits = asOf.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard asOf.utf8.count == 10, digits else { throw WireError(.malformed, "batch asOf '\(asOf)' is not YYYY-MM-DD") }
+    }
+}
+
+/// BATCH-SEAL body: every chunk has been submitted; the batch completes once they are done.
+public struct BatchSealing: Codable, Equatable, Sendable {
+    public var batchId: String
+    public var householdChunks: Int
+    public var loanChunks: Int
+    /// Lines that could not be read as records (they still became documents, flagged).
+    public var inputErrors: Int
+
+    public init(batchId: String, householdChunks: Int, loanChunks: Int, inputErrors: Int) {
+        self.batchId = batchId
+        self.householdChunks = householdChunks
+        self.loanChunks = loanChunks
+        self.inputErrors = inputErrors
+    }
+}
+
+/// JSON coding of the batch control bodies: typed, so a body with a missing or mistyped
+/// field is refused as `malformed` rather than half read.
+enum BatchControl {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ frame: [UInt8]) throws(WireError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(frame))
+        } catch {
+            throw WireError(.malformed, "\(type) body is not valid: \(error)")
+        }
+    }
+}
