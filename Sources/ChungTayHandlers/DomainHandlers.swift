@@ -1,7 +1,8 @@
 public import ChungTayRules
 public import ChungTayWorker
 
-/// `household.review`: a household record rechecked and classified (RULES.md section 1).
+/// `household.review`: a household record rechecked and classified (RULES.md section 1),
+/// or stage A of a batch (docs/BATCH.md).
 public struct HouseholdReviewHandler: TaskHandler {
     public let kind = "household.review"
     let rules: RuleBook
@@ -11,11 +12,14 @@ public struct HouseholdReviewHandler: TaskHandler {
     }
 
     public func handle(_ task: TaskContext) throws(HandlerError) -> HandlerOutput {
-        .document(try rejected { () throws(TaskRejection) in try HouseholdReviewTask.run(payload: task.payload, rules: rules) })
+        try handleStageOrSingle(task, kind: kind, rules: rules) { payload throws(TaskRejection) in
+            .document(try HouseholdReviewTask.run(payload: payload, rules: rules))
+        }
     }
 }
 
-/// `loan.status`: a policy loan's schedule, status, interest and surcharge (RULES.md section 2).
+/// `loan.status`: a policy loan's schedule, status, interest and surcharge (RULES.md section 2),
+/// or stage B of a batch.
 public struct LoanStatusHandler: TaskHandler {
     public let kind = "loan.status"
     let rules: RuleBook
@@ -25,12 +29,14 @@ public struct LoanStatusHandler: TaskHandler {
     }
 
     public func handle(_ task: TaskContext) throws(HandlerError) -> HandlerOutput {
-        .document(try rejected { () throws(TaskRejection) in try LoanStatusTask.run(payload: task.payload, rules: rules) })
+        try handleStageOrSingle(task, kind: kind, rules: rules) { payload throws(TaskRejection) in
+            .document(try LoanStatusTask.run(payload: payload, rules: rules))
+        }
     }
 }
 
 /// `notify.emit`: the notifications a review and its loans call for (RULES.md section 3),
-/// one stored document each.
+/// one stored document each, or stage C of a batch.
 public struct NotifyEmitHandler: TaskHandler {
     public let kind = "notify.emit"
     let rules: RuleBook
@@ -40,7 +46,21 @@ public struct NotifyEmitHandler: TaskHandler {
     }
 
     public func handle(_ task: TaskContext) throws(HandlerError) -> HandlerOutput {
-        .documents(try rejected { () throws(TaskRejection) in try NotifyEmitTask.run(payload: task.payload, rules: rules) })
+        try handleStageOrSingle(task, kind: kind, rules: rules) { payload throws(TaskRejection) in
+            .documents(try NotifyEmitTask.run(payload: payload, rules: rules))
+        }
+    }
+}
+
+/// Reads the payload once and runs the batch stage of `kind` on a batch stage payload,
+/// `single` on a single-record one.
+func handleStageOrSingle(
+    _ task: TaskContext, kind: String, rules: RuleBook, single: (ParsedPayload) throws(TaskRejection) -> HandlerOutput
+) throws(HandlerError) -> HandlerOutput {
+    try rejected { () throws(TaskRejection) in
+        let payload = try ParsedPayload(task.payload)
+        if payload.isBatchStage { return HandlerOutput(try BatchStage.run(kind: kind, payload: payload, rules: rules)) }
+        return try single(payload)
     }
 }
 
@@ -51,5 +71,17 @@ func rejected<Output>(_ body: () throws(TaskRejection) -> Output) throws(Handler
         return try body()
     } catch {
         throw HandlerError(code: error.code, message: error.message, retryable: false)
+    }
+}
+
+extension HandlerOutput {
+    /// A batch stage's documents are a list stored under their household codes, with
+    /// the next stage as the follow-up job (docs/BATCH.md).
+    init(_ stage: BatchStageOutput) {
+        self.init(
+            documents: stage.documents, isList: true, keys: stage.keys,
+            followUps: stage.followUp.map { [FollowUpJob(kind: $0.kind, payload: $0.payload)] } ?? [],
+            counters: stage.counters
+        )
     }
 }

@@ -7,7 +7,7 @@ final class FlagCatalog: Sendable {
     }
 
     static let fileName = "record-flags.json"
-    static let placeholders: Set<String> = ["field", "detail", "newCommune"]
+    static let placeholders: Set<String> = ["field", "detail", "newCommune", "file", "line", "column"]
 
     private let entries: [Entry]
 
@@ -31,13 +31,20 @@ final class FlagCatalog: Sendable {
         uniqueKeysWithValues: FlagCode.allCases.enumerated().map { ($0.element, $0.offset) }
     )
 
-    func flag(_ code: FlagCode, field: String, detail: String = "", newCommune: String? = nil) -> RecordFlag {
+    /// - Parameter position: where an unreadable batch line is, for `{file}`, `{line}` and
+    ///   `{column}`.
+    func flag(
+        _ code: FlagCode, field: String, detail: String = "", newCommune: String? = nil, position: InputPosition? = nil
+    ) -> RecordFlag {
         let entry = entries[Self.codeIndex[code]!]
         let value: (String) -> String = { name in
             switch name {
             case "field": return field
             case "detail": return detail
-            default: return newCommune ?? ""
+            case "newCommune": return newCommune ?? ""
+            case "file": return position?.file ?? ""
+            case "line": return position.map { String($0.line) } ?? ""
+            default: return position.map { String($0.column) } ?? ""
             }
         }
         return RecordFlag(

@@ -1,5 +1,6 @@
 /// Every flag code of RULES.md 1.7 (household checks) and 2.1/2.3 (loan checks and
-/// information flags), in the order flags are reported.
+/// information flags), and the batch input flag `record_unreadable` (docs/BATCH.md),
+/// in the order flags are reported.
 public enum FlagCode: String, Sendable, CaseIterable {
     case fieldMissing = "field_missing"
     case fieldInvalid = "field_invalid"
@@ -19,6 +20,7 @@ public enum FlagCode: String, Sendable, CaseIterable {
     case termAdjustmentInvalid = "term_adjustment_invalid"
     case extensionInvalid = "extension_invalid"
     case householdNotInList = "household_not_in_list"
+    case recordUnreadable = "record_unreadable"
     case extended
     case adjusted
     case misuse

@@ -2,6 +2,10 @@
 /// the review document out.
 public enum HouseholdReviewTask {
     public static func run(payload: [UInt8], rules: RuleBook) throws(TaskRejection) -> [UInt8] {
+        try run(payload: ParsedPayload(payload), rules: rules)
+    }
+
+    public static func run(payload: ParsedPayload, rules: RuleBook) throws(TaskRejection) -> [UInt8] {
         let payload = try TaskPayload(payload)
         let household = HouseholdRecord(try payload.requiredObject("household"))
         return try review(

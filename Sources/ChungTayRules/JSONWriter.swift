@@ -148,7 +148,9 @@ struct JSONWriter: ~Copyable {
             decimal(number)
         case .unrepresentableNumber(let approximation):
             separate()
-            var text = "\(approximation)"
+            // Beyond Double's range the approximation is infinite, which JSON cannot
+            // spell; 1e999 reads back as the same unrepresentable number.
+            var text = approximation.isFinite ? "\(approximation)" : (approximation < 0 ? "-1e999" : "1e999")
             text.withUTF8 { put($0) }
             needsComma = true
         case .string(let text):

@@ -34,6 +34,33 @@ public struct LoanNotice: Sendable, Equatable {
         errorCodes = DocumentFields.errorCodes(document["flags"])
     }
 
+    /// The notice as a batch stage hands it on (docs/BATCH.md): the loan-status
+    /// document's field names that `init(document:)` reads, error flags as
+    /// `{code, severity}`, and the loan record's `source` for the notifications made
+    /// from it.
+    func write(to writer: inout JSONWriter, source: ItemSource) {
+        writer.openObject()
+        writer.key("loanId")
+        writer.string(loanId)
+        writer.key("householdCode")
+        writer.string(householdCode)
+        writer.key("status")
+        writer.string(status)
+        writer.key("nextDueOn")
+        writer.string(nextDueOn)
+        writer.key("nextDueAmount")
+        writer.integer(nextDueAmount)
+        writer.key("daysOverdue")
+        writer.integer(daysOverdue)
+        writer.key("overduePrincipal")
+        writer.integer(overduePrincipal)
+        writer.key("flags")
+        DocumentFields.writeErrorFlags(errorCodes, to: &writer)
+        writer.key("source")
+        source.write(to: &writer)
+        writer.closeObject()
+    }
+
     /// RULES.md section 3: a loan whose status is not null, settled or written off.
     var isActive: Bool {
         guard let status else { return false }

@@ -19,14 +19,16 @@ public struct LoanStatusResult: Sendable, Equatable {
     public let annualRatePercent: DecimalNumber?
     public let flags: [RecordFlag]
 
-    /// - Parameter listFlags: list-level warnings (`household_not_in_list`), placed after
-    ///   the loan's own warnings and before its information flags.
+    /// - Parameter listFlags: list-level flags (the warning `household_not_in_list`, the
+    ///   batch's error `record_unreadable`), placed after the loan's own warnings and
+    ///   before its information flags. An error among them stops the computation like
+    ///   the loan's own errors.
     init(check: LoanCheck, asOf: CivilDate, dueSoonDays: Int, rules: RuleBook, listFlags: [RecordFlag]) {
         self.asOf = asOf
         loanId = check.loanId
         householdCode = check.householdCode
         program = check.program
-        guard let terms = check.terms else {
+        guard let terms = check.terms, !listFlags.containsError else {
             status = nil
             outstanding = nil
             overduePrincipal = nil

@@ -2,6 +2,10 @@
 /// in, one notification document per notification out (none when nothing is due).
 public enum NotifyEmitTask {
     public static func run(payload: [UInt8], rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
+        try run(payload: ParsedPayload(payload), rules: rules)
+    }
+
+    public static func run(payload: ParsedPayload, rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
         let payload = try TaskPayload(payload)
         let review = try payload.optionalObject("review").map(ReviewNotice.init(document:))
         let loans = try payload.objects("loans").map(LoanNotice.init(document:))

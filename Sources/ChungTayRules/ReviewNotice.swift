@@ -43,4 +43,36 @@ public struct ReviewNotice: Sendable, Equatable {
         priorityScore = DocumentFields.integer(document["priorityScore"])
         errorCodes = DocumentFields.errorCodes(document["flags"])
     }
+
+    /// The notice as a batch stage hands it on (docs/BATCH.md): the review document's
+    /// field names that `init(document:)` reads, error flags as `{code, severity}`, and
+    /// the household record's `source` for the notifications made from it.
+    func write(to writer: inout JSONWriter, source: ItemSource) {
+        writer.openObject()
+        writer.key("householdCode")
+        writer.string(householdCode)
+        writer.key("headName")
+        writer.string(headName)
+        writer.key("commune")
+        writer.string(commune)
+        writer.key("village")
+        writer.string(village)
+        writer.key("savingsGroup")
+        writer.string(savingsGroup)
+        writer.key("association")
+        writer.string(association)
+        writer.key("previous")
+        writer.string(previous)
+        writer.key("current")
+        writer.string(current)
+        writer.key("change")
+        writer.string(change)
+        writer.key("priorityScore")
+        writer.integer(priorityScore)
+        writer.key("flags")
+        DocumentFields.writeErrorFlags(errorCodes, to: &writer)
+        writer.key("source")
+        source.write(to: &writer)
+        writer.closeObject()
+    }
 }

@@ -1,18 +1,12 @@
-/// Reading a task payload: anything that leaves no record or no date to judge it by
-/// is a `payload_invalid` rejection; everything inside the record is left to the
-/// record checks.
+/// Reading a single-record task payload: anything that leaves no record or no date to
+/// judge it by is a `payload_invalid` rejection; everything inside the record is left
+/// to the record checks.
 struct TaskPayload {
     let object: JSONObject
     let asOf: CivilDate
 
-    init(_ bytes: [UInt8]) throws(TaskRejection) {
-        let value: JSONValue
-        do throws(JSONSyntaxError) {
-            value = try JSONReader.parse(bytes)
-        } catch {
-            throw .payloadInvalid("payload is not JSON: \(error.message) at byte \(error.offset)")
-        }
-        guard case .object(let object) = value else { throw .payloadInvalid("payload is not a JSON object") }
+    init(_ payload: ParsedPayload) throws(TaskRejection) {
+        let object = payload.object
         guard case .string(let text)? = object["asOf"] else { throw .payloadInvalid("payload lacks asOf (YYYY-MM-DD)") }
         guard let asOf = CivilDate(iso: text) else { throw .payloadInvalid("asOf \"\(text)\" is not a YYYY-MM-DD date") }
         self.object = object

@@ -1,0 +1,82 @@
+/// One input record of a batch stage payload with where it came from (docs/BATCH.md
+/// "item"). The item's shape is the client's contract, so a malformed item rejects the
+/// payload; the record inside is judged by the record checks, never rejected.
+struct BatchItem {
+    /// A line that could not be read as a record.
+    struct InputError {
+        /// 1-based, where reading failed.
+        let column: Int
+        /// The column's name when the reader knew it (a CSV column within the header).
+        let field: String?
+        let message: String
+    }
+
+    let source: ItemSource
+    /// The fields as read; possibly empty when the line could not be read.
+    let record: JSONObject
+    let listFlags: [FlagCode]
+    let inputError: InputError?
+
+    /// - Parameters:
+    ///   - list: the payload member holding the item, and `index` its position, for messages.
+    ///   - allowedFlags: the list-level flag codes the client may put on this list's items.
+    init(_ value: JSONValue, list: String, index: Int, allowedFlags: [FlagCode]) throws(TaskRejection) {
+        func invalid(_ problem: String) -> TaskRejection { .payloadInvalid("\(list)[\(index)] \(problem)") }
+        guard case .object(let item) = value else { throw invalid("is not an object") }
+        guard case .string(let file)? = item["file"] else { throw invalid("lacks file (a string)") }
+        guard case .number(let lineNumber)? = item["line"], let line = lineNumber.integerValue, line >= 1 else {
+            throw invalid("lacks line (a whole number, at least 1)")
+        }
+        guard case .object(let record)? = item["record"] else { throw invalid("lacks record (an object, possibly {})") }
+
+        var listFlags: [FlagCode] = []
+        switch item["listFlags"] {
+        case nil, .null?:
+            break
+        case .array(let codes)?:
+            for code in codes {
+                guard case .string(let name) = code, let flag = FlagCode(rawValue: name), allowedFlags.contains(flag) else {
+                    let allowed = allowedFlags.map(\.rawValue).joined(separator: ", ")
+                    throw invalid("listFlags may hold only \(allowed)")
+                }
+                listFlags.append(flag)
+            }
+        default:
+            throw invalid("listFlags must be an array of flag codes")
+        }
+
+        switch item["inputError"] {
+        case nil, .null?:
+            inputError = nil
+        case .object(let error)?:
+            guard case .number(let columnNumber)? = error["column"], let column = columnNumber.integerValue, column >= 1 else {
+                throw invalid("inputError lacks column (a whole number, at least 1)")
+            }
+            guard case .string(let message)? = error["message"] else { throw invalid("inputError lacks message (a string)") }
+            let field: String?
+            switch error["field"] {
+            case nil, .null?: field = nil
+            case .string(let name)?: field = name
+            default: throw invalid("inputError field must be a string or null")
+            }
+            inputError = InputError(column: column, field: field, message: message)
+        default:
+            throw invalid("inputError must be an object or null")
+        }
+
+        source = ItemSource(file: file, line: line)
+        self.record = record
+        self.listFlags = listFlags
+    }
+
+    /// The `record_unreadable` error flag for an item with an `inputError`. Its field is
+    /// the column's name when the reader knew it, else empty: the record's keys cannot
+    /// tell, since empty cells are left out of it.
+    func unreadableFlag(rules: RuleBook) -> RecordFlag? {
+        guard let inputError else { return nil }
+        return rules.flags.flag(
+            .recordUnreadable, field: inputError.field ?? "", detail: inputError.message,
+            position: InputPosition(file: source.file, line: source.line, column: inputError.column)
+        )
+    }
+}

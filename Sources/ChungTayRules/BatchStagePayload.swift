@@ -1,0 +1,60 @@
+/// A batch stage payload (docs/BATCH.md "Stage payloads"): the shared `batch` object
+/// and the stage's lists. Anything that breaks the stage contract is a
+/// `payload_invalid` rejection; the records inside are left to the record checks.
+struct BatchStagePayload {
+    let object: JSONObject
+    /// `{"id", "asOf", "whatIf"}` as received, handed on to the next stage unchanged.
+    let batch: JSONValue
+    let asOf: CivilDate
+    let whatIf: Bool
+
+    init(_ payload: ParsedPayload) throws(TaskRejection) {
+        object = payload.object
+        guard let batch = object["batch"], case .object(let fields) = batch else {
+            throw .payloadInvalid("batch must be an object {\"id\", \"asOf\", \"whatIf\"}")
+        }
+        guard case .string(let text)? = fields["asOf"] else { throw .payloadInvalid("batch lacks asOf (YYYY-MM-DD)") }
+        guard let asOf = CivilDate(iso: text) else { throw .payloadInvalid("batch.asOf \"\(text)\" is not a YYYY-MM-DD date") }
+        switch fields["whatIf"] {
+        case nil, .null?: whatIf = false
+        case .bool(let flag)?: whatIf = flag
+        default: throw .payloadInvalid("batch.whatIf must be true, false or null")
+        }
+        self.batch = batch
+        self.asOf = asOf
+    }
+
+    /// The array under `key`. The stage's own item list is required; the lists it only
+    /// passes on or reads notices from may be absent or null, meaning none.
+    func array(_ key: String, required: Bool) throws(TaskRejection) -> [JSONValue] {
+        switch object[key] {
+        case .array(let elements)?: return elements
+        case nil, .null?:
+            guard !required else { throw .payloadInvalid("payload lacks the \(key) array") }
+            return []
+        default: throw .payloadInvalid("\(key) must be an array")
+        }
+    }
+
+    func items(_ key: String, required: Bool, allowedFlags: [FlagCode]) throws(TaskRejection) -> [BatchItem] {
+        let elements = try array(key, required: required)
+        var items: [BatchItem] = []
+        items.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            items.append(try BatchItem(element, list: key, index: index, allowedFlags: allowedFlags))
+        }
+        return items
+    }
+
+    /// Review or loan notices: objects read tolerantly, as stored documents are.
+    func notices(_ key: String) throws(TaskRejection) -> [JSONObject] {
+        let elements = try array(key, required: false)
+        var notices: [JSONObject] = []
+        notices.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            guard case .object(let notice) = element else { throw .payloadInvalid("\(key)[\(index)] is not an object") }
+            notices.append(notice)
+        }
+        return notices
+    }
+}

@@ -1,0 +1,69 @@
+/// Stage A of a batch (docs/BATCH.md): `{"batch", "households": [item…], "loans":
+/// [item…]}` in; one review document per household, and the `loan.status` follow-up with
+/// the same loan items and a review notice per household.
+enum HouseholdReviewStage {
+    static let householdListFlags: [FlagCode] = [.duplicateCitizenId, .duplicateHouseholdCode]
+
+    static func run(_ payload: BatchStagePayload, rules: RuleBook) throws(TaskRejection) -> BatchStageOutput {
+        let households = try payload.items("households", required: true, allowedFlags: householdListFlags)
+        // The loans are only handed on, but a malformed one must fail here, before this
+        // chunk's reviews are stored, not in stage B.
+        let loans = try payload.array("loans", required: false)
+        for (index, loan) in loans.enumerated() {
+            _ = try BatchItem(loan, list: "loans", index: index, allowedFlags: LoanStatusStage.loanListFlags)
+        }
+        let standard = try rules.standard(covering: payload.asOf)
+        let whatIfStandard = payload.whatIf ? rules.counterpart(of: standard) : nil
+
+        var documents: [[UInt8]] = []
+        var keys: [String] = []
+        documents.reserveCapacity(households.count)
+        keys.reserveCapacity(households.count)
+        var counters: [String: Int64] = [:]
+        var followUp = JSONWriter(capacity: 256 + households.count * 320)
+        followUp.openObject()
+        followUp.key("batch")
+        followUp.value(payload.batch)
+        followUp.key("loans")
+        followUp.value(.array(loans))
+        followUp.key("reviews")
+        followUp.openArray()
+
+        for item in households {
+            var check = HouseholdCheck(HouseholdRecord(item.record), rules: rules)
+            check.append(listFlags: listFlags(of: item, check: check, rules: rules))
+            let review = HouseholdReview(
+                check: check, asOf: payload.asOf, standard: standard, whatIfStandard: whatIfStandard, rules: rules
+            )
+            documents.append(ItemSource.append(item.source, to: review.jsonBytes))
+            keys.append(review.householdCode ?? "")
+            counters["byCommune/\(review.commune ?? "(unknown)")/\(review.current?.rawValue ?? "unclassified")", default: 0] += 1
+            counters["byChange/\(review.change.rawValue)", default: 0] += 1
+            for flag in review.flags { counters["flagsByCode/\(flag.code.rawValue)", default: 0] += 1 }
+            ReviewNotice(review).write(to: &followUp, source: item.source)
+        }
+
+        followUp.closeArray()
+        followUp.closeObject()
+        return BatchStageOutput(
+            documents: documents, keys: keys,
+            followUp: .init(kind: BatchStage.Kind.loanStatus.rawValue, payload: followUp.finish()), counters: counters
+        )
+    }
+
+    /// The client's list-level flags, in RULES.md table order and as `reviewList` words
+    /// them, then `record_unreadable` for a line that could not be read.
+    private static func listFlags(of item: BatchItem, check: HouseholdCheck, rules: RuleBook) -> [RecordFlag] {
+        var flags: [RecordFlag] = []
+        if item.listFlags.contains(.duplicateCitizenId) {
+            flags.append(rules.flags.flag(.duplicateCitizenId, field: HouseholdField.citizenId.name))
+        }
+        if item.listFlags.contains(.duplicateHouseholdCode) {
+            flags.append(
+                rules.flags.flag(.duplicateHouseholdCode, field: HouseholdField.householdCode.name, detail: check.householdCode ?? "")
+            )
+        }
+        if let unreadable = item.unreadableFlag(rules: rules) { flags.append(unreadable) }
+        return flags
+    }
+}

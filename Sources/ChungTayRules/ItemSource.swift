@@ -1,0 +1,50 @@
+/// Where a batch record came from: every document of a batch carries it as `source`
+/// (docs/BATCH.md), so an officer can go from a flag or a notification back to the
+/// line of the input file.
+struct ItemSource: Sendable, Equatable {
+    let file: String
+    /// 1-based.
+    let line: Int
+
+    /// Read tolerantly from a notice in a stage payload; nil when it is not
+    /// `{"file": "…", "line": N}`.
+    init?(_ value: JSONValue?) {
+        guard case .object(let object)? = value, case .string(let file)? = object["file"],
+            case .number(let number)? = object["line"], let line = number.integerValue
+        else { return nil }
+        self.init(file: file, line: line)
+    }
+
+    init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.openObject()
+        writer.key("file")
+        writer.string(file)
+        writer.key("line")
+        writer.integer(line)
+        writer.closeObject()
+    }
+
+    /// A one-line document (an object with members) with `"source"` added as its last
+    /// member, null when unknown. Splicing the finished bytes spares each document type
+    /// an encoder of its own for batches.
+    static func append(_ source: ItemSource?, to document: consuming [UInt8]) -> [UInt8] {
+        precondition(document.count > 2 && document.last == UInt8(ascii: "}"), "a document is a JSON object with members")
+        var writer = JSONWriter(capacity: 64)
+        writer.openObject()
+        writer.key("source")
+        if let source { source.write(to: &writer) } else { writer.null() }
+        writer.closeObject()
+        var member = writer.finish()
+        // `{"source":…}` becomes `,"source":…}` in place of the document's closing brace.
+        member[0] = UInt8(ascii: ",")
+        var spliced = document
+        spliced.removeLast()
+        spliced.append(contentsOf: member)
+        return spliced
+    }
+}

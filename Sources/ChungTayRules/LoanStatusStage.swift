@@ -1,0 +1,72 @@
+/// Stage B of a batch (docs/BATCH.md): `{"batch", "loans": [item…], "reviews": [review
+/// notice…]}` in; one loan-status document per loan, and the `notify.emit` follow-up with
+/// the same review notices and a loan notice per loan.
+enum LoanStatusStage {
+    static let loanListFlags: [FlagCode] = [.householdNotInList]
+
+    static func run(_ payload: BatchStagePayload, rules: RuleBook) throws(TaskRejection) -> BatchStageOutput {
+        let loans = try payload.items("loans", required: true, allowedFlags: loanListFlags)
+        // Handed on unchanged, but checked here so that a malformed notice fails before
+        // this chunk's loan documents are stored.
+        let reviews = try payload.array("reviews", required: false)
+        for (index, review) in reviews.enumerated() where review.objectValue == nil {
+            throw .payloadInvalid("reviews[\(index)] is not an object")
+        }
+        let dueSoonDays = rules.programmes.dueSoonDaysDefault
+
+        var documents: [[UInt8]] = []
+        var keys: [String] = []
+        documents.reserveCapacity(loans.count)
+        keys.reserveCapacity(loans.count)
+        var outstanding: Int64 = 0
+        var overduePrincipal: Int64 = 0
+        var counters: [String: Int64] = [:]
+        var followUp = JSONWriter(capacity: 256 + reviews.count * 320 + loans.count * 200)
+        followUp.openObject()
+        followUp.key("batch")
+        followUp.value(payload.batch)
+        followUp.key("reviews")
+        followUp.value(.array(reviews))
+        followUp.key("loans")
+        followUp.openArray()
+
+        for item in loans {
+            let check = LoanCheck(LoanRecord(item.record), rules: rules)
+            var listFlags: [RecordFlag] = []
+            if item.listFlags.contains(.householdNotInList) {
+                listFlags.append(
+                    rules.flags.flag(.householdNotInList, field: LoanField.householdCode.name, detail: check.householdCode ?? "")
+                )
+            }
+            if let unreadable = item.unreadableFlag(rules: rules) { listFlags.append(unreadable) }
+            let result = LoanStatusResult(
+                check: check, asOf: payload.asOf, dueSoonDays: dueSoonDays, rules: rules, listFlags: listFlags
+            )
+            documents.append(ItemSource.append(item.source, to: result.jsonBytes))
+            keys.append(result.householdCode ?? "")
+            counters["loansByStatus/\(result.status?.rawValue ?? "unassessed")", default: 0] += 1
+            if let bucket = result.overdueBucket { counters["loansByOverdueBucket/\(bucket)", default: 0] += 1 }
+            outstanding = saturatingSum(outstanding, result.outstanding)
+            overduePrincipal = saturatingSum(overduePrincipal, result.overduePrincipal)
+            for flag in result.flags { counters["flagsByCode/\(flag.code.rawValue)", default: 0] += 1 }
+            LoanNotice(result).write(to: &followUp, source: item.source)
+        }
+
+        followUp.closeArray()
+        followUp.closeObject()
+        // Present even when zero: every chunk reaches this stage, so the summary always has totals.
+        counters["totals/outstanding"] = outstanding
+        counters["totals/overduePrincipal"] = overduePrincipal
+        return BatchStageOutput(
+            documents: documents, keys: keys,
+            followUp: .init(kind: BatchStage.Kind.notifyEmit.rawValue, payload: followUp.finish()), counters: counters
+        )
+    }
+
+    /// A record with an absurd principal is flagged, not refused, so its amounts must
+    /// not trap the worker: the total stops at the largest amount instead.
+    private static func saturatingSum(_ total: Int64, _ amount: Int?) -> Int64 {
+        let (sum, overflow) = total.addingReportingOverflow(Int64(amount ?? 0))
+        return overflow ? (sum < 0 ? .max : .min) : sum
+    }
+}
