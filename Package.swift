@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "ChungTayRuntime", targets: ["ChungTayRuntime"]),
         .library(name: "ChungTayHandlers", targets: ["ChungTayHandlers"]),
         .library(name: "ChungTaySampleData", targets: ["ChungTaySampleData"]),
+        .library(name: "ChungTayBatchInput", targets: ["ChungTayBatchInput"]),
+        .library(name: "ChungTayBatchOutput", targets: ["ChungTayBatchOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,6 +86,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .target(
+            name: "ChungTayBatchInput",
+            dependencies: ["ChungTayRules"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChungTayClient",
             dependencies: ["ZeroMQ", "ChungTayWire"],
@@ -93,7 +101,7 @@ let package = Package(
             name: "chungtay",
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayRules", "ChungTayClient", "ChungTayRuntime",
-                "ChungTaySampleData",
+                "ChungTaySampleData", "ChungTayBatchInput", "ChungTayBatchOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +111,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chungtay-bench",
-            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
+            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
@@ -118,6 +126,16 @@ let package = Package(
         .testTarget(
             name: "ChungTaySampleDataTests",
             dependencies: ["ChungTaySampleData", "ChungTayRules"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTayBatchInputTests",
+            dependencies: ["ChungTayBatchInput", "ChungTayRules"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTayBatchOutputTests",
+            dependencies: ["ChungTayBatchOutput", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

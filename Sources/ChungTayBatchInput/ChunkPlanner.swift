@@ -1,0 +1,207 @@
+import ChungTayRules
+
+/// The `batch` object every stage payload carries.
+public struct BatchHeader: Sendable, Equatable {
+    public var id: String
+    /// `YYYY-MM-DD`.
+    public var asOf: String
+    public var whatIf: Bool
+
+    public init(id: String, asOf: String, whatIf: Bool) {
+        self.id = id
+        self.asOf = asOf
+        self.whatIf = whatIf
+    }
+}
+
+/// Which stage a chunk goes to.
+public enum ChunkStage: Sendable, Equatable {
+    /// Stage A (`household.review`): households and their loans.
+    case households
+    /// Stage B (`loan.status`): loans whose household is not in the list.
+    case loansOnly
+}
+
+/// One job's worth of input: a stage A or stage B payload of docs/BATCH.md.
+public struct BatchChunk: Sendable, Equatable {
+    /// 0-based number within its stage: the N of `BATCH:h:N` / `BATCH:l:N`.
+    public let index: Int
+    public let stage: ChunkStage
+    /// 0-based position among all the batch's chunks (household chunks first).
+    public let sequence: Int
+    public let households: Int
+    public let loans: Int
+    /// Stage A: `{"batch":{…},"households":[item…],"loans":[item…]}`;
+    /// stage B: `{"batch":{…},"loans":[item…],"reviews":[]}`.
+    public let payload: [UInt8]
+}
+
+/// Pass 2 of docs/BATCH.md: cuts the household list into chunks of at most `chunkSize`
+/// households in file order, each with the loans of its households (read back by
+/// position; per household in loan-file order), then the loans that join no household
+/// into chunks of at most `chunkSize` loans, flagged `household_not_in_list`.
+///
+/// The same files and chunk size always give the same chunks in the same order, and
+/// `chunks(from:)` starts at any chunk without building the payloads before it.
+public struct ChunkPlanner: Sendable {
+    public let index: ListIndex
+    public let batch: BatchHeader
+    public let chunkSize: Int
+    let householdPath: String
+    let loanPath: String?
+
+    /// - Parameter chunkSize: households per household chunk, loans per loan-only chunk (at least 1).
+    public init(index: ListIndex, batch: BatchHeader, chunkSize: Int = 500) {
+        self.index = index
+        self.batch = batch
+        self.chunkSize = max(chunkSize, 1)
+        householdPath = index.householdFile.path
+        loanPath = index.loanFile?.path
+    }
+
+    public var householdChunkCount: Int { (index.householdCount + chunkSize - 1) / chunkSize }
+    public var loanChunkCount: Int { (index.unjoinedLoanCount + chunkSize - 1) / chunkSize }
+    public var chunkCount: Int { householdChunkCount + loanChunkCount }
+
+    /// The chunks from `sequence` on (0 for all; `householdChunkCount + N` for loan-only
+    /// chunk N). Throws `BatchInputError.fileChanged` when a file is not as pass 1 saw it.
+    public func chunks(from sequence: Int = 0) throws(BatchInputError) -> BatchChunks {
+        try BatchChunks(planner: self, from: max(0, sequence))
+    }
+}
+
+/// The chunks of a batch, built one at a time as they are asked for.
+public final class BatchChunks {
+    private let planner: ChunkPlanner
+    private let households: RecordReader
+    private let loans: RecordReader?
+    private let citizenId: RecordReader.FieldLocator
+    private let householdCode: RecordReader.FieldLocator
+    private let prefix: [UInt8]
+    private var sequence: Int
+    /// Number of the household `households` reads next.
+    private var nextHousehold = 0
+    /// Index in `joinedLoans` of the next loan to attach.
+    private var nextLoan = 0
+    private var sizeHint = 64 << 10
+
+    init(planner: ChunkPlanner, from sequence: Int) throws(BatchInputError) {
+        self.planner = planner
+        self.sequence = sequence
+        let index = planner.index
+        households = try RecordReader(path: planner.householdPath, maximumRecordBytes: index.maximumRecordBytes)
+        guard households.identity == index.householdFile else { throw .fileChanged(path: planner.householdPath) }
+        citizenId = households.locator(for: "citizenId")
+        householdCode = households.locator(for: "householdCode")
+        if let path = planner.loanPath {
+            let loans = try RecordReader(path: path, maximumRecordBytes: index.maximumRecordBytes)
+            guard loans.identity == index.loanFile else { throw .fileChanged(path: path) }
+            self.loans = loans
+        } else {
+            loans = nil
+        }
+        var writer = PayloadWriter(capacity: 128)
+        writer.raw("{\"batch\":{\"id\":")
+        writer.string(planner.batch.id)
+        writer.raw(",\"asOf\":")
+        writer.string(planner.batch.asOf)
+        writer.raw(",\"whatIf\":")
+        writer.value(.bool(planner.batch.whatIf))
+        writer.raw("}")
+        prefix = writer.bytes
+        if sequence < planner.householdChunkCount {
+            try moveToHousehold(sequence * planner.chunkSize)
+        }
+    }
+
+    /// The next chunk; nil after the last.
+    public func next() throws(BatchInputError) -> BatchChunk? {
+        guard sequence < planner.chunkCount else { return nil }
+        let chunk =
+            sequence < planner.householdChunkCount
+            ? try householdChunk(sequence) : try loanChunk(sequence - planner.householdChunkCount)
+        sequence += 1
+        return chunk
+    }
+
+    private func householdChunk(_ number: Int) throws(BatchInputError) -> BatchChunk {
+        let first = number * planner.chunkSize
+        let end = min(first + planner.chunkSize, planner.index.householdCount)
+        if nextHousehold != first { try moveToHousehold(first) }
+        var writer = PayloadWriter(capacity: sizeHint)
+        appendPrefix(&writer)
+        writer.raw(",\"households\":[")
+        for household in first..<end {
+            guard try households.advance() else { throw .fileChanged(path: households.path) }
+            if household > first { writer.byte(UInt8(ascii: ",")) }
+            let flags = planner.index.listFlags(
+                citizenId: households.currentKey(citizenId), householdCode: households.currentKey(householdCode))
+            households.writeCurrentItem(into: &writer, listFlags: flags)
+        }
+        nextHousehold = end
+        writer.raw("],\"loans\":[")
+        let joined = planner.index.joinedLoans
+        var loanCount = 0
+        while nextLoan < joined.count, Int(joined[nextLoan].household) < end {
+            if loanCount > 0 { writer.byte(UInt8(ascii: ",")) }
+            try writeLoan(joined[nextLoan], into: &writer, listFlags: [])
+            loanCount += 1
+            nextLoan += 1
+        }
+        writer.raw("]}")
+        sizeHint = max(sizeHint, writer.bytes.count + writer.bytes.count / 8)
+        return BatchChunk(
+            index: number, stage: .households, sequence: sequence, households: end - first, loans: loanCount,
+            payload: writer.bytes)
+    }
+
+    private func loanChunk(_ number: Int) throws(BatchInputError) -> BatchChunk {
+        let unjoined = planner.index.unjoinedLoans
+        let first = number * planner.chunkSize
+        let end = min(first + planner.chunkSize, unjoined.count)
+        var writer = PayloadWriter(capacity: sizeHint)
+        appendPrefix(&writer)
+        writer.raw(",\"loans\":[")
+        for loan in first..<end {
+            let position = unjoined[loan]
+            if loan > first { writer.byte(UInt8(ascii: ",")) }
+            let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
+            try writeLoan(position, into: &writer, listFlags: flags)
+        }
+        writer.raw("],\"reviews\":[]}")
+        sizeHint = max(sizeHint, writer.bytes.count + writer.bytes.count / 8)
+        return BatchChunk(
+            index: number, stage: .loansOnly, sequence: sequence, households: 0, loans: end - first, payload: writer.bytes)
+    }
+
+    private func appendPrefix(_ writer: inout PayloadWriter) {
+        writer.append(prefix)
+    }
+
+    private func writeLoan(
+        _ position: ListIndex.Position, into writer: inout PayloadWriter, listFlags: [String]
+    ) throws(BatchInputError) {
+        guard let loans else { throw .fileChanged(path: planner.householdPath) }
+        do {
+            try loans.writeItem(at: Int(position.offset), line: Int(position.line), into: &writer, listFlags: listFlags)
+        } catch .noRecord {
+            throw .fileChanged(path: loans.path)
+        }
+    }
+
+    /// Makes household `number` the next one read: from the nearest stored position,
+    /// reading (not building) the records in between.
+    private func moveToHousehold(_ number: Int) throws(BatchInputError) {
+        let checkpoints = planner.index.checkpoints
+        let slot = number / ListIndex.checkpointInterval
+        if slot < checkpoints.count {
+            let checkpoint = checkpoints[slot]
+            try households.seek(to: Int(checkpoint.offset), line: Int(checkpoint.line))
+            for _ in 0..<(number - slot * ListIndex.checkpointInterval) {
+                guard try households.advance() else { throw .fileChanged(path: households.path) }
+            }
+        }
+        nextHousehold = number
+        nextLoan = planner.index.firstJoinedLoan(fromHousehold: number)
+    }
+}

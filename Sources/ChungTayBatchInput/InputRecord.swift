@@ -1,0 +1,103 @@
+public import ChungTayRules
+import Foundation
+
+/// Why one line of an input file could not be read as a record.
+public struct InputError: Sendable, Equatable {
+    /// 1-based, where reading went wrong: for CSV the cell number (a wrong cell count
+    /// points at the first extra or first missing cell), for JSON Lines the byte column
+    /// (byte offset in the line + 1). Always given: the stage payload requires it.
+    public var column: Int
+    /// CSV: the header's name for that column, when the column is within the header.
+    public var field: String?
+    public var message: String
+
+    public init(column: Int, field: String? = nil, message: String) {
+        self.column = column
+        self.field = field
+        self.message = message
+    }
+}
+
+/// One record of an input file, with where it came from (docs/BATCH.md "item").
+public struct InputRecord: Sendable, Equatable {
+    /// The file's last path component, as items name it.
+    public var file: String
+    /// The 1-based physical line where the record starts (a CSV header is line 1).
+    public var line: Int
+    /// The byte offset in the file where the record starts; `RecordReader.record(at:line:)`
+    /// reads the record again from there.
+    public var offset: Int
+    /// The fields as read: CSV cells as text (empty cells left out, unknown columns kept),
+    /// JSON Lines values as given. `{}` or partial when `inputError` is set.
+    public var record: JSONObject
+    public var inputError: InputError?
+
+    public init(file: String, line: Int, offset: Int, record: JSONObject, inputError: InputError? = nil) {
+        self.file = file
+        self.line = line
+        self.offset = offset
+        self.record = record
+        self.inputError = inputError
+    }
+
+    /// `file:line:column: message`, for people; nil without an input error.
+    public var errorDescription: String? {
+        guard let inputError else { return nil }
+        return "\(file):\(line):\(inputError.column): \(inputError.message)"
+    }
+}
+
+/// How an input file is read, chosen by its extension.
+public enum InputFormat: Sendable, Equatable {
+    /// `.csv`: UTF-8 (a BOM is skipped), comma-separated, header row, RFC 4180 quoting.
+    case csv
+    /// `.jsonl`, `.ndjson`, `.json`: one JSON object per line, blank lines skipped.
+    case jsonLines
+
+    /// The format for a path's extension (case-insensitive); nil for any other.
+    public init?(path: String) {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: ".") else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "csv": self = .csv
+        case "jsonl", "ndjson", "json": self = .jsonLines
+        default: return nil
+        }
+    }
+}
+
+/// Why an input file cannot be read at all (a bad line is an `InputError`, not this).
+public enum BatchInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The extension is none of `.csv`, `.jsonl`, `.ndjson`, `.json`.
+    case unknownFormat(path: String)
+    case cannotOpen(path: String, errno: Int32)
+    case readFailed(path: String, errno: Int32)
+    /// A CSV header row that cannot be read (broken quoting, invalid UTF-8, too long):
+    /// without it no row can be named, so the file is refused.
+    case unreadableHeader(path: String, message: String)
+    /// The file's size or modification time differs from what pass 1 saw.
+    case fileChanged(path: String)
+    /// More than 4,294,967,294 records or lines: past what the index stores.
+    case tooLarge(path: String)
+    /// `RecordReader.record(at:line:)` found no record at that offset.
+    case noRecord(path: String, offset: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownFormat(let path):
+            return "\(path): unknown input format (expected .csv, .jsonl, .ndjson or .json)"
+        case .cannotOpen(let path, let code):
+            return "\(path): cannot open (\(String(cString: strerror(code))))"
+        case .readFailed(let path, let code):
+            return "\(path): read failed (\(String(cString: strerror(code))))"
+        case .unreadableHeader(let path, let message):
+            return "\(path):1: unreadable header row: \(message)"
+        case .fileChanged(let path):
+            return "\(path): the file changed while the batch was being read"
+        case .tooLarge(let path):
+            return "\(path): too many records or lines"
+        case .noRecord(let path, let offset):
+            return "\(path): no record at byte \(offset)"
+        }
+    }
+}

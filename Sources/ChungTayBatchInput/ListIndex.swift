@@ -1,0 +1,175 @@
+public import ChungTayRules
+
+/// Pass 1 of docs/BATCH.md: the keys of a household list and the positions of a loan
+/// book, read once each, with memory proportional to the keys.
+///
+/// - From the household file: how often each trimmed, non-empty `citizenId` and
+///   `householdCode` occurs (keys read as the record checks read text fields: strings,
+///   trimmed, in NFC; a number or other non-text value is no key), the first household
+///   of each code, and every 64th household's position (so pass 2 can start at any
+///   chunk after reading at most 63 records).
+/// - From the loan file: per loan, its position and the household it joins, stored as
+///   16 bytes (household number, line, offset) sorted by household then file order;
+///   loans that join no household kept apart in file order.
+///
+/// A loan joins the household whose trimmed `householdCode` equals its own. When several
+/// households share a code (each flagged `duplicate_household_code`), the loans join the
+/// **first** of them only. A loan with no usable `householdCode` (absent, blank, not
+/// text) joins none: it goes with the loans whose household is not in the list, but
+/// without `household_not_in_list`, as `loanStatuses` does (its own record check reports
+/// the missing or invalid field).
+public struct ListIndex: Sendable {
+    public static let duplicateCitizenId = "duplicate_citizen_id"
+    public static let duplicateHouseholdCode = "duplicate_household_code"
+    public static let householdNotInList = "household_not_in_list"
+
+    /// Households between two stored positions.
+    static let checkpointInterval = 64
+
+    public let householdFile: FileIdentity
+    public let loanFile: FileIdentity?
+    /// Records (lines with an `inputError` included) in each file.
+    public private(set) var householdCount = 0
+    public private(set) var loanCount = 0
+    /// Records of both files with an `inputError`.
+    public private(set) var inputErrorCount = 0
+    /// The first `errorSampleLimit` of them, as `file:line:column: message`.
+    public private(set) var inputErrors: [String] = []
+    public let maximumRecordBytes: Int
+
+    struct CodeEntry {
+        /// Number (0-based, file order) of the first household with the code.
+        var first: UInt32
+        var count: UInt32
+    }
+
+    /// A record's place: `household` is the household number a loan joins, or one of the
+    /// two markers below.
+    struct Position {
+        var household: UInt32
+        var line: UInt32
+        var offset: Int64
+    }
+
+    static let notInList = UInt32.max
+    static let noCode = UInt32.max - 1
+
+    private var citizenIds: [String: UInt32] = [:]
+    private var householdCodes: [String: CodeEntry] = [:]
+    private(set) var checkpoints: [Position] = []
+    /// Loans that join a household, sorted by household then offset (= file order).
+    private(set) var joinedLoans: [Position] = []
+    /// Loans that join none, in file order.
+    private(set) var unjoinedLoans: [Position] = []
+
+    /// Reads both files once (pass 1).
+    ///
+    /// - Parameters:
+    ///   - households: the household list (`.csv`, `.jsonl`, `.ndjson`, `.json`).
+    ///   - loans: the loan book, if any.
+    ///   - errorSampleLimit: how many input errors to keep as text for the operator.
+    public init(
+        households: String, loans: String?, maximumRecordBytes: Int = 1 << 20, errorSampleLimit: Int = 100
+    ) throws(BatchInputError) {
+        self.maximumRecordBytes = maximumRecordBytes
+        let householdReader = try RecordReader(path: households, maximumRecordBytes: maximumRecordBytes)
+        var loanReader: RecordReader?
+        if let loans { loanReader = try RecordReader(path: loans, maximumRecordBytes: maximumRecordBytes) }
+        householdFile = householdReader.identity
+        loanFile = loanReader?.identity
+        try readHouseholds(householdReader, errorSampleLimit: errorSampleLimit)
+        if let loanReader { try readLoans(loanReader, errorSampleLimit: errorSampleLimit) }
+        // Pass 2 needs only the keys that occur more than once.
+        citizenIds = citizenIds.filter { $0.value > 1 }
+        householdCodes = householdCodes.filter { $0.value.count > 1 }
+    }
+
+    /// Loans that join a household of the list.
+    public var joinedLoanCount: Int { joinedLoans.count }
+    /// Loans whose household is not in the list (or that name none).
+    public var unjoinedLoanCount: Int { unjoinedLoans.count }
+
+    /// The list-level flags of a household record: `duplicate_citizen_id`,
+    /// `duplicate_household_code`, in that order, when its key occurs more than once.
+    public func listFlags(for record: JSONObject) -> [String] {
+        listFlags(citizenId: Text.key(record["citizenId"]), householdCode: Text.key(record["householdCode"]))
+    }
+
+    /// The list-level flags of a household with these keys (trimmed, NFC).
+    func listFlags(citizenId: String?, householdCode: String?) -> [String] {
+        var flags: [String] = []
+        if let citizenId, citizenIds[citizenId, default: 0] > 1 {
+            flags.append(Self.duplicateCitizenId)
+        }
+        if let householdCode, let entry = householdCodes[householdCode], entry.count > 1 {
+            flags.append(Self.duplicateHouseholdCode)
+        }
+        return flags
+    }
+
+    private mutating func readHouseholds(_ reader: RecordReader, errorSampleLimit: Int) throws(BatchInputError) {
+        let citizenId = reader.locator(for: "citizenId")
+        let householdCode = reader.locator(for: "householdCode")
+        var number = 0
+        while try reader.advance() {
+            guard number < Int(Self.noCode), reader.currentLine <= Int(UInt32.max) else {
+                throw .tooLarge(path: reader.path)
+            }
+            if number % Self.checkpointInterval == 0 {
+                checkpoints.append(
+                    Position(household: UInt32(number), line: UInt32(reader.currentLine), offset: Int64(reader.currentOffset)))
+            }
+            note(reader, errorSampleLimit: errorSampleLimit)
+            if let key = reader.currentKey(citizenId) {
+                citizenIds[key, default: 0] &+= 1
+            }
+            if let key = reader.currentKey(householdCode) {
+                householdCodes[key, default: CodeEntry(first: UInt32(number), count: 0)].count &+= 1
+            }
+            number += 1
+        }
+        householdCount = number
+    }
+
+    private mutating func readLoans(_ reader: RecordReader, errorSampleLimit: Int) throws(BatchInputError) {
+        let householdCode = reader.locator(for: "householdCode")
+        var number = 0
+        while try reader.advance() {
+            guard reader.currentLine <= Int(UInt32.max) else { throw .tooLarge(path: reader.path) }
+            note(reader, errorSampleLimit: errorSampleLimit)
+            let line = UInt32(reader.currentLine)
+            let offset = Int64(reader.currentOffset)
+            if let code = reader.currentKey(householdCode) {
+                if let entry = householdCodes[code] {
+                    joinedLoans.append(Position(household: entry.first, line: line, offset: offset))
+                } else {
+                    unjoinedLoans.append(Position(household: Self.notInList, line: line, offset: offset))
+                }
+            } else {
+                unjoinedLoans.append(Position(household: Self.noCode, line: line, offset: offset))
+            }
+            number += 1
+        }
+        loanCount = number
+        joinedLoans.sort { ($0.household, $0.offset) < ($1.household, $1.offset) }
+    }
+
+    private mutating func note(_ reader: RecordReader, errorSampleLimit: Int) {
+        guard let error = reader.currentError else { return }
+        inputErrorCount += 1
+        if inputErrors.count < errorSampleLimit {
+            inputErrors.append("\(reader.file):\(reader.currentLine):\(error.column): \(error.message)")
+        }
+    }
+
+    /// Index in `joinedLoans` of the first loan of household `number` or a later one.
+    func firstJoinedLoan(fromHousehold number: Int) -> Int {
+        var low = 0
+        var high = joinedLoans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(joinedLoans[middle].household) < number { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
