@@ -15,8 +15,18 @@ func report(_ line: String) {
 /// resident memory with a million jobs queued.
 ///
 /// Usage: chungtay-bench [JOBS] [QUEUED]   (defaults 200000 and 1000000)
+///        chungtay-bench batch-floor HOUSEHOLDS [LOANS] AS-OF   (see `BatchFloor`)
 
 let arguments = CommandLine.arguments
+if arguments.count >= 4, arguments[1] == "batch-floor" {
+    do {
+        try BatchFloor.run(households: arguments[2], loans: arguments.count > 4 ? arguments[3] : nil, asOf: arguments[arguments.count - 1])
+        exit(0)
+    } catch {
+        report("batch-floor failed: \(error)")
+        exit(1)
+    }
+}
 let jobCount = arguments.count > 1 ? Int(arguments[1]) ?? 200_000 : 200_000
 let queuedCount = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("chungtay").path

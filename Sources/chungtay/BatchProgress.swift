@@ -1,0 +1,68 @@
+import ChungTayClient
+import Foundation
+
+/// Progress of a batch on standard error: a bar redrawn in place on a terminal, plain
+/// lines every few seconds otherwise (logs, CI), so a long run is never silent.
+struct BatchProgress {
+    let isTerminal = isatty(STDERR_FILENO) != 0
+    private let started = Date()
+    var lastLine = Date.distantPast
+    private var firstSeen: (time: Date, reviewed: Int, fraction: Double)?
+
+    mutating func show(_ status: BatchStatusView, final: Bool = false) {
+        let now = Date()
+        let fraction = Self.fractionDone(status)
+        if firstSeen == nil { firstSeen = (now, status.reviewed, fraction) }
+        var rate = 0.0
+        var eta: Double?
+        if let first = firstSeen, now.timeIntervalSince(first.time) > 0.5 {
+            let elapsed = now.timeIntervalSince(first.time)
+            rate = Double(status.reviewed - first.reviewed) / elapsed
+            let pace = (fraction - first.fraction) / elapsed
+            if pace > 0, status.state != "accepting" { eta = (1 - fraction) / pace }
+        }
+        let counts = "\(status.households) accepted, \(status.reviewed) reviewed, \(status.loanStatuses) loans, "
+            + "\(status.notifications) notifications"
+        let pace = "\(Int(rate)) households/s" + (eta.map { ", ETA \(Self.duration($0))" } ?? "")
+        if isTerminal {
+            let width = 28
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let line = "\r\(status.id) \(bar) \(Int(fraction * 100))% \(counts) · \(pace) · \(status.state)\u{1B}[K"
+            FileHandle.standardError.write(Data((line + (final ? "\n" : "")).utf8))
+        } else if final || now.timeIntervalSince(lastLine) >= 5 {
+            lastLine = now
+            let elapsed = Self.duration(now.timeIntervalSince(started))
+            FileHandle.standardError.write(Data("\(status.id) \(status.state) \(Int(fraction * 100))%: \(counts); \(pace); \(elapsed) elapsed\n".utf8))
+        }
+    }
+
+    /// Once sealed, every household chunk is three jobs (review, loans, notifications) and
+    /// every loan-only chunk two, so finished jobs measure the whole chain; before that,
+    /// reviews against households accepted so far.
+    static func fractionDone(_ status: BatchStatusView) -> Double {
+        if status.isComplete { return 1 }
+        if let households = status.chunks.households, let loans = status.chunks.loans, households + loans > 0 {
+            return min(1, Double(status.jobs.completed + status.jobs.dead) / Double(3 * households + 2 * loans))
+        }
+        return min(1, Double(status.reviewed) / Double(max(status.households, 1)))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole >= 3600 ? "\(whole / 3600)h\(whole % 3600 / 60)m" : whole >= 60 ? "\(whole / 60)m\(whole % 60)s" : "\(whole)s"
+    }
+}
+
+extension BatchProgress {
+    /// Submission progress (chunks accepted durably by the dispatcher).
+    mutating func showSubmission(id: String, chunks: Int, of total: Int, final: Bool = false) {
+        let line = "\(id): \(chunks)/\(total) chunks accepted"
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K" + (final ? "\n" : "")).utf8))
+        } else if final || Date().timeIntervalSince(lastLine) >= 5 {
+            lastLine = Date()
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import ArgumentParser
+import ChungTayBatchInput
+import ChungTayClient
+import ChungTayRules
+import ChungTayWire
+import Foundation
+
+struct BatchSubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Review a household list (and its loans) as one batch.",
+        discussion: """
+            Reads CSV or JSON Lines, checks the whole list (duplicate citizen IDs and household codes, loans of \
+            households not in the list), streams it to the dispatcher in chunks and prints the batch id as the last \
+            line of standard output. Submitting again under the same --name resumes the batch: chunks already \
+            accepted are not submitted twice. Lines that cannot be read are reported as FILE:LINE:COLUMN on standard \
+            error and become flagged documents (data_correction), never a stop.
+            """)
+
+    @OptionGroup var client: ClientOptions
+    @Option(help: "The household list (.csv or .jsonl).") var households: String
+    @Option(help: "The loan list (.csv or .jsonl), joined to households by householdCode.") var loans: String?
+    @Option(help: "The review date, YYYY-MM-DD.") var asOf: String
+    @Flag(help: "Also classify every household under the other poverty standard.") var whatIf = false
+    @Option(help: "The batch name, the handle for resuming (default: derived from the inputs and the date).") var name: String?
+    @Flag(help: "Follow the batch to completion with a progress display, then print its summary.") var wait = false
+    @Option(help: "Households per chunk job (loans per loan-only chunk).") var chunkSize = 500
+
+    func validate() throws {
+        for path in [households] + (loans.map { [$0] } ?? []) {
+            guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            guard InputFormat(path: path) != nil else { throw ValidationError("\(path): expected a .csv or .jsonl file") }
+        }
+        guard CivilDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a YYYY-MM-DD date") }
+        guard (1...10_000).contains(chunkSize) else { throw ValidationError("--chunk-size must be 1 to 10000") }
+        if let name, name.isEmpty || name.utf8.count > 200 { throw ValidationError("--name must be 1 to 200 bytes") }
+    }
+
+    func run() throws {
+        let inputs = [households] + (loans.map { [$0] } ?? []).map { $0 }
+        let fingerprints = try inputs.map(InputFingerprint.describe)
+        let batchName = name ?? InputFingerprint.defaultName(households: households, asOf: asOf, fingerprints: fingerprints)
+        do {
+            let connection = try client.client()
+            var status = try connection.openBatch(BatchOpening(
+                name: batchName, asOf: asOf, whatIf: whatIf, submittedBy: InputFingerprint.submitter, inputs: fingerprints))
+            if status.state == "accepting" {
+                status = try submitChunks(status, connection: connection)
+            }
+            if wait {
+                status = try follow(status.id, connection: connection)
+                let (_, document) = try connection.batchStatus(status.id)
+                print(try BatchSummaryText.render(document))
+            }
+            print(status.id)
+            if wait, status.jobs.dead > 0 { throw ExitCode(CLIExit.jobFailed.rawValue) }
+        } catch let error as ClientError {
+            throw report(error)
+        } catch let error as BatchInputError {
+            FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+            throw ExitCode(CLIExit.usage.rawValue)
+        }
+    }
+
+    /// Pass 1 (keys), then pass 2 (chunks) from where an earlier run of this batch stopped.
+    private func submitChunks(_ status: BatchStatusView, connection: DispatcherClient) throws -> BatchStatusView {
+        let started = Date()
+        let index = try ListIndex(households: households, loans: loans)
+        let planner = ChunkPlanner(index: index, batch: BatchHeader(id: status.id, asOf: asOf, whatIf: whatIf), chunkSize: chunkSize)
+        for line in index.inputErrors { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+        if index.inputErrorCount > index.inputErrors.count {
+            FileHandle.standardError.write(Data("… \(index.inputErrorCount - index.inputErrors.count) more unreadable lines\n".utf8))
+        }
+        note("\(status.id): \(index.householdCount) households, \(index.loanCount) loans read in "
+            + BatchProgress.duration(Date().timeIntervalSince(started)))
+        // Chunks go out in order and are accepted in order, so what was accepted is a prefix;
+        // the margin covers the requests in flight when an earlier run died, and the chunks'
+        // idempotency keys make any overlap harmless.
+        let accepted = status.chunks.householdsAccepted + status.chunks.loansAccepted
+        let start = max(0, accepted - 64)
+        if start > 0 { note("\(status.id): resuming after \(start) of \(planner.chunkCount) chunks") }
+        let chunks = try planner.chunks(from: start)
+        let jobs = AnyIterator<JobSpec> {
+            guard let chunk = try? chunks.next() else { return nil }
+            return Self.job(for: chunk, batchId: status.id)
+        }
+        var submitted = start
+        var progress = BatchProgress()
+        try connection.submit(IteratorSequence(jobs), batchSize: 2, window: 8) { receipts in
+            submitted += receipts.count
+            if submitted % 50 == 0 || submitted == planner.chunkCount {
+                progress.showSubmission(id: status.id, chunks: submitted, of: planner.chunkCount)
+            }
+        }
+        progress.showSubmission(id: status.id, chunks: submitted, of: planner.chunkCount, final: true)
+        // A chunk that could not be built (a file changed under us) ends the stream early: never seal then.
+        guard submitted == planner.chunkCount else {
+            _ = try chunks.next()
+            throw BatchInputError.fileChanged(path: households)
+        }
+        return try connection.sealBatch(BatchSealing(
+            batchId: status.id, householdChunks: planner.householdChunkCount, loanChunks: planner.loanChunkCount,
+            inputErrors: index.inputErrorCount))
+    }
+
+    static func job(for chunk: BatchChunk, batchId: String) -> JobSpec {
+        switch chunk.stage {
+        case .households:
+            JobSpec(kind: "household.review", payload: chunk.payload, idempotencyKey: "\(batchId):h:\(chunk.index)", batchId: batchId,
+                    counters: [Counter(name: "accepted/households", value: Int64(chunk.households)),
+                               Counter(name: "accepted/loans", value: Int64(chunk.loans)),
+                               Counter(name: "accepted/householdChunks", value: 1)])
+        case .loansOnly:
+            JobSpec(kind: "loan.status", payload: chunk.payload, idempotencyKey: "\(batchId):l:\(chunk.index)", batchId: batchId,
+                    counters: [Counter(name: "accepted/loans", value: Int64(chunk.loans)),
+                               Counter(name: "accepted/loanChunks", value: 1)])
+        }
+    }
+
+    /// Polls the batch until it is complete, showing progress. Completion is the
+    /// dispatcher's durable fact, so a restart of the dispatcher only pauses this.
+    private func follow(_ id: String, connection: DispatcherClient) throws -> BatchStatusView {
+        var progress = BatchProgress()
+        while true {
+            let status: BatchStatusView
+            do {
+                status = try connection.batchStatus(id).view
+            } catch {
+                guard case .unreachable = error else { throw error }
+                note("\(id): dispatcher not answering; still waiting")
+                continue
+            }
+            progress.show(status, final: status.isComplete)
+            if status.isComplete { return status }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+    }
+
+    private func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// How a batch's inputs are recognised when it is resumed, and its default name.
+enum InputFingerprint {
+    /// `name size hash`, the hash (FNV-1a) over the first and last 64 KiB: cheap on a
+    /// large file, and a re-export of another list changes it.
+    static func describe(_ path: String) throws -> String {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 0)
+        var bytes = [UInt8](try handle.read(upToCount: 65536) ?? Data())
+        if size > 65536 {
+            try handle.seek(toOffset: max(65536, size - 65536))
+            bytes += [UInt8](try handle.read(upToCount: 65536) ?? Data())
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return "\(URL(fileURLWithPath: path).lastPathComponent) \(size) \(String(hash, radix: 16))"
+    }
+
+    static func defaultName(households: String, asOf: String, fingerprints: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in fingerprints.joined(separator: "\n").utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let stem = URL(fileURLWithPath: households).deletingPathExtension().lastPathComponent
+        return "\(stem)-\(asOf)-\(String(hash, radix: 16).prefix(8))"
+    }
+
+    /// `user@host`, for the audit record.
+    static var submitter: String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "uid\(getuid())"
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+@testable import ChungTayWire
+
+/// The batch additions to both protocols: batch fields in job and task headers, RESULT
+/// extras (keys, follow-ups, counters) and the batch control requests.
+@Suite struct BatchWireTests {
+    @Test func batchJobHeadersRoundTripAndPlainHeadersStayShort() throws {
+        let job = JobSpec(kind: "household.review", payload: [1], idempotencyKey: "B000001:h:0", batchId: "B000001",
+                          counters: [Counter(name: "accepted/households", value: 500), Counter(name: "accepted/loans", value: -1)])
+        let frames = ClientMessage(requestId: 4, body: ClientRequest.submit([job, JobSpec(kind: "system.echo", payload: [])])).encode()
+        let decoded = try ClientMessage<ClientRequest>.decode(frames.dropFirst())
+        #expect(decoded.body == .submit([job, JobSpec(kind: "system.echo", payload: [])]))
+        #expect(JobSpec(kind: "a", payload: []).encodeHeader().count == 6)
+    }
+
+    @Test func resultExtrasRoundTripWithFollowUpPayloads() throws {
+        let result = TaskResult(
+            taskId: 9, documents: [Array(#"{"a":1}"#.utf8), Array(#"{"b":2}"#.utf8)], isList: true, keys: ["HH-1", ""],
+            followUps: [JobSpec(kind: "loan.status", payload: Array("next".utf8), priority: 3)],
+            counters: [Counter(name: "byChange/none", value: 2)])
+        let plain = TaskResult(taskId: 10, documents: [Array("{}".utf8)], isList: false)
+        let message = WorkerMessage.results([result, plain])
+        #expect(try WorkerMessage.decode(message.encode().dropFirst()) == message)
+        let tasks = WorkerMessage.tasks([TaskAssignment(taskId: 1, kind: "notify.emit", attempt: 1, payload: [], batchId: "B000002")])
+        #expect(try WorkerMessage.decode(tasks.encode().dropFirst()) == tasks)
+    }
+
+    @Test func extrasWithTheWrongKeyCountOrMissingPayloadsAreMalformed() {
+        var frames = WorkerMessage.results([TaskResult(
+            taskId: 1, documents: [Array("{}".utf8)], isList: true, keys: ["x"],
+            followUps: [JobSpec(kind: "loan.status", payload: [1])])]).encode()
+        frames.removeLast()
+        #expect(throws: WireError.self) { try WorkerMessage.decode(frames.dropFirst()) }
+
+        var extras = ByteWriter()
+        extras.write(UInt32(2))
+        var wrongKeys = WorkerMessage.results([TaskResult(taskId: 1, documents: [Array("{}".utf8)], isList: true)]).encode()
+        wrongKeys[2][8] |= 2
+        wrongKeys.append(extras.bytes)
+        #expect(throws: WireError.self) { try WorkerMessage.decode(wrongKeys.dropFirst()) }
+    }
+
+    @Test func batchControlRequestsRoundTripAndAreCheckedStrictly() throws {
+        let opening = BatchOpening(name: "Tánh Linh 2026", asOf: "2026-11-27", whatIf: false, submittedBy: "can-bo@xa", inputs: ["households.csv 10 ab"])
+        let requests: [ClientRequest] = [
+            .batchOpen(opening), .batchSeal(BatchSealing(batchId: "B000001", householdChunks: 2, loanChunks: 1, inputErrors: 0)),
+            .batchStatus("B000001"), .batchList, .results(key: "HH-1", batchId: nil), .results(key: "HH-1", batchId: "B000001"),
+        ]
+        for request in requests {
+            let frames = ClientMessage(requestId: 1, body: request).encode()
+            #expect(try ClientMessage<ClientRequest>.decode(frames.dropFirst()).body == request)
+        }
+        var badDate = ClientMessage(requestId: 1, body: ClientRequest.batchOpen(opening)).encode()
+        badDate[3] = Array(#"{"name":"x","asOf":"27/11/2026","whatIf":false,"submittedBy":"u","inputs":[]}"#.utf8)
+        #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode(badDate.dropFirst()) }
+        var missingField = badDate
+        missingField[3] = Array(#"{"name":"x"}"#.utf8)
+        #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode(missingField.dropFirst()) }
+    }
+}
