@@ -52,10 +52,14 @@ extension Dispatcher {
                 let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
                 replyWith(.batchInfo(BatchStatus.encode(statuses)))
             case .results(let key, let batchId):
-                let documents = try journal.documentLocations(key: key, batchId: batchId).map { location throws in
+                // Stored documents begin with the common fields, `batchId` among them.
+                let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
+                var documents: [[UInt8]] = []
+                for location in try store.locations(key: key) {
                     var document = try store.read(location)
                     if document.last == UInt8(ascii: "\n") { document.removeLast() }
-                    return document
+                    if let marker, document.prefix(200).firstRange(of: marker) == nil { continue }
+                    documents.append(document)
                 }
                 replyWith(.documents(documents))
             default:

@@ -173,14 +173,14 @@ extension Dispatcher {
         worker: String, turn: inout Turn
     ) {
         do {
-            let location = try store.append(kind: lease.task.kind, documents: documents)
+            let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
+            let location = try store.append(kind: lease.task.kind, documents: documents, keys: keys)
             var completion = JournalBatch.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 worker: worker)
             if lease.task.batchId != nil {
                 completion.counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(documents.count))]
                 completion.followUps = extras?.followUps ?? []
-                completion.keys = Self.documentKeys(extras?.keys ?? [], documents: documents, at: location.offset)
             }
             turn.batch.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
@@ -188,20 +188,6 @@ extension Dispatcher {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
             queues.push(lease.task)
         }
-    }
-
-    /// Each keyed document's position: the documents were appended one line each, in order.
-    private static func documentKeys(_ keys: [String], documents: [[UInt8]], at start: Int64) -> [DocumentKey] {
-        guard keys.count == documents.count else { return [] }
-        var entries: [DocumentKey] = []
-        entries.reserveCapacity(keys.count)
-        var offset = start
-        for (key, document) in zip(keys, documents) {
-            let length = Int64(document.count + 1)
-            if !key.isEmpty { entries.append(DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length)) }
-            offset += length
-        }
-        return entries
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {
@@ -266,9 +252,14 @@ extension Dispatcher {
         }
         guard !outgoing.isEmpty else { return }
         let missing = outgoing.values.flatMap { $0 }.filter { $0.payload == nil }.map(\.lease.task.id)
-        let loaded: [UInt64: [UInt8]]
+        var loaded: [UInt64: [UInt8]] = [:]
         do {
-            loaded = try journal.payloads(for: missing)
+            for (id, stored) in try journal.payloads(for: missing) {
+                switch stored {
+                case .inline(let payload): loaded[id] = payload
+                case .segment(let location): loaded[id] = try payloadLog.read(location)
+                }
+            }
         } catch {
             logger.error("cannot read payloads; tasks stay queued", metadata: ["error": "\(error)"])
             for (envelope, list) in outgoing {

@@ -21,6 +21,9 @@ public final class Dispatcher {
     let workerSocket: ZMQSocket
     let journal: JobJournal
     let store: ResultStore
+    /// Job payloads, appended and fsynced with the results of the same turn; the journal
+    /// keeps their locations, so megabyte chunks never pass through SQLite's WAL and B-tree.
+    let payloadLog: ResultStore
     let retryPolicy: RetryPolicy
     let startedAt = MonotonicClock.now()
 
@@ -56,7 +59,9 @@ public final class Dispatcher {
         let directory = DataDirectory(root: configuration.dataDirectory)
         try directory.prepare()
         journal = try JobJournal(path: directory.journalPath)
-        store = try ResultStore(directory: directory, committed: try journal.committedSegments())
+        let committed = try journal.committedSegments()
+        store = try ResultStore(directory: directory, committed: committed)
+        payloadLog = try ResultStore.blobs(root: directory.payloadRoot, committed: committed)
         retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)

@@ -50,13 +50,16 @@ extension Dispatcher {
         guard !turn.batch.isEmpty else { return }
         let receipt: JournalReceipt
         do {
-            turn.batch.segmentEnds = try store.sync()
+            try writePayloads(of: &turn.batch)
+            turn.batch.segmentEnds = try store.sync().merging(try payloadLog.sync()) { _, new in new }
             receipt = try journal.commit(turn.batch)
             store.markCommitted(turn.batch.segmentEnds)
+            payloadLog.markCommitted(turn.batch.segmentEnds)
         } catch {
             logger.error("storage failure; nothing in this turn was acknowledged", metadata: ["error": "\(error)"])
             do {
                 try store.rollBack()
+                try payloadLog.rollBack()
             } catch {
                 // Later appends would follow the abandoned ones and commit them as if they
                 // were theirs. Stop instead: the next start cuts the store back to the journal.
@@ -90,6 +93,24 @@ extension Dispatcher {
         }
         completeBatchesIfDone(touchedBatches)
     }
+
+    /// Appends the payloads of the turn's new jobs (submissions and follow-ups) to the
+    /// payload segments; the journal rows will point at them.
+    private func writePayloads(of batch: inout JournalBatch) throws(StoreError) {
+        batch.payloadLocations = []
+        batch.payloadLocations.reserveCapacity(batch.submissions.count)
+        for job in batch.submissions {
+            batch.payloadLocations.append(try payloadLog.append(kind: Self.payloadKind, documents: [job.payload]))
+        }
+        for index in batch.completions.indices where !batch.completions[index].followUps.isEmpty {
+            batch.completions[index].followUpLocations = try batch.completions[index].followUps.map { job throws(StoreError) in
+                try payloadLog.append(kind: Self.payloadKind, documents: [job.payload])
+            }
+        }
+    }
+
+    /// The payload segments' one directory, `DATA/payloads/jobs/`.
+    static let payloadKind = "jobs"
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
         for receipt in zip(receipts, jobs) where !receipt.0.existed {

@@ -57,24 +57,15 @@ public struct BatchRecord: Sendable, Equatable {
 
 /// The batch-related writes of one journal commit, with their statements prepared once.
 struct BatchWrites {
-    private let db: Database
     private let addCounter: Statement
     private let addWorker: Statement
-    private let addKey: Statement
-    private let findSegment: Statement
-    private var segmentIds: [String: Int64] = [:]
 
     init(_ db: Database) throws {
-        self.db = db
         addCounter = try db.cachedStatement(sql: """
             INSERT INTO batch_counter(batch_seq, name, value) VALUES (?, ?, ?)
             ON CONFLICT(batch_seq, name) DO UPDATE SET value = value + excluded.value
             """)
         addWorker = try db.cachedStatement(sql: "INSERT OR IGNORE INTO batch_worker(batch_seq, worker) VALUES (?, ?)")
-        addKey = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO document_key(hash, batch_seq, segment, offset, length) VALUES (?, ?, ?, ?, ?)
-            """)
-        findSegment = try db.cachedStatement(sql: "SELECT rowid FROM segment WHERE file = ?")
     }
 
     func add(_ counters: [Counter], to batchId: String) throws {
@@ -85,20 +76,6 @@ struct BatchWrites {
     func record(worker: String, for batchId: String) throws {
         guard !worker.isEmpty, let seq = JobJournal.seq(of: batchId) else { return }
         try addWorker.execute(arguments: [seq, worker])
-    }
-
-    /// The segment row must exist already: the same commit wrote its end first.
-    mutating func index(_ keys: [DocumentKey], batchId: String, file: String) throws {
-        guard !keys.isEmpty, let seq = JobJournal.seq(of: batchId) else { return }
-        let segment: Int64
-        if let known = segmentIds[file] {
-            segment = known
-        } else {
-            guard let found = try Int64.fetchOne(findSegment, arguments: [file]) else { return }
-            segment = found
-            segmentIds[file] = found
-        }
-        for key in keys { try addKey.execute(arguments: [key.hash, seq, segment, key.offset, key.length]) }
     }
 }
 
@@ -195,25 +172,6 @@ extension JobJournal {
                 if let state = JobState(rawValue: row[1]) { counts[row[0], default: [:]][state] = row[2] }
             }
             return counts
-        }
-    }
-
-    /// Where the documents indexed under `key` lie, oldest first; of one batch only when given.
-    public func documentLocations(key: String, batchId: String?) throws(StoreError) -> [ResultLocation] {
-        try read("document keys") { db in
-            var sql = """
-                SELECT segment.file, document_key.offset, document_key.length FROM document_key
-                JOIN segment ON segment.rowid = document_key.segment WHERE document_key.hash = ?
-                """
-            var arguments: StatementArguments = [DocumentKey.hash(key)]
-            if let batchId {
-                sql += " AND document_key.batch_seq = ?"
-                _ = arguments.append(contentsOf: [Self.seq(of: batchId) ?? -1])
-            }
-            sql += " ORDER BY document_key.segment, document_key.offset"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                ResultLocation(file: $0[0], offset: $0[1], length: $0[2])
-            }
         }
     }
 

@@ -18,6 +18,8 @@ public struct DataDirectory: Sendable {
 
     public var journalPath: String { root.appendingPathComponent("journal.sqlite").path }
     public var storeRoot: URL { root.appendingPathComponent("store", isDirectory: true) }
+    /// Job payloads, kept out of the journal's B-tree (see `JobJournal`).
+    public var payloadRoot: URL { root.appendingPathComponent("payloads", isDirectory: true) }
 
     public init(root: URL) {
         self.root = root

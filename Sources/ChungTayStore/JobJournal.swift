@@ -1,5 +1,5 @@
 import Foundation
-public import ChungTayWire
+import ChungTayWire
 import GRDB
 
 /// The durable queue: every accepted job, its state, attempts and where its result lies.
@@ -84,11 +84,13 @@ public final class JobJournal {
                 CREATE TABLE batch_worker (
                     batch_seq INTEGER NOT NULL, worker TEXT NOT NULL, PRIMARY KEY (batch_seq, worker)
                 ) WITHOUT ROWID;
-                CREATE TABLE document_key (
-                    hash INTEGER NOT NULL, batch_seq INTEGER NOT NULL, segment INTEGER NOT NULL,
-                    offset INTEGER NOT NULL, length INTEGER NOT NULL,
-                    PRIMARY KEY (hash, segment, offset)
-                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v3-payload-files") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN payload_file TEXT;
+                ALTER TABLE job ADD COLUMN payload_offset INTEGER;
+                ALTER TABLE job ADD COLUMN payload_length INTEGER;
                 """)
         }
         return migrator
@@ -103,7 +105,7 @@ public final class JobJournal {
                 var receipt = JournalReceipt()
                 receipt.submissions.reserveCapacity(batch.submissions.count)
                 let now = Int64(batch.now.timeIntervalSince1970 * 1000)
-                var batchWrites = try BatchWrites(db)
+                let batchWrites = try BatchWrites(db)
                 for kind in batch.newKinds {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
                 }
@@ -115,14 +117,25 @@ public final class JobJournal {
                 }
                 let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
                 let insert = try db.cachedStatement(sql: """
-                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id) VALUES (?, ?, ?, ?, 0, ?, ?)
+                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id, payload_file, payload_offset, payload_length)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
                     """)
-                for job in batch.submissions {
+                // A payload written to a payload segment is referenced, not copied into the row.
+                func payloadArguments(_ job: JobSpec, _ location: ResultLocation?) -> [DatabaseValue] {
+                    guard let location else { return [Data(job.payload).databaseValue, .null, .null, .null] }
+                    return [Data().databaseValue, location.file.databaseValue, location.offset.databaseValue, location.length.databaseValue]
+                }
+                for (index, job) in batch.submissions.enumerated() {
                     if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
                         receipt.submissions.append(SubmitReceipt(jobId: UInt64(existing), existed: true))
                         continue
                     }
-                    try insert.execute(arguments: [job.kind, Int64(job.priority), job.idempotencyKey, Data(job.payload), now, job.batchId])
+                    let location = index < batch.payloadLocations.count ? batch.payloadLocations[index] : nil
+                    let payload = payloadArguments(job, location)
+                    try insert.execute(arguments: StatementArguments([
+                        job.kind.databaseValue, Int64(job.priority).databaseValue, job.idempotencyKey.databaseValue, payload[0],
+                        now.databaseValue, job.batchId.databaseValue, payload[1], payload[2], payload[3],
+                    ]))
                     receipt.submissions.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
                     if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
                 }
@@ -141,15 +154,19 @@ public final class JobJournal {
                         continue
                     }
                     var followUpIds: [UInt64] = []
-                    for job in completion.followUps {
-                        try insert.execute(arguments: [job.kind, Int64(job.priority), nil, Data(job.payload), now, completion.batchId])
+                    for (index, job) in completion.followUps.enumerated() {
+                        let location = index < completion.followUpLocations.count ? completion.followUpLocations[index] : nil
+                        let payload = payloadArguments(job, location)
+                        try insert.execute(arguments: StatementArguments([
+                            job.kind.databaseValue, Int64(job.priority).databaseValue, DatabaseValue.null, payload[0],
+                            now.databaseValue, completion.batchId.databaseValue, payload[1], payload[2], payload[3],
+                        ]))
                         followUpIds.append(UInt64(db.lastInsertedRowID))
                     }
                     receipt.followUps.append(followUpIds)
                     if let batchId = completion.batchId {
                         try batchWrites.add(completion.counters, to: batchId)
                         try batchWrites.record(worker: completion.worker, for: batchId)
-                        try batchWrites.index(completion.keys, batchId: batchId, file: completion.location.file)
                     }
                 }
                 let fail = try db.cachedStatement(sql: """
@@ -178,19 +195,30 @@ public final class JobJournal {
         }
     }
 
-    public func payloads(for ids: [UInt64]) throws(StoreError) -> [UInt64: [UInt8]] {
+    /// Where each job's payload is: in its row, or at a location in the payload segments.
+    public enum StoredPayload: Sendable, Equatable {
+        case inline([UInt8])
+        case segment(ResultLocation)
+    }
+
+    public func payloads(for ids: [UInt64]) throws(StoreError) -> [UInt64: StoredPayload] {
         guard !ids.isEmpty else { return [:] }
         return try read("payloads") { db in
-            var payloads: [UInt64: [UInt8]] = [:]
+            var payloads: [UInt64: StoredPayload] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500) {
                 let slice = ids[chunk..<min(chunk + 500, ids.count)]
                 let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM job WHERE id IN (\(placeholders))",
-                                               arguments: StatementArguments(slice.map { Int64($0) }))
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT id, payload, payload_file, payload_offset, payload_length FROM job WHERE id IN (\(placeholders))",
+                    arguments: StatementArguments(slice.map { Int64($0) }))
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
-                    let payload: Data = row[1]
-                    payloads[UInt64(id)] = [UInt8](payload)
+                    if let file: String = row[2] {
+                        payloads[UInt64(id)] = .segment(ResultLocation(file: file, offset: row[3], length: row[4]))
+                    } else {
+                        let payload: Data = row[1]
+                        payloads[UInt64(id)] = .inline([UInt8](payload))
+                    }
                 }
             }
             return payloads

@@ -12,15 +12,15 @@ public struct JournalBatch: Sendable {
         public var batchId: String?
         /// Created in the same transaction, in the job's batch, only if this completion applies.
         public var followUps: [JobSpec]
+        /// Where each follow-up's payload was written (see `JournalBatch.payloadLocations`).
+        public var followUpLocations: [ResultLocation] = []
         public var counters: [Counter]
-        /// Where each keyed document lies, for `results show`.
-        public var keys: [DocumentKey]
         /// Name of the worker that produced the result, for the batch's audit record.
         public var worker: String
 
         public init(
             jobId: UInt64, attempts: Int, location: ResultLocation, isList: Bool, batchId: String? = nil,
-            followUps: [JobSpec] = [], counters: [Counter] = [], keys: [DocumentKey] = [], worker: String = ""
+            followUps: [JobSpec] = [], counters: [Counter] = [], worker: String = ""
         ) {
             self.jobId = jobId
             self.attempts = attempts
@@ -29,7 +29,6 @@ public struct JournalBatch: Sendable {
             self.batchId = batchId
             self.followUps = followUps
             self.counters = counters
-            self.keys = keys
             self.worker = worker
         }
     }
@@ -55,6 +54,9 @@ public struct JournalBatch: Sendable {
 
     public var now: Date
     public var submissions: [JobSpec] = []
+    /// Where each submission's payload was written in the payload segments, in order; a
+    /// submission without one keeps its payload in the journal row.
+    public var payloadLocations: [ResultLocation] = []
     public var completions: [Completion] = []
     public var failures: [Failure] = []
     public var segmentEnds: [String: Int64] = [:]
@@ -87,6 +89,26 @@ public struct DocumentKey: Sendable, Equatable {
         self.hash = hash
         self.offset = offset
         self.length = length
+    }
+
+    /// One entry of a keys file: hash, offset, length, each a little-endian `i64`.
+    static let entrySize = 24
+
+    var end: Int64 { offset + length }
+
+    func append(to bytes: inout [UInt8]) {
+        for value in [hash, offset, length] {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    init(_ bytes: [UInt8], at position: Int) {
+        func load(_ start: Int) -> Int64 {
+            var value: Int64 = 0
+            for index in (0..<8).reversed() { value = value << 8 | Int64(bytes[start + index]) }
+            return value
+        }
+        self.init(hash: load(position), offset: load(position + 8), length: load(position + 16))
     }
 
     /// FNV-1a, 64 bits: cheap, stable across runs and machines (Swift's `Hasher` is

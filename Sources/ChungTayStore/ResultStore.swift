@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+public import Foundation
 
 /// The JSON stores: one directory per kind under `store/`, holding JSON Lines segment files.
 ///
@@ -22,6 +22,9 @@ public final class ResultStore {
     /// A segment rolls over to a new file past this size, so no file grows without bound.
     public let segmentLimit: Int64
     private let root: URL
+    /// Written after each document: a newline for JSON Lines; nothing for opaque blobs.
+    private let terminator: [UInt8]
+    private let fileExtension: String
     private var segments: [String: Segment] = [:]
     /// Committed end of every segment file, as the journal knows it.
     private var committed: [String: Int64]
@@ -33,48 +36,104 @@ public final class ResultStore {
         /// End of the file including unsynced appends.
         var end: Int64
         var pending: [UInt8] = []
+        /// Key entries (`DocumentKey.entrySize` bytes each) not yet written to the keys file.
+        var pendingKeys: [UInt8] = []
+        /// The keys file, opened on the first keyed append.
+        var keysDescriptor: Int32 = -1
+        /// Length of the keys file once its entries are committed with the segment.
+        var keysCommitted: Int64 = 0
+        var keysEnd: Int64 = 0
     }
 
     /// Opens the store, cutting every segment back to its committed end.
-    public init(directory: DataDirectory, committed: [String: Int64], segmentLimit: Int64 = 256 << 20) throws(StoreError) {
-        self.root = directory.storeRoot
+    public convenience init(directory: DataDirectory, committed: [String: Int64], segmentLimit: Int64 = 256 << 20) throws(StoreError) {
+        try self.init(root: directory.storeRoot, committed: committed, segmentLimit: segmentLimit)
+    }
+
+    /// A store of opaque blobs under `root` (no line terminator, `.bin` files), such as
+    /// job payloads: the same committed-offset rules, without the JSON Lines shape.
+    public static func blobs(root: URL, committed: [String: Int64]) throws(StoreError) -> ResultStore {
+        try ResultStore(root: root, committed: committed, segmentLimit: 256 << 20, terminator: [], fileExtension: "bin")
+    }
+
+    init(
+        root: URL, committed: [String: Int64], segmentLimit: Int64, terminator: [UInt8] = [UInt8(ascii: "\n")],
+        fileExtension: String = "jsonl"
+    ) throws(StoreError) {
+        self.root = root
         self.committed = committed
         self.segmentLimit = segmentLimit
+        self.terminator = terminator
+        self.fileExtension = fileExtension
         try DataDirectory.makeDirectory(root)
         try truncateUncommittedTails()
     }
 
     deinit {
-        for segment in segments.values where segment.descriptor >= 0 { close(segment.descriptor) }
+        for segment in segments.values {
+            if segment.descriptor >= 0 { close(segment.descriptor) }
+            if segment.keysDescriptor >= 0 { close(segment.keysDescriptor) }
+        }
     }
 
     /// Buffers a task's documents as lines of the kind's current segment and says where they will be.
-    public func append(kind: String, documents: [[UInt8]]) throws(StoreError) -> ResultLocation {
-        var segment = try currentSegment(kind: kind)
+    ///
+    /// `keys` (empty, or one per document; an empty key indexes nothing) go to the
+    /// segment's keys file, so `locations(key:)` finds the documents without a scan.
+    public func append(kind: String, documents: [[UInt8]], keys: [String] = []) throws(StoreError) -> ResultLocation {
+        _ = try currentSegment(kind: kind)
+        // Mutated in place: a copy of the segment would make every append copy the whole
+        // pending buffer (copy on write), quadratic in a turn's bytes.
+        let location = Self.appendLines(documents, terminator: terminator, to: &segments[kind]!)
+        if keys.count == documents.count {
+            var offset = location.offset
+            for (key, document) in zip(keys, documents) {
+                let length = Int64(document.count + terminator.count)
+                if !key.isEmpty {
+                    DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length).append(to: &segments[kind]!.pendingKeys)
+                }
+                offset += length
+            }
+        }
+        return location
+    }
+
+    private static func appendLines(_ documents: [[UInt8]], terminator: [UInt8], to segment: inout Segment) -> ResultLocation {
         let offset = segment.end
         let before = segment.pending.count
         for document in documents {
             segment.pending.append(contentsOf: document)
-            segment.pending.append(UInt8(ascii: "\n"))
+            segment.pending.append(contentsOf: terminator)
         }
         segment.end += Int64(segment.pending.count - before)
-        segments[kind] = segment
         return ResultLocation(file: segment.relativePath, offset: offset, length: segment.end - offset)
     }
 
     /// Writes and fsyncs every buffered append; returns the new ends the journal must commit.
     public func sync() throws(StoreError) -> [String: Int64] {
         var ends: [String: Int64] = [:]
-        for (kind, var segment) in segments where !segment.pending.isEmpty {
+        for kind in segments.keys where !(segments[kind]?.pending.isEmpty ?? true) {
+            let segment = segments[kind]!
             try Self.writeAll(segment.pending, to: segment.descriptor, path: segment.relativePath)
             guard fsync(segment.descriptor) == 0 else { throw StoreError.errno("fsync", segment.relativePath) }
-            segment.pending.removeAll(keepingCapacity: true)
+            if !segment.pendingKeys.isEmpty {
+                let keysPath = Self.keysPath(segment.relativePath)
+                if segment.keysDescriptor < 0 { try openKeys(kind: kind) }
+                let segment = segments[kind]!
+                try Self.writeAll(segment.pendingKeys, to: segment.keysDescriptor, path: keysPath)
+                guard fsync(segment.keysDescriptor) == 0 else { throw StoreError.errno("fsync", keysPath) }
+                segments[kind]!.keysEnd += Int64(segment.pendingKeys.count)
+                segments[kind]!.pendingKeys.removeAll(keepingCapacity: true)
+            }
             ends[segment.relativePath] = segment.end
+            // In place, so the buffer's capacity is reused rather than reallocated each turn.
+            segments[kind]!.pending.removeAll(keepingCapacity: true)
             if segment.end >= segmentLimit {
                 close(segment.descriptor)
-                segment.descriptor = -1
+                segments[kind]!.descriptor = -1
+                if segment.keysDescriptor >= 0 { close(segment.keysDescriptor) }
+                segments[kind]!.keysDescriptor = -1
             }
-            segments[kind] = segment
         }
         return ends
     }
@@ -82,6 +141,9 @@ public final class ResultStore {
     /// Records that the journal committed these ends.
     public func markCommitted(_ ends: [String: Int64]) {
         committed.merge(ends) { _, new in new }
+        for kind in segments.keys where ends[segments[kind]!.relativePath] != nil {
+            segments[kind]!.keysCommitted = segments[kind]!.keysEnd
+        }
     }
 
     /// Forgets appends the journal did not commit (its transaction failed), so no
@@ -93,6 +155,12 @@ public final class ResultStore {
             guard truncate(path, off_t(end)) == 0 else { throw StoreError.errno("truncate", path) }
             segments[kind]?.pending.removeAll()
             segments[kind]?.end = end
+            segments[kind]?.pendingKeys.removeAll()
+            if segment.keysEnd > segment.keysCommitted {
+                let keysPath = root.appendingPathComponent(Self.keysPath(segment.relativePath)).path
+                guard truncate(keysPath, off_t(segment.keysCommitted)) == 0 else { throw StoreError.errno("truncate", keysPath) }
+                segments[kind]?.keysEnd = segment.keysCommitted
+            }
         }
     }
 
@@ -123,9 +191,9 @@ public final class ResultStore {
         if let previous = segments[kind]?.index {
             index = previous + 1
         } else {
-            index = try Self.segmentIndexes(in: directory).last ?? 1
+            index = try segmentIndexes(in: directory).last ?? 1
         }
-        let relativePath = "\(kind)/" + Self.segmentName(index)
+        let relativePath = "\(kind)/" + segmentName(index)
         let path = root.appendingPathComponent(relativePath).path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.errno("open", path) }
@@ -141,8 +209,8 @@ public final class ResultStore {
         let kinds = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         for kind in kinds {
             let directory = root.appendingPathComponent(kind, isDirectory: true)
-            for index in try Self.segmentIndexes(in: directory) {
-                let relativePath = "\(kind)/" + Self.segmentName(index)
+            for index in try segmentIndexes(in: directory) {
+                let relativePath = "\(kind)/" + segmentName(index)
                 let path = root.appendingPathComponent(relativePath).path
                 let end = committed[relativePath] ?? 0
                 var status = stat()
@@ -150,20 +218,92 @@ public final class ResultStore {
                 if Int64(status.st_size) > end {
                     guard truncate(path, off_t(end)) == 0 else { throw StoreError.errno("truncate", path) }
                 }
+                try Self.cutKeys(at: root.appendingPathComponent(Self.keysPath(relativePath)).path, committedEnd: end)
             }
         }
     }
 
-    static func segmentName(_ index: Int) -> String {
-        let digits = String(index)
-        return "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".jsonl"
+    /// Opens a segment's keys file on its first keyed append (stores of blobs never have one).
+    private func openKeys(kind: String) throws(StoreError) {
+        let relativePath = segments[kind]!.relativePath
+        let path = root.appendingPathComponent(Self.keysPath(relativePath)).path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.errno("open", path) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw StoreError.errno("fstat", path) }
+        try Self.syncDirectory(root.appendingPathComponent(kind, isDirectory: true))
+        segments[kind]!.keysDescriptor = descriptor
+        segments[kind]!.keysEnd = Int64(status.st_size)
+        segments[kind]!.keysCommitted = Int64(status.st_size)
     }
 
-    static func segmentIndexes(in directory: URL) throws(StoreError) -> [Int] {
+    /// The keys file beside a segment: `segment-000001.jsonl.keys`.
+    static func keysPath(_ segmentPath: String) -> String { segmentPath + ".keys" }
+
+    /// Drops the entries of documents past the segment's committed end (cut at open),
+    /// so a later append at the same offsets is never found under an old key.
+    private static func cutKeys(at path: String, committedEnd: Int64) throws(StoreError) {
+        guard let entries = try readKeys(at: path) else { return }
+        var keep = 0
+        while keep < entries.count / DocumentKey.entrySize,
+              DocumentKey(entries, at: keep * DocumentKey.entrySize).end <= committedEnd { keep += 1 }
+        if keep * DocumentKey.entrySize < entries.count {
+            guard truncate(path, off_t(keep * DocumentKey.entrySize)) == 0 else { throw StoreError.errno("truncate", path) }
+        }
+    }
+
+    private static func readKeys(at path: String) throws(StoreError) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw StoreError.errno("fstat", path) }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) - Int(status.st_size) % DocumentKey.entrySize)
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw StoreError.errno("pread", path) }
+            done += count
+        }
+        return bytes
+    }
+
+    /// Every committed document indexed under `key`, oldest first, across all kinds.
+    /// A hash collision can add a document of another key: readers compare its fields.
+    public func locations(key: String) throws(StoreError) -> [ResultLocation] {
+        let hash = DocumentKey.hash(key)
+        var found: [ResultLocation] = []
+        let kinds = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        for kind in kinds {
+            for index in try segmentIndexes(in: root.appendingPathComponent(kind, isDirectory: true)) {
+                let relativePath = "\(kind)/" + segmentName(index)
+                guard let entries = try Self.readKeys(at: root.appendingPathComponent(Self.keysPath(relativePath)).path) else { continue }
+                let end = committed[relativePath] ?? 0
+                var position = 0
+                while position < entries.count {
+                    let entry = DocumentKey(entries, at: position)
+                    if entry.hash == hash, entry.end <= end {
+                        found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length))
+                    }
+                    position += DocumentKey.entrySize
+                }
+            }
+        }
+        return found
+    }
+
+    func segmentName(_ index: Int) -> String {
+        let digits = String(index)
+        return "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + fileExtension
+    }
+
+    func segmentIndexes(in directory: URL) throws(StoreError) -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let suffix = "." + fileExtension
         return names.compactMap { name -> Int? in
-            guard name.hasPrefix("segment-"), name.hasSuffix(".jsonl") else { return nil }
-            return Int(name.dropFirst("segment-".count).dropLast(".jsonl".count))
+            guard name.hasPrefix("segment-"), name.hasSuffix(suffix) else { return nil }
+            return Int(name.dropFirst("segment-".count).dropLast(suffix.count))
         }.sorted()
     }
 

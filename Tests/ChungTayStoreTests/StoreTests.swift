@@ -27,7 +27,17 @@ import Testing
         #expect(receipts[0].jobId == receipts[2].jobId)
         let reopened = try self.journal()
         #expect(try reopened.queuedJobs().map(\.id) == [receipts[0].jobId, receipts[1].jobId])
-        #expect(try reopened.payloads(for: [receipts[1].jobId]) == [receipts[1].jobId: [2]])
+        #expect(try reopened.payloads(for: [receipts[1].jobId]) == [receipts[1].jobId: .inline([2])])
+    }
+
+    /// A payload written to the payload segments is referenced by location, not copied.
+    @Test func payloadsInSegmentsAreReferencedByLocation() throws {
+        let journal = try journal()
+        var batch = JournalBatch(now: Date())
+        batch.submissions = [JobSpec(kind: "system.echo", payload: [7, 7])]
+        batch.payloadLocations = [ResultLocation(file: "jobs/segment-000001.bin", offset: 10, length: 2)]
+        let id = try journal.commit(batch).submissions[0].jobId
+        #expect(try journal.payloads(for: [id]) == [id: .segment(ResultLocation(file: "jobs/segment-000001.bin", offset: 10, length: 2))])
     }
 
     @Test func completionRecordsWhereTheResultIs() throws {
@@ -60,6 +70,23 @@ import Testing
         try handle.close()
         _ = try ResultStore(directory: directory, committed: committed)
         #expect(try String(contentsOf: file, encoding: .utf8) == "{\"n\":1}\n")
+    }
+
+    /// Keyed documents are found by key once committed; keys of uncommitted appends are
+    /// cut at open with the documents they point to.
+    @Test func keyedDocumentsAreFoundAndUncommittedKeysCut() throws {
+        let first = try ResultStore(directory: directory, committed: [:])
+        _ = try first.append(kind: "household.review", documents: [Array("{\"h\":\"A\"}".utf8), Array("{\"h\":\"B\"}".utf8)], keys: ["A", "B"])
+        let committed = try first.sync()
+        first.markCommitted(committed)
+        #expect(try first.locations(key: "B").map { try first.read($0) } == [Array("{\"h\":\"B\"}\n".utf8)])
+        _ = try first.append(kind: "household.review", documents: [Array("{\"h\":\"A2\"}".utf8)], keys: ["A"])
+        _ = try first.sync()
+        #expect(try first.locations(key: "A").count == 1, "an uncommitted document is not found")
+        let reopened = try ResultStore(directory: directory, committed: committed)
+        #expect(try reopened.locations(key: "A").count == 1)
+        let keys = directory.storeRoot.appendingPathComponent("household.review/segment-000001.jsonl.keys")
+        #expect(try Data(contentsOf: keys).count == 2 * DocumentKey.entrySize)
     }
 
     @Test func rollBackForgetsUncommittedAppends() throws {
