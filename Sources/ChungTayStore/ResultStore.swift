@@ -123,11 +123,12 @@ public final class ResultStore {
                 try Self.writeAll(segment.pendingKeys, to: segment.keysDescriptor, path: keysPath)
                 guard fsync(segment.keysDescriptor) == 0 else { throw StoreError.errno("fsync", keysPath) }
                 segments[kind]!.keysEnd += Int64(segment.pendingKeys.count)
-                segments[kind]!.pendingKeys.removeAll(keepingCapacity: true)
+                segments[kind]!.pendingKeys.removeAll(keepingCapacity: segment.pendingKeys.capacity <= 1 << 20)
             }
             ends[segment.relativePath] = segment.end
-            // In place, so the buffer's capacity is reused rather than reallocated each turn.
-            segments[kind]!.pending.removeAll(keepingCapacity: true)
+            // In place, so the buffer's capacity is reused rather than reallocated each turn
+            // (unless an unusually large turn left it big).
+            segments[kind]!.pending.removeAll(keepingCapacity: segment.pending.capacity <= 32 << 20)
             if segment.end >= segmentLimit {
                 close(segment.descriptor)
                 segments[kind]!.descriptor = -1
