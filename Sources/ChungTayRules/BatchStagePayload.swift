@@ -3,6 +3,7 @@
 /// `payload_invalid` rejection; the records inside are left to the record checks.
 struct BatchStagePayload {
     let object: JSONObject
+    private let parsed: ParsedPayload
     /// `{"id", "asOf", "whatIf"}` as received, handed on to the next stage unchanged.
     let batch: JSONValue
     let asOf: CivilDate
@@ -10,6 +11,7 @@ struct BatchStagePayload {
 
     init(_ payload: ParsedPayload) throws(TaskRejection) {
         object = payload.object
+        parsed = payload
         guard let batch = object["batch"], case .object(let fields) = batch else {
             throw .payloadInvalid("batch must be an object {\"id\", \"asOf\", \"whatIf\"}")
         }
@@ -22,6 +24,25 @@ struct BatchStagePayload {
         }
         self.batch = batch
         self.asOf = asOf
+    }
+
+    /// The size of the payload read: enough room for the next stage's payload, which
+    /// hands on one of the lists and replaces the other with shorter notices.
+    var byteCount: Int { parsed.bytes.count }
+
+    /// Writes `batch` as received: its bytes when they are what writing it would give.
+    func writeBatch(to writer: inout JSONWriter) {
+        if let bytes = parsed.canonicalBytes(of: "batch") { writer.raw(bytes) } else { writer.value(batch) }
+    }
+
+    /// Writes the array under `key` as `array(key, required: false)` reads it (none when
+    /// absent or null): the payload's bytes when they are what writing it would give.
+    func writeArray(_ key: String, to writer: inout JSONWriter) throws(TaskRejection) {
+        if case .array? = object[key], let bytes = parsed.canonicalBytes(of: key) {
+            writer.raw(bytes)
+        } else {
+            writer.value(.array(try array(key, required: false)))
+        }
     }
 
     /// The array under `key`. The stage's own item list is required; the lists it only

@@ -20,12 +20,15 @@ enum HouseholdReviewStage {
         documents.reserveCapacity(households.count)
         keys.reserveCapacity(households.count)
         var counters: [String: Int64] = [:]
-        var followUp = JSONWriter(capacity: 256 + households.count * 320)
+        var byCommune = CounterTally()
+        var byChange = CounterTally()
+        var flagsByCode = CounterTally()
+        var followUp = JSONWriter(capacity: 4096 + payload.byteCount)
         followUp.openObject()
         followUp.key("batch")
-        followUp.value(payload.batch)
+        payload.writeBatch(to: &followUp)
         followUp.key("loans")
-        followUp.value(.array(loans))
+        try payload.writeArray("loans", to: &followUp)
         followUp.key("reviews")
         followUp.openArray()
 
@@ -37,14 +40,17 @@ enum HouseholdReviewStage {
             )
             documents.append(ItemSource.append(item.source, to: review.jsonBytes))
             keys.append(review.householdCode ?? "")
-            counters["byCommune/\(review.commune ?? "(unknown)")/\(review.current?.rawValue ?? "unclassified")", default: 0] += 1
-            counters["byChange/\(review.change.rawValue)", default: 0] += 1
-            for flag in review.flags { counters["flagsByCode/\(flag.code.rawValue)", default: 0] += 1 }
+            byCommune.add(review.commune ?? "(unknown)", review.current?.rawValue ?? "unclassified")
+            byChange.add(review.change.rawValue)
+            for flag in review.flags { flagsByCode.add(flag.code.rawValue) }
             ReviewNotice(review).write(to: &followUp, source: item.source)
         }
 
         followUp.closeArray()
         followUp.closeObject()
+        byCommune.add(to: &counters, group: "byCommune")
+        byChange.add(to: &counters, group: "byChange")
+        flagsByCode.add(to: &counters, group: "flagsByCode")
         return BatchStageOutput(
             documents: documents, keys: keys,
             followUp: .init(kind: BatchStage.Kind.loanStatus.rawValue, payload: followUp.finish()), counters: counters

@@ -34,17 +34,16 @@ struct ItemSource: Sendable, Equatable {
     /// an encoder of its own for batches.
     static func append(_ source: ItemSource?, to document: consuming [UInt8]) -> [UInt8] {
         precondition(document.count > 2 && document.last == UInt8(ascii: "}"), "a document is a JSON object with members")
-        var writer = JSONWriter(capacity: 64)
-        writer.openObject()
-        writer.key("source")
-        if let source { source.write(to: &writer) } else { writer.null() }
-        writer.closeObject()
-        var member = writer.finish()
-        // `{"source":…}` becomes `,"source":…}` in place of the document's closing brace.
-        member[0] = UInt8(ascii: ",")
+        // `,"source":…}` in place of the document's closing brace, in the room
+        // `JSONWriter.finish` leaves.
         var spliced = document
         spliced.removeLast()
-        spliced.append(contentsOf: member)
+        spliced.append(UInt8(ascii: ","))
+        var writer = JSONWriter(capacity: 64)
+        writer.key("source")
+        if let source { source.write(to: &writer) } else { writer.null() }
+        writer.finish(appendingTo: &spliced)
+        spliced.append(UInt8(ascii: "}"))
         return spliced
     }
 }

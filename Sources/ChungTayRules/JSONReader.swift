@@ -10,8 +10,31 @@ enum JSONReader {
     static let maximumDepth = 64
 
     static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        let result = bytes.withUnsafeBufferPointer { buffer -> Result<JSONValue, JSONSyntaxError> in
+        try parse(bytes, recordingMembers: false).value
+    }
+
+    /// Where a member of the top-level object was in the bytes read, and whether its value
+    /// is spelled exactly as `JSONWriter.value` writes what was read from it: then those
+    /// bytes can be handed on as they are instead of being written again. Only the members
+    /// batch stages hand on (`handedOn`) are checked; the others are never canonical.
+    struct RawMember: Sendable {
+        let range: Range<Int>
+        let canonical: Bool
+    }
+
+    /// As `parse`, also giving one `RawMember` per member of the top-level object (none
+    /// when the document is not an object).
+    static func parseRecordingMembers(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
+        try parse(bytes, recordingMembers: true)
+    }
+
+    private static func parse(
+        _ bytes: [UInt8], recordingMembers: Bool
+    ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
+        let result = bytes.withUnsafeBufferPointer { buffer -> Result<(JSONValue, [RawMember]), JSONSyntaxError> in
             var cursor = Cursor(bytes: buffer)
+            cursor.recordingMembers = recordingMembers
+            defer { cursor.releaseScratch() }
             do throws(JSONSyntaxError) {
                 cursor.skipWhitespace()
                 let value = try cursor.parseValue(depth: 0)
@@ -19,7 +42,7 @@ enum JSONReader {
                 guard cursor.index == buffer.count else {
                     throw JSONSyntaxError(offset: cursor.index, message: "unexpected data after the JSON value")
                 }
-                return .success(value)
+                return .success((value, cursor.rawMembers))
             } catch {
                 return .failure(error)
             }
@@ -30,13 +53,39 @@ enum JSONReader {
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// The members of the objects being read, innermost last, and likewise the
+        /// elements of the arrays: a finished object or array moves its own into an array
+        /// of exactly their number, so there is one allocation per object and no growing,
+        /// copying or retaining on the way.
+        private var members: ScratchStack<JSONObject.Member>
+        private var elements: ScratchStack<JSONValue>
+        /// Whether to fill `rawMembers` for the top-level object.
+        var recordingMembers = false
+        var rawMembers: [RawMember] = []
+        /// Whether the value being read is one of a top-level member in `handedOn`, whose
+        /// spelling is checked.
+        private var tracking = false
+        /// Cleared by anything read that `JSONWriter` would spell differently: white space,
+        /// an escape it would not write, text that is not NFC, a number not in its shortest
+        /// form. Meaningful only while `tracking`.
+        private var canonical = true
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
+            members = ScratchStack(capacity: 64)
+            elements = ScratchStack(capacity: 64)
+        }
+
+        /// Frees the scratch stacks, with whatever an error left on them.
+        func releaseScratch() {
+            members.release()
+            elements.release()
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count && UnicodeText.isASCIIWhitespace(bytes[index]) { index += 1 }
+            guard index < bytes.count && UnicodeText.isASCIIWhitespace(bytes[index]) else { return }
+            canonical = false
+            repeat { index += 1 } while index < bytes.count && UnicodeText.isASCIIWhitespace(bytes[index])
         }
 
         func error(_ message: String) -> JSONSyntaxError {
@@ -81,13 +130,12 @@ enum JSONReader {
         mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             guard depth <= JSONReader.maximumDepth else { throw error("nesting too deep") }
             index += 1
-            var members: [JSONObject.Member] = []
-            members.reserveCapacity(16)
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(JSONObject(members))
+                return .object(JSONObject([]))
             }
+            let base = members.count
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -98,15 +146,25 @@ enum JSONReader {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                let value = try parseValue(depth: depth)
-                members.append(JSONObject.Member(key: key, value: value, knownKey: knownKey))
+                let value: JSONValue
+                if recordingMembers && depth == 1 {
+                    let start = index
+                    tracking = knownKey.map(JSONReader.handedOn.contains) ?? false
+                    canonical = true
+                    value = try parseValue(depth: depth)
+                    rawMembers.append(RawMember(range: start..<index, canonical: tracking && canonical))
+                    tracking = false
+                } else {
+                    value = try parseValue(depth: depth)
+                }
+                members.push(JSONObject.Member(key: key, value: value, knownKey: knownKey))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return .object(JSONObject(members))
+                    return .object(JSONObject(members.pop(from: base)))
                 } else {
                     throw error("expected ',' or '}'")
                 }
@@ -116,22 +174,23 @@ enum JSONReader {
         mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             guard depth <= JSONReader.maximumDepth else { throw error("nesting too deep") }
             index += 1
-            var elements: [JSONValue] = []
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return .array(elements)
+                return .array([])
             }
+            let base = elements.count
             while true {
                 skipWhitespace()
-                elements.append(try parseValue(depth: depth))
+                let element = try parseValue(depth: depth)
+                elements.push(element)
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "]") {
                     index += 1
-                    return .array(elements)
+                    return .array(elements.pop(from: base))
                 } else {
                     throw error("expected ',' or ']'")
                 }
@@ -141,15 +200,31 @@ enum JSONReader {
         mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
             let start = index
             while index < bytes.count && Self.isNumberByte(bytes[index]) { index += 1 }
-            switch DecimalNumber.parse(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+            let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            switch DecimalNumber.parse(token) {
             case .exact(let number):
+                if tracking && canonical { canonical = Self.isShortestSpelling(token, of: number) }
                 return .number(number)
             case .unrepresentable(let approximation):
+                canonical = false
                 return .unrepresentableNumber(approximation)
             case .malformed:
                 index = start
                 throw error("invalid number")
             }
+        }
+
+        /// Whether `JSONWriter` writes `number` as `token`: a whole number as its digits
+        /// (so not `-0`), any other as `DecimalNumber.description`.
+        static func isShortestSpelling(_ token: UnsafeBufferPointer<UInt8>, of number: DecimalNumber) -> Bool {
+            var plainInteger = true
+            for byte in token where !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) && byte != UInt8(ascii: "-") {
+                plainInteger = false
+                break
+            }
+            if plainInteger { return !(token.count == 2 && token[0] == UInt8(ascii: "-") && token[1] == UInt8(ascii: "0")) }
+            var spelling = number.description
+            return spelling.withUTF8 { $0.elementsEqual(token) }
         }
 
         static func isNumberByte(_ byte: UInt8) -> Bool {
@@ -167,15 +242,24 @@ enum JSONReader {
         mutating func parseKey() throws(JSONSyntaxError) -> (String, Int?) {
             let start = index + 1
             var end = start
-            var hash: UInt32 = 2_166_136_261
-            while end < bytes.count {
-                let byte = bytes[end]
+            let count = bytes.count
+            let base = bytes.baseAddress!
+            while end < count {
+                if end + 8 <= count {
+                    let flags = JSONReader.quotesOrBackslashes(UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self))
+                    if flags == 0 {
+                        end += 8
+                        continue
+                    }
+                    end += flags.trailingZeroBitCount >> 3
+                    break
+                }
+                let byte = base[end]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
-                hash = (hash ^ UInt32(byte)) &* 16_777_619
                 end += 1
             }
             if end < bytes.count && bytes[end] == UInt8(ascii: "\""),
-                let known = KnownKeys.index(of: UnsafeBufferPointer(rebasing: bytes[start..<end]), hash: Int(hash))
+                let known = KnownKeys.index(of: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             {
                 index = end + 1
                 return (KnownKeys.names[known], known)
@@ -189,22 +273,49 @@ enum JSONReader {
         mutating func parseString() throws(JSONSyntaxError) -> String {
             index += 1
             let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
+            var ascii = true
+            let count = bytes.count
+            let base = bytes.baseAddress!
+            while index < count {
+                // Eight bytes at a time up to the first that needs a look: a quote, a
+                // backslash, a control character or, while the string looks ASCII, a byte
+                // above 0x7F. The lowest flagged byte of the has-zero tricks is exact.
+                if index + 8 <= count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    let flags = JSONReader.specialBytes(word) | (ascii ? word & JSONReader.highBits : 0)
+                    if flags == 0 {
+                        index += 8
+                        continue
+                    }
+                    index += flags.trailingZeroBitCount >> 3
+                }
+                let byte = base[index]
                 if byte == UInt8(ascii: "\"") {
                     let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    switch UTF8Validation.classify(token) {
+                    switch ascii ? .ascii : UTF8Validation.classify(token) {
                     case .ascii: return String(decoding: token, as: UTF8.self)
-                    case .unicode: return UnicodeText.nfc(String(decoding: token, as: UTF8.self))
+                    case .unicode:
+                        let text = UnicodeText.nfc(String(decoding: token, as: UTF8.self))
+                        if tracking && canonical && !UnicodeText.isProvablyNFC(token) {
+                            canonical = Self.hasBytes(text, token)
+                        }
+                        return text
                     case .invalid: throw JSONSyntaxError(offset: start, message: "invalid UTF-8 in string")
                     }
                 }
                 if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
                 if byte < 0x20 { throw error("control character in string") }
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             throw error("unterminated string")
+        }
+
+        /// Whether the text's UTF-8 is exactly these bytes.
+        static func hasBytes(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var text = text
+            return text.withUTF8 { $0.elementsEqual(bytes) }
         }
 
         private mutating func parseEscapedString(from start: Int) throws(JSONSyntaxError) -> String {
@@ -213,12 +324,16 @@ enum JSONReader {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     index += 1
-                    return try utf8.withUnsafeBufferPointer { token throws(JSONSyntaxError) in
+                    let tracking = tracking && canonical
+                    let (text, unchanged) = try utf8.withUnsafeBufferPointer { token throws(JSONSyntaxError) -> (String, Bool) in
                         guard UTF8Validation.classify(token) != .invalid else {
                             throw JSONSyntaxError(offset: start, message: "invalid UTF-8 in string")
                         }
-                        return UnicodeText.nfc(String(decoding: token, as: UTF8.self))
+                        let text = UnicodeText.nfc(String(decoding: token, as: UTF8.self))
+                        return (text, !tracking || UnicodeText.isProvablyNFC(token) || Self.hasBytes(text, token))
                     }
+                    if !unchanged { canonical = false }
+                    return text
                 }
                 if byte < 0x20 { throw error("control character in string") }
                 guard byte == UInt8(ascii: "\\") else {
@@ -230,17 +345,29 @@ enum JSONReader {
                 guard index < bytes.count else { throw error("unterminated string") }
                 let escape = bytes[index]
                 index += 1
+                // JSONWriter writes `\"`, `\\`, `\n`, `\r`, `\t` and `\u00xx` (lower case) for the
+                // other control characters, and nothing else escaped.
                 switch escape {
                 case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
                 case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "/"):
+                    utf8.append(UInt8(ascii: "/"))
+                    canonical = false
+                case UInt8(ascii: "b"):
+                    utf8.append(0x08)
+                    canonical = false
+                case UInt8(ascii: "f"):
+                    utf8.append(0x0C)
+                    canonical = false
                 case UInt8(ascii: "n"): utf8.append(0x0A)
                 case UInt8(ascii: "r"): utf8.append(0x0D)
                 case UInt8(ascii: "t"): utf8.append(0x09)
                 case UInt8(ascii: "u"):
+                    let escapeStart = index
                     let scalar = try parseUnicodeEscape()
+                    if canonical && !Self.isWriterEscape(UnsafeBufferPointer(rebasing: bytes[escapeStart..<index]), scalar) {
+                        canonical = false
+                    }
                     utf8.append(contentsOf: String(Character(scalar)).utf8)
                 default:
                     index -= 1
@@ -248,6 +375,17 @@ enum JSONReader {
                 }
             }
             throw error("unterminated string")
+        }
+
+        /// Whether `JSONWriter` escapes `scalar` as these hex digits (after the `\u`):
+        /// a control character other than tab, line feed and carriage return, as `00xx`
+        /// in lower case.
+        static func isWriterEscape(_ hex: UnsafeBufferPointer<UInt8>, _ scalar: Unicode.Scalar) -> Bool {
+            guard hex.count == 4, scalar.value < 0x20, scalar.value != 0x09, scalar.value != 0x0A, scalar.value != 0x0D
+            else { return false }
+            let digits: [UInt8] = Array("0123456789abcdef".utf8)
+            return hex[0] == UInt8(ascii: "0") && hex[1] == UInt8(ascii: "0") && hex[2] == digits[Int(scalar.value >> 4)]
+                && hex[3] == digits[Int(scalar.value & 0x0F)]
         }
 
         /// Reads the four hex digits after `\u`, joining a surrogate pair when present.
@@ -282,6 +420,71 @@ enum JSONReader {
             }
             return value
         }
+    }
+}
+
+extension JSONReader {
+    /// The top-level members batch stages hand on to the next stage (docs/BATCH.md):
+    /// `batch` always, the loan items in stage A, the review notices in stage B.
+    static let handedOn: Set<Int> = Set(["batch", "loans", "reviews"].map { KnownKeys.index(of: $0)! })
+
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    /// The high bit of each byte that is a quote or a backslash, and possibly of bytes
+    /// above such a byte (the borrow of the has-zero trick): the lowest is exact.
+    @inline(__always)
+    static func quotesOrBackslashes(_ word: UInt64) -> UInt64 {
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highBits
+    }
+
+    /// As `quotesOrBackslashes`, also flagging control characters (below 0x20).
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        quotesOrBackslashes(word) | ((word &- ones &* 0x20) & ~word & highBits)
+    }
+}
+
+/// A stack of values in memory managed by hand, for the reader's unfinished objects and
+/// arrays. Not copyable in spirit: the reader's cursor owns one of each and releases them.
+private struct ScratchStack<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    mutating func push(_ element: consuming Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The elements from position `start` on, moved out into an array of their own.
+    mutating func pop(from start: Int) -> [Element] {
+        let taken = count - start
+        let source = base + start
+        count = start
+        return [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: source, count: taken)
+            initialized = taken
+        }
+    }
+
+    func release() {
+        base.deinitialize(count: count)
+        base.deallocate()
     }
 }
 

@@ -22,13 +22,30 @@ struct JSONWriter: ~Copyable {
         base.deallocate()
     }
 
-    /// The bytes written.
+    /// The bytes written, with room to spare for a batch's `source` member
+    /// (`ItemSource.append`) to be added without copying the document again.
     consuming func finish() -> [UInt8] {
-        Array(UnsafeBufferPointer(start: base, count: count))
+        let count = count
+        let base = base
+        return [UInt8](unsafeUninitializedCapacity: count + 64) { buffer, initialized in
+            buffer.baseAddress!.initialize(from: base, count: count)
+            initialized = count
+        }
     }
 
+    /// Appends the bytes written to `bytes`.
+    consuming func finish(appendingTo bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Room for `extra` more bytes. Inlined: every write checks, and almost never grows.
+    @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
+        if _slowPath(count + extra > capacity) { grow(extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
         var newCapacity = capacity * 2
         while count + extra > newCapacity { newCapacity *= 2 }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -38,12 +55,14 @@ struct JSONWriter: ~Copyable {
         capacity = newCapacity
     }
 
+    @inline(__always)
     private mutating func put(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
+    @inline(__always)
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
@@ -83,11 +102,17 @@ struct JSONWriter: ~Copyable {
 
     /// A key written in this module's source, which never needs escaping.
     mutating func key(_ name: StaticString) {
-        separate()
-        put(UInt8(ascii: "\""))
-        put(name)
-        put(UInt8(ascii: "\""))
-        put(UInt8(ascii: ":"))
+        let length = name.utf8CodeUnitCount
+        reserve(length + 4)
+        if needsComma {
+            base[count] = UInt8(ascii: ",")
+            count += 1
+        }
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).update(from: name.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
         needsComma = false
     }
 
@@ -119,9 +144,15 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func decimal(_ value: DecimalNumber?) {
-        guard var text = value?.description else { return null() }
+        guard let value else { return null() }
         separate()
-        text.withUTF8 { put($0) }
+        if value.scale == 0 {
+            // What `description` spells for a whole number, without making the string.
+            putDigits(value.units)
+        } else {
+            var text = value.description
+            text.withUTF8 { put($0) }
+        }
         needsComma = true
     }
 
@@ -136,6 +167,13 @@ struct JSONWriter: ~Copyable {
         openArray()
         for value in values { string(value) }
         closeArray()
+    }
+
+    /// A value already written as JSON by this writer's rules, copied as it is.
+    mutating func raw(_ bytes: ArraySlice<UInt8>) {
+        separate()
+        bytes.withUnsafeBufferPointer { put($0) }
+        needsComma = true
     }
 
     mutating func value(_ value: JSONValue) {
@@ -189,20 +227,62 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func putQuoted(_ text: String) {
-        put(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            var start = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                putEscaped(byte)
-                start = index + 1
+            let length = utf8.count
+            // The quotes and the text as it is; escapes reserve their own extra room.
+            reserve(length + 2)
+            base[count] = UInt8(ascii: "\"")
+            count += 1
+            if let source = utf8.baseAddress {
+                if !Self.needsEscaping(source, length) {
+                    (base + count).update(from: source, count: length)
+                    count += length
+                } else {
+                    var start = 0
+                    for index in 0..<length {
+                        let byte = source[index]
+                        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                        put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                        putEscaped(byte)
+                        start = index + 1
+                    }
+                    put(UnsafeBufferPointer(rebasing: utf8[start...]))
+                }
             }
-            put(UnsafeBufferPointer(rebasing: utf8[start...]))
+            put(UInt8(ascii: "\""))
         }
-        put(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the `length` bytes is below 0x20, a quote or a backslash, looked at
+    /// eight at a time (the last eight overlapping, short text padded with spaces).
+    private static func needsEscaping(_ source: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let raw = UnsafeRawPointer(source)
+        guard length >= 8 else {
+            var word: UInt64 = 0x2020_2020_2020_2020
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: raw, byteCount: length) }
+            return mayNeedEscape(word)
+        }
+        var index = 0
+        while index + 8 <= length {
+            if mayNeedEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+            index += 8
+        }
+        return index < length && mayNeedEscape(raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+    }
+
+    /// Whether any of the eight bytes is below 0x20, a quote or a backslash (exact as a
+    /// whole, by the usual has-less and has-zero bit tricks).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let quote = (quotes &- ones) & ~quotes & highs
+        let backslash = (backslashes &- ones) & ~backslashes & highs
+        return control | quote | backslash != 0
     }
 
     private mutating func putEscaped(_ byte: UInt8) {

@@ -14,55 +14,99 @@ enum KnownKeys {
             "current", "escapedOn", "change", "eligiblePrograms", "priorityScore", "flags", "changesClass",
             "status", "outstanding", "overduePrincipal", "daysOverdue", "overdueBucket", "nextDueOn", "nextDueAmount",
             "interestDue", "overdueSurcharge", "taskId", "kind", "batchId", "processedAt", "worker",
+            // Batch stage payloads (docs/BATCH.md).
+            "batch", "id", "households", "reviews", "file", "line", "record", "listFlags", "inputError", "column",
+            "message", "source",
         ]
-        return Array(Set(HouseholdField.allCases.map(\.name) + LoanField.allCases.map(\.name) + documentKeys)).sorted()
+        let computed = Array(Set(HouseholdField.allCases.map(\.name) + LoanField.allCases.map(\.name) + documentKeys)).sorted()
+        // The same text, but the literal's immortal storage when there is one: the reader
+        // hands these strings out for every member, and copies of an immortal string
+        // cost no reference counting. (Names up to 15 bytes are stored inline anyway.)
+        return computed.map { name in literals.first { $0 == name } ?? name }
     }()
 
-    /// All names' UTF-8 bytes back to back, `offsets[i]..<offsets[i + 1]` for name i.
-    private static let utf8: [UInt8] = names.flatMap { Array($0.utf8) }
-    private static let offsets: [Int] = names.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
-    /// Open addressing on the FNV-1a hash, at most a quarter full; -1 marks a free slot.
-    private static let slots: [Int] = {
+    /// The known names longer than 15 bytes, as literals.
+    private static let literals: [String] = [
+        "annualHouseholdIncome", "annualRatePercent", "childrenOutOfSchool3to15", "deprivationCount", "eligiblePrograms",
+        "especiallyDifficultArea", "informationDevices", "interestPaidThrough", "malnourishedChildren",
+        "monthlyIncomePerCapita", "noContractWageMembers", "nonDurableHousingParts", "overduePrincipal",
+        "overdueSurcharge", "repaymentPeriodMonths", "undereducatedAdults16to30", "unemployedMembers",
+        "uninsuredMembersAged6Plus",
+    ]
+
+    /// The lookup table: open addressing on `hash`, at most a quarter full, in memory
+    /// that is never freed, so that a lookup retains nothing.
+    private struct Table {
+        /// Name number per slot; -1 marks a free slot.
+        let slots: UnsafeMutablePointer<Int32>
+        let mask: Int
+        /// All names' UTF-8 bytes back to back, `offsets[i]..<offsets[i + 1]` for name i.
+        let offsets: UnsafeMutablePointer<Int32>
+        let utf8: UnsafeMutablePointer<UInt8>
+    }
+
+    nonisolated(unsafe) private static let table: Table = {
+        let bytes = names.flatMap { Array($0.utf8) }
+        let utf8 = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        utf8.initialize(from: bytes, count: bytes.count)
+        let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
+        var offset = 0
+        for (index, name) in names.enumerated() {
+            offsets[index] = Int32(offset)
+            offset += name.utf8.count
+        }
+        offsets[names.count] = Int32(offset)
         var size = 8
         while size < names.count * 4 { size *= 2 }
-        var slots = [Int](repeating: -1, count: size)
+        let slots = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
         for (index, name) in names.enumerated() {
             var slot = Array(name.utf8).withUnsafeBufferPointer(hash) & (size - 1)
             while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = index
+            slots[slot] = Int32(index)
         }
-        return slots
+        return Table(slots: slots, mask: size - 1, offsets: offsets, utf8: utf8)
     }()
 
-    /// The number of the key these bytes spell, given their `hash`; nil for other keys.
-    static func index(of bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
-        let mask = slots.count - 1
-        var slot = hash & mask
-        return utf8.withUnsafeBufferPointer { known -> Int? in
-            while slots[slot] >= 0 {
-                let candidate = slots[slot]
-                let start = offsets[candidate]
-                if offsets[candidate + 1] - start == bytes.count
-                    && (bytes.isEmpty || memcmp(known.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0)
-                {
-                    return candidate
-                }
-                slot = (slot + 1) & mask
+    /// The number of the key these bytes spell; nil for other keys.
+    static func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let table = table
+        var slot = hash(bytes) & table.mask
+        while true {
+            let candidate = Int(table.slots[slot])
+            if candidate < 0 { return nil }
+            let start = Int(table.offsets[candidate])
+            if Int(table.offsets[candidate + 1]) - start == bytes.count
+                && (bytes.isEmpty || memcmp(table.utf8 + start, bytes.baseAddress!, bytes.count) == 0)
+            {
+                return candidate
             }
-            return nil
+            slot = (slot + 1) & table.mask
         }
     }
 
     static func index(of name: String) -> Int? {
         var name = name
-        return name.withUTF8 { index(of: $0, hash: hash($0)) }
+        return name.withUTF8 { index(of: $0) }
     }
 
-    /// FNV-1a: cheap and unseeded (the keys are ours, not an attacker's).
+    /// Cheap and unseeded (the keys are ours, not an attacker's): the length and the
+    /// first and last eight bytes, which tell every known name apart well enough.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Int(hash)
+        let count = bytes.count
+        guard let base = bytes.baseAddress, count > 0 else { return 0 }
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if count >= 8 {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for index in 0..<count { head |= UInt64(base[index]) << (8 * UInt64(index)) }
+        }
+        var mixed = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+        mixed ^= mixed >> 29
+        mixed = mixed &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed >> 32)
     }
 
     /// The fields of a record type by key number, for lookups without hashing.

@@ -21,17 +21,23 @@ public struct LoanNotice: Sendable, Equatable {
         errorCodes = result.flags.filter { $0.severity == .error }.map(\.code.rawValue)
     }
 
+    /// The loan-status document's members a notice reads, found in one pass.
+    private static let documentKeys = DocumentKeys([
+        "loanId", "householdCode", "status", "nextDueOn", "nextDueAmount", "daysOverdue", "overduePrincipal", "flags",
+    ])
+
     public init(document: JSONObject) {
-        func text(_ key: String) -> String? { FieldValue(document[key] ?? .null, as: .text).text }
-        func count(_ key: String) -> Int? { DocumentFields.integer(document[key]) }
-        loanId = text("loanId")
-        householdCode = text("householdCode")
-        status = text("status")
-        nextDueOn = text("nextDueOn")
-        nextDueAmount = count("nextDueAmount")
-        daysOverdue = count("daysOverdue")
-        overduePrincipal = count("overduePrincipal")
-        errorCodes = DocumentFields.errorCodes(document["flags"])
+        let values = Self.documentKeys.values(in: document)
+        func text(_ position: Int) -> String? { FieldValue(values[position] ?? .null, as: .text).text }
+        func count(_ position: Int) -> Int? { DocumentFields.integer(values[position]) }
+        loanId = text(0)
+        householdCode = text(1)
+        status = text(2)
+        nextDueOn = text(3)
+        nextDueAmount = count(4)
+        daysOverdue = count(5)
+        overduePrincipal = count(6)
+        errorCodes = DocumentFields.errorCodes(values[7])
     }
 
     /// The notice as a batch stage hands it on (docs/BATCH.md): the loan-status

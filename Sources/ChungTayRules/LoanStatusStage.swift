@@ -21,12 +21,15 @@ enum LoanStatusStage {
         var outstanding: Int64 = 0
         var overduePrincipal: Int64 = 0
         var counters: [String: Int64] = [:]
-        var followUp = JSONWriter(capacity: 256 + reviews.count * 320 + loans.count * 200)
+        var byStatus = CounterTally()
+        var byOverdueBucket = CounterTally()
+        var flagsByCode = CounterTally()
+        var followUp = JSONWriter(capacity: 4096 + payload.byteCount)
         followUp.openObject()
         followUp.key("batch")
-        followUp.value(payload.batch)
+        payload.writeBatch(to: &followUp)
         followUp.key("reviews")
-        followUp.value(.array(reviews))
+        try payload.writeArray("reviews", to: &followUp)
         followUp.key("loans")
         followUp.openArray()
 
@@ -44,16 +47,19 @@ enum LoanStatusStage {
             )
             documents.append(ItemSource.append(item.source, to: result.jsonBytes))
             keys.append(result.householdCode ?? "")
-            counters["loansByStatus/\(result.status?.rawValue ?? "unassessed")", default: 0] += 1
-            if let bucket = result.overdueBucket { counters["loansByOverdueBucket/\(bucket)", default: 0] += 1 }
+            byStatus.add(result.status?.rawValue ?? "unassessed")
+            if let bucket = result.overdueBucket { byOverdueBucket.add(bucket) }
             outstanding = saturatingSum(outstanding, result.outstanding)
             overduePrincipal = saturatingSum(overduePrincipal, result.overduePrincipal)
-            for flag in result.flags { counters["flagsByCode/\(flag.code.rawValue)", default: 0] += 1 }
+            for flag in result.flags { flagsByCode.add(flag.code.rawValue) }
             LoanNotice(result).write(to: &followUp, source: item.source)
         }
 
         followUp.closeArray()
         followUp.closeObject()
+        byStatus.add(to: &counters, group: "loansByStatus")
+        byOverdueBucket.add(to: &counters, group: "loansByOverdueBucket")
+        flagsByCode.add(to: &counters, group: "flagsByCode")
         // Present even when zero: every chunk reaches this stage, so the summary always has totals.
         counters["totals/outstanding"] = outstanding
         counters["totals/overduePrincipal"] = overduePrincipal

@@ -22,6 +22,24 @@ public struct NotificationMessage: Sendable, Equatable {
     /// The notification as one line of JSON, fields in SCHEMA.md order, then the SMS split.
     public var jsonBytes: [UInt8] {
         var writer = JSONWriter(capacity: 1024)
+        writeMembers(to: &writer)
+        writer.closeObject()
+        return writer.finish()
+    }
+
+    /// `jsonBytes` with `"source"` as the last member, null when unknown: what
+    /// `ItemSource.append(source, to: jsonBytes)` gives, without splicing.
+    func jsonBytes(source: ItemSource?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 1024)
+        writeMembers(to: &writer)
+        writer.key("source")
+        if let source { source.write(to: &writer) } else { writer.null() }
+        writer.closeObject()
+        return writer.finish()
+    }
+
+    /// The opening brace and the members, in SCHEMA.md order.
+    private func writeMembers(to writer: inout JSONWriter) {
         writer.openObject()
         writer.key("asOf")
         writer.string(asOf.description)
@@ -54,7 +72,5 @@ public struct NotificationMessage: Sendable, Equatable {
         writer.integer(sms.parts.count)
         writer.key("smsSegments")
         writer.strings(sms.parts)
-        writer.closeObject()
-        return writer.finish()
     }
 }

@@ -20,6 +20,8 @@ final class NotificationRules: Sendable {
     }
 
     let addresses: [RecipientRole: RoleAddress]
+    /// `addresses` by `position(of:)`, for lookups without hashing.
+    private let addressList: [RoleAddress]
     let recipients: [NotificationType: [RecipientRole]]
     /// In increasing `daysOverdueAbove`.
     let overdueEscalation: [Escalation]
@@ -48,6 +50,9 @@ final class NotificationRules: Sendable {
             addresses[role] = RoleAddress(id: id, channel: try node.member("channel").string())
         }
         self.addresses = addresses
+        var addressList = [RoleAddress?](repeating: nil, count: RecipientRole.allCases.count)
+        for role in RecipientRole.allCases { addressList[Self.position(of: role)] = addresses[role] }
+        self.addressList = addressList.map { $0! }
 
         let types = try root.member("types")
         var recipients: [NotificationType: [RecipientRole]] = [:]
@@ -83,6 +88,23 @@ final class NotificationRules: Sendable {
         var roles: [RecipientRole] = []
         for element in try node.elements() { roles.append(try element.oneOf(RecipientRole.self)) }
         return roles
+    }
+
+    /// `addresses[role]`, which holds every role.
+    func address(of role: RecipientRole) -> RoleAddress {
+        addressList[Self.position(of: role)]
+    }
+
+    private static func position(of role: RecipientRole) -> Int {
+        switch role {
+        case .borrower: 0
+        case .groupLeader: 1
+        case .association: 2
+        case .communePeoplesCommittee: 3
+        case .communeReviewBoard: 4
+        case .communeOfficer: 5
+        case .transactionOffice: 6
+        }
     }
 
     /// 1 up to the first threshold, plus one per threshold passed.

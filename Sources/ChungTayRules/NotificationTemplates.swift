@@ -18,9 +18,72 @@ final class NotificationTemplates: Sendable {
         let en: String
     }
 
+    /// A template resolved for the composer: literal text as UTF-8 and placeholders as
+    /// fields, so that rendering neither compares names nor concatenates strings.
+    struct CompiledTemplate: Sendable {
+        enum Part: Sendable {
+            case literal([UInt8])
+            case field(Field)
+        }
+
+        enum Field: Sendable {
+            case householdCode, headName, commune, village, loanId, subject, nextDueOn, nextDueAmount
+            case overduePrincipal, daysOverdue, previous, current, month, errorCodes
+            /// A name the composer does not know, which reads "-" like a missing value.
+            case unknown
+        }
+
+        let parts: [Part]
+
+        init(_ template: MessageTemplate) {
+            parts = template.parts.map { part in
+                switch part {
+                case .literal(let text): return .literal(Array(text.utf8))
+                case .placeholder(let name): return .field(Self.field(named: name))
+                }
+            }
+        }
+
+        private static func field(named name: String) -> Field {
+            switch name {
+            case "householdCode": return .householdCode
+            case "headName": return .headName
+            case "commune": return .commune
+            case "village": return .village
+            case "loanId": return .loanId
+            case "subject": return .subject
+            case "nextDueOn": return .nextDueOn
+            case "nextDueAmount": return .nextDueAmount
+            case "overduePrincipal": return .overduePrincipal
+            case "daysOverdue": return .daysOverdue
+            case "previous": return .previous
+            case "current": return .current
+            case "month": return .month
+            case "errorCodes": return .errorCodes
+            default: return .unknown
+            }
+        }
+    }
+
+    struct CompiledTexts: Sendable {
+        let vi: CompiledTemplate
+        let en: CompiledTemplate
+        let sms: CompiledTemplate
+    }
+
     let texts: [NotificationType: Texts]
+    /// `texts` compiled, by `NotificationType.allCases` position.
+    let compiled: [CompiledTexts]
     /// Keyed by list or current status spelling (`poor`, …, `above`, `none`).
     let statusLabels: [String: Label]
+    /// The same, for a lookup by comparison: six short keys, compared faster than hashed.
+    private let labelList: [(status: String, label: Label)]
+
+    /// `statusLabels[status]`.
+    func label(of status: String) -> Label? {
+        for entry in labelList where entry.status == status { return entry.label }
+        return nil
+    }
 
     init(_ root: RuleFileNode) throws(RuleDataError) {
         let types = try root.member("types")
@@ -34,6 +97,10 @@ final class NotificationTemplates: Sendable {
             )
         }
         self.texts = texts
+        compiled = NotificationType.allCases.map { type in
+            let texts = texts[type]!
+            return CompiledTexts(vi: CompiledTemplate(texts.vi), en: CompiledTemplate(texts.en), sms: CompiledTemplate(texts.sms))
+        }
         let labels = try root.member("statusLabels")
         var statusLabels: [String: Label] = [:]
         let spellings = Set(CurrentStatus.allCases.map(\.rawValue)).union(ListStatus.allCases.map(\.rawValue))
@@ -44,5 +111,6 @@ final class NotificationTemplates: Sendable {
             )
         }
         self.statusLabels = statusLabels
+        labelList = statusLabels.map { (status: $0.key, label: $0.value) }
     }
 }

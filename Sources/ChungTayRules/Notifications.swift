@@ -20,6 +20,7 @@ public func notifications(
 ) -> [NotificationMessage] {
     let composer = NotificationComposer(rules: rules, asOf: asOf, review: review)
     var result: [NotificationMessage] = []
+    let monthKey = asOf.monthKey
     for loan in loans where loan.status == LoanStatus.dueSoon.rawValue {
         result.append(
             composer.compose(
@@ -37,7 +38,7 @@ public func notifications(
         }
         result.append(
             composer.compose(
-                .overdueNotice, subject: loan.loanId, keyFields: [loan.loanId, asOf.monthKey, String(level)],
+                .overdueNotice, subject: loan.loanId, keyFields: [loan.loanId, monthKey, String(level)],
                 roles: roles, loan: loan
             )
         )
@@ -58,7 +59,7 @@ public func notifications(
         if !active {
             result.append(
                 composer.compose(
-                    .supplementCandidate, subject: review.householdCode, keyFields: [review.householdCode, asOf.monthKey],
+                    .supplementCandidate, subject: review.householdCode, keyFields: [review.householdCode, monthKey],
                     roles: composer.recipients(.supplementCandidate), loan: nil
                 )
             )
@@ -67,7 +68,7 @@ public func notifications(
     if let review, !review.errorCodes.isEmpty {
         result.append(
             composer.compose(
-                .dataCorrection, subject: review.householdCode, keyFields: [review.householdCode, asOf.monthKey],
+                .dataCorrection, subject: review.householdCode, keyFields: [review.householdCode, monthKey],
                 roles: composer.recipients(.dataCorrection), loan: nil, errorCodes: review.errorCodes
             )
         )
@@ -75,7 +76,7 @@ public func notifications(
     for loan in loans where !loan.errorCodes.isEmpty {
         result.append(
             composer.compose(
-                .dataCorrection, subject: loan.loanId, keyFields: [loan.loanId, asOf.monthKey],
+                .dataCorrection, subject: loan.loanId, keyFields: [loan.loanId, monthKey],
                 roles: composer.recipients(.dataCorrection), loan: loan, errorCodes: loan.errorCodes
             )
         )
@@ -84,6 +85,11 @@ public func notifications(
 }
 
 /// Fills in recipients, texts and dedup keys from the rule data.
+///
+/// Texts are rendered as UTF-8 bytes from the compiled templates (literal bytes and
+/// field values appended in template order, which is what concatenating the strings
+/// gives) and the SMS is unaccented from those bytes, so a message costs a few small
+/// allocations rather than Foundation string work.
 private struct NotificationComposer {
     enum Language {
         case vi, en, sms
@@ -97,20 +103,17 @@ private struct NotificationComposer {
         rules.notificationRules.recipients[type] ?? []
     }
 
-    /// The review describing the loan's household, when the request carries it.
-    private func household(of loan: LoanNotice?) -> ReviewNotice? {
-        guard let loan else { return review }
-        return review?.householdCode == loan.householdCode ? review : nil
-    }
-
     func compose(
         _ type: NotificationType, subject: String?, keyFields: [String?], roles: [RecipientRole], loan: LoanNotice?,
         errorCodes: [String] = []
     ) -> NotificationMessage {
-        let household = household(of: loan)
+        // The review describing the loan's household, when the request carries it.
+        let household: ReviewNotice? =
+            if let loan { review?.householdCode == loan.householdCode ? review : nil } else { review }
         let householdCode = loan?.householdCode ?? household?.householdCode
+        let notificationRules = rules.notificationRules
         let recipients = roles.map { role -> NotificationMessage.Recipient in
-            let address = rules.notificationRules.addresses[role]!
+            let address = notificationRules.address(of: role)
             let id: String? =
                 switch address.id {
                 case .householdCode: householdCode
@@ -121,74 +124,258 @@ private struct NotificationComposer {
                 }
             return NotificationMessage.Recipient(role: role, id: id, channel: address.channel)
         }
-        let texts = rules.notificationTemplates.texts[type]!
-        func render(_ template: MessageTemplate, _ language: Language) -> String {
-            template.render { name in
-                value(name, language, household: household, householdCode: householdCode, loan: loan, subject: subject, errorCodes: errorCodes)
-            }
+        let templates = rules.notificationTemplates
+        let texts = templates.compiled[type.position]
+        let values = Values(
+            asOf: asOf, templates: templates, household: household, householdCode: householdCode, loan: loan,
+            subject: subject, errorCodes: errorCodes
+        )
+        var buffer = TextBytes(capacity: 512)
+        values.render(texts.vi, .vi, into: &buffer)
+        let messageVi = buffer.string
+        buffer.removeAll()
+        values.render(texts.en, .en, into: &buffer)
+        let messageEn = buffer.string
+        buffer.removeAll()
+        values.render(texts.sms, .sms, into: &buffer)
+        let sms = buffer.withBytes { UnicodeText.unaccented(utf8: $0) }
+        buffer.removeAll()
+        buffer.append(type.rawValue)
+        for field in keyFields {
+            buffer.append(UInt8(ascii: "|"))
+            if let field { buffer.append(field) }
         }
         return NotificationMessage(
             asOf: asOf,
             type: type,
-            dedupKey: ([type.rawValue] + keyFields.map { $0 ?? "" }).joined(separator: "|"),
+            dedupKey: buffer.string,
             subject: subject,
             recipients: recipients,
-            messageVi: render(texts.vi, .vi),
-            messageEn: render(texts.en, .en),
+            messageVi: messageVi,
+            messageEn: messageEn,
             sms: SMSText(
-                render(texts.sms, .sms),
-                singleMessageLimit: rules.notificationRules.smsSingleMessageLimit,
-                concatenatedPartLimit: rules.notificationRules.smsConcatenatedPartLimit
+                unaccented: sms,
+                singleMessageLimit: notificationRules.smsSingleMessageLimit,
+                concatenatedPartLimit: notificationRules.smsConcatenatedPartLimit
             )
         )
     }
 
-    /// Placeholder values; missing ones read "-" so a message never shows "null".
-    private func value(
-        _ name: String, _ language: Language, household: ReviewNotice?, householdCode: String?, loan: LoanNotice?,
-        subject: String?, errorCodes: [String]
-    ) -> String {
-        let missing = "-"
-        switch name {
-        case "householdCode": return householdCode ?? missing
-        case "headName": return household?.headName ?? missing
-        case "commune": return household?.commune ?? missing
-        case "village": return household?.village ?? missing
-        case "loanId": return loan?.loanId ?? missing
-        case "subject": return subject ?? missing
-        case "nextDueOn": return date(loan?.nextDueOn, language) ?? missing
-        case "nextDueAmount": return money(loan?.nextDueAmount, language) ?? missing
-        case "overduePrincipal": return money(loan?.overduePrincipal, language) ?? missing
-        case "daysOverdue": return loan?.daysOverdue.map(String.init) ?? missing
-        case "previous": return label(household?.previous, language) ?? missing
-        case "current": return label(household?.current, language) ?? missing
-        case "month": return language == .en ? asOf.monthKey : String(asOf.vietnameseDescription.dropFirst(3))
-        case "errorCodes": return errorCodes.joined(separator: ", ")
-        default: return missing
+    /// The placeholder values of one notification; missing ones read "-" so a message
+    /// never shows "null".
+    private struct Values {
+        let asOf: CivilDate
+        let templates: NotificationTemplates
+        let household: ReviewNotice?
+        let householdCode: String?
+        let loan: LoanNotice?
+        let subject: String?
+        let errorCodes: [String]
+
+        func render(_ template: NotificationTemplates.CompiledTemplate, _ language: Language, into bytes: inout TextBytes) {
+            for part in template.parts {
+                switch part {
+                case .literal(let literal): bytes.append(literal)
+                case .field(let field): append(field, language, to: &bytes)
+                }
+            }
+        }
+
+        private func append(_ field: NotificationTemplates.CompiledTemplate.Field, _ language: Language, to bytes: inout TextBytes) {
+            switch field {
+            case .householdCode: Self.append(householdCode, to: &bytes)
+            case .headName: Self.append(household?.headName, to: &bytes)
+            case .commune: Self.append(household?.commune, to: &bytes)
+            case .village: Self.append(household?.village, to: &bytes)
+            case .loanId: Self.append(loan?.loanId, to: &bytes)
+            case .subject: Self.append(subject, to: &bytes)
+            case .nextDueOn: Self.appendDate(loan?.nextDueOn, language, to: &bytes)
+            case .nextDueAmount: Self.appendMoney(loan?.nextDueAmount, language, to: &bytes)
+            case .overduePrincipal: Self.appendMoney(loan?.overduePrincipal, language, to: &bytes)
+            case .daysOverdue:
+                if let days = loan?.daysOverdue { Self.appendInteger(days, to: &bytes) } else { Self.appendMissing(to: &bytes) }
+            case .previous: appendLabel(household?.previous, language, to: &bytes)
+            case .current: appendLabel(household?.current, language, to: &bytes)
+            case .month:
+                if language == .en {
+                    // `YYYY-MM`, the month key.
+                    Self.appendDigits(asOf.year, width: 4, to: &bytes)
+                    bytes.append(UInt8(ascii: "-"))
+                    Self.appendDigits(asOf.month, width: 2, to: &bytes)
+                } else {
+                    // `MM/YYYY`, the Vietnamese date without its day.
+                    Self.appendDigits(asOf.month, width: 2, to: &bytes)
+                    bytes.append(UInt8(ascii: "/"))
+                    Self.appendDigits(asOf.year, width: 4, to: &bytes)
+                }
+            case .errorCodes:
+                for (index, code) in errorCodes.enumerated() {
+                    if index > 0 {
+                        bytes.append(UInt8(ascii: ","))
+                        bytes.append(UInt8(ascii: " "))
+                    }
+                    bytes.append(code)
+                }
+            case .unknown: Self.appendMissing(to: &bytes)
+            }
+        }
+
+        private static func appendMissing(to bytes: inout TextBytes) {
+            bytes.append(UInt8(ascii: "-"))
+        }
+
+        private static func append(_ text: String?, to bytes: inout TextBytes) {
+            if let text { bytes.append(text) } else { appendMissing(to: &bytes) }
+        }
+
+        /// `YYYY-MM-DD` in English, `DD/MM/YYYY` otherwise; text that is not such a date
+        /// as it is.
+        private static func appendDate(_ text: String?, _ language: Language, to bytes: inout TextBytes) {
+            guard let text else { return appendMissing(to: &bytes) }
+            guard let date = CivilDate(iso: text) else { return bytes.append(text) }
+            if language == .en {
+                appendDigits(date.year, width: 4, to: &bytes)
+                bytes.append(UInt8(ascii: "-"))
+                appendDigits(date.month, width: 2, to: &bytes)
+                bytes.append(UInt8(ascii: "-"))
+                appendDigits(date.day, width: 2, to: &bytes)
+            } else {
+                appendDigits(date.day, width: 2, to: &bytes)
+                bytes.append(UInt8(ascii: "/"))
+                appendDigits(date.month, width: 2, to: &bytes)
+                bytes.append(UInt8(ascii: "/"))
+                appendDigits(date.year, width: 4, to: &bytes)
+            }
+        }
+
+        /// Exactly `width` digits of a non-negative value below 10^width, zero-padded.
+        private static func appendDigits(_ value: Int, width: Int, to bytes: inout TextBytes) {
+            var divisor = width == 4 ? 1000 : 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+
+        /// As `String(value)`.
+        private static func appendInteger(_ value: Int, to bytes: inout TextBytes) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendGrouped(value.magnitude, separator: nil, to: &bytes)
+        }
+
+        /// Thousands grouped with "." in Vietnamese and "," in English.
+        private static func appendMoney(_ amount: Int?, _ language: Language, to bytes: inout TextBytes) {
+            guard let amount else { return appendMissing(to: &bytes) }
+            if amount < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendGrouped(amount.magnitude, separator: language == .en ? UInt8(ascii: ",") : UInt8(ascii: "."), to: &bytes)
+        }
+
+        /// The decimal digits of `magnitude`, with `separator` between groups of three.
+        private static func appendGrouped(_ magnitude: UInt, separator: UInt8?, to bytes: inout TextBytes) {
+            var divisor: UInt = 1
+            var digits = 1
+            while magnitude / divisor >= 10 {
+                divisor *= 10
+                digits += 1
+            }
+            // `digits - 1` is the position of the most significant digit, counted from the right.
+            var position = digits - 1
+            while true {
+                bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+                if position == 0 { break }
+                if let separator, position % 3 == 0 { bytes.append(separator) }
+                divisor /= 10
+                position -= 1
+            }
+        }
+
+        /// The status's name in the message's language (Vietnamese for the SMS too, before
+        /// it is unaccented); an unknown status as it is.
+        private func appendLabel(_ status: String?, _ language: Language, to bytes: inout TextBytes) {
+            guard let status else { return Self.appendMissing(to: &bytes) }
+            guard let label = templates.label(of: status) else { return bytes.append(status) }
+            bytes.append(language == .en ? label.en : label.vi)
         }
     }
+}
 
-    private func date(_ text: String?, _ language: Language) -> String? {
-        guard let text else { return nil }
-        guard let date = CivilDate(iso: text) else { return text }
-        return language == .en ? date.description : date.vietnameseDescription
+/// UTF-8 being put together in memory managed by hand (see `JSONWriter`): the texts and
+/// the dedup key of a notification.
+private struct TextBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// Thousands grouped with "." in Vietnamese and "," in English.
-    private func money(_ amount: Int?, _ language: Language) -> String? {
-        guard let amount else { return nil }
-        let digits = Array(String(amount.magnitude))
-        var grouped = ""
-        for (position, digit) in digits.enumerated() {
-            if position > 0 && (digits.count - position) % 3 == 0 { grouped.append(language == .en ? "," : ".") }
-            grouped.append(digit)
+    deinit {
+        base.deallocate()
+    }
+
+    /// The text of the bytes, which are valid UTF-8: whole strings and ASCII only.
+    var string: String {
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    mutating func removeAll() {
+        count = 0
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if _slowPath(count + extra > capacity) { grow(extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
+        var newCapacity = capacity * 2
+        while count + extra > newCapacity { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+}
+
+extension NotificationType {
+    /// The position in `allCases`.
+    var position: Int {
+        switch self {
+        case .dueReminder: 0
+        case .overdueNotice: 1
+        case .listChange: 2
+        case .supplementCandidate: 3
+        case .dataCorrection: 4
         }
-        return (amount < 0 ? "-" : "") + grouped
-    }
-
-    private func label(_ status: String?, _ language: Language) -> String? {
-        guard let status else { return nil }
-        guard let label = rules.notificationTemplates.statusLabels[status] else { return status }
-        return language == .en ? label.en : label.vi
     }
 }

@@ -23,14 +23,16 @@ enum NotifyEmitStage {
         }
 
         var output = BatchStageOutput(documents: [], keys: [], followUp: nil, counters: [:])
+        // Counted by type and named once at the end, not per notification.
+        var countsByType = [Int64](repeating: 0, count: NotificationType.allCases.count)
         func emit(review: Sourced<ReviewNotice>?, loans group: [Sourced<LoanNotice>], key: String?) {
             let messages = notifications(
                 reviewNotice: review?.notice, loanNotices: group.map(\.notice), asOf: payload.asOf, rules: rules
             )
             for message in messages {
-                output.documents.append(ItemSource.append(source(of: message, review: review, loans: group), to: message.jsonBytes))
+                output.documents.append(message.jsonBytes(source: source(of: message, review: review, loans: group)))
                 output.keys.append(key ?? "")
-                output.counters["notificationsByType/\(message.type.rawValue)", default: 0] += 1
+                countsByType[message.type.position] += 1
             }
         }
 
@@ -49,6 +51,9 @@ enum NotifyEmitStage {
                 continue
             }
             if let group = loansByHousehold.removeValue(forKey: code) { emit(review: nil, loans: group.map { loans[$0] }, key: code) }
+        }
+        for type in NotificationType.allCases where countsByType[type.position] > 0 {
+            output.counters["notificationsByType/\(type.rawValue)"] = countsByType[type.position]
         }
         return output
     }

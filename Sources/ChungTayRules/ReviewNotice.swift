@@ -29,19 +29,26 @@ public struct ReviewNotice: Sendable, Equatable {
         errorCodes = review.flags.filter { $0.severity == .error }.map(\.code.rawValue)
     }
 
+    /// The review document's members a notice reads, found in one pass.
+    private static let documentKeys = DocumentKeys([
+        "householdCode", "headName", "commune", "village", "savingsGroup", "association", "previous", "current",
+        "change", "priorityScore", "flags",
+    ])
+
     public init(document: JSONObject) {
-        func text(_ key: String) -> String? { FieldValue(document[key] ?? .null, as: .text).text }
-        householdCode = text("householdCode")
-        headName = text("headName")
-        commune = text("commune")
-        village = text("village")
-        savingsGroup = text("savingsGroup")
-        association = text("association")
-        previous = text("previous")
-        current = text("current")
-        change = text("change")
-        priorityScore = DocumentFields.integer(document["priorityScore"])
-        errorCodes = DocumentFields.errorCodes(document["flags"])
+        let values = Self.documentKeys.values(in: document)
+        func text(_ position: Int) -> String? { FieldValue(values[position] ?? .null, as: .text).text }
+        householdCode = text(0)
+        headName = text(1)
+        commune = text(2)
+        village = text(3)
+        savingsGroup = text(4)
+        association = text(5)
+        previous = text(6)
+        current = text(7)
+        change = text(8)
+        priorityScore = DocumentFields.integer(values[9])
+        errorCodes = DocumentFields.errorCodes(values[10])
     }
 
     /// The notice as a batch stage hands it on (docs/BATCH.md): the review document's
