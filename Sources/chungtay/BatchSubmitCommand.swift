@@ -86,7 +86,7 @@ struct BatchSubmitCommand: ParsableCommand {
         }
         var submitted = start
         var progress = BatchProgress()
-        try connection.submit(IteratorSequence(jobs), batchSize: 2, window: 16) { receipts in
+        try connection.submit(IteratorSequence(jobs), batchSize: 2, window: 8) { receipts in
             submitted += receipts.count
             if submitted % 50 == 0 || submitted == planner.chunkCount {
                 progress.showSubmission(id: status.id, chunks: submitted, of: planner.chunkCount)
