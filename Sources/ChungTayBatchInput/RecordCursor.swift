@@ -112,7 +112,7 @@ struct RecordCursor: ~Copyable {
     /// becomes the record's error.
     private mutating func checkUTF8(from start: Int, to end: Int) {
         let buffer = window.buffer
-        switch Text.classify(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+        switch UTF8Validation.classify(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
         case .ascii:
             ascii = true
         case .unicode:
@@ -121,7 +121,7 @@ struct RecordCursor: ~Copyable {
             ascii = false
             for index in scanner.cells.indices where scanner.cells[index].present {
                 let cell = scanner.cells[index]
-                if Text.classify(UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])) == .invalid {
+                if UTF8Validation.classify(UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])) == .invalid {
                     scanner.cells[index].present = false
                     if error == nil { error = InputError(column: index + 1, message: "invalid UTF-8 in the cell") }
                 }
@@ -169,7 +169,7 @@ struct RecordCursor: ~Copyable {
         } else {
             text = String(decoding: bytes, as: UTF8.self)
         }
-        return ascii ? text : Text.nfc(text)
+        return ascii ? text : UnicodeText.nfc(text)
     }
 
     /// The current CSV record as an object: header name → cell text, empty cells and
@@ -201,7 +201,7 @@ struct RecordCursor: ~Copyable {
             writer.append(keys[column])
             writer.byte(UInt8(ascii: ":"))
             let bytes = UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])
-            if ascii || Text.isProvablyNFC(bytes) {
+            if ascii || UnicodeText.isProvablyNFC(bytes) {
                 writer.string(utf8: bytes, undoublingQuotes: cell.escaped)
             } else {
                 writer.string(cellText(column) ?? "")
@@ -255,7 +255,7 @@ struct RecordCursor: ~Copyable {
                 continue
             }
             let lineBytes = UnsafeBufferPointer(rebasing: buffer[relative..<lineEnd])
-            guard let firstText = lineBytes.firstIndex(where: { !Text.isASCIIWhitespace($0) }) else {
+            guard let firstText = lineBytes.firstIndex(where: { !UnicodeText.isASCIIWhitespace($0) }) else {
                 position = window.base + next
                 line += 1
                 continue
@@ -264,7 +264,7 @@ struct RecordCursor: ~Copyable {
             parseJSONLine(lineBytes, firstText: firstText)
             if error == nil {
                 var end = lineEnd
-                while end > relative && Text.isASCIIWhitespace(buffer[end - 1]) { end -= 1 }
+                while end > relative && UnicodeText.isASCIIWhitespace(buffer[end - 1]) { end -= 1 }
                 objectStart = relative + firstText
                 objectEnd = end
             }

@@ -167,7 +167,7 @@ public final class RecordReader {
         switch format {
         case .csv:
             guard let column = locator.column, let text = stream.cellText(column) else { return nil }
-            let trimmed = Text.trimmed(text)
+            let trimmed = UnicodeText.trimmed(text)
             return trimmed.isEmpty ? nil : trimmed
         case .jsonLines:
             return Text.key(stream.object[locator.name])

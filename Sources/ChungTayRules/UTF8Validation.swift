@@ -2,15 +2,15 @@
 /// U+10FFFF). The standard library's validating initialiser is generic and was the
 /// single largest cost of reading a payload; text is almost always ASCII, which this
 /// checks eight bytes at a time.
-enum UTF8Validation {
-    enum Outcome {
+package enum UTF8Validation {
+    package enum Outcome {
         /// Valid and all ASCII, hence also NFC.
         case ascii
         case unicode
         case invalid
     }
 
-    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+    package static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         let count = bytes.count
         var index = 0
         guard let base = bytes.baseAddress else { return .ascii }

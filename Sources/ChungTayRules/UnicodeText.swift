@@ -2,14 +2,14 @@ import Foundation
 
 /// Unicode handling for Vietnamese text: names arrive in NFC or NFD and must be stored
 /// in NFC and compare equal; SMS gateways want the same text without diacritics.
-enum UnicodeText {
+package enum UnicodeText {
     /// The text in Unicode NFC.
     ///
     /// Foundation's normaliser costs microseconds per string, which would dominate a
     /// review, so text that is provably NFC already (ASCII, Latin-1 to Latin Extended-B,
     /// and the precomposed Vietnamese letters U+1E00–U+1EFF, none of which combine) is
     /// returned as it is; only text with combining marks or other scripts is normalised.
-    static func nfc(_ text: String) -> String {
+    package static func nfc(_ text: String) -> String {
         var text = text
         let alreadyNFC = text.withUTF8 { isProvablyNFC($0) }
         return alreadyNFC ? text : text.precomposedStringWithCanonicalMapping
@@ -17,7 +17,7 @@ enum UnicodeText {
 
     /// Whether valid UTF-8 text is NFC by `nfc`'s quick test: ASCII, two-byte sequences
     /// below U+0300 and U+1E00–U+1EFF only.
-    static func isProvablyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isProvablyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -37,13 +37,13 @@ enum UnicodeText {
         return true
     }
 
-    static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    package static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// The text without leading and trailing white space (Unicode white space included,
     /// since spreadsheets leave no-break spaces in cells).
-    static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         var text = text
         let untouched = text.withUTF8 { bytes -> Bool in
             guard !bytes.isEmpty else { return true }
