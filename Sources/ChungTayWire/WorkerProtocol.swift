@@ -302,6 +302,29 @@ public enum WorkerMessage: Equatable, Sendable {
 public enum ResultDocumentCheck {
     public static func isSingleLineObject(_ document: [UInt8]) -> Bool {
         guard document.first == UInt8(ascii: "{"), document.last == UInt8(ascii: "}") else { return false }
-        return !document.contains(UInt8(ascii: "\n")) && !document.contains(UInt8(ascii: "\r"))
+        return document.withUnsafeBytes { !containsLineBreak($0) }
+    }
+
+    /// Eight bytes at a time (SWAR): the dispatcher checks every byte of every result, and
+    /// a byte-by-byte scan was an eighth of its CPU time on a large batch.
+    private static func containsLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let newlines = ones &* UInt64(UInt8(ascii: "\n"))
+        let returns = ones &* UInt64(UInt8(ascii: "\r"))
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let a = word ^ newlines
+            let b = word ^ returns
+            // Nonzero exactly when some byte of `a` or `b` is zero.
+            if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\n") || bytes[index] == UInt8(ascii: "\r") { return true }
+            index += 1
+        }
+        return false
     }
 }

@@ -31,6 +31,24 @@ import Testing
         #expect(try object(ResultDocument.opaqueBody([0xFF, 0xFE]))["resultBase64"] as? String == "//4=")
     }
 
+    /// The word-at-a-time scan must find a line break at every offset, in either half of a
+    /// word and in the tail, and must not mistake the bytes beside it (0x09, 0x0B, 0x0C, 0x0E,
+    /// 0x8A, 0x8D) for one.
+    @Test(arguments: [UInt8(ascii: "\n"), UInt8(ascii: "\r")])
+    func lineBreakIsFoundAtEveryOffset(lineBreak: UInt8) {
+        for length in 2...40 {
+            let clean = [UInt8(ascii: "{")] + Array(repeating: UInt8(ascii: "a"), count: length - 2) + [UInt8(ascii: "}")]
+            #expect(ResultDocumentCheck.isSingleLineObject(clean))
+            for position in 1..<(length - 1) {
+                var broken = clean
+                broken[position] = lineBreak
+                #expect(!ResultDocumentCheck.isSingleLineObject(broken), "length \(length), position \(position)")
+            }
+        }
+        let neighbours: [UInt8] = [0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF, 0x00]
+        #expect(ResultDocumentCheck.isSingleLineObject([UInt8(ascii: "{")] + neighbours + neighbours + [UInt8(ascii: "}")]))
+    }
+
     @Test func escapingCoversControlCharacters() {
         #expect(JSONText.quoted("a\"b\\c\n\u{01}") == #""a\"b\\c\n\u0001""#)
     }
