@@ -11,8 +11,8 @@ public import Foundation
 ///
 /// Exactly one document per task, and no torn line, come from one rule: the job journal
 /// records how far each segment is committed, and bytes past that point belong to no
-/// completed job. Appends are written and fsynced before the journal commit that names
-/// them; at open, anything past the committed end (a batch whose journal commit never
+/// completed job. Appends are written as they come (so a turn's results are never held
+/// in memory all at once) and fsynced before the journal commit that names them; at open, anything past the committed end (a batch whose journal commit never
 /// happened, or a torn write) is cut off, and those jobs run again. A live reader may
 /// see a final line without its newline while a write is under way: readers take only
 /// lines that end in a newline.
@@ -26,6 +26,8 @@ public final class ResultStore {
     private let terminator: [UInt8]
     private let fileExtension: String
     private var segments: [String: Segment] = [:]
+    /// One append's lines, reused so an append costs one write and no allocation.
+    private var scratch: [UInt8] = []
     /// Committed end of every segment file, as the journal knows it.
     private var committed: [String: Int64]
 
@@ -35,7 +37,10 @@ public final class ResultStore {
         var descriptor: Int32
         /// End of the file including unsynced appends.
         var end: Int64
-        var pending: [UInt8] = []
+        /// Written since the last fsync.
+        var dirty = false
+        /// A failed write could not be cut back: the file's end is unknown until a rollback.
+        var damaged = false
         /// Key entries (`DocumentKey.entrySize` bytes each) not yet written to the keys file.
         var pendingKeys: [UInt8] = []
         /// The keys file, opened on the first keyed append.
@@ -76,15 +81,16 @@ public final class ResultStore {
         }
     }
 
-    /// Buffers a task's documents as lines of the kind's current segment and says where they will be.
+    /// Writes a task's documents as lines of the kind's current segment (not yet fsynced)
+    /// and says where they are.
     ///
     /// `keys` (empty, or one per document; an empty key indexes nothing) go to the
     /// segment's keys file, so `locations(key:)` finds the documents without a scan.
     public func append(kind: String, documents: [[UInt8]], keys: [String] = []) throws(StoreError) -> ResultLocation {
-        _ = try currentSegment(kind: kind)
-        // Mutated in place: a copy of the segment would make every append copy the whole
-        // pending buffer (copy on write), quadratic in a turn's bytes.
-        let location = Self.appendLines(documents, terminator: terminator, to: &segments[kind]!)
+        let segment = try currentSegment(kind: kind)
+        let location = try writeLines(documents, to: segment)
+        segments[kind]!.end += location.length
+        segments[kind]!.dirty = true
         if keys.count == documents.count {
             var offset = location.offset
             for (key, document) in zip(keys, documents) {
@@ -98,23 +104,36 @@ public final class ResultStore {
         return location
     }
 
-    private static func appendLines(_ documents: [[UInt8]], terminator: [UInt8], to segment: inout Segment) -> ResultLocation {
-        let offset = segment.end
-        let before = segment.pending.count
-        for document in documents {
-            segment.pending.append(contentsOf: document)
-            segment.pending.append(contentsOf: terminator)
+    /// A write that fails part way is cut back, so the next append starts where the
+    /// segment's end says; if even that fails, the segment refuses to sync until a rollback.
+    private func writeLines(_ documents: [[UInt8]], to segment: Segment) throws(StoreError) -> ResultLocation {
+        do {
+            if documents.count == 1, terminator.isEmpty {
+                try Self.writeAll(documents[0], to: segment.descriptor, path: segment.relativePath)
+            } else {
+                scratch.removeAll(keepingCapacity: scratch.capacity <= 8 << 20)
+                for document in documents {
+                    scratch.append(contentsOf: document)
+                    scratch.append(contentsOf: terminator)
+                }
+                try Self.writeAll(scratch, to: segment.descriptor, path: segment.relativePath)
+            }
+        } catch {
+            if ftruncate(segment.descriptor, off_t(segment.end)) != 0 {
+                for kind in segments.keys where segments[kind]!.relativePath == segment.relativePath { segments[kind]!.damaged = true }
+            }
+            throw error
         }
-        segment.end += Int64(segment.pending.count - before)
-        return ResultLocation(file: segment.relativePath, offset: offset, length: segment.end - offset)
+        let length = documents.reduce(0) { $0 + $1.count + terminator.count }
+        return ResultLocation(file: segment.relativePath, offset: segment.end, length: Int64(length))
     }
 
-    /// Writes and fsyncs every buffered append; returns the new ends the journal must commit.
+    /// Fsyncs every append since the last sync; returns the new ends the journal must commit.
     public func sync() throws(StoreError) -> [String: Int64] {
         var ends: [String: Int64] = [:]
-        for kind in segments.keys where !(segments[kind]?.pending.isEmpty ?? true) {
+        for kind in segments.keys where segments[kind]!.dirty {
             let segment = segments[kind]!
-            try Self.writeAll(segment.pending, to: segment.descriptor, path: segment.relativePath)
+            guard !segment.damaged else { throw StoreError("\(segment.relativePath): a failed write could not be cut back") }
             guard fsync(segment.descriptor) == 0 else { throw StoreError.errno("fsync", segment.relativePath) }
             if !segment.pendingKeys.isEmpty {
                 let keysPath = Self.keysPath(segment.relativePath)
@@ -126,9 +145,7 @@ public final class ResultStore {
                 segments[kind]!.pendingKeys.removeAll(keepingCapacity: segment.pendingKeys.capacity <= 1 << 20)
             }
             ends[segment.relativePath] = segment.end
-            // In place, so the buffer's capacity is reused rather than reallocated each turn
-            // (unless an unusually large turn left it big).
-            segments[kind]!.pending.removeAll(keepingCapacity: segment.pending.capacity <= 32 << 20)
+            segments[kind]!.dirty = false
             if segment.end >= segmentLimit {
                 close(segment.descriptor)
                 segments[kind]!.descriptor = -1
@@ -154,7 +171,8 @@ public final class ResultStore {
             let end = committed[segment.relativePath] ?? 0
             let path = root.appendingPathComponent(segment.relativePath).path
             guard truncate(path, off_t(end)) == 0 else { throw StoreError.errno("truncate", path) }
-            segments[kind]?.pending.removeAll()
+            segments[kind]?.dirty = false
+            segments[kind]?.damaged = false
             segments[kind]?.end = end
             segments[kind]?.pendingKeys.removeAll()
             if segment.keysEnd > segment.keysCommitted {
