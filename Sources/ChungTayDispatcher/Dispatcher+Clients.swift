@@ -120,8 +120,7 @@ extension Dispatcher {
             do {
                 let jobs = try journal.requeueDeadLetters(ids)
                 for job in jobs {
-                    queues.push(QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: 0, payload: nil,
-                                           batchId: job.batchId))
+                    queues.push(QueuedTask(job))
                     count(job.kind, .dead, by: -1)
                     if let batchId = job.batchId { requeued(inBatch: batchId) }
                 }

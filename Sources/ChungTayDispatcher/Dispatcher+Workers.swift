@@ -82,7 +82,10 @@ extension Dispatcher {
         case .results(let results):
             for result in results {
                 guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
-                bufferResult(result.documents, isList: result.isList, for: lease, reply: result.documents, extras: result,
+                // Only an MDP client needs the documents back; holding them for everyone would
+                // keep a whole turn of results in memory after they are written.
+                let reply = majordomoClients[result.taskId] == nil ? [] : result.documents
+                bufferResult(result.documents, isList: result.isList, for: lease, reply: reply, extras: result,
                              worker: worker.name, turn: &turn)
             }
         case .failures(let failures):
@@ -241,7 +244,11 @@ extension Dispatcher {
             for envelope in workers.rotation(for: kind) {
                 guard let worker = workers[envelope] else { continue }
                 var free = worker.credit - leases.count(for: envelope)
-                while free > 0, var task = queues.pop(kind: kind) {
+                var bytes = leases.bytes(for: envelope)
+                while free > 0, let next = queues.first(of: kind),
+                      bytes == 0 || bytes + next.payloadSize <= configuration.workerWindowBytes,
+                      var task = queues.pop(kind: kind) {
+                    bytes += task.payloadSize
                     let payload = task.payload
                     task.payload = nil
                     outgoing[envelope, default: []].append((leases.grant(task, to: envelope), payload))

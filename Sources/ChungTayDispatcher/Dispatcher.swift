@@ -98,8 +98,7 @@ public final class Dispatcher {
         let now = MonotonicClock.now()
         var recovered = 0
         for job in try journal.queuedJobs() {
-            let task = QueuedTask(id: job.id, kind: job.kind, priority: job.priority, attempts: job.attempts, payload: nil,
-                                  batchId: job.batchId)
+            let task = QueuedTask(job)
             if let notBefore = job.notBefore, notBefore > Date() {
                 delayed.insert(task, due: now + notBefore.timeIntervalSinceNow)
             } else {

@@ -24,6 +24,10 @@ public struct DispatcherConfiguration: Sendable {
     public var acceptedKinds: Set<String>
     /// Payload bytes of queued jobs kept in memory; beyond it payloads are read back from the journal on dispatch.
     public var payloadCacheBytes: Int
+    /// Payload bytes one worker may hold at once (it always gets at least one task). Credit
+    /// counts tasks; this bounds bytes, so large batch chunks do not pile up in the worker
+    /// and come back as a flood of results the dispatcher must hold in one turn.
+    public var workerWindowBytes: Int
 
     public static let builtInKinds: Set<String> = ["system.echo", "household.review", "loan.status", "notify.emit"]
 
@@ -39,7 +43,8 @@ public struct DispatcherConfiguration: Sendable {
         maxMessageSize: Int = 16 << 20,
         drainTimeout: Duration = .seconds(10),
         acceptedKinds: Set<String> = builtInKinds,
-        payloadCacheBytes: Int = 32 << 20
+        payloadCacheBytes: Int = 32 << 20,
+        workerWindowBytes: Int = 16 << 20
     ) {
         self.dataDirectory = dataDirectory
         self.clientEndpoint = clientEndpoint
@@ -53,6 +58,7 @@ public struct DispatcherConfiguration: Sendable {
         self.drainTimeout = drainTimeout
         self.acceptedKinds = acceptedKinds
         self.payloadCacheBytes = payloadCacheBytes
+        self.workerWindowBytes = workerWindowBytes
     }
 }
 
@@ -70,6 +76,7 @@ extension DispatcherConfiguration {
         try require((1...(1 << 30)).contains(maxMessageSize), "the maximum message size must be 1 byte to 1 GiB")
         try require(drainTimeout >= .zero, "the drain timeout cannot be negative")
         try require(payloadCacheBytes >= 0, "the payload cache cannot be negative")
+        try require(workerWindowBytes >= 0, "the worker window cannot be negative")
     }
 }
 

@@ -13,6 +13,7 @@ struct Lease {
 struct LeaseTable {
     private var leases: [UInt64: Lease] = [:]
     private var byWorker: [Envelope: Set<UInt64>] = [:]
+    private var bytesByWorker: [Envelope: Int] = [:]
     private(set) var countByKind: [String: Int] = [:]
 
     var count: Int { leases.count }
@@ -22,10 +23,14 @@ struct LeaseTable {
 
     func count(for worker: Envelope) -> Int { byWorker[worker]?.count ?? 0 }
 
+    /// Payload bytes of the tasks a worker holds.
+    func bytes(for worker: Envelope) -> Int { bytesByWorker[worker] ?? 0 }
+
     mutating func grant(_ task: QueuedTask, to worker: Envelope) -> Lease {
         let lease = Lease(task: task, worker: worker, attempt: task.attempts + 1)
         leases[task.id] = lease
         byWorker[worker, default: []].insert(task.id)
+        bytesByWorker[worker, default: 0] += task.payloadSize
         countByKind[task.kind, default: 0] += 1
         return lease
     }
@@ -35,6 +40,7 @@ struct LeaseTable {
         guard let lease = leases[taskId], lease.worker == worker else { return nil }
         leases[taskId] = nil
         byWorker[worker]?.remove(taskId)
+        bytesByWorker[worker]? -= lease.task.payloadSize
         countByKind[lease.task.kind, default: 1] -= 1
         return lease
     }
@@ -42,6 +48,7 @@ struct LeaseTable {
     /// Ends every lease a worker holds (it died or left).
     mutating func releaseAll(heldBy worker: Envelope) -> [Lease] {
         let ids = byWorker.removeValue(forKey: worker) ?? []
+        bytesByWorker[worker] = nil
         return ids.sorted().compactMap { id in
             guard let lease = leases.removeValue(forKey: id) else { return nil }
             countByKind[lease.task.kind, default: 1] -= 1

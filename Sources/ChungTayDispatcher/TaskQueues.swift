@@ -11,6 +11,27 @@ struct QueuedTask {
     /// Kept in memory while the cache budget allows; otherwise read back from the journal on dispatch.
     var payload: [UInt8]?
     var batchId: String? = nil
+    /// Bytes of the payload, known even when the payload itself is not in memory.
+    var payloadSize: Int
+
+    init(id: UInt64, kind: String, priority: Int16, attempts: Int, payload: [UInt8], batchId: String?) {
+        self.init(id: id, kind: kind, priority: priority, attempts: attempts, payload: payload, batchId: batchId, payloadSize: payload.count)
+    }
+
+    init(_ job: QueuedJob) {
+        self.init(id: job.id, kind: job.kind, priority: job.priority, attempts: job.attempts, payload: nil, batchId: job.batchId,
+                  payloadSize: job.payloadSize)
+    }
+
+    private init(id: UInt64, kind: String, priority: Int16, attempts: Int, payload: [UInt8]?, batchId: String?, payloadSize: Int) {
+        self.id = id
+        self.kind = kind
+        self.priority = priority
+        self.attempts = attempts
+        self.payload = payload
+        self.batchId = batchId
+        self.payloadSize = payloadSize
+    }
 }
 
 /// One queue per kind; within a kind, higher priority first, then first in, first out.
@@ -58,6 +79,12 @@ struct TaskQueues {
         queue.levels[task.priority]!.append(task)
         queue.count += 1
         queues[task.kind] = queue
+    }
+
+    /// The task `pop` would return, left in place.
+    func first(of kind: String) -> QueuedTask? {
+        guard let queue = queues[kind], let level = queue.order.first else { return nil }
+        return queue.levels[level]!.first
     }
 
     mutating func pop(kind: String) -> QueuedTask? {

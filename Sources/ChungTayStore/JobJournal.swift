@@ -190,7 +190,7 @@ public final class JobJournal {
     /// Every queued job, oldest first, without payloads: what a restarted dispatcher must run again.
     public func queuedJobs() throws(StoreError) -> [QueuedJob] {
         try read("queued jobs") { db in
-            try Row.fetchAll(db, sql: "SELECT id, kind, priority, attempts, not_before, batch_id FROM job WHERE state = 0 ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT id, kind, priority, attempts, not_before, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 0 ORDER BY id")
                 .map(QueuedJob.init(row:))
         }
     }
@@ -255,10 +255,10 @@ public final class JobJournal {
             return try database.write { db in
                 let selected: [Row]
                 if ids.isEmpty {
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id FROM job WHERE state = 2 ORDER BY id")
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 ORDER BY id")
                 } else {
                     let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
                                                 arguments: StatementArguments(ids.map { Int64($0) }))
                 }
                 let requeue = try db.cachedStatement(sql: """

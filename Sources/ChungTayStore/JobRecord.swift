@@ -10,21 +10,24 @@ public struct QueuedJob: Equatable, Sendable {
     /// A retry's backoff deadline; `nil` when it may run now.
     public var notBefore: Date?
     public var batchId: String?
+    /// Bytes of its payload, so the dispatcher can bound what a worker holds without reading it.
+    public var payloadSize: Int
 
-    public init(id: UInt64, kind: String, priority: Int16, attempts: Int, notBefore: Date?, batchId: String? = nil) {
+    public init(id: UInt64, kind: String, priority: Int16, attempts: Int, notBefore: Date?, batchId: String? = nil, payloadSize: Int = 0) {
         self.id = id
         self.kind = kind
         self.priority = priority
         self.attempts = attempts
         self.notBefore = notBefore
         self.batchId = batchId
+        self.payloadSize = payloadSize
     }
 
     init(row: Row) {
         let notBefore: Int64 = row[4]
         self.init(id: UInt64(row[0] as Int64), kind: row[1], priority: Int16(clamping: row[2] as Int64),
                   attempts: row[3], notBefore: notBefore > 0 ? Date(timeIntervalSince1970: Double(notBefore) / 1000) : nil,
-                  batchId: row[5])
+                  batchId: row[5], payloadSize: row[6])
     }
 }
 

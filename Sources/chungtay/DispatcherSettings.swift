@@ -15,13 +15,16 @@ struct DispatcherSettings: ParsableArguments {
     @Option(help: "Attempts before a task is dead-lettered (CHUNGTAY_MAX_ATTEMPTS; default 5).") var maxAttempts: Int?
     @Option(help: "First retry delay in ms (CHUNGTAY_RETRY_BASE_MS; default 500).") var retryBaseMs: Int?
     @Option(help: "Largest message in bytes (CHUNGTAY_MAX_MESSAGE_BYTES; default 16 MiB).") var maxMessageBytes: Int?
+    @Option(help: "Payload bytes one worker may hold at once; it always gets at least one task (CHUNGTAY_WORKER_WINDOW_BYTES; default 16 MiB).")
+    var workerWindowBytes: Int?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
     @Option(help: "JSON configuration file.") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (CHUNGTAY_LOG_LEVEL).") var logLevel: String?
 
     func validate() throws {
         for (name, value) in [("--heartbeat-interval-ms", heartbeatIntervalMs), ("--heartbeat-liveness", heartbeatLiveness),
-                              ("--max-attempts", maxAttempts), ("--max-message-bytes", maxMessageBytes)] {
+                              ("--max-attempts", maxAttempts), ("--max-message-bytes", maxMessageBytes),
+                              ("--worker-window-bytes", workerWindowBytes)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if let config, !FileManager.default.isReadableFile(atPath: config) { throw ValidationError("cannot read --config \(config)") }
@@ -43,6 +46,7 @@ struct DispatcherSettings: ParsableArguments {
         if let value = maxAttempts ?? reader.int(forKey: "max.attempts") { configuration.maxAttempts = value }
         if let value = retryBaseMs ?? reader.int(forKey: "retry.base.ms") { configuration.retryBaseDelay = .milliseconds(value) }
         if let value = maxMessageBytes ?? reader.int(forKey: "max.message.bytes") { configuration.maxMessageSize = value }
+        if let value = workerWindowBytes ?? reader.int(forKey: "worker.window.bytes") { configuration.workerWindowBytes = value }
         if let value = drainTimeoutS ?? reader.double(forKey: "drain.timeout.s") {
             guard value.isFinite, (0...86_400).contains(value) else { throw ValidationError("the drain timeout must be 0 to 86400 seconds") }
             configuration.drainTimeout = .milliseconds(Int64(value * 1000))
