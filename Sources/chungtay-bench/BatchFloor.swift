@@ -12,7 +12,7 @@ enum BatchFloor {
     static func run(households: String, loans: String?, asOf: String) throws {
         let rules = try RuleBook.bundled()
         let started = ContinuousClock.now
-        let index = try ListIndex(households: households, loans: loans)
+        let index = try ListIndex(households: households, loans: loans, concurrently: false)
         let planner = ChunkPlanner(index: index, batch: BatchHeader(id: "B000000", asOf: asOf, whatIf: false), chunkSize: 500)
         let chunks = try planner.chunks()
         let read = ContinuousClock.now - started

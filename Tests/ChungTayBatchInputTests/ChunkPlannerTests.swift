@@ -58,6 +58,26 @@ struct ChunkPlannerTests {
         ])
     }
 
+    @Test("reading the loans on a second thread gives the same index, errors in file order")
+    func concurrentPassOne() throws {
+        let files = try TestFiles()
+        let households = try files.write("households.csv", Self.households + "H6,006,\"broken\n")
+        let loans = try files.write("loans.jsonl", Self.loans + "also not json\n")
+        for limit in [0, 1, 2, 3, 100] {
+            let sequential = try ListIndex(households: households, loans: loans, errorSampleLimit: limit, concurrently: false)
+            let concurrent = try ListIndex(households: households, loans: loans, errorSampleLimit: limit, concurrently: true)
+            #expect(concurrent.inputErrorCount == 3)
+            #expect(concurrent.inputErrors == sequential.inputErrors, "limit \(limit)")
+            #expect(concurrent.inputErrors.count == min(limit, 3))
+            if limit > 0 { #expect(concurrent.inputErrors.first?.hasPrefix("households.csv:") == true) }
+            let counts: (ListIndex) -> [Int] = { [$0.householdCount, $0.loanCount, $0.joinedLoanCount, $0.unjoinedLoanCount] }
+            #expect(counts(concurrent) == counts(sequential))
+            let concurrentChunks = try allChunks(ChunkPlanner(index: concurrent, batch: Self.batch, chunkSize: 3))
+            let sequentialChunks = try allChunks(ChunkPlanner(index: sequential, batch: Self.batch, chunkSize: 3))
+            #expect(concurrentChunks == sequentialChunks)
+        }
+    }
+
     @Test("household chunks carry their households' loans; loans joining none go last")
     func chunks() throws {
         let files = try TestFiles()
