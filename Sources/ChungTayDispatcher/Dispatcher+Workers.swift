@@ -85,7 +85,7 @@ extension Dispatcher {
                 // Only an MDP client needs the documents back; holding them for everyone would
                 // keep a whole turn of results in memory after they are written.
                 let reply = majordomoClients[result.taskId] == nil ? [] : result.documents
-                bufferResult(result.documents, isList: result.isList, for: lease, reply: reply, extras: result,
+                bufferResult(result.lines, isList: result.isList, for: lease, reply: reply, extras: result,
                              worker: worker.name, turn: &turn)
             }
         case .failures(let failures):
@@ -136,7 +136,7 @@ extension Dispatcher {
             let document = ResultDocument.make(
                 .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.now(), worker: worker.name),
                 body: ResultDocument.opaqueBody(payload))
-            bufferResult([document], isList: false, for: lease, reply: body, worker: worker.name, turn: &turn)
+            bufferResult(DocumentLines([document]), isList: false, for: lease, reply: body, worker: worker.name, turn: &turn)
         case .heartbeat:
             break
         case .disconnect:
@@ -172,17 +172,17 @@ extension Dispatcher {
     /// `extras` (a native worker's keys, follow-ups and counters) apply to batch jobs only:
     /// outside a batch there is nothing to count and no pipeline to continue.
     private func bufferResult(
-        _ documents: [[UInt8]], isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
+        _ lines: DocumentLines, isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
         worker: String, turn: inout Turn
     ) {
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
-            let location = try store.append(kind: lease.task.kind, documents: documents, keys: keys)
+            let location = try store.append(kind: lease.task.kind, lines: lines, keys: keys)
             var completion = JournalBatch.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 worker: worker)
             if lease.task.batchId != nil {
-                completion.counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(documents.count))]
+                completion.counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(lines.count))]
                 completion.followUps = extras?.followUps ?? []
             }
             turn.batch.completions.append(completion)

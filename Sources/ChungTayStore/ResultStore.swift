@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import ChungTayWire
 public import Foundation
 
 /// The JSON stores: one directory per kind under `store/`, holding JSON Lines segment files.
@@ -26,8 +27,6 @@ public final class ResultStore {
     private let terminator: [UInt8]
     private let fileExtension: String
     private var segments: [String: Segment] = [:]
-    /// One append's lines, reused so an append costs one write and no allocation.
-    private var scratch: [UInt8] = []
     /// Committed end of every segment file, as the journal knows it.
     private var committed: [String: Int64]
 
@@ -86,46 +85,40 @@ public final class ResultStore {
     ///
     /// `keys` (empty, or one per document; an empty key indexes nothing) go to the
     /// segment's keys file, so `locations(key:)` finds the documents without a scan.
-    public func append(kind: String, documents: [[UInt8]], keys: [String] = []) throws(StoreError) -> ResultLocation {
-        let segment = try currentSegment(kind: kind)
-        let location = try writeLines(documents, to: segment)
-        segments[kind]!.end += location.length
-        segments[kind]!.dirty = true
-        if keys.count == documents.count {
-            var offset = location.offset
-            for (key, document) in zip(keys, documents) {
-                let length = Int64(document.count + terminator.count)
-                if !key.isEmpty {
-                    DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length).append(to: &segments[kind]!.pendingKeys)
-                }
-                offset += length
+    public func append(kind: String, lines: DocumentLines, keys: [String] = []) throws(StoreError) -> ResultLocation {
+        precondition(terminator == [UInt8(ascii: "\n")], "lines go to JSON Lines stores only")
+        let location = try appendBytes(lines.bytes, kind: kind)
+        if keys.count == lines.count {
+            for (index, key) in keys.enumerated() where !key.isEmpty {
+                let length = Int64(lines.length(ofLine: index))
+                let offset = location.offset + Int64(lines.ends[index]) - length
+                DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length).append(to: &segments[kind]!.pendingKeys)
             }
         }
         return location
     }
 
+    /// `append(kind:lines:keys:)` for documents one by one; in a store of blobs, each
+    /// document as it is.
+    public func append(kind: String, documents: [[UInt8]], keys: [String] = []) throws(StoreError) -> ResultLocation {
+        if terminator.isEmpty, documents.count == 1 { return try appendBytes(documents[0], kind: kind) }
+        if terminator.isEmpty { return try appendBytes(Array(documents.joined()), kind: kind) }
+        return try append(kind: kind, lines: DocumentLines(documents), keys: keys)
+    }
+
     /// A write that fails part way is cut back, so the next append starts where the
     /// segment's end says; if even that fails, the segment refuses to sync until a rollback.
-    private func writeLines(_ documents: [[UInt8]], to segment: Segment) throws(StoreError) -> ResultLocation {
+    private func appendBytes(_ bytes: [UInt8], kind: String) throws(StoreError) -> ResultLocation {
+        let segment = try currentSegment(kind: kind)
         do {
-            if documents.count == 1, terminator.isEmpty {
-                try Self.writeAll(documents[0], to: segment.descriptor, path: segment.relativePath)
-            } else {
-                scratch.removeAll(keepingCapacity: scratch.capacity <= 8 << 20)
-                for document in documents {
-                    scratch.append(contentsOf: document)
-                    scratch.append(contentsOf: terminator)
-                }
-                try Self.writeAll(scratch, to: segment.descriptor, path: segment.relativePath)
-            }
+            try Self.writeAll(bytes, to: segment.descriptor, path: segment.relativePath)
         } catch {
-            if ftruncate(segment.descriptor, off_t(segment.end)) != 0 {
-                for kind in segments.keys where segments[kind]!.relativePath == segment.relativePath { segments[kind]!.damaged = true }
-            }
+            if ftruncate(segment.descriptor, off_t(segment.end)) != 0 { segments[kind]!.damaged = true }
             throw error
         }
-        let length = documents.reduce(0) { $0 + $1.count + terminator.count }
-        return ResultLocation(file: segment.relativePath, offset: segment.end, length: Int64(length))
+        segments[kind]!.end += Int64(bytes.count)
+        segments[kind]!.dirty = true
+        return ResultLocation(file: segment.relativePath, offset: segment.end, length: Int64(bytes.count))
     }
 
     /// Fsyncs every append since the last sync; returns the new ends the journal must commit.

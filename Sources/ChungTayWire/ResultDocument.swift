@@ -30,6 +30,12 @@ public enum ResultDocument {
     public static func make(_ common: Common, body: [UInt8], position: Int? = nil) -> [UInt8] {
         var document: [UInt8] = []
         document.reserveCapacity(body.count + 128)
+        write(common, body: body, position: position, to: &document)
+        return document
+    }
+
+    /// `make`, appending to `document` (a task's `DocumentLines`) instead of a new array.
+    public static func write(_ common: Common, body: [UInt8], position: Int?, to document: inout [UInt8]) {
         document.append(contentsOf: #"{"taskId":""#.utf8)
         document.append(contentsOf: String(common.taskId).utf8)
         if let position {
@@ -50,7 +56,6 @@ public enum ResultDocument {
             document.append(contentsOf: fields)
         }
         document.append(UInt8(ascii: "}"))
-        return document
     }
 
     /// Wraps an opaque reply (an MDP worker's, or an echo) as `{"result": …}`: the bytes

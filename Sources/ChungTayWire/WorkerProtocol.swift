@@ -39,7 +39,7 @@ public struct TaskAssignment: Equatable, Sendable {
 /// A finished task: the result documents (each one compact JSON object, one line) to store.
 public struct TaskResult: Equatable, Sendable {
     public var taskId: UInt64
-    public var documents: [[UInt8]]
+    public var lines: DocumentLines
     /// The handler returns a list (possibly of one, or none), not a single document, so
     /// readers show an array even when it holds one document.
     public var isList: Bool
@@ -55,13 +55,27 @@ public struct TaskResult: Equatable, Sendable {
         taskId: UInt64, documents: [[UInt8]], isList: Bool, keys: [String] = [], followUps: [JobSpec] = [],
         counters: [Counter] = []
     ) {
+        self.init(taskId: taskId, lines: DocumentLines(documents), isList: isList, keys: keys, followUps: followUps, counters: counters)
+    }
+
+    public init(
+        taskId: UInt64, lines: DocumentLines, isList: Bool, keys: [String] = [], followUps: [JobSpec] = [],
+        counters: [Counter] = []
+    ) {
         self.taskId = taskId
-        self.documents = documents
+        self.lines = lines
         self.isList = isList
         self.keys = keys
         self.followUps = followUps
         self.counters = counters
     }
+
+    /// The documents one by one, without their line feeds.
+    public var documents: [[UInt8]] { lines.documents }
+
+    /// Result flag bit 2: the documents travel as one frame of JSON Lines (`DocumentLines`)
+    /// rather than a frame each.
+    static let packedFlag: UInt8 = 4
 
     var hasExtras: Bool { !keys.isEmpty || !followUps.isEmpty || !counters.isEmpty }
 
@@ -83,8 +97,8 @@ public struct TaskResult: Equatable, Sendable {
     mutating func decodeExtras(_ frame: [UInt8], payloads: ArraySlice<[UInt8]>) throws(WireError) -> Int {
         var reader = ByteReader(frame, context: "result extras")
         let keyCount = Int(try reader.readInteger(UInt32.self, field: "key count"))
-        guard keyCount == 0 || keyCount == documents.count else {
-            throw WireError(.malformed, "RESULT for task \(taskId) has \(keyCount) keys for \(documents.count) documents")
+        guard keyCount == 0 || keyCount == lines.count else {
+            throw WireError(.malformed, "RESULT for task \(taskId) has \(keyCount) keys for \(lines.count) documents")
         }
         keys.reserveCapacity(keyCount)
         for _ in 0..<keyCount { keys.append(try reader.readString(lengthAs: UInt16.self, field: "document key")) }
@@ -153,10 +167,10 @@ public enum WorkerMessage: Equatable, Sendable {
             for result in results {
                 var header = ByteWriter(capacity: 13)
                 header.write(result.taskId)
-                header.write(UInt8(result.isList ? 1 : 0) | (result.hasExtras ? 2 : 0))
-                header.write(UInt32(result.documents.count))
+                header.write(UInt8(result.isList ? 1 : 0) | (result.hasExtras ? 2 : 0) | TaskResult.packedFlag)
+                header.write(UInt32(result.lines.count))
                 frames.append(header.bytes)
-                frames.append(contentsOf: result.documents)
+                frames.append(result.lines.bytes)
                 if result.hasExtras {
                     frames.append(result.encodeExtras())
                     frames.append(contentsOf: result.followUps.map(\.payload))
@@ -241,20 +255,30 @@ public enum WorkerMessage: Equatable, Sendable {
                 let flags = try reader.readInteger(UInt8.self, field: "result flags")
                 let count = Int(try reader.readInteger(UInt32.self, field: "document count"))
                 try reader.expectEnd()
-                guard flags & ~3 == 0 else { throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags") }
+                guard flags & ~7 == 0 else { throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags") }
                 let isList = flags & 1 != 0
                 guard count == 1 || isList else {
                     throw WireError(.malformed, "RESULT for task \(taskId): a single result carries exactly one document")
                 }
-                guard body.endIndex - (index + 1) >= count else {
-                    throw WireError(.malformed, "RESULT for task \(taskId) announces \(count) documents, fewer frames follow")
+                let lines: DocumentLines
+                if flags & TaskResult.packedFlag != 0 {
+                    guard index + 1 < body.endIndex else {
+                        throw WireError(.malformed, "RESULT for task \(taskId) lacks its documents frame")
+                    }
+                    lines = try DocumentLines.validated(body[index + 1], count: count, context: "RESULT for task \(taskId)")
+                    index += 2
+                } else {
+                    guard body.endIndex - (index + 1) >= count else {
+                        throw WireError(.malformed, "RESULT for task \(taskId) announces \(count) documents, fewer frames follow")
+                    }
+                    let documents = Array(body[(index + 1)..<(index + 1 + count)])
+                    for document in documents where !ResultDocumentCheck.isSingleLineObject(document) {
+                        throw WireError(.malformed, "RESULT for task \(taskId): a document is not a one-line JSON object")
+                    }
+                    lines = DocumentLines(documents)
+                    index += 1 + count
                 }
-                let documents = Array(body[(index + 1)..<(index + 1 + count)])
-                for document in documents where !ResultDocumentCheck.isSingleLineObject(document) {
-                    throw WireError(.malformed, "RESULT for task \(taskId): a document is not a one-line JSON object")
-                }
-                var result = TaskResult(taskId: taskId, documents: documents, isList: isList)
-                index += 1 + count
+                var result = TaskResult(taskId: taskId, lines: lines, isList: isList)
                 if flags & 2 != 0 {
                     guard index < body.endIndex else { throw WireError(.malformed, "RESULT for task \(taskId) lacks its extras frame") }
                     index += 1 + (try result.decodeExtras(body[index], payloads: body[(index + 1)...]))
@@ -302,29 +326,6 @@ public enum WorkerMessage: Equatable, Sendable {
 public enum ResultDocumentCheck {
     public static func isSingleLineObject(_ document: [UInt8]) -> Bool {
         guard document.first == UInt8(ascii: "{"), document.last == UInt8(ascii: "}") else { return false }
-        return document.withUnsafeBytes { !containsLineBreak($0) }
-    }
-
-    /// Eight bytes at a time (SWAR): the dispatcher checks every byte of every result, and
-    /// a byte-by-byte scan was an eighth of its CPU time on a large batch.
-    private static func containsLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let newlines = ones &* UInt64(UInt8(ascii: "\n"))
-        let returns = ones &* UInt64(UInt8(ascii: "\r"))
-        var index = 0
-        while index + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let a = word ^ newlines
-            let b = word ^ returns
-            // Nonzero exactly when some byte of `a` or `b` is zero.
-            if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { return true }
-            index += 8
-        }
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") || bytes[index] == UInt8(ascii: "\r") { return true }
-            index += 1
-        }
-        return false
+        return document.withUnsafeBytes { LineBreaks.first(in: $0, from: 0) == nil }
     }
 }

@@ -74,11 +74,13 @@ enum TaskExecutor {
                                             message: "the \(assignment.kind) handler returned documents that are not one-line JSON objects, keys that do not match them, or an invalid follow-up kind"))
             }
             // A batch chunk's documents are tasks of their own: `JOB.N`, stable across retries.
-            let documents = output.documents.enumerated().map { index, body in
-                ResultDocument.make(common, body: body, position: assignment.batchId == nil ? nil : index + 1)
+            var lines = DocumentLines()
+            lines.reserveCapacity(bytes: output.documents.reduce(0) { $0 + $1.count + 160 }, lines: output.documents.count)
+            for (index, body) in output.documents.enumerated() {
+                lines.append { ResultDocument.write(common, body: body, position: assignment.batchId == nil ? nil : index + 1, to: &$0) }
             }
             return .success(TaskResult(
-                taskId: assignment.taskId, documents: documents, isList: output.isList, keys: output.keys,
+                taskId: assignment.taskId, lines: lines, isList: output.isList, keys: output.keys,
                 followUps: output.followUps.map { JobSpec(kind: $0.kind, payload: $0.payload) },
                 counters: output.counters.sorted { $0.key < $1.key }.map { Counter(name: $0.key, value: $0.value) }))
         } catch {

@@ -203,7 +203,7 @@ public final class WorkerRuntime {
         var batchBytes = 0
         var stored = 0
         for result in results {
-            let bytes = result.documents.reduce(0) { $0 + $1.count }
+            let bytes = result.lines.bytes.count
             // The dispatcher refuses a message over its size limit whole, which would leave
             // every task in it leased: an oversized result fails alone, and the rest go in
             // messages of bounded size.

@@ -37,6 +37,56 @@ import Testing
         #expect(throws: WireError.self) { try WorkerMessage.decode(frames.dropFirst()) }
     }
 
+    /// A RESULT item's header: task id, flags, document count.
+    private func resultHeader(taskId: UInt64, flags: UInt8, count: UInt32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 13)
+        writer.write(taskId)
+        writer.write(flags)
+        writer.write(count)
+        return writer.bytes
+    }
+
+    @Test func resultsTravelAsOneFrameOfLines() throws {
+        let result = TaskResult(taskId: 7, documents: [Array("{}".utf8), Array("{\"b\":2}".utf8)], isList: true, keys: ["x", ""])
+        let frames = WorkerMessage.results([result]).encode()
+        #expect(frames.count == 5, "header, command, item header, one documents frame, extras")
+        #expect(frames[3] == Array("{}\n{\"b\":2}\n".utf8))
+        let decoded = try WorkerMessage.decode(frames.dropFirst())
+        guard case .results(let results) = decoded else { Issue.record("not RESULT: \(decoded)"); return }
+        #expect(results.first?.lines.ends == [3, 11])
+        #expect(results.first?.documents == result.documents)
+    }
+
+    @Test func resultWithADocumentFrameEachIsStillRead() throws {
+        let frames: [[UInt8]] = [[0x03], resultHeader(taskId: 9, flags: 1, count: 2), Array("{}".utf8), Array("{\"c\":3}".utf8)]
+        let decoded = try WorkerMessage.decode(frames[...])
+        #expect(decoded == .results([TaskResult(taskId: 9, documents: [Array("{}".utf8), Array("{\"c\":3}".utf8)], isList: true)]))
+    }
+
+    @Test(arguments: [
+        ("{}\n{\"b\":2}", "last line without its line feed"),
+        ("{}\n\n", "an empty line"),
+        ("{}\r\n{}\n", "a carriage return"),
+        ("{}\n[1]\n", "a line that is not an object"),
+        ("{}\n{\"a\":\n1}\n", "an object over two lines"),
+        ("{}\n", "fewer lines than announced"),
+        ("{}\n{}\n{}\n", "more lines than announced"),
+        ("{\n", "a lone brace"),
+    ])
+    func packedDocumentsAreCheckedStrictly(lines: String, problem: String) {
+        let frames: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 2), Array(lines.utf8)]
+        #expect(throws: WireError.self, "\(problem)") { try WorkerMessage.decode(frames[...]) }
+    }
+
+    @Test func packedResultNeedsItsFrameAndKnownFlags() {
+        let missing: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 0)]
+        #expect(throws: WireError.self) { try WorkerMessage.decode(missing[...]) }
+        let unknown: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 8 | TaskResult.packedFlag | 1, count: 0), []]
+        #expect(throws: WireError.self) { try WorkerMessage.decode(unknown[...]) }
+        let empty: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 0), []]
+        #expect((try? WorkerMessage.decode(empty[...])) == .results([TaskResult(taskId: 1, documents: [], isList: true)]))
+    }
+
     @Test func readyNeedsKindsAndCredit() {
         let noCredit: [[UInt8]] = [WorkerProtocol.header, [0x01], Array("w".utf8), Array("system.echo".utf8), [0, 0, 0, 0]]
         #expect(throws: WireError.self) { try WorkerMessage.decode(noCredit.dropFirst()) }
