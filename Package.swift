@@ -42,6 +42,7 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CGlibcMalloc"),
         .target(name: "ChungTayWire", swiftSettings: swiftSettings),
         .target(name: "ChungTayRules", resources: [.copy("RuleData")], swiftSettings: swiftSettings),
         .target(
@@ -55,6 +56,7 @@ let package = Package(
         .target(
             name: "ChungTayRuntime",
             dependencies: [
+                "CGlibcMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

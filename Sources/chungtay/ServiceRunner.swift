@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// pool and so may block until the group finishes.
 enum ServiceRunner {
     static func run(logger: Logger, _ makeServices: @escaping @Sendable () async throws -> [any Service]) throws {
+        AllocatorTuning.applyForServices()
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
