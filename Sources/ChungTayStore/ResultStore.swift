@@ -292,13 +292,22 @@ public final class ResultStore {
                 let relativePath = "\(kind)/" + segmentName(index)
                 guard let entries = try Self.readKeys(at: root.appendingPathComponent(Self.keysPath(relativePath)).path) else { continue }
                 let end = committed[relativePath] ?? 0
-                var position = 0
-                while position < entries.count {
-                    let entry = DocumentKey(entries, at: position)
-                    if entry.hash == hash, entry.end <= end {
-                        found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length))
+                // Only the hash is compared in the loop, as one word: a 1,000,000-household
+                // batch has 2.3 million entries, and decoding each took 70 ms of a lookup.
+                let matches = entries.withUnsafeBytes { raw in
+                    var positions: [Int] = []
+                    var position = 0
+                    while position + DocumentKey.entrySize <= raw.count {
+                        if UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) == UInt64(bitPattern: hash) {
+                            positions.append(position)
+                        }
+                        position += DocumentKey.entrySize
                     }
-                    position += DocumentKey.entrySize
+                    return positions
+                }
+                for position in matches {
+                    let entry = DocumentKey(entries, at: position)
+                    if entry.end <= end { found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length)) }
                 }
             }
         }
