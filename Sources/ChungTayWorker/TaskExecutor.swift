@@ -76,8 +76,9 @@ enum TaskExecutor {
             // A batch chunk's documents are tasks of their own: `JOB.N`, stable across retries.
             var lines = DocumentLines()
             lines.reserveCapacity(bytes: output.documents.reduce(0) { $0 + $1.count + 160 }, lines: output.documents.count)
+            let template = ResultDocument.Template(common)
             for (index, body) in output.documents.enumerated() {
-                lines.append { ResultDocument.write(common, body: body, position: assignment.batchId == nil ? nil : index + 1, to: &$0) }
+                lines.append { template.write(body: body, position: assignment.batchId == nil ? nil : index + 1, to: &$0) }
             }
             return .success(TaskResult(
                 taskId: assignment.taskId, lines: lines, isList: output.isList, keys: output.keys,

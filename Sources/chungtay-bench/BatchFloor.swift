@@ -5,8 +5,8 @@ import Foundation
 
 /// The reference floor for `scripts/bench-batch`: the same batch work in one thread of
 /// one process with no messaging and no storage — read the lists (both passes), then for
-/// every chunk run the three stages (decode, rules, encode) and splice the documents as a
-/// worker would. Households per second here, times the cores, is what the whole system
+/// every chunk run the three stages (decode, rules, encode) and splice the documents into
+/// JSON Lines as a worker does. Households per second here, times the cores, is what the whole system
 /// is measured against.
 enum BatchFloor {
     static func run(households: String, loans: String?, asOf: String) throws {
@@ -24,9 +24,12 @@ enum BatchFloor {
             var payload = chunk.payload
             while true {
                 let output = try BatchStage.run(kind: kind, payload: payload, rules: rules)
+                let template = ResultDocument.Template(common)
+                var lines = DocumentLines()
                 for (position, body) in output.documents.enumerated() {
-                    bytes += ResultDocument.make(common, body: body, position: position + 1).count
+                    lines.append { template.write(body: body, position: position + 1, to: &$0) }
                 }
+                bytes += lines.bytes.count
                 documents += output.documents.count
                 guard let next = output.followUp else { break }
                 kind = next.kind

@@ -20,6 +20,15 @@ import Testing
         #expect(ResultDocumentCheck.isSingleLineObject(document))
     }
 
+    @Test func templateWritesThePositionInDecimal() throws {
+        let template = ResultDocument.Template(common)
+        for position in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12_345, 1_000_000] {
+            var document: [UInt8] = []
+            template.write(body: Array("{}".utf8), position: position, to: &document)
+            #expect(try object(document)["taskId"] as? String == "12.\(position)")
+        }
+    }
+
     @Test func emptyBodyMakesAValidDocument() throws {
         let parsed = try object(ResultDocument.make(common, body: Array("{ }".utf8)))
         #expect(parsed.count == 5)
