@@ -76,7 +76,7 @@ extension DispatcherConfiguration {
         try require((1...(1 << 30)).contains(maxMessageSize), "the maximum message size must be 1 byte to 1 GiB")
         try require(drainTimeout >= .zero, "the drain timeout cannot be negative")
         try require(payloadCacheBytes >= 0, "the payload cache cannot be negative")
-        try require(workerWindowBytes >= 0, "the worker window cannot be negative")
+        try require(workerWindowBytes >= 1, "the worker window must be at least 1 byte")
     }
 }
 

@@ -113,7 +113,10 @@ public final class ResultStore {
         do {
             try Self.writeAll(bytes, to: segment.descriptor, path: segment.relativePath)
         } catch {
-            if ftruncate(segment.descriptor, off_t(segment.end)) != 0 { segments[kind]!.damaged = true }
+            if ftruncate(segment.descriptor, off_t(segment.end)) != 0 {
+                segments[kind]!.damaged = true
+                segments[kind]!.dirty = true
+            }
             throw error
         }
         segments[kind]!.end += Int64(bytes.count)

@@ -57,6 +57,11 @@ public struct DocumentLines: Equatable, Sendable {
     /// Reads `count` lines from a packed frame: every line a one-line JSON object (starts
     /// with `{`, ends with `}`, no CR), each ended by a line feed, nothing after the last.
     public static func validated(_ frame: [UInt8], count: Int, context: String) throws(WireError) -> DocumentLines {
+        // The shortest line, `{}` and its line feed, is 3 bytes: a larger count is a lie, and
+        // reserving room for it (up to 2³² ends) would abort the process instead.
+        guard count <= frame.count / 3 else {
+            throw WireError(.malformed, "\(context) announces \(count) documents in \(frame.count) bytes")
+        }
         var lines = DocumentLines()
         lines.ends.reserveCapacity(count)
         let valid = frame.withUnsafeBytes { buffer -> Bool in
