@@ -103,6 +103,7 @@ extension Dispatcher {
                 store.markCommitted(ends)
                 finished.record.summary = location
                 batches.insert(finished)
+                payloadCollectionDue = true
                 logger.info("batch complete", metadata: [
                     "batch": "\(id)", "households": "\(status.households)", "loans": "\(status.loans)",
                     "notifications": "\(status.notifications)", "deadJobs": "\(status.jobs.dead)",

@@ -43,6 +43,10 @@ public final class Dispatcher {
     var draining = false
     /// Set when the store could not be rolled back after a failed commit; the loop then stops.
     var storageBroken = false
+    /// Payload segments may have become unneeded: at start, when a payload segment fills
+    /// up, and when a batch completes.
+    var payloadCollectionDue = true
+    var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
     var dispatchRound = 0
 
@@ -151,6 +155,7 @@ public final class Dispatcher {
                 pendingBatchCompletions.removeAll()
                 completeBatchesIfDone(pending)
             }
+            if payloadCollectionDue || payloadLog.rollovers != payloadRolloversSeen { collectPayloadSegments() }
             releaseDueRetries()
             if !draining { dispatchQueuedTasks() }
             sendHeartbeats()

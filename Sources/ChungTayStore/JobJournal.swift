@@ -195,6 +195,17 @@ public final class JobJournal {
         }
     }
 
+    /// The payload segment files that queued or dead jobs still need (a dead job can be
+    /// retried). The partial indexes keep this proportional to those jobs, not to the journal.
+    public func payloadFilesInUse() throws(StoreError) -> Set<String> {
+        try read("payload files in use") { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT payload_file FROM job INDEXED BY job_queued WHERE state = 0 AND payload_file IS NOT NULL
+                UNION SELECT payload_file FROM job INDEXED BY job_dead WHERE state = 2 AND payload_file IS NOT NULL
+                """))
+        }
+    }
+
     /// Where each job's payload is: in its row, or at a location in the payload segments.
     public enum StoredPayload: Sendable, Equatable {
         case inline([UInt8])

@@ -29,6 +29,8 @@ public final class ResultStore {
     private var segments: [String: Segment] = [:]
     /// Committed end of every segment file, as the journal knows it.
     private var committed: [String: Int64]
+    /// How many segments `sync` has closed as full since the store opened.
+    public private(set) var rollovers = 0
 
     private struct Segment {
         var index: Int
@@ -143,6 +145,7 @@ public final class ResultStore {
             ends[segment.relativePath] = segment.end
             segments[kind]!.dirty = false
             if segment.end >= segmentLimit {
+                rollovers += 1
                 close(segment.descriptor)
                 segments[kind]!.descriptor = -1
                 if segment.keysDescriptor >= 0 { close(segment.keysDescriptor) }
@@ -177,6 +180,26 @@ public final class ResultStore {
                 segments[kind]?.keysEnd = segment.keysCommitted
             }
         }
+    }
+
+    /// Deletes the segment files of `kind` that `keep` does not name (paths relative to the
+    /// store, as locations give them), except the newest, which appends continue in.
+    /// Returns the paths deleted.
+    public func removeSegments(kind: String, keeping keep: Set<String>) throws(StoreError) -> [String] {
+        let directory = root.appendingPathComponent(kind, isDirectory: true)
+        let indexes = try segmentIndexes(in: directory)
+        var removed: [String] = []
+        for index in indexes.dropLast() where index != segments[kind]?.index {
+            let relativePath = "\(kind)/" + segmentName(index)
+            guard !keep.contains(relativePath) else { continue }
+            let path = root.appendingPathComponent(relativePath).path
+            guard unlink(path) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", path) }
+            let keysPath = root.appendingPathComponent(Self.keysPath(relativePath)).path
+            guard unlink(keysPath) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", keysPath) }
+            removed.append(relativePath)
+        }
+        if !removed.isEmpty { try Self.syncDirectory(directory) }
+        return removed
     }
 
     /// Reads a committed location back (for `chungtay job ID`).

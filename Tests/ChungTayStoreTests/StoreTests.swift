@@ -118,6 +118,40 @@ import Testing
         #expect(try journal.deadLetters(limit: 10).isEmpty)
     }
 
+    /// Payload segments are kept while a queued or dead job points into them; the others go,
+    /// except the newest, which appends continue in.
+    @Test func payloadSegmentsGoWhenNoLiveJobNeedsThem() throws {
+        let journal = try journal()
+        let payloads = try ResultStore(root: directory.payloadRoot, committed: [:], segmentLimit: 4, terminator: [], fileExtension: "bin")
+        var submit = JournalBatch(now: Date())
+        for value in UInt8(1)...4 {
+            submit.submissions.append(JobSpec(kind: "system.echo", payload: [value, value, value, value]))
+            submit.payloadLocations.append(try payloads.append(kind: "jobs", documents: [[value, value, value, value]]))
+            submit.segmentEnds = try payloads.sync()
+        }
+        #expect(submit.payloadLocations.map(\.file) == (1...4).map { "jobs/segment-00000\($0).bin" })
+        #expect(payloads.rollovers == 4)
+        let ids = try journal.commit(submit).submissions.map(\.jobId)
+        payloads.markCommitted(submit.segmentEnds)
+
+        var finish = JournalBatch(now: Date())
+        let results = try ResultStore(directory: directory, committed: [:])
+        let location = try results.append(kind: "system.echo", documents: [Array("{}".utf8)])
+        finish.segmentEnds = try results.sync()
+        finish.completions = [.init(jobId: ids[0], attempts: 1, location: location, isList: false)]
+        finish.failures = [.init(jobId: ids[1], attempts: 1, dead: true, notBefore: nil, code: "boom", message: "m")]
+        _ = try journal.commit(finish)
+
+        let inUse = try journal.payloadFilesInUse()
+        #expect(inUse == ["jobs/segment-000002.bin", "jobs/segment-000003.bin", "jobs/segment-000004.bin"], "dead and queued jobs")
+        #expect(try payloads.removeSegments(kind: "jobs", keeping: inUse) == ["jobs/segment-000001.bin"])
+        #expect(try payloads.removeSegments(kind: "jobs", keeping: []) == ["jobs/segment-000002.bin", "jobs/segment-000003.bin"],
+                "never the newest")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.payloadRoot.appendingPathComponent("jobs").path)
+        #expect(left == ["segment-000004.bin"])
+        #expect(try payloads.read(submit.payloadLocations[3]) == [4, 4, 4, 4])
+    }
+
     @Test func filesArePrivateToTheServiceAccount() throws {
         _ = try journal()
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.journalPath)
