@@ -1,6 +1,9 @@
+import Foundation
+
 /// Counters named with `/`-separated paths, as nested JSON objects: `byChange/none = 3`
 /// becomes `{"byChange": {"none": 3}}`. The dispatcher renders batch summaries this way
-/// without knowing what the counters mean.
+/// without knowing what the counters mean. A part may hold `/` and `%` written `%2F` and
+/// `%25` (docs/BATCH.md); they are restored in the keys.
 indirect enum CounterTree: Encodable, Equatable {
     case value(Int64)
     case node([String: CounterTree])
@@ -8,7 +11,7 @@ indirect enum CounterTree: Encodable, Equatable {
     init(_ counters: [String: Int64], excluding excludedRoots: Set<String> = []) {
         var root: [String: CounterTree] = [:]
         for (name, value) in counters {
-            let path = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let path = name.split(separator: "/", omittingEmptySubsequences: false).map(Self.unescaped)
             guard let first = path.first, !excludedRoots.contains(first) else { continue }
             Self.insert(value, at: path[...], into: &root)
         }
@@ -36,6 +39,11 @@ indirect enum CounterTree: Encodable, Equatable {
         }
         insert(value, at: path.dropFirst(), into: &children)
         node[head] = .node(children)
+    }
+
+    private static func unescaped(_ part: Substring) -> String {
+        guard part.contains("%") else { return String(part) }
+        return part.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%")
     }
 
     var children: [String: CounterTree] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts of a batch stage kept by the parts of their names, in the order first seen,
 /// and named once per chunk (`group/first[/second]`): a dictionary update per record
 /// would build and hash a name per record, and commune names hash slowly (Swift
@@ -22,8 +24,16 @@ struct CounterTally {
     /// Adds the counts under `group/first` or `group/first/second`.
     func add(to counters: inout [String: Int64], group: String) {
         for index in firsts.indices {
-            let name = seconds[index].map { "\(group)/\(firsts[index])/\($0)" } ?? "\(group)/\(firsts[index])"
+            let first = Self.escaped(firsts[index])
+            let name = seconds[index].map { "\(group)/\(first)/\(Self.escaped($0))" } ?? "\(group)/\(first)"
             counters[name, default: 0] += counts[index]
         }
+    }
+
+    /// A part of a counter name with `%` and `/` written `%25` and `%2F`, so that a commune
+    /// named with a slash stays one part when the dispatcher splits names at `/`.
+    static func escaped(_ part: String) -> String {
+        guard part.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "%") }) else { return part }
+        return part.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
 }

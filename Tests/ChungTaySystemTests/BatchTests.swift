@@ -253,3 +253,29 @@ extension SystemTests {
         #expect(unfinished < (expected["notify.emit"]?.count ?? 0), "the dispatcher was killed before the batch ended")
     }
 }
+
+extension SystemTests {
+    /// A commune named with `/` or `%` stays one key of the summary (counter names are split
+    /// at `/`, so the stages escape it and the dispatcher restores it).
+    @Test func communeNamesWithSlashesStayWholeInTheSummary() throws {
+        let sandbox = try Sandbox("slash")
+        defer { sandbox.close() }
+        let households = try sandbox.writeFile("households.jsonl", [
+            #"{"householdCode":"S-1","headName":"Lò Văn A","commune":"Xã A/B","members":"3","monthlyIncomePerCapita":"900000"}"#,
+            #"{"householdCode":"S-2","headName":"Lò Văn B","commune":"100% Thôn/Bản","members":"3","monthlyIncomePerCapita":"900000"}"#,
+            #"{"householdCode":"S-3","headName":"Lò Văn C","commune":"Xã A/B","members":"3","monthlyIncomePerCapita":"900000"}"#,
+        ].joined(separator: "\n") + "\n")
+        let dispatcher = try sandbox.startDispatcher()
+        _ = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint, kinds: pipelineKinds)
+        let submitted = try sandbox.cli([
+            "batch", "submit", "--households", households.path, "--as-of", "2026-11-27", "--wait",
+            "--connect", dispatcher.clientEndpoint,
+        ], timeout: .seconds(120))
+        #expect(submitted.status == 0, "\(submitted)")
+        let id = try #require(batchId(submitted), "\(submitted)")
+        let status = try JSON.object(try sandbox.cli(["batch", "status", id, "--json", "--connect", dispatcher.clientEndpoint]).stdout)
+        let byCommune = try #require((status["summary"] as? [String: Any])?["byCommune"] as? [String: Any], "\(status)")
+        let counts = byCommune.mapValues { ($0 as? [String: Any])?.values.compactMap { $0 as? Int }.reduce(0, +) ?? -1 }
+        #expect(counts == ["Xã A/B": 2, "100% Thôn/Bản": 1], "\(status)")
+    }
+}
