@@ -78,6 +78,27 @@ struct ChunkPlannerTests {
         }
     }
 
+    @Test("a list of many key batches counts the same on the counting thread, duplicates across batches included")
+    func concurrentCountingAcrossBatches() throws {
+        let files = try TestFiles()
+        var households = "householdCode,citizenId,headName\n"
+        for number in 0..<10_000 { households += "H\(number % 7_000),C\(number % 9_000),N\(number)\n" }
+        var loans = "loanId,householdCode\n"
+        for number in stride(from: 0, to: 12_000, by: 3) { loans += "L\(number),H\(number)\n" }
+        let householdFile = try files.write("households.csv", households)
+        let loanFile = try files.write("loans.csv", loans)
+        let sequential = try ListIndex(households: householdFile, loans: loanFile, concurrently: false)
+        let concurrent = try ListIndex(households: householdFile, loans: loanFile, concurrently: true)
+        #expect(concurrent.joinedLoanCount == 2_334 && concurrent.unjoinedLoanCount == 1_666)
+        let concurrentChunks = try allChunks(ChunkPlanner(index: concurrent, batch: Self.batch, chunkSize: 500))
+        let sequentialChunks = try allChunks(ChunkPlanner(index: sequential, batch: Self.batch, chunkSize: 500))
+        #expect(concurrentChunks == sequentialChunks)
+        let lastChunk = String(decoding: try #require(concurrentChunks.last { $0.stage == .households }).payload, as: UTF8.self)
+        #expect(lastChunk.contains("duplicate_citizen_id") && lastChunk.contains("duplicate_household_code"))
+        // H6000 is household 6000, in the second key batch: its loan goes with households 6000–6499.
+        #expect(String(decoding: concurrentChunks[12].payload, as: UTF8.self).contains(#""L6000""#))
+    }
+
     @Test("household chunks carry their households' loans; loans joining none go last")
     func chunks() throws {
         let files = try TestFiles()
