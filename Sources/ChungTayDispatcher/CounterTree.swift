@@ -43,7 +43,7 @@ indirect enum CounterTree: Encodable, Equatable {
 
     private static func unescaped(_ part: Substring) -> String {
         guard part.contains("%") else { return String(part) }
-        return part.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%")
+        return part.replacingOccurrences(of: "%2F", with: "/", options: .literal).replacingOccurrences(of: "%25", with: "%", options: .literal)
     }
 
     var children: [String: CounterTree] {

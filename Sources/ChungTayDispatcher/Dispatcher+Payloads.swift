@@ -14,7 +14,8 @@ extension Dispatcher {
                 logger.info("payload segments removed", metadata: ["files": "\(removed.joined(separator: ","))"])
             }
         } catch {
-            logger.warning("cannot remove payload segments; will try again later", metadata: ["error": "\(error)"])
+            logger.warning("cannot remove payload segments; will try again at the next rollover, batch completion or start",
+                           metadata: ["error": "\(error)"])
         }
     }
 }

@@ -24,16 +24,35 @@ struct CounterTally {
     /// Adds the counts under `group/first` or `group/first/second`.
     func add(to counters: inout [String: Int64], group: String) {
         for index in firsts.indices {
-            let first = Self.escaped(firsts[index])
-            let name = seconds[index].map { "\(group)/\(first)/\(Self.escaped($0))" } ?? "\(group)/\(first)"
-            counters[name, default: 0] += counts[index]
+            counters[Self.name(group: group, first: firsts[index], second: seconds[index]), default: 0] += counts[index]
         }
+    }
+
+    /// Counter names travel with a one-octet length (PROTOCOL.md).
+    static let maximumNameBytes = 255
+
+    /// `group/first[/second]`, escaped. A name that would be too long (a commune name from
+    /// the list can be any length) keeps a shortened `first` ending in `…`, so the chunk
+    /// still counts instead of failing.
+    static func name(group: String, first: String, second: String?) -> String {
+        func joined(_ first: String) -> String {
+            second.map { "\(group)/\(escaped(first))/\(escaped($0))" } ?? "\(group)/\(escaped(first))"
+        }
+        let whole = joined(first)
+        guard whole.utf8.count > maximumNameBytes else { return whole }
+        var kept = first.count
+        while kept > 0 {
+            kept -= 1
+            let name = joined(String(first.prefix(kept)) + "…")
+            if name.utf8.count <= maximumNameBytes { return name }
+        }
+        return joined("…")
     }
 
     /// A part of a counter name with `%` and `/` written `%25` and `%2F`, so that a commune
     /// named with a slash stays one part when the dispatcher splits names at `/`.
     static func escaped(_ part: String) -> String {
         guard part.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "%") }) else { return part }
-        return part.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+        return part.replacingOccurrences(of: "%", with: "%25", options: .literal).replacingOccurrences(of: "/", with: "%2F", options: .literal)
     }
 }
