@@ -13,8 +13,9 @@ public import Foundation
 /// Exactly one document per task, and no torn line, come from one rule: the job journal
 /// records how far each segment is committed, and bytes past that point belong to no
 /// completed job. Appends are written as they come (so a turn's results are never held
-/// in memory all at once) and fsynced before the journal commit that names them; at open, anything past the committed end (a batch whose journal commit never
-/// happened, or a torn write) is cut off, and those jobs run again. A live reader may
+/// in memory all at once) and fsynced before the journal commit that names them; at
+/// open, anything past the committed end (a batch whose journal commit never happened,
+/// or a torn write) is cut off, and those jobs run again. A live reader may
 /// see a final line without its newline while a write is under way: readers take only
 /// lines that end in a newline.
 ///
