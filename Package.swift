@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTayBatchInputTests",
-            dependencies: ["ChungTayBatchInput", "ChungTayRules"],
+            dependencies: ["ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,10 +3,10 @@
 /// Foundation's generators are seeded from the system, so two runs would differ; the
 /// sample files must be byte-identical for the same seed on every machine, which needs a
 /// generator whose whole algorithm is fixed here (SplitMix64, Steele, Lea and Flood 2014).
-struct SplitMix64: RandomNumberGenerator {
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
@@ -17,7 +17,7 @@ struct SplitMix64: RandomNumberGenerator {
         state = mixer.next() ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
     }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

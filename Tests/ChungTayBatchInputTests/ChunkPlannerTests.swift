@@ -1,5 +1,6 @@
 import ChungTayBatchInput
 import ChungTayRules
+import ChungTaySampleData
 import Foundation
 import Testing
 
@@ -222,7 +223,7 @@ struct ChunkPlannerTests {
             households += "\(code),\(100_000 + number % 331),\(note)\n"
         }
         var loans = ["loanId,householdCode,principal"]
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for number in 0..<3_000 {
             let household = Int(generator.next() % 1_100)
             loans.append("L\(number),H\(household),\(number * 1_000)")
@@ -295,20 +296,5 @@ struct ChunkPlannerTests {
         let index = try ListIndex(households: path, loans: nil)
         try files.write("h.csv", "householdCode\nA\nB\n")
         #expect(throws: BatchInputError.fileChanged(path: path)) { try ChunkPlanner(index: index, batch: Self.batch).chunks() }
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
