@@ -404,15 +404,15 @@ final class Exporter {
         var names = FileNames()
         var directoryMade = false
         for group in groups {
-            let (reviews, loans) = orderedForList(households: members[group] ?? [], dueLoans: dueByGroup[group] ?? [])
-            let lists = savingsGroupLists(reviews: reviews, loans: loans, asOf: asOf, rules: rules)
+            let (reviews, loanOrder) = orderedForList(households: members[group] ?? [], dueLoans: dueByGroup[group] ?? [])
+            let lists = savingsGroupLists(reviews: reviews, loans: loanOrder.map { dueLoans[$0].notice }, asOf: asOf, rules: rules)
             for list in lists {
                 if !directoryMade {
                     try PrivateFiles.makeDirectory(staging + "/savings-groups")
                     directoryMade = true
                 }
                 let base = staging + "/savings-groups/" + names.unique(list.savingsGroup ?? Self.noGroup)
-                try writeGroupCSV(list, dueLoans: dueByGroup[group] ?? [], to: base + ".csv")
+                try writeGroupCSV(list, loanOrder: loanOrder, to: base + ".csv")
                 let json = try OutputFile(path: base + ".json")
                 try json.write(list.jsonBytes)
                 try json.write([UInt8(ascii: "\n")])
@@ -431,7 +431,8 @@ final class Exporter {
     /// about once per notice instead of n log n times. The one thing the order can
     /// change is which `association` a list reports when a group's households name
     /// different ones (the rules keep the last one seen).
-    private func orderedForList(households indexes: [Int], dueLoans loanIndexes: [Int]) -> ([ReviewNotice], [LoanNotice]) {
+    /// The loans come back as their indexes in `dueLoans`.
+    private func orderedForList(households indexes: [Int], dueLoans loanIndexes: [Int]) -> (reviews: [ReviewNotice], loans: [Int]) {
         func listKey(_ household: Int) -> [UInt8] {
             guard household >= 0 else { return collation.make(village: nil, name: nil, then: []) }
             let entry = households[household]
@@ -439,7 +440,7 @@ final class Exporter {
         }
         let loans = loanIndexes.map { (key: listKey(dueLoans[$0].household), index: $0) }
             .sorted { $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key) : $0.index < $1.index }
-            .map { dueLoans[$0.index].notice }
+            .map(\.index)
         let reviews = indexes.map { index -> (score: Int, key: [UInt8], index: Int) in
             let score = households[index].priorityScore
             return (score == Int.min ? 0 : score, listKey(index), index)
@@ -469,17 +470,13 @@ final class Exporter {
     }
 
     /// The group's list as CSV, borrowers then candidates, in the list's order. The
-    /// interest and surcharge, which the list does not carry, come from the loan
-    /// documents, matched on every field the list shows.
-    private func writeGroupCSV(_ list: SavingsGroupList, dueLoans indexes: [Int], to path: String) throws {
-        var byFields: [BorrowerFields: [Int]] = [:]
-        for index in indexes.reversed() {
-            byFields[BorrowerFields(dueLoans[index].notice), default: []].append(index)
-        }
+    /// interest and surcharge, which the list does not carry, come from each borrower's
+    /// loan (`loanOrder` maps the list's loan positions to `dueLoans`).
+    private func writeGroupCSV(_ list: SavingsGroupList, loanOrder: [Int], to path: String) throws {
         let file = try OutputFile(path: path)
         try file.write(CSV.header(Self.groupColumns))
         for borrower in list.borrowers {
-            let match = byFields[BorrowerFields(borrower)]?.popLast()
+            let loan = dueLoans[loanOrder[borrower.loan]]
             var line = CSV.Line()
             line.field(borrower.status == LoanStatus.overdue.rawValue ? "overdue" : "due")
             line.field(borrower.village)
@@ -490,8 +487,8 @@ final class Exporter {
             line.field(borrower.nextDueAmount)
             line.field(borrower.overduePrincipal)
             line.field(borrower.daysOverdue)
-            line.field(match.flatMap { dueLoans[$0].interestDue })
-            line.field(match.flatMap { dueLoans[$0].overdueSurcharge })
+            line.field(loan.interestDue)
+            line.field(loan.overdueSurcharge)
             line.field(nil as String?)
             line.field(nil as String?)
             try file.write(line.finish())
@@ -509,37 +506,6 @@ final class Exporter {
         }
         try file.close()
         summary.filesWritten += 1
-    }
-
-    /// The fields a list's borrower shares with its loan.
-    private struct BorrowerFields: Hashable {
-        var loanId: String?
-        var householdCode: String?
-        var status: String?
-        var nextDueOn: String?
-        var nextDueAmount: Int?
-        var daysOverdue: Int?
-        var overduePrincipal: Int?
-
-        init(_ notice: LoanNotice) {
-            loanId = notice.loanId
-            householdCode = notice.householdCode
-            status = notice.status
-            nextDueOn = notice.nextDueOn
-            nextDueAmount = notice.nextDueAmount
-            daysOverdue = notice.daysOverdue
-            overduePrincipal = notice.overduePrincipal
-        }
-
-        init(_ borrower: SavingsGroupList.Borrower) {
-            loanId = borrower.loanId
-            householdCode = borrower.householdCode
-            status = borrower.status
-            nextDueOn = borrower.nextDueOn
-            nextDueAmount = borrower.nextDueAmount
-            daysOverdue = borrower.daysOverdue
-            overduePrincipal = borrower.overduePrincipal
-        }
     }
 
     /// The as-of date when no document of the batch gives one (lists need a date).

@@ -12,6 +12,9 @@ public struct SavingsGroupList: Sendable, Equatable {
         public let nextDueAmount: Int?
         public let daysOverdue: Int?
         public let overduePrincipal: Int?
+        /// Its loan's position in the `loans` given to `savingsGroupLists`, so a caller
+        /// can show what the list leaves out (interest, surcharge) without matching fields.
+        public let loan: Int
     }
 
     public struct Candidate: Sendable, Equatable {
@@ -103,7 +106,7 @@ public func savingsGroupLists(reviews: [ReviewNotice], loans: [LoanNotice], asOf
     var candidates: [String?: [SavingsGroupList.Candidate]] = [:]
     var associations: [String?: String] = [:]
 
-    for loan in loans {
+    for (position, loan) in loans.enumerated() {
         guard let status = loan.status, status == LoanStatus.dueSoon.rawValue || status == LoanStatus.overdue.rawValue else {
             continue
         }
@@ -114,7 +117,7 @@ public func savingsGroupLists(reviews: [ReviewNotice], loans: [LoanNotice], asOf
             SavingsGroupList.Borrower(
                 loanId: loan.loanId, householdCode: loan.householdCode, headName: review?.headName, village: review?.village,
                 status: status, nextDueOn: loan.nextDueOn, nextDueAmount: loan.nextDueAmount,
-                daysOverdue: loan.daysOverdue, overduePrincipal: loan.overduePrincipal
+                daysOverdue: loan.daysOverdue, overduePrincipal: loan.overduePrincipal, loan: position
             )
         )
     }
