@@ -5,73 +5,39 @@ import Foundation
 /// documents keep SCHEMA.md's field order; control characters are escaped, so the
 /// output never holds a raw newline.
 ///
-/// The buffer is managed by hand because array appends, each checking uniqueness and
-/// capacity, were most of the cost of encoding a review.
+/// The bytes go to a `ByteBuffer`, not an array: array appends, each checking
+/// uniqueness and capacity, were most of the cost of encoding a review.
 struct JSONWriter: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
+    private var buffer: ByteBuffer
     private var needsComma = false
 
     init(capacity: Int = 1024) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit {
-        base.deallocate()
+        buffer = ByteBuffer(capacity: capacity)
     }
 
     /// The bytes written, with room to spare for a batch's `source` member
     /// (`ItemSource.append`) to be added without copying the document again.
     consuming func finish() -> [UInt8] {
-        let count = count
-        let base = base
-        return [UInt8](unsafeUninitializedCapacity: count + 64) { buffer, initialized in
-            buffer.baseAddress!.initialize(from: base, count: count)
-            initialized = count
-        }
+        buffer.array(extraCapacity: 64)
     }
 
     /// Appends the bytes written to `bytes`.
     consuming func finish(appendingTo bytes: inout [UInt8]) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
-    }
-
-    /// Room for `extra` more bytes. Inlined: every write checks, and almost never grows.
-    @inline(__always)
-    private mutating func reserve(_ extra: Int) {
-        if _slowPath(count + extra > capacity) { grow(extra) }
-    }
-
-    @inline(never)
-    private mutating func grow(_ extra: Int) {
-        var newCapacity = capacity * 2
-        while count + extra > newCapacity { newCapacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        grown.update(from: base, count: count)
-        base.deallocate()
-        base = grown
-        capacity = newCapacity
+        buffer.withBytes { bytes.append(contentsOf: $0) }
     }
 
     @inline(__always)
     private mutating func put(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
+        buffer.append(byte)
     }
 
     @inline(__always)
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        buffer.append(bytes)
     }
 
     private mutating func put(_ text: StaticString) {
-        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.append(text)
     }
 
     private mutating func separate() {
@@ -103,16 +69,14 @@ struct JSONWriter: ~Copyable {
     /// A key written in this module's source, which never needs escaping.
     mutating func key(_ name: StaticString) {
         let length = name.utf8CodeUnitCount
-        reserve(length + 4)
-        if needsComma {
-            base[count] = UInt8(ascii: ",")
-            count += 1
-        }
-        base[count] = UInt8(ascii: "\"")
-        (base + count + 1).update(from: name.utf8Start, count: length)
-        base[count + 1 + length] = UInt8(ascii: "\"")
-        base[count + 2 + length] = UInt8(ascii: ":")
-        count += length + 3
+        buffer.reserve(length + 4)
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
+        let start = buffer.base + buffer.count
+        start[0] = UInt8(ascii: "\"")
+        (start + 1).update(from: name.utf8Start, count: length)
+        start[1 + length] = UInt8(ascii: "\"")
+        start[2 + length] = UInt8(ascii: ":")
+        buffer.advance(by: length + 3)
         needsComma = false
     }
 
@@ -208,7 +172,7 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func putDigits(_ value: Int) {
-        reserve(21)
+        buffer.reserve(21)
         if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits = 0
@@ -217,13 +181,13 @@ struct JSONWriter: ~Copyable {
             digits += 1
             probe /= 10
         } while probe > 0
-        var position = count + digits - 1
+        var position = buffer.base + buffer.count + digits - 1
         repeat {
-            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            position.pointee = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
             position -= 1
         } while magnitude > 0
-        count += digits
+        buffer.advance(by: digits)
     }
 
     private mutating func putQuoted(_ text: String) {
@@ -231,13 +195,11 @@ struct JSONWriter: ~Copyable {
         text.withUTF8 { utf8 in
             let length = utf8.count
             // The quotes and the text as it is; escapes reserve their own extra room.
-            reserve(length + 2)
-            base[count] = UInt8(ascii: "\"")
-            count += 1
+            buffer.reserve(length + 2)
+            put(UInt8(ascii: "\""))
             if let source = utf8.baseAddress {
                 if !Self.needsEscaping(source, length) {
-                    (base + count).update(from: source, count: length)
-                    count += length
+                    put(UnsafeBufferPointer(start: source, count: length))
                 } else {
                     var start = 0
                     for index in 0..<length {

@@ -130,7 +130,7 @@ private struct NotificationComposer {
             asOf: asOf, templates: templates, household: household, householdCode: householdCode, loan: loan,
             subject: subject, errorCodes: errorCodes
         )
-        var buffer = TextBytes(capacity: 512)
+        var buffer = ByteBuffer(capacity: 512)
         values.render(texts.vi, .vi, into: &buffer)
         let messageVi = buffer.string
         buffer.removeAll()
@@ -172,7 +172,7 @@ private struct NotificationComposer {
         let subject: String?
         let errorCodes: [String]
 
-        func render(_ template: NotificationTemplates.CompiledTemplate, _ language: Language, into bytes: inout TextBytes) {
+        func render(_ template: NotificationTemplates.CompiledTemplate, _ language: Language, into bytes: inout ByteBuffer) {
             for part in template.parts {
                 switch part {
                 case .literal(let literal): bytes.append(literal)
@@ -181,7 +181,7 @@ private struct NotificationComposer {
             }
         }
 
-        private func append(_ field: NotificationTemplates.CompiledTemplate.Field, _ language: Language, to bytes: inout TextBytes) {
+        private func append(_ field: NotificationTemplates.CompiledTemplate.Field, _ language: Language, to bytes: inout ByteBuffer) {
             switch field {
             case .householdCode: Self.append(householdCode, to: &bytes)
             case .headName: Self.append(household?.headName, to: &bytes)
@@ -220,17 +220,17 @@ private struct NotificationComposer {
             }
         }
 
-        private static func appendMissing(to bytes: inout TextBytes) {
+        private static func appendMissing(to bytes: inout ByteBuffer) {
             bytes.append(UInt8(ascii: "-"))
         }
 
-        private static func append(_ text: String?, to bytes: inout TextBytes) {
+        private static func append(_ text: String?, to bytes: inout ByteBuffer) {
             if let text { bytes.append(text) } else { appendMissing(to: &bytes) }
         }
 
         /// `YYYY-MM-DD` in English, `DD/MM/YYYY` otherwise; text that is not such a date
         /// as it is.
-        private static func appendDate(_ text: String?, _ language: Language, to bytes: inout TextBytes) {
+        private static func appendDate(_ text: String?, _ language: Language, to bytes: inout ByteBuffer) {
             guard let text else { return appendMissing(to: &bytes) }
             guard let date = CivilDate(iso: text) else { return bytes.append(text) }
             if language == .en {
@@ -249,7 +249,7 @@ private struct NotificationComposer {
         }
 
         /// Exactly `width` digits of a non-negative value below 10^width, zero-padded.
-        private static func appendDigits(_ value: Int, width: Int, to bytes: inout TextBytes) {
+        private static func appendDigits(_ value: Int, width: Int, to bytes: inout ByteBuffer) {
             var divisor = width == 4 ? 1000 : 10
             while divisor > 0 {
                 bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
@@ -258,20 +258,20 @@ private struct NotificationComposer {
         }
 
         /// As `String(value)`.
-        private static func appendInteger(_ value: Int, to bytes: inout TextBytes) {
+        private static func appendInteger(_ value: Int, to bytes: inout ByteBuffer) {
             if value < 0 { bytes.append(UInt8(ascii: "-")) }
             appendGrouped(value.magnitude, separator: nil, to: &bytes)
         }
 
         /// Thousands grouped with "." in Vietnamese and "," in English.
-        private static func appendMoney(_ amount: Int?, _ language: Language, to bytes: inout TextBytes) {
+        private static func appendMoney(_ amount: Int?, _ language: Language, to bytes: inout ByteBuffer) {
             guard let amount else { return appendMissing(to: &bytes) }
             if amount < 0 { bytes.append(UInt8(ascii: "-")) }
             appendGrouped(amount.magnitude, separator: language == .en ? UInt8(ascii: ",") : UInt8(ascii: "."), to: &bytes)
         }
 
         /// The decimal digits of `magnitude`, with `separator` between groups of three.
-        private static func appendGrouped(_ magnitude: UInt, separator: UInt8?, to bytes: inout TextBytes) {
+        private static func appendGrouped(_ magnitude: UInt, separator: UInt8?, to bytes: inout ByteBuffer) {
             var divisor: UInt = 1
             var digits = 1
             while magnitude / divisor >= 10 {
@@ -291,79 +291,11 @@ private struct NotificationComposer {
 
         /// The status's name in the message's language (Vietnamese for the SMS too, before
         /// it is unaccented); an unknown status as it is.
-        private func appendLabel(_ status: String?, _ language: Language, to bytes: inout TextBytes) {
+        private func appendLabel(_ status: String?, _ language: Language, to bytes: inout ByteBuffer) {
             guard let status else { return Self.appendMissing(to: &bytes) }
             guard let label = templates.label(of: status) else { return bytes.append(status) }
             bytes.append(language == .en ? label.en : label.vi)
         }
-    }
-}
-
-/// UTF-8 being put together in memory managed by hand (see `JSONWriter`): the texts and
-/// the dedup key of a notification.
-private struct TextBytes: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit {
-        base.deallocate()
-    }
-
-    /// The text of the bytes, which are valid UTF-8: whole strings and ASCII only.
-    var string: String {
-        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
-    }
-
-    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        body(UnsafeBufferPointer(start: base, count: count))
-    }
-
-    mutating func removeAll() {
-        count = 0
-    }
-
-    @inline(__always)
-    private mutating func reserve(_ extra: Int) {
-        if _slowPath(count + extra > capacity) { grow(extra) }
-    }
-
-    @inline(never)
-    private mutating func grow(_ extra: Int) {
-        var newCapacity = capacity * 2
-        while count + extra > newCapacity { newCapacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        grown.update(from: base, count: count)
-        base.deallocate()
-        base = grown
-        capacity = newCapacity
-    }
-
-    mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
-
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { append($0) }
-    }
-
-    mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
     }
 }
 
