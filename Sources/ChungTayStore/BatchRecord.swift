@@ -92,7 +92,8 @@ extension JobJournal {
                 if let row = try Row.fetchOne(db, sql: "SELECT \(BatchRecord.columns) FROM batch WHERE name = ?", arguments: [opening.name]) {
                     return (BatchRecord(row: row), true)
                 }
-                let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM batch") ?? 0) + 1
+                let (seq, overflow) = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM batch") ?? 0).addingReportingOverflow(1)
+                guard !overflow else { throw StoreError("journal table batch: no batch number left after \(Int64.max)") }
                 try db.execute(sql: """
                     INSERT INTO batch(seq, id, name, as_of, what_if, submitted_by, inputs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [seq, BatchRecord.id(seq: seq), opening.name, opening.asOf, opening.whatIf, opening.submittedBy,
@@ -143,14 +144,24 @@ extension JobJournal {
     }
 
     /// Every batch's counters: batch id → counter name → value.
+    ///
+    /// SQLite turns an integer sum that leaves the i64 range into a REAL; such a value, or
+    /// any value that is not an integer, is refused with the row named rather than trapped on.
     public func batchCounters() throws(StoreError) -> [String: [String: Int64]] {
-        try read("batch counters") { db in
-            var counters: [String: [String: Int64]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT batch_seq, name, value FROM batch_counter") {
-                counters[BatchRecord.id(seq: row[0]), default: [:]][row[1]] = row[2]
+        let rows = try read("batch counters") { db in
+            try Row.fetchAll(db, sql: "SELECT batch_seq, name, value FROM batch_counter").map { row in
+                (seq: row[0] as DatabaseValue, name: row[1] as DatabaseValue, value: row[2] as DatabaseValue)
             }
-            return counters
         }
+        var counters: [String: [String: Int64]] = [:]
+        for row in rows {
+            guard case .int64(let seq) = row.seq.storage, case .string(let name) = row.name.storage,
+                  case .int64(let value) = row.value.storage else {
+                throw StoreError("journal table batch_counter: row (batch_seq \(row.seq), name \(row.name)) holds value \(row.value), not an integer in the i64 range")
+            }
+            counters[BatchRecord.id(seq: seq), default: [:]][name] = value
+        }
+        return counters
     }
 
     /// Workers that stored results for each batch.

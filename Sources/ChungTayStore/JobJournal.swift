@@ -127,7 +127,7 @@ public final class JobJournal {
                 }
                 for (index, job) in batch.submissions.enumerated() {
                     if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
-                        receipt.submissions.append(SubmitReceipt(jobId: UInt64(existing), existed: true))
+                        receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(existing), existed: true))
                         continue
                     }
                     let location = index < batch.payloadLocations.count ? batch.payloadLocations[index] : nil
@@ -136,7 +136,7 @@ public final class JobJournal {
                         job.kind.databaseValue, Int64(job.priority).databaseValue, job.idempotencyKey.databaseValue, payload[0],
                         now.databaseValue, job.batchId.databaseValue, payload[1], payload[2], payload[3],
                     ]))
-                    receipt.submissions.append(SubmitReceipt(jobId: UInt64(db.lastInsertedRowID), existed: false))
+                    receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(db.lastInsertedRowID), existed: false))
                     if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
                 }
                 let complete = try db.cachedStatement(sql: """
@@ -145,9 +145,13 @@ public final class JobJournal {
                     WHERE id = ? AND state = 0
                     """)
                 for completion in batch.completions {
+                    guard let row = JobKey.row(completion.jobId) else {
+                        receipt.followUps.append(nil)
+                        continue
+                    }
                     try complete.execute(arguments: [
                         Int64(completion.attempts), now, completion.location.file,
-                        completion.location.offset, completion.location.length, completion.isList, Int64(completion.jobId),
+                        completion.location.offset, completion.location.length, completion.isList, row,
                     ])
                     guard db.changesCount == 1 else {
                         receipt.followUps.append(nil)
@@ -161,7 +165,7 @@ public final class JobJournal {
                             job.kind.databaseValue, Int64(job.priority).databaseValue, DatabaseValue.null, payload[0],
                             now.databaseValue, completion.batchId.databaseValue, payload[1], payload[2], payload[3],
                         ]))
-                        followUpIds.append(UInt64(db.lastInsertedRowID))
+                        followUpIds.append(JobKey.id(db.lastInsertedRowID))
                     }
                     receipt.followUps.append(followUpIds)
                     if let batchId = completion.batchId {
@@ -174,10 +178,11 @@ public final class JobJournal {
                     WHERE id = ? AND state = 0
                     """)
                 for failure in batch.failures {
+                    guard let row = JobKey.row(failure.jobId) else { continue }
                     try fail.execute(arguments: [
                         failure.dead ? JobState.dead.rawValue : JobState.queued.rawValue,
                         Int64(failure.attempts), failure.notBefore.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0,
-                        failure.code, failure.message, failure.dead ? now : nil, Int64(failure.jobId),
+                        failure.code, failure.message, failure.dead ? now : nil, row,
                     ])
                 }
                 return receipt
@@ -213,22 +218,21 @@ public final class JobJournal {
     }
 
     public func payloads(for ids: [UInt64]) throws(StoreError) -> [UInt64: StoredPayload] {
-        guard !ids.isEmpty else { return [:] }
+        let rows = ids.compactMap(JobKey.row)
+        guard !rows.isEmpty else { return [:] }
         return try read("payloads") { db in
             var payloads: [UInt64: StoredPayload] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let slice = ids[chunk..<min(chunk + 500, ids.count)]
-                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT id, payload, payload_file, payload_offset, payload_length FROM job WHERE id IN (\(placeholders))",
-                    arguments: StatementArguments(slice.map { Int64($0) }))
-                while let row = try rows.next() {
-                    let id: Int64 = row[0]
+            for slice in Self.slices(of: rows) {
+                let found = try Row.fetchCursor(
+                    db, sql: "SELECT id, payload, payload_file, payload_offset, payload_length FROM job WHERE id IN (\(Self.placeholders(slice.count)))",
+                    arguments: StatementArguments(slice))
+                while let row = try found.next() {
+                    let id = JobKey.id(row[0])
                     if let file: String = row[2] {
-                        payloads[UInt64(id)] = .segment(ResultLocation(file: file, offset: row[3], length: row[4]))
+                        payloads[id] = .segment(ResultLocation(file: file, offset: row[3], length: row[4]))
                     } else {
                         let payload: Data = row[1]
-                        payloads[UInt64(id)] = .inline([UInt8](payload))
+                        payloads[id] = .inline([UInt8](payload))
                     }
                 }
             }
@@ -245,7 +249,8 @@ public final class JobJournal {
             var records: [UInt64: JobRecord] = [:]
             let statement = try db.cachedStatement(sql: "SELECT \(JobRecord.columns) FROM job WHERE id = ?")
             for id in ids {
-                if let row = try Row.fetchOne(statement, arguments: [Int64(id)]) {
+                guard let key = JobKey.row(id) else { continue }
+                if let row = try Row.fetchOne(statement, arguments: [key]) {
                     records[id] = JobRecord(row: row)
                 }
             }
@@ -261,27 +266,41 @@ public final class JobJournal {
     }
 
     /// Moves dead letters (the listed ones, or all when `ids` is empty) back to the queue with fresh attempts.
+    /// Listed ids that cannot name a job, and repeats, are skipped like any id that is not a dead letter.
     public func requeueDeadLetters(_ ids: [UInt64]) throws(StoreError) -> [QueuedJob] {
+        let columns = "id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload))"
+        let rows = Array(Set(ids.compactMap(JobKey.row))).sorted()
         do {
             return try database.write { db in
-                let selected: [Row]
+                var selected: [Row] = []
                 if ids.isEmpty {
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 ORDER BY id")
+                    selected = try Row.fetchAll(db, sql: "SELECT \(columns) FROM job WHERE state = 2 ORDER BY id")
                 } else {
-                    let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
-                                                arguments: StatementArguments(ids.map { Int64($0) }))
+                    for slice in Self.slices(of: rows) {
+                        selected += try Row.fetchAll(
+                            db, sql: "SELECT \(columns) FROM job WHERE state = 2 AND id IN (\(Self.placeholders(slice.count))) ORDER BY id",
+                            arguments: StatementArguments(slice))
+                    }
                 }
                 let requeue = try db.cachedStatement(sql: """
                     UPDATE job SET state = 0, attempts = 0, not_before = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = ?
                     """)
-                let jobs = selected.map(QueuedJob.init(row:))
-                for job in jobs { try requeue.execute(arguments: [Int64(job.id)]) }
-                return jobs
+                for row in selected { try requeue.execute(arguments: [row[0] as Int64]) }
+                return selected.map(QueuedJob.init(row:))
             }
         } catch {
             throw StoreError("requeue of dead letters failed: \(error)")
         }
+    }
+
+    /// Row ids in slices small enough for one `IN (…)` list: SQLite caps the variables of
+    /// a statement, and a RETRY-DEAD-LETTERS frame may list any number of ids.
+    static func slices(of rows: [Int64]) -> [ArraySlice<Int64>] {
+        stride(from: 0, to: rows.count, by: 500).map { rows[$0..<min($0 + 500, rows.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
     }
 
     /// Committed end of every store segment, for `ResultStore`'s recovery.

@@ -1,6 +1,17 @@
 public import Foundation
 import GRDB
 
+/// Job ids are SQLite rowids: `Int64` in the journal, `u64` on the wire.
+///
+/// Any `u64` may arrive in a frame, but a rowid is at most `Int64.max`: an id of 2^63 or
+/// more names no job (`unknown_job`), so it converts to nil rather than trapping. Rowids
+/// the journal assigns are positive; read back, one that is not (a tampered file) keeps its
+/// bits and becomes an id no request can name, again without a trap.
+enum JobKey {
+    static func row(_ id: UInt64) -> Int64? { Int64(exactly: id) }
+    static func id(_ row: Int64) -> UInt64 { UInt64(bitPattern: row) }
+}
+
 /// A queued job as recovery and dead-letter requeue hand it to the dispatcher (payload loaded on dispatch).
 public struct QueuedJob: Equatable, Sendable {
     public var id: UInt64
@@ -25,7 +36,7 @@ public struct QueuedJob: Equatable, Sendable {
 
     init(row: Row) {
         let notBefore: Int64 = row[4]
-        self.init(id: UInt64(row[0] as Int64), kind: row[1], priority: Int16(clamping: row[2] as Int64),
+        self.init(id: JobKey.id(row[0]), kind: row[1], priority: Int16(clamping: row[2] as Int64),
                   attempts: row[3], notBefore: notBefore > 0 ? Date(timeIntervalSince1970: Double(notBefore) / 1000) : nil,
                   batchId: row[5], payloadSize: row[6])
     }
@@ -46,7 +57,7 @@ public struct JobRecord: Equatable, Sendable {
     static let columns = "id, kind, state, attempts, error_code, error_message, result_file, result_offset, result_length, result_list"
 
     init(row: Row) {
-        id = UInt64(row[0] as Int64)
+        id = JobKey.id(row[0])
         kind = row[1]
         state = JobState(rawValue: row[2]) ?? .queued
         attempts = row[3]

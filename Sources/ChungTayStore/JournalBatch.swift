@@ -60,7 +60,9 @@ public struct JournalBatch: Sendable {
     public var completions: [Completion] = []
     public var failures: [Failure] = []
     public var segmentEnds: [String: Int64] = [:]
-    public var newKinds: [String] = []
+    /// Kinds announced for the first time (a set: one READY may name thousands, and
+    /// checking membership in a list made registration quadratic).
+    public var newKinds: Set<String> = []
 
     public init(now: Date) {
         self.now = now
