@@ -117,10 +117,12 @@ public final class DispatcherClient {
 
     /// Waits until every job is final and returns their job documents, in order.
     /// A silent dispatcher is pinged; if the ping goes unanswered it is `unreachable`.
-    /// After a dispatcher restart the wait is registered again.
+    /// After a dispatcher restart the wait is registered again; only then, because the
+    /// dispatcher caps the WAITs pending per client and the earlier one is still there.
     @available(*, noasync)
     public func wait(for jobIds: [UInt64]) throws(ClientError) -> [[UInt8]] {
         var waitIds: Set<UInt64> = [try send(.wait(jobIds))]
+        var sentAt = ContinuousClock.now
         while true {
             if let reply = try receive() {
                 guard waitIds.contains(reply.requestId) else { continue }
@@ -130,8 +132,13 @@ public final class DispatcherClient {
                 default: throw .badReply("expected WAIT-DONE")
                 }
             }
-            _ = try call(.status)
-            waitIds.insert(try send(.wait(jobIds)))
+            guard case .statusReport(let report) = try call(.status) else { throw .badReply("expected STATUS-REPORT") }
+            let uptime = (try? JSONSerialization.jsonObject(with: Data(report)) as? [String: Any])?["uptimeSeconds"] as? NSNumber
+            // Up for less time than the WAIT has been out (a second's margin for rounding): restarted since.
+            if uptime.map({ $0.doubleValue + 1 < (ContinuousClock.now - sentAt).seconds }) ?? true {
+                waitIds.insert(try send(.wait(jobIds)))
+                sentAt = ContinuousClock.now
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ChungTayStore
+import ChungTayWire
 import Foundation
 
 /// The dispatcher's view of every batch: its journal record, its counters and how many
@@ -17,6 +18,28 @@ struct BatchTable {
         var isSealed: Bool { record.sealedAt != nil }
         var isComplete: Bool { record.completedAt != nil }
         var isReadyToComplete: Bool { isSealed && !isComplete && queuedJobs == 0 }
+
+        /// Why `sealing` cannot seal this batch, or nil when it can. A seal must declare
+        /// exactly the chunks the dispatcher accepted (`accepted/householdChunks`,
+        /// `accepted/loanChunks`), so no peer can end someone else's batch before its
+        /// chunks are in; sealing again must repeat the first seal, and then changes nothing.
+        func sealMismatch(_ sealing: BatchSealing) -> String? {
+            if isSealed {
+                guard record.householdChunks == sealing.householdChunks, record.loanChunks == sealing.loanChunks,
+                      record.inputErrors == sealing.inputErrors else {
+                    return "batch \(record.id) is already sealed with \(record.householdChunks ?? 0) household chunks, "
+                        + "\(record.loanChunks ?? 0) loan chunks and \(record.inputErrors ?? 0) input errors"
+                }
+                return nil
+            }
+            let households = counters["accepted/householdChunks"] ?? 0
+            let loans = counters["accepted/loanChunks"] ?? 0
+            guard Int64(exactly: sealing.householdChunks) == households, Int64(exactly: sealing.loanChunks) == loans else {
+                return "batch \(record.id) has \(households) household chunks and \(loans) loan chunks accepted, "
+                    + "the seal declares \(sealing.householdChunks) and \(sealing.loanChunks)"
+            }
+            return nil
+        }
 
         var state: String {
             if isComplete { return "complete" }
@@ -61,7 +84,7 @@ struct BatchTable {
     mutating func queued(_ id: String, count: Int = 1, counters: [(String, Int64)] = []) {
         update(id) { entry in
             entry.jobs[.queued, default: 0] += count
-            for (name, value) in counters { entry.counters[name, default: 0] += value }
+            for (name, value) in counters { BatchCounterBounds.add(value, to: &entry.counters[name, default: 0]) }
         }
     }
 
@@ -69,7 +92,7 @@ struct BatchTable {
         update(id) { entry in
             entry.jobs[.queued, default: 0] -= 1
             entry.jobs[state, default: 0] += 1
-            for (name, value) in counters { entry.counters[name, default: 0] += value }
+            for (name, value) in counters { BatchCounterBounds.add(value, to: &entry.counters[name, default: 0]) }
             if let worker { entry.workers.insert(worker) }
         }
     }

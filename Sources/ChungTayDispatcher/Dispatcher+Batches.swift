@@ -5,7 +5,7 @@ import Foundation
 /// Batches (docs/BATCH.md): opening and sealing them, their status, completion with the
 /// summary document, and lookups of stored documents by key.
 extension Dispatcher {
-    func handleBatch(_ request: ClientRequest, from envelope: Envelope, requestId: UInt64) {
+    func handleBatch(_ request: ClientRequest, from envelope: Envelope, requestId: UInt64, turn: Turn) {
         let replyWith = { (body: ClientReply) in
             _ = self.send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: self.clientSocket)
         }
@@ -28,19 +28,28 @@ extension Dispatcher {
                 }
                 replyWith(.batchInfo(try batchStatus(record.id)))
             case .batchSeal(let sealing):
-                guard batches[sealing.batchId] != nil else {
+                guard let entry = batches[sealing.batchId] else {
                     refuse(envelope, WireError(.unknownBatch, "no batch \(sealing.batchId)"), requestId: requestId)
                     return
                 }
-                try journal.sealBatch(sealing, now: Date())
-                batches.update(sealing.batchId) { entry in
-                    entry.record.sealedAt = entry.record.sealedAt ?? Date()
-                    entry.record.householdChunks = sealing.householdChunks
-                    entry.record.loanChunks = sealing.loanChunks
-                    entry.record.inputErrors = sealing.inputErrors
+                let mismatch = turn.submittedBatches.contains(sealing.batchId)
+                    ? "a SUBMIT into batch \(sealing.batchId) is not committed yet; seal once it is accepted"
+                    : entry.sealMismatch(sealing)
+                if let mismatch {
+                    refuse(envelope, WireError(.sealMismatch, mismatch), requestId: requestId)
+                    return
                 }
-                logger.info("batch sealed", metadata: ["batch": "\(sealing.batchId)"])
-                completeBatchesIfDone([sealing.batchId])
+                if !entry.isSealed {
+                    try journal.sealBatch(sealing, now: Date())
+                    batches.update(sealing.batchId) { entry in
+                        entry.record.sealedAt = Date()
+                        entry.record.householdChunks = sealing.householdChunks
+                        entry.record.loanChunks = sealing.loanChunks
+                        entry.record.inputErrors = sealing.inputErrors
+                    }
+                    logger.info("batch sealed", metadata: ["batch": "\(sealing.batchId)"])
+                    completeBatchesIfDone([sealing.batchId])
+                }
                 replyWith(.batchInfo(try batchStatus(sealing.batchId)))
             case .batchStatus(let reference):
                 guard let entry = batches.find(reference) else {
@@ -75,13 +84,22 @@ extension Dispatcher {
         return BatchStatus(entry, dataDirectory: configuration.dataDirectory.path).encoded()
     }
 
-    /// Refuses a submission that names a batch this dispatcher does not hold or that is complete.
-    func batchRefusal(for jobs: [JobSpec]) -> WireError? {
+    /// Refuses a submission that names a batch this dispatcher does not hold, that is
+    /// complete or sealed (its chunk counts are final), or whose counters could overflow
+    /// the batch's; otherwise admits its counters into the turn's bounds.
+    func batchRefusal(for jobs: [JobSpec], turn: inout Turn) -> WireError? {
+        var bounds = turn.counterBounds
         for job in jobs {
             guard let batchId = job.batchId else { continue }
             guard let entry = batches[batchId] else { return WireError(.unknownBatch, "no batch \(batchId)") }
             if entry.isComplete { return WireError(.unknownBatch, "batch \(batchId) is complete") }
+            if entry.isSealed { return WireError(.batchSealed, "batch \(batchId) is sealed and takes no more jobs") }
+            guard bounds.admit(job.counters, into: batchId, current: entry.counters) else {
+                return WireError(.counterOverflow, "the counters would take a counter of batch \(batchId) out of the i64 range")
+            }
         }
+        turn.counterBounds = bounds
+        turn.submittedBatches.formUnion(jobs.compactMap(\.batchId))
         return nil
     }
 

@@ -77,7 +77,7 @@ extension Dispatcher {
                 refuse(envelope, WireError(.unknownKind, "kind '\(unknown.kind)' is not accepted: it is not built in and no worker has announced it"), requestId: requestId)
                 return
             }
-            if let refusal = batchRefusal(for: jobs) {
+            if let refusal = batchRefusal(for: jobs, turn: &turn) {
                 refuse(envelope, refusal, requestId: requestId)
                 return
             }
@@ -90,12 +90,15 @@ extension Dispatcher {
                     refuse(envelope, WireError(.unknownJob, "no job \(id)"), requestId: requestId)
                     return
                 }
-                reply(envelope, requestId, .jobInfo(try jobDocument(record)))
+                reply(envelope, requestId, .jobInfo(try jobDocuments([id], records: [id: record])[0]))
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
-        case .wait(let ids):
+        case .wait(let listed):
             do {
+                // Each job once, in the order first listed: repeats would only multiply the reply.
+                var seen: Set<UInt64> = []
+                let ids = listed.filter { seen.insert($0).inserted }
                 let records = try journal.jobs(ids)
                 if let missing = ids.first(where: { records[$0] == nil }) {
                     refuse(envelope, WireError(.unknownJob, "no job \(missing)"), requestId: requestId)
@@ -103,7 +106,13 @@ extension Dispatcher {
                 }
                 let pending = Set(ids.filter { records[$0]?.state.isFinal == false })
                 let wait = WaitList.Wait(envelope: envelope, requestId: requestId, jobIds: ids, pending: pending)
-                if pending.isEmpty { answer(wait) } else { waits.add(wait) }
+                if pending.isEmpty {
+                    answer(wait)
+                } else if let refusal = waits.refusal(for: envelope) {
+                    refuse(envelope, WireError(.tooManyWaits, refusal), requestId: requestId)
+                } else {
+                    waits.add(wait)
+                }
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
@@ -130,7 +139,7 @@ extension Dispatcher {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
         case .batchOpen, .batchSeal, .batchStatus, .batchList, .results:
-            handleBatch(request.body, from: envelope, requestId: requestId)
+            handleBatch(request.body, from: envelope, requestId: requestId, turn: turn)
         }
     }
 

@@ -28,7 +28,7 @@ extension Dispatcher {
         case WorkerProtocol.header:
             do throws(WireError) {
                 if isTooLarge(frames) { throw WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes") }
-                handleNative(try WorkerMessage.decode(body.dropFirst()), from: envelope, turn: &turn)
+                try handleNative(try WorkerMessage.decode(body.dropFirst()), from: envelope, turn: &turn)
             } catch {
                 rejectNative(envelope, error)
                 // A refused message from a registered worker may have carried results or
@@ -57,13 +57,14 @@ extension Dispatcher {
         sendToWorker(envelope, WorkerMessage.error(code: error.code.rawValue, message: error.message).encode())
     }
 
-    private func handleNative(_ message: WorkerMessage, from envelope: Envelope, turn: inout Turn) {
+    private func handleNative(_ message: WorkerMessage, from envelope: Envelope, turn: inout Turn) throws(WireError) {
         let now = MonotonicClock.now()
         if case .ready(let name, let kinds, let credit) = message {
             // A READY on a connection already registered answers one of several DISCONNECTs sent
             // while it was unknown (one per message it had queued, e.g. across a dispatcher
             // restart). The worker handled all of them before any task of this registration
             // reached it, so it will run the tasks it now holds: re-register, keep the leases.
+            if let refusal = kindRefusal(kinds, turn: turn) { throw refusal }
             if let existing = workers[envelope], existing.wireProtocol != .native {
                 workerLeft(envelope, countsAsAttempt: true, turn: &turn)
             }
@@ -115,6 +116,10 @@ extension Dispatcher {
                 disconnectMajordomo(envelope, reason: "service name '\(service)' is not a valid kind", turn: &turn)
                 return
             }
+            if let refusal = kindRefusal([service], turn: turn) {
+                disconnectMajordomo(envelope, reason: refusal.message, turn: &turn)
+                return
+            }
             register(WorkerRecord(envelope: envelope, name: "mdp-" + Self.hex(envelope.routingId), kinds: [service], credit: 1,
                                   wireProtocol: .majordomo, lastSeen: now), turn: &turn)
             return
@@ -157,11 +162,27 @@ extension Dispatcher {
         if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
     }
 
+    /// Most distinct kinds the dispatcher takes from workers' announcements (READY) and keeps
+    /// in the journal for good; READY with a kind beyond them is refused (`too_many_kinds`).
+    /// Every accepted kind is a queue in every STATUS reply, so without it announcements
+    /// could grow that reply and the journal without end.
+    static let maxAnnouncedKinds = 1024
+
+    /// Why a worker announcing `kinds` cannot register, or nil.
+    private func kindRefusal(_ kinds: [String], turn: Turn) -> WireError? {
+        guard kinds.count <= WorkerProtocol.maxKindsPerWorker else {
+            return WireError(.tooManyKinds, "READY announces \(kinds.count) kinds, at most \(WorkerProtocol.maxKindsPerWorker) are allowed")
+        }
+        let new = kinds.filter { !persistedKinds.contains($0) && !turn.batch.newKinds.contains($0) }.count
+        guard persistedKinds.count + turn.batch.newKinds.count + new <= Self.maxAnnouncedKinds else {
+            return WireError(.tooManyKinds, "the dispatcher already accepts \(Self.maxAnnouncedKinds) announced kinds; no new ones are taken")
+        }
+        return nil
+    }
+
     private func register(_ worker: WorkerRecord, turn: inout Turn) {
         workers.register(worker)
-        for kind in worker.kinds where !persistedKinds.contains(kind) && !turn.batch.newKinds.contains(kind) {
-            turn.batch.newKinds.append(kind)
-        }
+        for kind in worker.kinds where !persistedKinds.contains(kind) { turn.batch.newKinds.insert(kind) }
         acceptedKinds.formUnion(worker.kinds)
         logger.info("worker ready", metadata: [
             "worker": "\(worker.name)", "kinds": "\(worker.kinds.joined(separator: ","))", "credit": "\(worker.credit)",
@@ -175,22 +196,46 @@ extension Dispatcher {
         _ lines: DocumentLines, isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
         worker: String, turn: inout Turn
     ) {
+        var counters: [Counter] = []
+        var followUps: [JobSpec] = []
+        if let batchId = lease.task.batchId {
+            counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(lines.count))]
+            followUps = extras?.followUps ?? []
+            if let refusal = completionRefusal(counters: counters, followUps: followUps, batchId: batchId, turn: &turn) {
+                logger.notice("result refused; the attempt counts as failed", metadata: [
+                    "task": "\(lease.task.id)", "code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "worker": "\(worker)",
+                ])
+                record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
+                                    code: refusal.code.rawValue, message: refusal.message), turn: &turn)
+                return
+            }
+        }
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
             let location = try store.append(kind: lease.task.kind, lines: lines, keys: keys)
-            var completion = JournalBatch.Completion(
+            let completion = JournalBatch.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
-                worker: worker)
-            if lease.task.batchId != nil {
-                completion.counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(lines.count))]
-                completion.followUps = extras?.followUps ?? []
-            }
+                followUps: followUps, counters: counters, worker: worker)
             turn.batch.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
             queues.push(lease.task)
         }
+    }
+
+    /// Why a batch task's result cannot complete it: a follow-up of a kind that is not
+    /// accepted (it would sit queued for ever and the batch would never complete), or
+    /// counters that could overflow the batch's. The result then counts as a failed
+    /// attempt, retried or dead-lettered as usual, so the batch can still complete.
+    private func completionRefusal(counters: [Counter], followUps: [JobSpec], batchId: String, turn: inout Turn) -> WireError? {
+        if let unknown = followUps.first(where: { !acceptedKinds.contains($0.kind) }) {
+            return WireError(.unknownKind, "follow-up kind '\(unknown.kind)' is not accepted")
+        }
+        guard turn.counterBounds.admit(counters, into: batchId, current: batches[batchId]?.counters ?? [:]) else {
+            return WireError(.counterOverflow, "the result's counters would take a counter of batch \(batchId) out of the i64 range")
+        }
+        return nil
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {

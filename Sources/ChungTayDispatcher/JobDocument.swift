@@ -1,7 +1,8 @@
 import ChungTayStore
 import ChungTayWire
 
-/// The JSON a client sees for one job: `{"id","kind","state","attempts","error","result"}`.
+/// The JSON a client sees for one job: `{"id","kind","state","attempts","error","result"}`,
+/// with `"resultOmitted":true` before `result` when the reply had no room for the result.
 ///
 /// `result` comes last so a client can take its bytes verbatim: outside string values
 /// (where quotes are escaped) the sequence `,"result":` occurs only once.
@@ -9,7 +10,7 @@ import ChungTayWire
 /// handler returns a list), copied byte for byte from the store: the dispatcher never
 /// re-encodes what a worker produced.
 enum JobDocument {
-    static func make(_ record: JobRecord, state: String, result: [UInt8]?) -> [UInt8] {
+    static func make(_ record: JobRecord, state: String, result: [UInt8]?, resultOmitted: Bool = false) -> [UInt8] {
         var json: [UInt8] = Array(#"{"id":""#.utf8)
         json.append(contentsOf: String(record.id).utf8)
         json.append(contentsOf: #"","kind":"#.utf8)
@@ -28,6 +29,7 @@ enum JobDocument {
         } else {
             json.append(contentsOf: "null".utf8)
         }
+        if resultOmitted { json.append(contentsOf: #","resultOmitted":true"#.utf8) }
         json.append(contentsOf: #","result":"#.utf8)
         if let result {
             json.append(contentsOf: resultValue(result, isList: record.resultIsList))

@@ -36,6 +36,10 @@ struct Turn {
     /// Failed attempts, including those of a worker that died holding the task: back to the
     /// queue (or the dead letters) once the commit has recorded the attempt.
     var failures: [Failure] = []
+    /// What the turn's batch counters may reach, so no commit can overflow one.
+    var counterBounds = BatchCounterBounds()
+    /// Batches with a SUBMIT in this turn: a seal must wait until its jobs are committed.
+    var submittedBatches: Set<String> = []
 
     init(now: Date) {
         batch = JournalBatch(now: now)
@@ -185,11 +189,7 @@ extension Dispatcher {
 
     func answer(_ wait: WaitList.Wait) {
         do {
-            let records = try journal.jobs(wait.jobIds)
-            let documents = try wait.jobIds.map { id throws -> [UInt8] in
-                guard let record = records[id] else { return Array("null".utf8) }
-                return try jobDocument(record)
-            }
+            let documents = try jobDocuments(wait.jobIds, records: try journal.jobs(wait.jobIds))
             let reply = ClientMessage<ClientReply>(requestId: wait.requestId, body: .waitDone(documents))
             _ = send(wait.envelope.wrap(reply.encode()), to: clientSocket)
         } catch {
@@ -198,8 +198,23 @@ extension Dispatcher {
         }
     }
 
-    func jobDocument(_ record: JobRecord) throws -> [UInt8] {
-        let result = try record.result.map { try store.read($0) }
+    /// The job documents of one reply (JOB-INFO, WAIT-DONE), in order. Their results
+    /// together stay within the maximum message size: a result that no longer fits is left
+    /// out (`"resultOmitted":true`, `"result":null`) instead of read, so a job with a huge
+    /// list result cannot make the dispatcher build a reply of hundreds of megabytes.
+    func jobDocuments(_ ids: [UInt64], records: [UInt64: JobRecord]) throws -> [[UInt8]] {
+        var budget = configuration.maxMessageSize
+        return try ids.map { id throws -> [UInt8] in
+            guard let record = records[id] else { return Array("null".utf8) }
+            let size = record.result.map { Int(clamping: $0.length) } ?? 0
+            guard size <= budget else { return try jobDocument(record, includingResult: false) }
+            budget -= size
+            return try jobDocument(record)
+        }
+    }
+
+    func jobDocument(_ record: JobRecord, includingResult: Bool = true) throws -> [UInt8] {
+        let result = includingResult ? try record.result.map { try store.read($0) } : nil
         let state: String
         if leases.contains(record.id) {
             state = "running"
@@ -208,6 +223,6 @@ extension Dispatcher {
         } else {
             state = record.state.name
         }
-        return JobDocument.make(record, state: state, result: result)
+        return JobDocument.make(record, state: state, result: result, resultOmitted: !includingResult && record.result != nil)
     }
 }

@@ -10,14 +10,30 @@ struct WaitList {
         var pending: Set<UInt64>
     }
 
+    /// Most pending waits of one client peer, and of all peers together: each holds up to
+    /// `ClientProtocol.maxWaitIds` ids until its jobs are final, so these bound the memory
+    /// waits can take. The reference client has one WAIT pending per connection.
+    static let maxPerPeer = 16
+    static let maxTotal = 1024
+
     private var waits: [Int: Wait] = [:]
     private var byJob: [UInt64: [Int]] = [:]
+    private var countByPeer: [[UInt8]: Int] = [:]
     private var nextKey = 0
+
+    /// Why a new wait of this peer is refused, or nil when it may be added.
+    func refusal(for envelope: Envelope) -> String? {
+        if countByPeer[envelope.routingId, default: 0] >= Self.maxPerPeer {
+            return "this client already has \(Self.maxPerPeer) WAITs pending"
+        }
+        return waits.count >= Self.maxTotal ? "the dispatcher already holds \(Self.maxTotal) pending WAITs" : nil
+    }
 
     mutating func add(_ wait: Wait) {
         let key = nextKey
         nextKey += 1
         waits[key] = wait
+        countByPeer[wait.envelope.routingId, default: 0] += 1
         for id in wait.pending { byJob[id, default: []].append(key) }
     }
 
@@ -29,6 +45,8 @@ struct WaitList {
             waits[key]?.pending.remove(jobId)
             if let wait = waits[key], wait.pending.isEmpty {
                 waits[key] = nil
+                countByPeer[wait.envelope.routingId, default: 1] -= 1
+                if countByPeer[wait.envelope.routingId] == 0 { countByPeer[wait.envelope.routingId] = nil }
                 done.append(wait)
             }
         }

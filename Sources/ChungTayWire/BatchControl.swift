@@ -44,6 +44,12 @@ public struct BatchSealing: Codable, Equatable, Sendable {
         self.loanChunks = loanChunks
         self.inputErrors = inputErrors
     }
+
+    func validate() throws(WireError) {
+        guard householdChunks >= 0, loanChunks >= 0, inputErrors >= 0 else {
+            throw WireError(.malformed, "BATCH-SEAL counts must not be negative")
+        }
+    }
 }
 
 /// JSON coding of the batch control bodies: typed, so a body with a missing or mistyped

@@ -6,6 +6,10 @@
 public enum ClientProtocol {
     public static let header: [UInt8] = Array("CTCP01".utf8)
 
+    /// Most job ids one WAIT may list (`too_large` beyond), so one request cannot make the
+    /// dispatcher hold or answer for millions of jobs; the reference client waits in slices of this size.
+    public static let maxWaitIds = 1000
+
     public enum Command: UInt8, Sendable {
         case submit = 0x01
         case job = 0x02
@@ -151,7 +155,12 @@ extension ClientMessage where Body == ClientRequest {
             guard ids.count == 1 else { throw WireError(.malformed, "JOB takes exactly one job id") }
             return Self(requestId: requestId, body: .job(ids[0]))
         case .wait:
-            return Self(requestId: requestId, body: .wait(try IdList.decode(try ClientProtocol.single(body, "WAIT"))))
+            let frame = try ClientProtocol.single(body, "WAIT")
+            // Checked on the frame's length, before a list of millions is decoded.
+            guard frame.count / 8 <= ClientProtocol.maxWaitIds else {
+                throw WireError(.tooLarge, "WAIT lists \(frame.count / 8) job ids, at most \(ClientProtocol.maxWaitIds) are allowed")
+            }
+            return Self(requestId: requestId, body: .wait(try IdList.decode(frame)))
         case .status:
             try ClientProtocol.none(body, "STATUS")
             return Self(requestId: requestId, body: .status)
@@ -166,8 +175,9 @@ extension ClientMessage where Body == ClientRequest {
             try opening.validate()
             return Self(requestId: requestId, body: .batchOpen(opening))
         case .batchSeal:
-            return Self(requestId: requestId, body: .batchSeal(
-                try BatchControl.decode(BatchSealing.self, try ClientProtocol.single(body, "BATCH-SEAL"))))
+            let sealing = try BatchControl.decode(BatchSealing.self, try ClientProtocol.single(body, "BATCH-SEAL"))
+            try sealing.validate()
+            return Self(requestId: requestId, body: .batchSeal(sealing))
         case .batchStatus:
             let reference = try String(frame: try ClientProtocol.single(body, "BATCH-STATUS"), field: "batch id or name")
             return Self(requestId: requestId, body: .batchStatus(reference))

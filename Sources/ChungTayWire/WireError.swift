@@ -20,6 +20,18 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownBatch = "unknown_batch"
         /// A batch of that name exists for other input or another as-of date.
         case batchMismatch = "batch_mismatch"
+        /// A batch is sealed: it takes no more jobs.
+        case batchSealed = "batch_sealed"
+        /// BATCH-SEAL's chunk counts differ from the chunks accepted for the batch, or from
+        /// an earlier seal of it.
+        case sealMismatch = "seal_mismatch"
+        /// Adding a SUBMIT's or RESULT's counters could take a batch counter out of the i64 range.
+        case counterOverflow = "counter_overflow"
+        /// A client peer already has the most pending WAITs allowed (per peer or in total).
+        case tooManyWaits = "too_many_waits"
+        /// READY announces more kinds than a worker may serve, or new kinds beyond the
+        /// dispatcher's cap on announced kinds.
+        case tooManyKinds = "too_many_kinds"
         /// The dispatcher is draining and accepts no new jobs.
         case shuttingDown = "shutting_down"
         /// A command arrived before the peer identified itself (for example, a worker's RESULT before READY).

@@ -6,6 +6,9 @@
 public enum WorkerProtocol {
     public static let header: [UInt8] = Array("CTWP01".utf8)
 
+    /// Most distinct kinds one worker may announce in READY (`too_many_kinds` beyond).
+    public static let maxKindsPerWorker = 64
+
     public enum Command: UInt8, Sendable {
         case ready = 0x01
         case tasks = 0x02
@@ -221,7 +224,9 @@ public enum WorkerMessage: Equatable, Sendable {
             var credit = ByteReader(body[body.startIndex + 2], context: "READY credit")
             let value = try credit.readInteger(UInt32.self, field: "credit")
             try credit.expectEnd()
-            let kinds = kindList.split(separator: ",").map(String.init)
+            // Each kind once, in the order announced (linear, whatever the frame repeats).
+            var announced: Set<Substring> = []
+            let kinds = kindList.split(separator: ",").filter { announced.insert($0).inserted }.map(String.init)
             guard !name.isEmpty, name.utf8.count <= 255 else { throw WireError(.malformed, "worker name must be 1 to 255 bytes") }
             guard !kinds.isEmpty, kinds.allSatisfy(JobSpec.isValidKind) else {
                 throw WireError(.malformed, "READY kinds '\(kindList)' is not a comma-separated list of kind names")

@@ -76,8 +76,10 @@ struct BatchSubmitCommand: ParsableCommand {
         // Chunks go out in order and are accepted in order, so what was accepted is a prefix;
         // the margin covers the requests in flight when an earlier run died, and the chunks'
         // idempotency keys make any overlap harmless.
-        let accepted = status.chunks.householdsAccepted + status.chunks.loansAccepted
-        let start = max(0, accepted - 64)
+        // The counts come from the dispatcher: clamped, so no number it sends can trap or overshoot.
+        let accepted = min(max(status.chunks.householdsAccepted, 0), planner.chunkCount)
+            + min(max(status.chunks.loansAccepted, 0), planner.chunkCount)
+        let start = min(planner.chunkCount, max(0, accepted - 64))
         if start > 0 { note("\(status.id): resuming after \(start) of \(planner.chunkCount) chunks") }
         let chunks = try planner.chunks(from: start)
         let jobs = AnyIterator<JobSpec> {

@@ -47,8 +47,9 @@ struct SubmitCommand: ParsableCommand {
             }
             guard wait else { return }
             var failed = false
-            for chunk in stride(from: 0, to: ids.count, by: 1000) {
-                for document in try connection.wait(for: Array(ids[chunk..<min(chunk + 1000, ids.count)])) {
+            let slice = ClientProtocol.maxWaitIds
+            for chunk in stride(from: 0, to: ids.count, by: slice) {
+                for document in try connection.wait(for: Array(ids[chunk..<min(chunk + slice, ids.count)])) {
                     let job = try JobView(document)
                     printLine(job.result ?? document)
                     failed = failed || job.state != "completed"
