@@ -261,16 +261,16 @@ public final class JobJournal {
     }
 
     /// Moves dead letters (the listed ones, or all when `ids` is empty) back to the queue with fresh attempts.
-    public func requeueDeadLetters(_ ids: [UInt64]) throws(StoreError) -> [QueuedJob] {
+    public func requeueDeadLetters(_ ids: [UInt64], limit: Int) throws(StoreError) -> [QueuedJob] {
         do {
             return try database.write { db in
                 let selected: [Row]
                 if ids.isEmpty {
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 ORDER BY id")
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 ORDER BY id LIMIT ?", arguments: [limit])
                 } else {
                     let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
-                                                arguments: StatementArguments(ids.map { Int64($0) }))
+                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id LIMIT ?",
+                                                arguments: StatementArguments(ids.map { Int64($0) } + [Int64(limit)]))
                 }
                 let requeue = try db.cachedStatement(sql: """
                     UPDATE job SET state = 0, attempts = 0, not_before = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = ?

@@ -6,6 +6,11 @@
 public enum ClientProtocol {
     public static let header: [UInt8] = Array("CTCP01".utf8)
 
+    /// Most dead letters one RETRY-DEAD-LETTERS requeues, so that one request is a short
+    /// transaction and cannot hold up heartbeats; a client requeuing all repeats the request
+    /// while RETRIED reports this many.
+    public static let retryLimit = 10_000
+
     public enum Command: UInt8, Sendable {
         case submit = 0x01
         case job = 0x02

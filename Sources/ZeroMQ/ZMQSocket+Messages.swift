@@ -95,7 +95,9 @@ extension ZMQSocket {
                 frameCount += 1
                 // Saturates: the sum only needs to tell "over the limit", and frames are capped well below Int.max.
                 byteCount = size > Int.max - byteCount ? Int.max : byteCount + size
-                if frameCount == 1 { received.connection = Self.sourceDescriptor(message) }
+                // A ROUTER that was polled prefetches the message and makes up its routing-id
+                // frame without the connection's metadata; the peer's own first frame has it.
+                if frameCount <= 2, received.connection == nil { received.connection = Self.sourceDescriptor(message) }
                 if received.oversize == nil, frameCount > limits.maxFrames || byteCount > limits.maxBytes {
                     received.oversize = .init(frames: 0, bytes: 0)
                 }

@@ -69,8 +69,10 @@ import ZeroMQ
     }
 
     /// The connection a message names is the descriptor the monitor reports when that peer
-    /// connects and when it goes away, which is how a ROUTER learns that a peer left.
-    @Test func connectionMatchesTheMonitorsAcceptAndDisconnectEvents() throws {
+    /// connects and when it goes away, which is how a ROUTER learns that a peer left. It is
+    /// known also when a poll made the ROUTER prefetch the message, as in the dispatcher's loop.
+    @Test(arguments: [false, true])
+    func connectionMatchesTheMonitorsAcceptAndDisconnectEvents(pollFirst: Bool) throws {
         let context = try ZMQContext()
         let router = try makeSocket(context, .router)
         try router.monitor("inproc://limits-monitor", events: [.accepted, .disconnected])
@@ -82,6 +84,11 @@ import ZeroMQ
         try dealer.connect(endpoint)
 
         try dealer.send([bytes("hello")])
+        if pollFirst {
+            var poller = ZMQPoller()
+            poller.add(router)
+            #expect(try poller.poll(timeoutMilliseconds: Int(patience)).first?.contains(.readable) == true)
+        }
         let received = try #require(try router.receive(limits: limits))
         let accepted = try #require(try events.receive().flatMap(MonitorEvent.init(frames:)))
         #expect(accepted.kind == .accepted)

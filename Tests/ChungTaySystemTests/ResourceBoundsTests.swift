@@ -1,0 +1,205 @@
+import ChungTayWire
+import Foundation
+import Testing
+
+/// Bounds on what one peer can make the dispatcher hold or do (docs/PROTOCOL.md, "Limits").
+extension SystemTests {
+    /// A message past the frame or byte cap gets `too_large` with its request id, however
+    /// many frames follow; the dispatcher goes on answering.
+    @Test func messagesPastTheFrameOrByteCapAreRefusedWhileReceived() throws {
+        let sandbox = try Sandbox("bounds-size")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(extra: ["--max-message-frames", "64", "--max-message-bytes", "100000"])
+        let client = try RawPeer(.dealer, connect: dispatcher.clientEndpoint)
+
+        let manyFrames = ClientMessage<ClientRequest>(requestId: 41, body: .status).encode() + Array(repeating: [UInt8](), count: 200_000)
+        try client.send(manyFrames)
+        let framesReply = try ClientMessage<ClientReply>.decode(try client.receive("reply to a 200,003-frame STATUS"))
+        #expect(framesReply.requestId == 41)
+        guard case .error(let code, let message) = framesReply.body else { throw HarnessError("expected ERROR, got \(framesReply)") }
+        #expect(code == "too_large" && message.contains("frames"), "\(message)")
+
+        let bigJobs = (0..<4).map { _ in JobSpec(kind: "system.echo", payload: [UInt8](repeating: UInt8(ascii: "x"), count: 30_000)) }
+        try client.send(ClientMessage<ClientRequest>(requestId: 42, body: .submit(bigJobs)).encode())
+        let bytesReply = try ClientMessage<ClientReply>.decode(try client.receive("reply to a 120 kB SUBMIT"))
+        #expect(bytesReply.requestId == 42)
+        guard case .error(let bytesCode, _) = bytesReply.body else { throw HarnessError("expected ERROR, got \(bytesReply)") }
+        #expect(bytesCode == "too_large")
+
+        // A worker's message with too many frames is refused the same way.
+        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+        try worker.send(WorkerMessage.ready(name: "flooder", kinds: ["system.echo"], credit: 1).encode())
+        try sandbox.waitForWorker("flooder", endpoint: dispatcher.clientEndpoint)
+        let failures = (1...100).map { TaskFailure(taskId: UInt64($0), retryable: true, code: "boom", message: "") }
+        try worker.send(WorkerMessage.failures(failures).encode())
+        let refusal = try receiveWorkerMessage(worker, "ERROR for the 302-frame FAIL") { message in
+            if case .error(let code, _) = message { return code }
+            return nil
+        }
+        #expect(refusal == "too_large")
+
+        // Nothing was stored, and the dispatcher still answers.
+        let status = try sandbox.status(dispatcher.clientEndpoint)
+        #expect(Status.queue(status, "system.echo")["queued"] == 0, "\(status)")
+        #expect(dispatcher.process.isRunning)
+    }
+
+    /// WAITs and MDP reply slots belong to a connection: when the client goes away they go
+    /// too, although the jobs they waited for never finish.
+    @Test func waitsAndReplySlotsOfAClientThatLeftAreDropped() throws {
+        let sandbox = try Sandbox("bounds-waits")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let endpoint = dispatcher.clientEndpoint
+        let payload = try sandbox.writeFile("payload.txt", "never runs: no worker serves system.echo here")
+        let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--connect", endpoint, "--timeout", "20"])
+        let id = try #require(try jobIds(submitted).first, "\(submitted)")
+
+        let waiter = try RawPeer(.dealer, connect: endpoint)
+        for request in 1...50 {
+            try waiter.send(ClientMessage<ClientRequest>(requestId: UInt64(request), body: .wait([id])).encode())
+        }
+        let majordomo = try RawPeer(.dealer, connect: endpoint)
+        try majordomo.send([[], Array("MDPC01".utf8), Array("system.echo".utf8), Array("hello".utf8)])
+        try sandbox.eventually("50 waits and 1 MDP request to be pending") { () -> Bool? in
+            let status = try sandbox.status(endpoint)
+            return status["pendingWaits"] as? Int == 50 && status["pendingMajordomoReplies"] as? Int == 1 ? true : nil
+        }
+
+        waiter.socket.close()
+        majordomo.socket.close()
+        try sandbox.eventually("the departed clients' waits and reply slots to be dropped") { () -> Bool? in
+            let status = try sandbox.status(endpoint)
+            return status["pendingWaits"] as? Int == 0 && status["pendingMajordomoReplies"] as? Int == 0 ? true : nil
+        }
+        #expect(sandbox.logs().contains("client gone"))
+    }
+
+    /// A worker whose connection drops without DISCONNECT loses its leases at once (an
+    /// attempt, as for a silent worker), although its heartbeat deadline is hours away.
+    @Test func workerWhoseConnectionDropsIsRemovedAtOnce() throws {
+        let sandbox = try Sandbox("bounds-departure")
+        defer { sandbox.close() }
+        // 20,000 missed heartbeats: silence alone would take over an hour to notice.
+        let dispatcher = try sandbox.startDispatcher(liveness: 20_000)
+        let endpoint = dispatcher.clientEndpoint
+        let (raw, id) = try leaseOneTask(to: "vanishing", sandbox: sandbox, dispatcher: dispatcher)
+
+        raw.socket.close()
+        try sandbox.eventually("the vanished worker to be removed") { () -> Bool? in
+            Status.worker(try sandbox.status(endpoint), named: "vanishing") == nil ? true : nil
+        }
+        _ = try sandbox.startWorker("steady", connect: dispatcher.workerEndpoint)
+        let job = try sandbox.eventually("job \(id) to complete on the second worker") { () -> [String: Any]? in
+            let document = try sandbox.cli(["job", String(id), "--connect", endpoint, "--timeout", "20"]).json()
+            return document["state"] as? String == "completed" ? document : nil
+        }
+        #expect(job["attempts"] as? Int == 2, "\(job)")
+        #expect(sandbox.storeDocuments(kind: "system.echo").filter { taskId($0) == id }.count == 1)
+    }
+
+    /// A worker that heartbeats but never answers loses the task at the task timeout: it
+    /// runs again on another worker (attempt 2), and the late answer stores nothing.
+    @Test func hungTaskTimesOutAndRunsElsewhereExactlyOnce() throws {
+        let sandbox = try Sandbox("bounds-timeout")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(extra: ["--task-timeout-s", "1"])
+        let endpoint = dispatcher.clientEndpoint
+        let (hung, id) = try leaseOneTask(to: "hung", sandbox: sandbox, dispatcher: dispatcher)
+
+        _ = try sandbox.startWorker("steady", connect: dispatcher.workerEndpoint)
+        let job = try sandbox.eventually("job \(id) to complete on the second worker") { () -> [String: Any]? in
+            try hung.send(WorkerMessage.heartbeat.encode())
+            let document = try sandbox.cli(["job", String(id), "--connect", endpoint, "--timeout", "20"]).json()
+            return document["state"] as? String == "completed" ? document : nil
+        }
+        #expect(job["attempts"] as? Int == 2, "\(job)")
+        #expect(Status.worker(try sandbox.status(endpoint), named: "hung") != nil, "a heartbeating worker stays registered")
+
+        // The late answer, then a command the dispatcher answers: once that answer is in,
+        // the late RESULT has been handled.
+        let late = TaskResult(taskId: id, documents: [Array(#"{"late":true}"#.utf8)], isList: false)
+        try hung.send(WorkerMessage.results([late]).encode())
+        try hung.send(WorkerMessage.error(code: "probe", message: "workers do not send ERROR").encode())
+        _ = try receiveWorkerMessage(hung, "ERROR for the probe") { message in
+            if case .error(let code, _) = message { return code }
+            return nil
+        }
+        let documents = sandbox.storeDocuments(kind: "system.echo").filter { taskId($0) == id }
+        #expect(documents.count == 1, "\(documents)")
+        #expect(documents.first?["late"] == nil, "\(documents)")
+        #expect(sandbox.logs().contains("task timed out"))
+    }
+
+    /// RETRY-DEAD-LETTERS requeues at most `retryLimit` per request, so one request is a
+    /// short transaction; `dead-letters retry` repeats it until all are back. The worker
+    /// that keeps failing them is never declared lost meanwhile.
+    @Test func retryOfManyDeadLettersIsBoundedPerRequest() throws {
+        let sandbox = try Sandbox("bounds-retry")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(extra: ["--max-attempts", "1"])
+        let endpoint = dispatcher.clientEndpoint
+        let total = ClientProtocol.retryLimit + 1
+        let failer = try RawPeer(.dealer, connect: dispatcher.workerEndpoint, receiveTimeoutMs: 100)
+        try failer.send(WorkerMessage.ready(name: "failer", kinds: ["test.fail"], credit: 4096).encode())
+        try sandbox.waitForWorker("failer", endpoint: endpoint)
+        /// Answers every task that arrived with a non-retryable FAIL, and keeps heartbeating.
+        func failEverything() throws {
+            try failer.send(WorkerMessage.heartbeat.encode())
+            while let frames = try failer.receiveIfAny() {
+                guard case .tasks(let tasks) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
+                try failer.send(WorkerMessage.failures(tasks.map {
+                    TaskFailure(taskId: $0.taskId, retryable: false, code: "boom", message: "always fails")
+                }).encode())
+            }
+        }
+
+        let lines = try sandbox.writeFile("jobs.txt", numberedLines(total))
+        let submitted = try sandbox.cli(["submit", "test.fail", lines.path, "--lines", "--connect", endpoint, "--timeout", "60"])
+        #expect(submitted.status == 0, "\(submitted)")
+        try sandbox.eventually("\(total) dead letters", timeout: .seconds(120)) { () -> Bool? in
+            try failEverything()
+            return try sandbox.status(endpoint)["deadLetters"] as? Int == total ? true : nil
+        }
+
+        let client = try RawPeer(.dealer, connect: endpoint)
+        try client.send(ClientMessage<ClientRequest>(requestId: 7, body: .retryDeadLetters([])).encode())
+        let reply = try ClientMessage<ClientReply>.decode(try client.receive("RETRIED"))
+        #expect(reply.body == .retried(count: UInt64(ClientProtocol.retryLimit)))
+        let rest = try sandbox.cli(["dead-letters", "retry", "--connect", endpoint, "--timeout", "20"])
+        #expect(rest.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "requeued 1", "\(rest)")
+
+        try failEverything()
+        #expect(Status.worker(try sandbox.status(endpoint), named: "failer") != nil)
+        #expect(!sandbox.logs(limit: 1_000_000).contains("worker gone"))
+    }
+}
+
+/// Registers a raw worker for `system.echo` with credit 1, submits one job and receives
+/// its task (attempt 1) on the raw worker, which then holds the lease.
+@available(*, noasync)
+private func leaseOneTask(to name: String, sandbox: Sandbox, dispatcher: DispatcherProcess) throws -> (RawPeer, UInt64) {
+    let raw = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+    try raw.send(WorkerMessage.ready(name: name, kinds: ["system.echo"], credit: 1).encode())
+    try sandbox.waitForWorker(name, endpoint: dispatcher.clientEndpoint)
+    let payload = try sandbox.writeFile("payload.txt", "echo me")
+    let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--connect", dispatcher.clientEndpoint, "--timeout", "20"])
+    let id = try #require(try jobIds(submitted).first, "\(submitted)")
+    let task = try receiveWorkerMessage(raw, "TASKS") { message in
+        if case .tasks(let tasks) = message, tasks.count == 1 { return tasks[0] }
+        return nil
+    }
+    #expect(task.taskId == id && task.attempt == 1)
+    return (raw, id)
+}
+
+/// Receives worker-side messages until `match` picks one (heartbeats and others are skipped).
+@available(*, noasync)
+private func receiveWorkerMessage<T>(_ worker: RawPeer, _ what: String, _ match: (WorkerMessage) -> T?) throws -> T {
+    for _ in 0..<1000 {
+        let frames = try worker.receive(what)
+        guard frames.first == WorkerProtocol.header else { continue }
+        if let found = match(try WorkerMessage.decode(frames.dropFirst())) { return found }
+    }
+    throw HarnessError("no \(what) among 1000 messages")
+}
