@@ -63,9 +63,10 @@ public final class Dispatcher {
     /// Messages queued per peer and direction (ZMQ_SNDHWM/RCVHWM). Past it a client that
     /// does not read loses replies (ROUTER drops them; the dispatcher never blocks), a
     /// TASKS send to a worker fails and its tasks stay queued, and a peer that sends
-    /// faster than the dispatcher reads is held back by TCP. Clients keep at most a few
-    /// requests in flight and workers' traffic is bounded by credit and the byte window.
-    static let highWaterMark: Int32 = 1000
+    /// faster than the dispatcher reads is held back by TCP. Clients keep at most 16
+    /// requests in flight (the reference client 8) and workers' traffic is bounded by
+    /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
+    static let highWaterMark: Int32 = 100
 
     /// Caps checked while a message is received, before its frames are kept.
     var messageLimits: MessageLimits {

@@ -1,6 +1,7 @@
 import ChungTayWire
 import Foundation
 import Testing
+import ZeroMQ
 
 /// Bounds on what one peer can make the dispatcher hold or do (docs/PROTOCOL.md, "Limits").
 extension SystemTests {
@@ -42,6 +43,42 @@ extension SystemTests {
         let status = try sandbox.status(dispatcher.clientEndpoint)
         #expect(Status.queue(status, "system.echo")["queued"] == 0, "\(status)")
         #expect(dispatcher.process.isRunning)
+    }
+
+    /// A client that sends requests and never reads the replies loses those past the
+    /// high-water mark: the dispatcher neither blocks nor keeps 300 MiB of replies for it
+    /// (it did with unlimited marks: 331 MiB resident against 137 MiB with the mark of 100).
+    @Test func clientThatDoesNotReadLosesRepliesPastTheHighWaterMark() throws {
+        let sandbox = try Sandbox("bounds-hwm")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let endpoint = dispatcher.clientEndpoint
+        let big = try sandbox.writeFile("big.txt", String(repeating: "x", count: 1 << 20))
+        let id = try #require(try jobIds(try sandbox.cli(["submit", "system.echo", big.path, "--connect", endpoint, "--timeout", "20"])).first)
+        let worker = try sandbox.startWorker("echo", connect: dispatcher.workerEndpoint)
+        try sandbox.waitForCompleted(1, kind: "system.echo", endpoint: endpoint)
+        worker.stop()
+
+        // A DEALER whose own queue takes one message: once the TCP buffers are full, the
+        // replies can only pile up in the dispatcher.
+        let context = try ZMQContext()
+        let reader = try ZMQSocket(context: context, type: .dealer)
+        defer { reader.close() }
+        try reader.setLinger(milliseconds: 0)
+        try reader.setReceiveHighWaterMark(1)
+        try reader.setSendTimeout(milliseconds: 5000)
+        try reader.connect(endpoint)
+        for request in 1...300 {
+            _ = try reader.send(ClientMessage<ClientRequest>(requestId: UInt64(request), body: .job(id)).encode())
+        }
+        // Handled after the 300 JOBs (one peer's messages are handled in order): once its job
+        // is queued, every reply has been sent or dropped.
+        _ = try reader.send(ClientMessage<ClientRequest>(requestId: 301, body: .submit([JobSpec(kind: "notify.emit", payload: Array("{}".utf8))])).encode())
+        try sandbox.eventually("the JOBs and the marker SUBMIT to be handled") { () -> Bool? in
+            Status.queue(try sandbox.status(endpoint), "notify.emit")["queued"] == 1 ? true : nil
+        }
+        let residentMiB = try residentMemoryMiB(of: dispatcher.process.pid)
+        #expect(residentMiB < 250, "the dispatcher holds \(residentMiB) MiB after 300 unread 1 MiB replies")
     }
 
     /// WAITs and MDP reply slots belong to a connection: when the client goes away they go
@@ -191,6 +228,16 @@ private func leaseOneTask(to name: String, sandbox: Sandbox, dispatcher: Dispatc
     }
     #expect(task.taskId == id && task.attempt == 1)
     return (raw, id)
+}
+
+/// VmRSS of a process, from /proc.
+private func residentMemoryMiB(of pid: Int32) throws -> Int {
+    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
+        throw HarnessError("no VmRSS in /proc/\(pid)/status")
+    }
+    return kilobytes / 1024
 }
 
 /// Receives worker-side messages until `match` picks one (heartbeats and others are skipped).
