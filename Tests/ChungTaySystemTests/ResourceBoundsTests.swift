@@ -168,6 +168,38 @@ extension SystemTests {
         #expect(sandbox.logs().contains("task timed out"))
     }
 
+    /// Silence while the dispatcher itself was away from its sockets (a long turn, or as
+    /// here the process stopped) is not held against a worker: it gets a full liveness
+    /// period from the dispatcher's return. Here the worker was stopped too, for longer than
+    /// the liveness, and resumes shortly after the dispatcher; it is not declared lost.
+    @Test func workerIsNotDeclaredLostForSilenceWhileTheDispatcherWasAway() throws {
+        let sandbox = try Sandbox("bounds-stall")
+        defer { sandbox.close() }
+        // Dispatcher: heartbeats every 200 ms, a worker is lost after 25 of them (5 s).
+        let dispatcher = try sandbox.startDispatcher(liveness: 25)
+        let endpoint = dispatcher.clientEndpoint
+        // Worker: heartbeats every 3 s, so it presumes the dispatcher gone only after 9 s.
+        let worker = try sandbox.spawn("worker-patient", [
+            "worker", "--connect", dispatcher.workerEndpoint, "--kinds", "system.echo", "--concurrency", "1",
+            "--name", "patient", "--heartbeat-ms", "3000",
+        ])
+        try sandbox.waitForWorker("patient", endpoint: endpoint)
+
+        worker.signal(SIGSTOP)
+        dispatcher.process.signal(SIGSTOP)
+        Thread.sleep(forTimeInterval: 6)
+        dispatcher.process.signal(SIGCONT)
+        Thread.sleep(forTimeInterval: 0.5)
+        worker.signal(SIGCONT)
+
+        let payload = try sandbox.writeFile("payload.txt", "after the stall")
+        let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--wait", "--connect", endpoint, "--timeout", "30"])
+        #expect(submitted.status == 0, "\(submitted)")
+        let log = sandbox.logs(limit: 1_000_000)
+        #expect(!log.contains("worker gone"), "\(log)")
+        #expect(log.components(separatedBy: "worker ready").count == 2, "the worker registered once: \(log)")
+    }
+
     /// RETRY-DEAD-LETTERS requeues at most `retryLimit` per request, so one request is a
     /// short transaction; `dead-letters retry` repeats it until all are back. The worker
     /// that keeps failing them is never declared lost meanwhile.
