@@ -5,9 +5,14 @@ import ZeroMQ
 
 /// The client endpoint: native CTCP01 clients and MDP/0.1 (MDPC01) clients.
 extension Dispatcher {
-    /// Reads what the client socket has; true when it stopped at the per-turn cap with more waiting.
+    /// Reads what the client socket has; true when it stopped at the per-turn cap or time, so more may wait.
     func readClients(into turn: inout Turn) -> Bool {
+        let deadline = MonotonicClock.now() + Self.clientTimePerTurn
         for _ in 0..<Self.readsPerTurn {
+            // Requests that read the disk (RESULTS scans the keys sidecars, RETRY writes the
+            // journal) are answered for a bounded time per turn; the rest wait in the socket
+            // for the next turn, so heartbeats and results are never held up for long.
+            if MonotonicClock.now() >= deadline { return true }
             let message: ReceivedMessage
             do {
                 guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return false }

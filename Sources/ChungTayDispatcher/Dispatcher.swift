@@ -60,6 +60,9 @@ public final class Dispatcher {
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
     static let readsPerTurn = 2048
 
+    /// Seconds per turn spent answering client requests (at least one is answered).
+    static let clientTimePerTurn = 0.1
+
     /// Messages queued per peer and direction (ZMQ_SNDHWM/RCVHWM). Past it a client that
     /// does not read loses replies (ROUTER drops them; the dispatcher never blocks), a
     /// TASKS send to a worker fails and its tasks stay queued, and a peer that sends
