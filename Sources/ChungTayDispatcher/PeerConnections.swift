@@ -61,23 +61,31 @@ final class PeerConnections {
         while let frames = try? events.receive(dontWait: true), let event = MonitorEvent(frames: frames) {
             let connection = Int32(bitPattern: event.value)
             if event.kind == .accepted {
-                accepted[connection, default: 0] += 1
+                // A descriptor is reused only after it was closed: if its last connection ended
+                // without a DISCONNECTED (libzmq closes some silently), it ended all the same.
+                let previous = accepted[connection, default: 0]
+                if disconnected[connection, default: 0] < previous { end(connection, generation: previous) }
+                accepted[connection] = previous + 1
                 continue
             }
             guard event.kind == .disconnected else { continue }
             let generation = disconnected[connection, default: 0] + 1
-            disconnected[connection] = generation
-            if let holder = peerOn[connection], holder.generation == generation {
-                peerOn[connection] = nil
-                connectionOf[holder.peer] = nil
-                departures.append(holder.peer)
-            }
+            end(connection, generation: generation)
             // Every connection on this descriptor has ended: forget it, so memory follows open connections only.
             if generation == accepted[connection], peerOn[connection] == nil {
                 accepted[connection] = nil
                 disconnected[connection] = nil
             }
         }
+    }
+
+    /// Records that the `generation`-th connection on a descriptor ended, and its peer with it.
+    private func end(_ connection: Int32, generation: Int) {
+        disconnected[connection] = generation
+        guard let holder = peerOn[connection], holder.generation == generation else { return }
+        peerOn[connection] = nil
+        connectionOf[holder.peer] = nil
+        departures.append(holder.peer)
     }
 
     /// Peers whose connection ended, to be dropped. Call only after reading the socket

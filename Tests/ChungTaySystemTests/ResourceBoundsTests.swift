@@ -82,13 +82,13 @@ extension SystemTests {
     }
 
     /// WAITs and MDP reply slots belong to a connection: when the client goes away they go
-    /// too, although the jobs they waited for never finish.
+    /// too, although their jobs have not finished; a client that stays keeps its WAIT.
     @Test func waitsAndReplySlotsOfAClientThatLeftAreDropped() throws {
         let sandbox = try Sandbox("bounds-waits")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher()
         let endpoint = dispatcher.clientEndpoint
-        let payload = try sandbox.writeFile("payload.txt", "never runs: no worker serves system.echo here")
+        let payload = try sandbox.writeFile("payload.txt", "runs once a worker comes")
         let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--connect", endpoint, "--timeout", "20"])
         let id = try #require(try jobIds(submitted).first, "\(submitted)")
 
@@ -103,13 +103,29 @@ extension SystemTests {
             return status["pendingWaits"] as? Int == 50 && status["pendingMajordomoReplies"] as? Int == 1 ? true : nil
         }
 
+        // One client stays; others come and go, so their descriptors are reused (the OS
+        // hands out the lowest free one) while the dispatcher tracks who is still there.
+        let stayer = try RawPeer(.dealer, connect: endpoint)
+        try stayer.send(ClientMessage<ClientRequest>(requestId: 99, body: .wait([id])).encode())
         waiter.socket.close()
         majordomo.socket.close()
-        try sandbox.eventually("the departed clients' waits and reply slots to be dropped") { () -> Bool? in
+        for round in 1...20 {
+            let passer = try RawPeer(.dealer, connect: endpoint)
+            try passer.send(ClientMessage<ClientRequest>(requestId: UInt64(round), body: .wait([id])).encode())
+            _ = try sandbox.status(endpoint)
+            passer.socket.close()
+        }
+        try sandbox.eventually("only the staying client's wait to be left") { () -> Bool? in
             let status = try sandbox.status(endpoint)
-            return status["pendingWaits"] as? Int == 0 && status["pendingMajordomoReplies"] as? Int == 0 ? true : nil
+            return status["pendingWaits"] as? Int == 1 && status["pendingMajordomoReplies"] as? Int == 0 ? true : nil
         }
         #expect(sandbox.logs().contains("client gone"))
+
+        _ = try sandbox.startWorker("echo", connect: dispatcher.workerEndpoint)
+        let done = try ClientMessage<ClientReply>.decode(try stayer.receive("WAIT-DONE for the staying client"))
+        #expect(done.requestId == 99)
+        guard case .waitDone(let documents) = done.body else { throw HarnessError("expected WAIT-DONE, got \(done)") }
+        #expect(try documents.map { try JSON.object($0)["state"] as? String } == ["completed"])
     }
 
     /// A worker whose connection drops without DISCONNECT loses its leases at once (an
