@@ -5,30 +5,39 @@ import ZeroMQ
 
 /// The client endpoint: native CTCP01 clients and MDP/0.1 (MDPC01) clients.
 extension Dispatcher {
-    func readClients(into turn: inout Turn) {
+    /// Reads what the client socket has; true when it stopped at the per-turn cap or time, so more may wait.
+    func readClients(into turn: inout Turn) -> Bool {
+        let deadline = MonotonicClock.now() + Self.clientTimePerTurn
         for _ in 0..<Self.readsPerTurn {
-            let frames: [[UInt8]]
+            // Requests that read the disk (RESULTS scans the keys sidecars, RETRY writes the
+            // journal) are answered for a bounded time per turn; the rest wait in the socket
+            // for the next turn, so heartbeats and results are never held up for long.
+            if MonotonicClock.now() >= deadline { return true }
+            let message: ReceivedMessage
             do {
-                guard let message = try clientSocket.receive(dontWait: true) else { return }
-                frames = message
+                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return false }
+                message = received
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
-                return
+                return false
             }
-            handleClient(frames, turn: &turn)
+            if let peer = message.frames.first { clientPeers.noteMessage(from: peer, connection: message.connection) }
+            handleClient(message, turn: &turn)
         }
+        return true
     }
 
-    private func handleClient(_ frames: [[UInt8]], turn: inout Turn) {
+    private func handleClient(_ message: ReceivedMessage, turn: inout Turn) {
         let envelope: Envelope
         let body: ArraySlice<[UInt8]>
         do {
-            (envelope, body) = try Envelope.split(frames)
+            (envelope, body) = try Envelope.split(message.frames)
         } catch {
             return
         }
-        if isTooLarge(frames) {
-            refuse(envelope, WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes"), requestId: Self.requestId(in: body))
+        // Only the leading frames of an oversized message were kept: enough for the request id.
+        if let oversize = message.oversize {
+            refuse(envelope, refusal(oversize), requestId: Self.requestId(in: body))
             return
         }
         switch body.first {
@@ -59,6 +68,17 @@ extension Dispatcher {
     func refuse(_ envelope: Envelope, _ error: WireError, requestId: UInt64 = 0) {
         logger.notice("refused a client message", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)"])
         _ = send(envelope.wrap(ClientProtocol.errorReply(error, requestId: requestId)), to: clientSocket)
+    }
+
+    /// A client's connection ended: nothing will read what it waited for, so its waits and
+    /// MDP reply slots go (the jobs themselves run on; they are durable).
+    func clientLeft(_ routingId: [UInt8]) {
+        let waitsDropped = waits.removeAll(from: routingId)
+        let before = majordomoClients.count
+        if before > 0 { majordomoClients = majordomoClients.filter { $0.value.envelope.routingId != routingId } }
+        if waitsDropped > 0 || majordomoClients.count < before {
+            logger.info("client gone", metadata: ["waits": "\(waitsDropped)", "mdpRequests": "\(before - majordomoClients.count)"])
+        }
     }
 
     private func reply(_ envelope: Envelope, _ requestId: UInt64, _ body: ClientReply) {
@@ -127,7 +147,7 @@ extension Dispatcher {
             }
         case .retryDeadLetters(let ids):
             do {
-                let jobs = try journal.requeueDeadLetters(ids)
+                let jobs = try journal.requeueDeadLetters(ids, limit: ClientProtocol.retryLimit)
                 for job in jobs {
                     queues.push(QueuedTask(job))
                     count(job.kind, .dead, by: -1)
@@ -220,6 +240,7 @@ extension Dispatcher {
                     lastSeenSecondsAgo: ((now - worker.lastSeen) * 10).rounded() / 10)
             },
             queues: queueReports,
-            deadLetters: stateCounts.values.reduce(0) { $0 + ($1[.dead] ?? 0) })
+            deadLetters: stateCounts.values.reduce(0) { $0 + ($1[.dead] ?? 0) },
+            pendingWaits: waits.count, pendingMajordomoReplies: majordomoClients.count)
     }
 }

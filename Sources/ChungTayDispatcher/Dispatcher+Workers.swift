@@ -9,25 +9,26 @@ extension Dispatcher {
     /// Reads what the worker socket has; true when it stopped at the per-turn cap with more waiting.
     func readWorkers(into turn: inout Turn) -> Bool {
         for _ in 0..<Self.readsPerTurn {
-            let frames: [[UInt8]]
+            let message: ReceivedMessage
             do {
-                guard let message = try workerSocket.receive(dontWait: true) else { return false }
-                frames = message
+                guard let received = try workerSocket.receive(limits: messageLimits, dontWait: true) else { return false }
+                message = received
             } catch {
                 logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
                 return false
             }
-            handleWorker(frames, turn: &turn)
+            if let peer = message.frames.first { workerPeers.noteMessage(from: peer, connection: message.connection) }
+            handleWorker(message, turn: &turn)
         }
         return true
     }
 
-    private func handleWorker(_ frames: [[UInt8]], turn: inout Turn) {
-        guard let (envelope, body) = try? Envelope.split(frames) else { return }
+    private func handleWorker(_ message: ReceivedMessage, turn: inout Turn) {
+        guard let (envelope, body) = try? Envelope.split(message.frames) else { return }
         switch body.first {
         case WorkerProtocol.header:
             do throws(WireError) {
-                if isTooLarge(frames) { throw WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes") }
+                if let oversize = message.oversize { throw refusal(oversize) }
                 try handleNative(try WorkerMessage.decode(body.dropFirst()), from: envelope, turn: &turn)
             } catch {
                 rejectNative(envelope, error)
@@ -42,7 +43,7 @@ extension Dispatcher {
             }
         case Majordomo.workerHeader:
             do {
-                if isTooLarge(frames) { throw WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes") }
+                if let oversize = message.oversize { throw refusal(oversize) }
                 handleMajordomo(try Majordomo.WorkerMessage.decode(body), from: envelope, turn: &turn)
             } catch {
                 disconnectMajordomo(envelope, reason: "\(error)", turn: &turn)
@@ -132,8 +133,13 @@ extension Dispatcher {
         workers.touch(envelope, at: now)
         switch message {
         case .reply(let address, let body):
-            guard address.count == 8, let taskId = try? IdList.decode(address).first,
-                  let lease = leases.release(taskId, heldBy: envelope) else {
+            let taskId = address.count == 8 ? try? IdList.decode(address).first : nil
+            // A reply after the task's deadline is late, not a protocol violation: it frees the slot and is dropped.
+            if let taskId, leases.isOverdue(taskId, heldBy: envelope) {
+                _ = leases.release(taskId, heldBy: envelope)
+                return
+            }
+            guard let taskId, let lease = leases.release(taskId, heldBy: envelope) else {
                 disconnectMajordomo(envelope, reason: "REPLY for a request it does not hold", turn: &turn)
                 return
             }
@@ -266,6 +272,32 @@ extension Dispatcher {
         }
     }
 
+    /// A worker's connection ended without DISCONNECT (it crashed or was killed): its tasks
+    /// go back at once, counting an attempt, as for a worker that fell silent.
+    func workerDisconnected(_ routingId: [UInt8], turn: inout Turn) {
+        for hasDelimiter in [false, true] {
+            workerLeft(Envelope(routingId: routingId, hasDelimiter: hasDelimiter), countsAsAttempt: true, turn: &turn)
+        }
+    }
+
+    /// Leases older than the task timeout end as failed attempts (`task_timeout`): the task
+    /// runs again elsewhere, and a late answer from the worker that held it is ignored.
+    /// Checked about once a second; the timeout is minutes.
+    func expireOverdueLeases(into turn: inout Turn) {
+        let now = MonotonicClock.now()
+        guard now >= nextLeaseExpiry else { return }
+        nextLeaseExpiry = now + min(1, configuration.taskTimeout.seconds / 4)
+        for lease in leases.expire(grantedBefore: now - configuration.taskTimeout.seconds) {
+            logger.warning("task timed out", metadata: [
+                "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
+                "worker": "\(workers[lease.worker]?.name ?? Self.hex(lease.worker.routingId))",
+            ])
+            record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
+                                code: WireError.Code.taskTimeout.rawValue,
+                                message: "no answer within the task timeout of \(configuration.taskTimeout.seconds) s"), turn: &turn)
+        }
+    }
+
     func expireSilentWorkers(into turn: inout Turn) {
         let limit = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
         for envelope in workers.silent(since: MonotonicClock.now() - limit) {
@@ -281,6 +313,7 @@ extension Dispatcher {
     func dispatchQueuedTasks() {
         // Leases do not keep payloads (they would hold a second copy of every task in flight).
         var outgoing: [Envelope: [(lease: Lease, payload: [UInt8]?)]] = [:]
+        let now = MonotonicClock.now()
         // Start with a different kind each turn so one kind's backlog cannot starve the others.
         let kinds = queues.kinds.sorted()
         dispatchRound &+= 1
@@ -296,7 +329,7 @@ extension Dispatcher {
                     bytes += task.payloadSize
                     let payload = task.payload
                     task.payload = nil
-                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope), payload))
+                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope, at: now), payload))
                     free -= 1
                 }
                 if queues.count(of: kind) == 0 { break }
@@ -314,14 +347,7 @@ extension Dispatcher {
             }
         } catch {
             logger.error("cannot read payloads; tasks stay queued", metadata: ["error": "\(error)"])
-            for (envelope, list) in outgoing {
-                for (lease, payload) in list {
-                    _ = leases.release(lease.task.id, heldBy: envelope)
-                    var task = lease.task
-                    task.payload = payload
-                    queues.push(task)
-                }
-            }
+            for (envelope, list) in outgoing { unlease(list[...], from: envelope) }
             return
         }
         for (envelope, list) in outgoing {
@@ -330,27 +356,44 @@ extension Dispatcher {
                 TaskAssignment(taskId: lease.task.id, kind: lease.task.kind, attempt: UInt16(clamping: lease.attempt),
                                payload: payload ?? loaded[lease.task.id] ?? [], batchId: lease.task.batchId)
             }
+            // A message the worker's queue cannot take (high-water mark) or that cannot reach
+            // it puts its tasks and all after them back in the queue, unleased.
             switch worker.wireProtocol {
             case .native:
                 // Split so no TASKS message exceeds the size this dispatcher itself accepts.
-                var batch: [TaskAssignment] = []
+                var start = 0
                 var bytes = 0
-                for assignment in assignments {
-                    if !batch.isEmpty, bytes + assignment.payload.count > configuration.maxMessageSize {
-                        sendToWorker(envelope, WorkerMessage.tasks(batch).encode())
-                        batch.removeAll(keepingCapacity: true)
-                        bytes = 0
+                for index in assignments.indices {
+                    let isLast = index == assignments.count - 1
+                    bytes += assignments[index].payload.count
+                    let nextBytes = isLast ? 0 : assignments[index + 1].payload.count
+                    guard isLast || bytes + nextBytes > configuration.maxMessageSize else { continue }
+                    guard sendToWorker(envelope, WorkerMessage.tasks(Array(assignments[start...index])).encode()) else {
+                        unlease(list[start...], from: envelope)
+                        break
                     }
-                    batch.append(assignment)
-                    bytes += assignment.payload.count
+                    start = index + 1
+                    bytes = 0
                 }
-                if !batch.isEmpty { sendToWorker(envelope, WorkerMessage.tasks(batch).encode()) }
             case .majordomo:
-                for assignment in assignments {
+                for (index, assignment) in assignments.enumerated() {
                     let request = Majordomo.WorkerMessage.request(clientAddress: IdList.encode([assignment.taskId]), body: [assignment.payload])
-                    sendToWorker(envelope, request.encode(), majordomo: true)
+                    guard sendToWorker(envelope, request.encode(), majordomo: true) else {
+                        unlease(list[index...], from: envelope)
+                        break
+                    }
                 }
             }
+        }
+    }
+
+    /// Takes back leases whose tasks never reached the worker: queued again, no attempt counted.
+    private func unlease(_ list: ArraySlice<(lease: Lease, payload: [UInt8]?)>, from envelope: Envelope) {
+        for (lease, payload) in list {
+            _ = leases.release(lease.task.id, heldBy: envelope)
+            var task = lease.task
+            task.payload = payload
+            queues.push(task)
         }
     }
 
@@ -367,12 +410,16 @@ extension Dispatcher {
     }
 
     /// MDP workers expect the empty delimiter frame (they are DEALERs speaking as REQ would).
-    /// A failed send means the peer is gone (ROUTER_MANDATORY); silence will expire it.
-    func sendToWorker(_ envelope: Envelope, _ frames: [[UInt8]], majordomo: Bool = false) {
+    /// A failed send means the peer is gone (ROUTER_MANDATORY) or its queue is full (the
+    /// high-water mark); its disconnect or silence will remove a gone one.
+    @discardableResult
+    func sendToWorker(_ envelope: Envelope, _ frames: [[UInt8]], majordomo: Bool = false) -> Bool {
         let target = majordomo ? Envelope(routingId: envelope.routingId, hasDelimiter: true) : envelope
-        if !send(target.wrap(frames), to: workerSocket) {
+        guard send(target.wrap(frames), to: workerSocket) else {
             logger.debug("worker unreachable", metadata: ["worker": "\(workers[envelope]?.name ?? Self.hex(envelope.routingId))"])
+            return false
         }
+        return true
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

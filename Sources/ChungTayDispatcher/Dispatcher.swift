@@ -19,6 +19,8 @@ public final class Dispatcher {
     let context: ZMQContext
     let clientSocket: ZMQSocket
     let workerSocket: ZMQSocket
+    let clientPeers: PeerConnections
+    let workerPeers: PeerConnections
     let journal: JobJournal
     let store: ResultStore
     /// Job payloads, appended and fsynced with the results of the same turn; the journal
@@ -48,6 +50,7 @@ public final class Dispatcher {
     var payloadCollectionDue = true
     var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
+    var nextLeaseExpiry = 0.0
     var dispatchRound = 0
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
@@ -56,6 +59,22 @@ public final class Dispatcher {
 
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
     static let readsPerTurn = 2048
+
+    /// Seconds per turn spent answering client requests (at least one is answered).
+    static let clientTimePerTurn = 0.1
+
+    /// Messages queued per peer and direction (ZMQ_SNDHWM/RCVHWM). Past it a client that
+    /// does not read loses replies (ROUTER drops them; the dispatcher never blocks), a
+    /// TASKS send to a worker fails and its tasks stay queued, and a peer that sends
+    /// faster than the dispatcher reads is held back by TCP. Clients keep at most 16
+    /// requests in flight (the reference client 8) and workers' traffic is bounded by
+    /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
+    static let highWaterMark: Int32 = 100
+
+    /// Caps checked while a message is received, before its frames are kept.
+    var messageLimits: MessageLimits {
+        MessageLimits(maxFrames: configuration.maxMessageFrames, maxBytes: configuration.maxMessageSize)
+    }
 
     public init(configuration: DispatcherConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -83,10 +102,14 @@ public final class Dispatcher {
             // libzmq drops a peer whose single frame exceeds this hard cap; messages under
             // it but over the configured limit get a `too_large` reply instead.
             try socket.setMaxMessageSize(Int64(configuration.maxMessageSize) * 2 + 65536)
-            try socket.setSendHighWaterMark(0)
-            try socket.setReceiveHighWaterMark(0)
+            try socket.setSendHighWaterMark(Self.highWaterMark)
+            try socket.setReceiveHighWaterMark(Self.highWaterMark)
         }
+        // A send to a worker whose queue is full fails (EAGAIN) instead of being dropped, so
+        // the tasks in it stay queued; a client that does not read loses replies instead.
         try workerSocket.setRouterMandatory(true)
+        clientPeers = try PeerConnections(monitoring: clientSocket, context: context, name: "clients")
+        workerPeers = try PeerConnections(monitoring: workerSocket, context: context, name: "workers")
         try clientSocket.bind(configuration.clientEndpoint)
         try workerSocket.bind(configuration.workerEndpoint)
         boundClientEndpoint = try clientSocket.lastEndpoint
@@ -127,6 +150,7 @@ public final class Dispatcher {
         poller.add(clientSocket)
         poller.add(workerSocket)
         var drainDeadline = Double.infinity
+        var lastPollEnded = MonotonicClock.now()
         while true {
             if !draining, shouldStop() {
                 draining = true
@@ -136,17 +160,34 @@ public final class Dispatcher {
             if draining, leases.isEmpty || MonotonicClock.now() >= drainDeadline { break }
             if storageBroken { break }
             let ready: [PollEvents]
+            let timeout = pollTimeout()
             do {
-                ready = try poller.poll(timeoutMilliseconds: pollTimeout())
+                ready = try poller.poll(timeoutMilliseconds: timeout)
             } catch {
                 logger.critical("poll failed; stopping", metadata: ["error": "\(error)"])
                 break
             }
+            let pollEnded = MonotonicClock.now()
+            // Time the loop spent away from its sockets (a long turn, or the process stopped):
+            // workers' heartbeats from then may not even have reached libzmq yet, so that
+            // silence is the dispatcher's, not theirs.
+            if pollEnded - lastPollEnded - Double(timeout) / 1000 > configuration.heartbeatInterval.seconds {
+                workers.excuseSilence(at: pollEnded)
+            }
+            lastPollEnded = pollEnded
             var turn = Turn(now: Date())
-            if ready[0].contains(.readable) { readClients(into: &turn) }
-            let workerBacklog = ready[1].contains(.readable) && readWorkers(into: &turn)
-            // With messages still unread, a worker's heartbeat may be among them: no expiry this turn.
-            if !workerBacklog { expireSilentWorkers(into: &turn) }
+            clientPeers.readEvents()
+            workerPeers.readEvents()
+            let clientBacklog = (ready[0].contains(.readable) || clientPeers.hasPendingDepartures) && readClients(into: &turn)
+            if !clientBacklog { for peer in clientPeers.takeDepartures() { clientLeft(peer) } }
+            // Read even when the poll saw nothing: a long request since the poll may have
+            // left heartbeats waiting, and silence is judged only with the socket read empty.
+            let workerBacklog = readWorkers(into: &turn)
+            if !workerBacklog {
+                for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
+                expireSilentWorkers(into: &turn)
+            }
+            expireOverdueLeases(into: &turn)
             // Heartbeats go out before the commit too, so a long commit does not look like silence.
             sendHeartbeats()
             finish(turn)
@@ -180,11 +221,12 @@ public final class Dispatcher {
         }
     }
 
-    /// A message (all frames together) bigger than the configured maximum is refused whole.
-    func isTooLarge(_ frames: [[UInt8]]) -> Bool {
-        var total = 0
-        for frame in frames { total += frame.count }
-        return total > configuration.maxMessageSize
+    /// Why a message that broke ``messageLimits`` is refused.
+    func refusal(_ oversize: ReceivedMessage.Oversize) -> WireError {
+        if oversize.frames > configuration.maxMessageFrames {
+            return WireError(.tooLarge, "message has more than \(configuration.maxMessageFrames) frames")
+        }
+        return WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes")
     }
 
     func count(_ kind: String, _ state: JobState, by delta: Int) {

@@ -18,6 +18,9 @@ public struct DispatcherConfiguration: Sendable {
     public var retryMaxDelay: Duration
     /// Largest message (all frames together) a peer may send; larger ones get `too_large`.
     public var maxMessageSize: Int
+    /// Most frames one message may have (routing frames included); more get `too_large`.
+    /// Checked while the message is received, so its frames are never all held at once.
+    public var maxMessageFrames: Int
     /// How long a graceful shutdown waits for in-flight tasks.
     public var drainTimeout: Duration
     /// Kinds accepted before any worker has announced them (workers add their own kinds).
@@ -28,6 +31,10 @@ public struct DispatcherConfiguration: Sendable {
     /// counts tasks; this bounds bytes, so large batch chunks do not pile up in the worker
     /// and come back as a flood of results the dispatcher must hold in one turn.
     public var workerWindowBytes: Int
+    /// How long a worker may hold one task. A lease older than this ends as a failed
+    /// attempt (`task_timeout`) and the task runs again elsewhere, so a handler that hangs
+    /// while its worker keeps heartbeating cannot hold a task for good.
+    public var taskTimeout: Duration
 
     public static let builtInKinds: Set<String> = ["system.echo", "household.review", "loan.status", "notify.emit"]
 
@@ -41,10 +48,12 @@ public struct DispatcherConfiguration: Sendable {
         retryBaseDelay: Duration = .milliseconds(500),
         retryMaxDelay: Duration = .seconds(60),
         maxMessageSize: Int = 16 << 20,
+        maxMessageFrames: Int = defaultMaxMessageFrames,
         drainTimeout: Duration = .seconds(10),
         acceptedKinds: Set<String> = builtInKinds,
         payloadCacheBytes: Int = 32 << 20,
-        workerWindowBytes: Int = 16 << 20
+        workerWindowBytes: Int = 16 << 20,
+        taskTimeout: Duration = .seconds(30 * 60)
     ) {
         self.dataDirectory = dataDirectory
         self.clientEndpoint = clientEndpoint
@@ -55,11 +64,18 @@ public struct DispatcherConfiguration: Sendable {
         self.retryBaseDelay = retryBaseDelay
         self.retryMaxDelay = retryMaxDelay
         self.maxMessageSize = maxMessageSize
+        self.maxMessageFrames = maxMessageFrames
         self.drainTimeout = drainTimeout
         self.acceptedKinds = acceptedKinds
         self.payloadCacheBytes = payloadCacheBytes
         self.workerWindowBytes = workerWindowBytes
+        self.taskTimeout = taskTimeout
     }
+
+    /// Four times the most a legitimate peer sends: a RESULT for a worker's whole credit
+    /// (4096 tasks × header, documents, extras and a follow-up = 16,384 frames); a SUBMIT
+    /// of 512 jobs is 1,027. Each frame costs some 100 bytes of bookkeeping whatever its size.
+    public static let defaultMaxMessageFrames = 65_536
 }
 
 extension DispatcherConfiguration {
@@ -74,6 +90,8 @@ extension DispatcherConfiguration {
         try require(maxAttempts >= 1, "max attempts must be at least 1")
         try require(retryBaseDelay >= .zero && retryMaxDelay >= retryBaseDelay, "retry delays must satisfy 0 ≤ base ≤ max")
         try require((1...(1 << 30)).contains(maxMessageSize), "the maximum message size must be 1 byte to 1 GiB")
+        try require((8...(1 << 24)).contains(maxMessageFrames), "the maximum frames per message must be 8 to 16777216")
+        try require(taskTimeout > .zero, "the task timeout must be positive")
         try require(drainTimeout >= .zero, "the drain timeout cannot be negative")
         try require(payloadCacheBytes >= 0, "the payload cache cannot be negative")
         try require(workerWindowBytes >= 1, "the worker window must be at least 1 byte")

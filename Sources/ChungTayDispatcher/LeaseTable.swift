@@ -6,6 +6,8 @@ struct Lease {
     var worker: Envelope
     /// The attempt this lease is (1 for the first run).
     var attempt: Int
+    /// Monotonic seconds when it was granted, for the per-task deadline.
+    var grantedAt: Double
 }
 
 /// Every task out with a worker, by task id and by worker, so a dead worker's tasks can
@@ -14,6 +16,10 @@ struct LeaseTable {
     private var leases: [UInt64: Lease] = [:]
     private var byWorker: [Envelope: Set<UInt64>] = [:]
     private var bytesByWorker: [Envelope: Int] = [:]
+    /// Tasks whose lease expired while the worker still runs them (a hung handler): each
+    /// keeps one of the worker's credit slots busy until the worker answers or leaves, so
+    /// the task's next attempt goes to a worker with a free slot, usually another one.
+    private var overdueByWorker: [Envelope: Set<UInt64>] = [:]
     private(set) var countByKind: [String: Int] = [:]
 
     var count: Int { leases.count }
@@ -21,13 +27,14 @@ struct LeaseTable {
 
     func contains(_ taskId: UInt64) -> Bool { leases[taskId] != nil }
 
-    func count(for worker: Envelope) -> Int { byWorker[worker]?.count ?? 0 }
+    /// Credit slots a worker has in use: its leases and the overdue tasks it still runs.
+    func count(for worker: Envelope) -> Int { (byWorker[worker]?.count ?? 0) + (overdueByWorker[worker]?.count ?? 0) }
 
     /// Payload bytes of the tasks a worker holds.
     func bytes(for worker: Envelope) -> Int { bytesByWorker[worker] ?? 0 }
 
-    mutating func grant(_ task: QueuedTask, to worker: Envelope) -> Lease {
-        let lease = Lease(task: task, worker: worker, attempt: task.attempts + 1)
+    mutating func grant(_ task: QueuedTask, to worker: Envelope, at now: Double) -> Lease {
+        let lease = Lease(task: task, worker: worker, attempt: task.attempts + 1, grantedAt: now)
         leases[task.id] = lease
         byWorker[worker, default: []].insert(task.id)
         bytesByWorker[worker, default: 0] += task.payloadSize
@@ -35,8 +42,12 @@ struct LeaseTable {
         return lease
     }
 
-    /// Ends the lease if `worker` holds it; an answer from anyone else is stale.
+    /// Ends the lease if `worker` holds it; an answer from anyone else is stale. An answer
+    /// for a task whose lease `worker` lost to the deadline frees the slot it kept busy.
     mutating func release(_ taskId: UInt64, heldBy worker: Envelope) -> Lease? {
+        if overdueByWorker[worker]?.remove(taskId) != nil, overdueByWorker[worker]?.isEmpty == true {
+            overdueByWorker[worker] = nil
+        }
         guard let lease = leases[taskId], lease.worker == worker else { return nil }
         leases[taskId] = nil
         byWorker[worker]?.remove(taskId)
@@ -45,14 +56,31 @@ struct LeaseTable {
         return lease
     }
 
+    /// True when `worker` lost this task's lease to the deadline and has not answered yet.
+    func isOverdue(_ taskId: UInt64, heldBy worker: Envelope) -> Bool {
+        overdueByWorker[worker]?.contains(taskId) == true
+    }
+
     /// Ends every lease a worker holds (it died or left).
     mutating func releaseAll(heldBy worker: Envelope) -> [Lease] {
         let ids = byWorker.removeValue(forKey: worker) ?? []
         bytesByWorker[worker] = nil
+        overdueByWorker[worker] = nil
         return ids.sorted().compactMap { id in
             guard let lease = leases.removeValue(forKey: id) else { return nil }
             countByKind[lease.task.kind, default: 1] -= 1
             return lease
         }
+    }
+
+    /// Ends every lease granted before `deadline`; each task stays on its worker's
+    /// overdue list until the worker answers for it or leaves.
+    mutating func expire(grantedBefore deadline: Double) -> [Lease] {
+        let expired = leases.values.filter { $0.grantedAt < deadline }.sorted { $0.task.id < $1.task.id }
+        for lease in expired {
+            _ = release(lease.task.id, heldBy: lease.worker)
+            overdueByWorker[lease.worker, default: []].insert(lease.task.id)
+        }
+        return expired
     }
 }

@@ -26,6 +26,10 @@ struct StatusReport: Encodable {
     var workers: [Worker]
     var queues: [String: Queue]
     var deadLetters: Int
+    /// WAIT requests not answered yet, and MDP requests whose client awaits the reply:
+    /// both end when the job does or when the client disconnects.
+    var pendingWaits: Int
+    var pendingMajordomoReplies: Int
 
     func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

@@ -18,12 +18,12 @@ struct WaitList {
 
     private var waits: [Int: Wait] = [:]
     private var byJob: [UInt64: [Int]] = [:]
-    private var countByPeer: [[UInt8]: Int] = [:]
+    private var byPeer: [[UInt8]: Set<Int>] = [:]
     private var nextKey = 0
 
     /// Why a new wait of this peer is refused, or nil when it may be added.
     func refusal(for envelope: Envelope) -> String? {
-        if countByPeer[envelope.routingId, default: 0] >= Self.maxPerPeer {
+        if byPeer[envelope.routingId, default: []].count >= Self.maxPerPeer {
             return "this client already has \(Self.maxPerPeer) WAITs pending"
         }
         return waits.count >= Self.maxTotal ? "the dispatcher already holds \(Self.maxTotal) pending WAITs" : nil
@@ -33,9 +33,30 @@ struct WaitList {
         let key = nextKey
         nextKey += 1
         waits[key] = wait
-        countByPeer[wait.envelope.routingId, default: 0] += 1
+        byPeer[wait.envelope.routingId, default: []].insert(key)
         for id in wait.pending { byJob[id, default: []].append(key) }
     }
+
+    /// Drops every wait of the peer with this routing id; returns how many there were.
+    mutating func removeAll(from routingId: [UInt8]) -> Int {
+        let keys = byPeer.removeValue(forKey: routingId) ?? []
+        for key in keys {
+            guard let wait = waits.removeValue(forKey: key) else { continue }
+            for id in wait.pending {
+                byJob[id]?.removeAll { $0 == key }
+                if byJob[id]?.isEmpty == true { byJob[id] = nil }
+            }
+        }
+        return keys.count
+    }
+
+    private mutating func forget(_ key: Int, of routingId: [UInt8]) {
+        byPeer[routingId]?.remove(key)
+        if byPeer[routingId]?.isEmpty == true { byPeer[routingId] = nil }
+    }
+
+    /// Waits not yet answered, for STATUS.
+    var count: Int { waits.count }
 
     /// Marks a job final; returns the waits that it completed.
     mutating func finish(_ jobId: UInt64) -> [Wait] {
@@ -45,8 +66,7 @@ struct WaitList {
             waits[key]?.pending.remove(jobId)
             if let wait = waits[key], wait.pending.isEmpty {
                 waits[key] = nil
-                countByPeer[wait.envelope.routingId, default: 1] -= 1
-                if countByPeer[wait.envelope.routingId] == 0 { countByPeer[wait.envelope.routingId] = nil }
+                forget(key, of: wait.envelope.routingId)
                 done.append(wait)
             }
         }

@@ -41,6 +41,11 @@ struct WorkerRegistry {
         workers[envelope]?.lastSeen = now
     }
 
+    /// Counts every worker as heard from at `now`.
+    mutating func excuseSilence(at now: Double) {
+        for envelope in workers.keys { workers[envelope]?.lastSeen = now }
+    }
+
     func serves(_ kind: String) -> Bool { servers[kind] != nil }
 
     /// Workers serving `kind`, starting after the one served last, so load spreads evenly.

@@ -267,19 +267,21 @@ public final class JobJournal {
 
     /// Moves dead letters (the listed ones, or all when `ids` is empty) back to the queue with fresh attempts.
     /// Listed ids that cannot name a job, and repeats, are skipped like any id that is not a dead letter.
-    public func requeueDeadLetters(_ ids: [UInt64]) throws(StoreError) -> [QueuedJob] {
+    /// At most `limit` jobs are requeued per call, lowest id first, so one request cannot hold the
+    /// dispatcher's thread for long; the caller asks again for the rest.
+    public func requeueDeadLetters(_ ids: [UInt64], limit: Int) throws(StoreError) -> [QueuedJob] {
         let columns = "id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload))"
         let rows = Array(Set(ids.compactMap(JobKey.row))).sorted()
         do {
             return try database.write { db in
                 var selected: [Row] = []
                 if ids.isEmpty {
-                    selected = try Row.fetchAll(db, sql: "SELECT \(columns) FROM job WHERE state = 2 ORDER BY id")
+                    selected = try Row.fetchAll(db, sql: "SELECT \(columns) FROM job WHERE state = 2 ORDER BY id LIMIT ?", arguments: [limit])
                 } else {
-                    for slice in Self.slices(of: rows) {
+                    for slice in Self.slices(of: rows) where selected.count < limit {
                         selected += try Row.fetchAll(
-                            db, sql: "SELECT \(columns) FROM job WHERE state = 2 AND id IN (\(Self.placeholders(slice.count))) ORDER BY id",
-                            arguments: StatementArguments(slice))
+                            db, sql: "SELECT \(columns) FROM job WHERE state = 2 AND id IN (\(Self.placeholders(slice.count))) ORDER BY id LIMIT ?",
+                            arguments: StatementArguments(Array(slice) + [Int64(limit - selected.count)]))
                     }
                 }
                 let requeue = try db.cachedStatement(sql: """

@@ -10,6 +10,11 @@ public enum ClientProtocol {
     /// dispatcher hold or answer for millions of jobs; the reference client waits in slices of this size.
     public static let maxWaitIds = 1000
 
+    /// Most dead letters one RETRY-DEAD-LETTERS requeues, so that one request is a short
+    /// transaction and cannot hold up heartbeats; a client requeuing all repeats the request
+    /// while RETRIED reports this many.
+    public static let retryLimit = 10_000
+
     public enum Command: UInt8, Sendable {
         case submit = 0x01
         case job = 0x02

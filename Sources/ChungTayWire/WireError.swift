@@ -42,6 +42,8 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case payloadInvalid = "payload_invalid"
         /// The worker holding the task died, left or broke the protocol (recorded as the task's failure).
         case workerLost = "worker_lost"
+        /// The worker holding the task did not answer within the task timeout (recorded as the task's failure).
+        case taskTimeout = "task_timeout"
         /// A worker was asked for a kind it has no handler for.
         case noHandler = "no_handler"
         /// A handler's output was not one-line JSON objects, so it cannot be stored.

@@ -29,12 +29,28 @@ extension ZMQSocket {
     /// retried.
     @available(*, noasync)
     public func receive(dontWait: Bool = false) throws(ZMQError) -> [[UInt8]]? {
-        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0)
+        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: .unlimited)?.frames
     }
 
     /// ``receive(dontWait:)`` with `dontWait`, callable from async code because it never blocks.
     public func tryReceive() throws(ZMQError) -> [[UInt8]]? {
-        try receiveMessage(flags: ZMQ_DONTWAIT)
+        try receiveMessage(flags: ZMQ_DONTWAIT, limits: .unlimited)?.frames
+    }
+
+    /// Receives one multipart message, keeping its frames only while it stays within `limits`.
+    ///
+    /// ``setMaxMessageSize(_:)`` caps a single frame; nothing in libzmq caps the number of
+    /// frames or their sum. Frames are copied out one at a time, so a message past either
+    /// limit costs no more memory here than the limit itself: the rest of it is read and
+    /// dropped, and the result says how big it really was.
+    @available(*, noasync)
+    public func receive(limits: MessageLimits, dontWait: Bool = false) throws(ZMQError) -> ReceivedMessage? {
+        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: limits)
+    }
+
+    /// ``receive(limits:dontWait:)`` with `dontWait`, callable from async code because it never blocks.
+    public func tryReceive(limits: MessageLimits) throws(ZMQError) -> ReceivedMessage? {
+        try receiveMessage(flags: ZMQ_DONTWAIT, limits: limits)
     }
 
     private func sendMessage(_ frames: [[UInt8]], flags: Int32) throws(ZMQError) -> Bool {
@@ -53,14 +69,16 @@ extension ZMQSocket {
         return true
     }
 
-    private func receiveMessage(flags: Int32) throws(ZMQError) -> [[UInt8]]? {
+    private func receiveMessage(flags: Int32, limits: MessageLimits) throws(ZMQError) -> ReceivedMessage? {
         let handle = try openHandle("receive")
         // A zmq_msg_t must not move between init and close; a temporary
         // allocation gives it a fixed address without a heap round trip.
         return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) {
-            (buffer) throws(ZMQError) -> [[UInt8]]? in
+            (buffer) throws(ZMQError) -> ReceivedMessage? in
             let message = buffer.baseAddress!
-            var frames: [[UInt8]] = []
+            var received = ReceivedMessage(frames: [], oversize: nil, connection: nil)
+            var frameCount = 0
+            var byteCount = 0
             var hasMore = true
             while hasMore {
                 zmq_msg_init(message)
@@ -70,13 +88,67 @@ extension ZMQSocket {
                     if error.isInterrupted { continue }
                     // libzmq delivers multipart messages atomically, so only the
                     // first frame can find nothing waiting.
-                    if error.isAgain && frames.isEmpty { return nil }
+                    if error.isAgain && frameCount == 0 { return nil }
                     throw error
                 }
-                frames.append([UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message))))
+                let size = zmq_msg_size(message)
+                frameCount += 1
+                // Saturates: the sum only needs to tell "over the limit", and frames are capped well below Int.max.
+                byteCount = size > Int.max - byteCount ? Int.max : byteCount + size
+                // A ROUTER that was polled prefetches the message and makes up its routing-id
+                // frame without the connection's metadata; the peer's own first frame has it.
+                if frameCount <= 2, received.connection == nil { received.connection = Self.sourceDescriptor(message) }
+                if received.oversize == nil, frameCount > limits.maxFrames || byteCount > limits.maxBytes {
+                    received.oversize = .init(frames: 0, bytes: 0)
+                }
+                if received.oversize == nil {
+                    received.frames.append([UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(message), count: size)))
+                }
                 hasMore = zmq_msg_more(message) != 0
             }
-            return frames
+            if received.oversize != nil { received.oversize = .init(frames: frameCount, bytes: byteCount) }
+            return received
         }
     }
+
+    /// The connection's file descriptor, which libzmq attaches to every frame from a TCP or
+    /// IPC peer (`ZMQ_SRCFD`, deprecated upstream in favour of the draft ZMQ_ROUTER_NOTIFY,
+    /// which distribution builds of libzmq 4.3 do not enable); nil for inproc peers.
+    private static func sourceDescriptor(_ message: UnsafeMutablePointer<zmq_msg_t>) -> Int32? {
+        let descriptor = zmq_msg_get(message, ZMQ_SRCFD)
+        return descriptor < 0 ? nil : descriptor
+    }
+}
+
+/// The most one incoming message may carry, checked as its frames arrive.
+public struct MessageLimits: Sendable, Equatable {
+    public var maxFrames: Int
+    /// All frames together, including the routing frames a ROUTER adds.
+    public var maxBytes: Int
+
+    public init(maxFrames: Int, maxBytes: Int) {
+        self.maxFrames = maxFrames
+        self.maxBytes = maxBytes
+    }
+
+    public static let unlimited = MessageLimits(maxFrames: .max, maxBytes: .max)
+}
+
+/// One message as ``ZMQSocket/receive(limits:dontWait:)`` read it.
+public struct ReceivedMessage: Sendable, Equatable {
+    /// How big a message that broke a limit really was.
+    public struct Oversize: Sendable, Equatable {
+        public var frames: Int
+        public var bytes: Int
+    }
+
+    /// Every frame; for an oversized message only those that arrived before a limit was
+    /// crossed (the leading frames, where the routing id and headers are).
+    public var frames: [[UInt8]]
+    /// Set when the message broke a limit; the frames past it were read and dropped.
+    public var oversize: Oversize?
+    /// The file descriptor of the connection it arrived on, for matching it with the
+    /// socket's monitor events (``MonitorEvents/accepted``, ``MonitorEvents/disconnected``);
+    /// nil for inproc peers.
+    public var connection: Int32?
 }

@@ -127,8 +127,23 @@ struct DeadLettersCommand: ParsableCommand {
 
         func run() throws {
             do {
-                guard case .retried(let count) = try client.client().call(.retryDeadLetters(ids)) else { throw ClientError.badReply("expected RETRIED") }
-                print("requeued \(count)")
+                let connection = try client.client()
+                // The dispatcher requeues at most `retryLimit` per request, so ask in pieces of that size.
+                let requests = ids.isEmpty ? [[]] : stride(from: 0, to: ids.count, by: ClientProtocol.retryLimit).map {
+                    Array(ids[$0..<min($0 + ClientProtocol.retryLimit, ids.count)])
+                }
+                var total: UInt64 = 0
+                for request in requests {
+                    var count: UInt64
+                    repeat {
+                        guard case .retried(let requeued) = try connection.call(.retryDeadLetters(request)) else {
+                            throw ClientError.badReply("expected RETRIED")
+                        }
+                        count = requeued
+                        total += count
+                    } while request.isEmpty && count == UInt64(ClientProtocol.retryLimit)
+                }
+                print("requeued \(total)")
             } catch let error as ClientError {
                 throw report(error)
             }

@@ -15,8 +15,15 @@ struct DispatcherSettings: ParsableArguments {
     @Option(help: "Attempts before a task is dead-lettered (CHUNGTAY_MAX_ATTEMPTS; default 5).") var maxAttempts: Int?
     @Option(help: "First retry delay in ms (CHUNGTAY_RETRY_BASE_MS; default 500).") var retryBaseMs: Int?
     @Option(help: "Largest message in bytes (CHUNGTAY_MAX_MESSAGE_BYTES; default 16 MiB).") var maxMessageBytes: Int?
+    @Option(help: "Most frames in one message, checked while it is received (CHUNGTAY_MAX_MESSAGE_FRAMES; default 65536).")
+    var maxMessageFrames: Int?
     @Option(help: "Payload bytes one worker may hold at once; it always gets at least one task (CHUNGTAY_WORKER_WINDOW_BYTES; default 16 MiB).")
     var workerWindowBytes: Int?
+    @Option(help: """
+        Seconds a worker may hold one task; then the attempt fails with task_timeout and the task runs again elsewhere \
+        (CHUNGTAY_TASK_TIMEOUT_S; default 1800: a 1000-household chunk takes well under a second, so only a hung handler gets near it).
+        """)
+    var taskTimeoutS: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
     @Option(help: "JSON configuration file.") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (CHUNGTAY_LOG_LEVEL).") var logLevel: String?
@@ -24,7 +31,7 @@ struct DispatcherSettings: ParsableArguments {
     func validate() throws {
         for (name, value) in [("--heartbeat-interval-ms", heartbeatIntervalMs), ("--heartbeat-liveness", heartbeatLiveness),
                               ("--max-attempts", maxAttempts), ("--max-message-bytes", maxMessageBytes),
-                              ("--worker-window-bytes", workerWindowBytes)] {
+                              ("--worker-window-bytes", workerWindowBytes), ("--max-message-frames", maxMessageFrames)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         if let config, !FileManager.default.isReadableFile(atPath: config) { throw ValidationError("cannot read --config \(config)") }
@@ -47,6 +54,11 @@ struct DispatcherSettings: ParsableArguments {
         if let value = retryBaseMs ?? reader.int(forKey: "retry.base.ms") { configuration.retryBaseDelay = .milliseconds(value) }
         if let value = maxMessageBytes ?? reader.int(forKey: "max.message.bytes") { configuration.maxMessageSize = value }
         if let value = workerWindowBytes ?? reader.int(forKey: "worker.window.bytes") { configuration.workerWindowBytes = value }
+        if let value = maxMessageFrames ?? reader.int(forKey: "max.message.frames") { configuration.maxMessageFrames = value }
+        if let value = taskTimeoutS ?? reader.double(forKey: "task.timeout.s") {
+            guard value.isFinite, (0.001...604_800).contains(value) else { throw ValidationError("the task timeout must be 0.001 to 604800 seconds") }
+            configuration.taskTimeout = .milliseconds(Int64(value * 1000))
+        }
         if let value = drainTimeoutS ?? reader.double(forKey: "drain.timeout.s") {
             guard value.isFinite, (0...86_400).contains(value) else { throw ValidationError("the drain timeout must be 0 to 86400 seconds") }
             configuration.drainTimeout = .milliseconds(Int64(value * 1000))

@@ -24,7 +24,7 @@ import Testing
         #expect(try journal.job(id) == nil)
         #expect(try journal.jobs([id, real]).keys.sorted() == [real])
         #expect(try journal.payloads(for: [id]).isEmpty)
-        #expect(try journal.requeueDeadLetters([id, id]).isEmpty)
+        #expect(try journal.requeueDeadLetters([id, id], limit: 10).isEmpty)
     }
 
     /// RETRY-DEAD-LETTERS may list more ids than SQLite takes variables in one statement.
@@ -37,7 +37,7 @@ import Testing
         failure.failures = [.init(jobId: id, attempts: 1, dead: true, notBefore: nil, code: "boom", message: "x")]
         _ = try journal.commit(failure)
         let listed = Array(UInt64(1)...UInt64(40_000)) + [id]
-        #expect(try journal.requeueDeadLetters(listed).map(\.id) == [id])
+        #expect(try journal.requeueDeadLetters(listed, limit: 10).map(\.id) == [id])
     }
 
     /// SQLite turns an integer sum beyond the i64 range into a REAL. Reading one back used to

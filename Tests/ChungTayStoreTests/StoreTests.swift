@@ -113,7 +113,7 @@ import Testing
         die.failures = [.init(jobId: id, attempts: 2, dead: true, notBefore: nil, code: "boom", message: "m")]
         _ = try journal.commit(die)
         #expect(try journal.deadLetters(limit: 10).map(\.id) == [id])
-        #expect(try journal.requeueDeadLetters([]).map(\.id) == [id])
+        #expect(try journal.requeueDeadLetters([], limit: 10).map(\.id) == [id])
         #expect(try journal.job(id)?.attempts == 0)
         #expect(try journal.deadLetters(limit: 10).isEmpty)
     }

@@ -1,0 +1,98 @@
+import ZeroMQ
+
+/// Which peer of a ROUTER socket is on which connection, so the dispatcher learns that a
+/// peer went away and can drop what it keeps for it (waits, reply slots, leases).
+///
+/// libzmq's ZMQ_ROUTER_NOTIFY would say so directly, but it is a draft option that
+/// distribution builds of libzmq 4.3 reject. Instead the socket's monitor reports
+/// ACCEPTED and DISCONNECTED with the connection's descriptor, and every message names the
+/// descriptor it arrived on (``ReceivedMessage/connection``). Descriptors are reused, so
+/// each is counted in generations: the n-th DISCONNECTED of a descriptor ends its n-th
+/// accepted connection, and a peer is tied to the generation it was seen on.
+///
+/// libzmq emits DISCONNECTED after the connection's last message is in the socket's queue,
+/// so departures are handed out only once the socket has been read empty after they were
+/// noticed (``takeDepartures()``): a worker's last RESULT is handled before it is dropped.
+final class PeerConnections {
+    private let events: ZMQSocket
+    private var accepted: [Int32: Int] = [:]
+    private var disconnected: [Int32: Int] = [:]
+    private var peerOn: [Int32: (peer: [UInt8], generation: Int)] = [:]
+    private var connectionOf: [[UInt8]: Int32] = [:]
+    private var departures: [[UInt8]] = []
+
+    /// Call before `socket` binds, so no connection's events are missed.
+    init(monitoring socket: ZMQSocket, context: ZMQContext, name: String) throws(ZMQError) {
+        let endpoint = "inproc://chungtay-peers-\(name)"
+        try socket.monitor(endpoint, events: [.accepted, .disconnected])
+        events = try ZMQSocket(context: context, type: .pair)
+        // libzmq's I/O thread blocks on a full monitor queue; events are a few dozen bytes
+        // and are read every turn, so the queue is unbounded rather than able to stall I/O.
+        try events.setReceiveHighWaterMark(0)
+        try events.setLinger(milliseconds: 0)
+        try events.connect(endpoint)
+    }
+
+    /// True when departures are waiting to be handed out; the socket must then be read
+    /// empty this turn even if the poll did not flag it.
+    var hasPendingDepartures: Bool { !departures.isEmpty }
+
+    /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not tracked).
+    func noteMessage(from peer: [UInt8], connection: Int32?) {
+        guard let connection else { return }
+        if let holder = peerOn[connection], holder.peer == peer { return }
+        // A peer not yet tied to this connection: every event up to its accept is queued by now.
+        readEvents()
+        let generation = accepted[connection, default: 0]
+        guard generation > disconnected[connection, default: 0] else {
+            // Its connection already closed: nothing more will come from it.
+            if connectionOf[peer] == nil { departures.append(peer) }
+            return
+        }
+        if let previous = connectionOf[peer], previous != connection { peerOn[previous] = nil }
+        peerOn[connection] = (peer, generation)
+        connectionOf[peer] = connection
+        // A peer that set its own routing id may come back before its old connection's departure is handed out.
+        departures.removeAll { $0 == peer }
+    }
+
+    /// Reads the monitor's events; departures noticed now are handed out by the next ``takeDepartures()``.
+    func readEvents() {
+        while let frames = try? events.receive(dontWait: true), let event = MonitorEvent(frames: frames) {
+            let connection = Int32(bitPattern: event.value)
+            if event.kind == .accepted {
+                // A descriptor is reused only after it was closed: if its last connection ended
+                // without a DISCONNECTED (libzmq closes some silently), it ended all the same.
+                let previous = accepted[connection, default: 0]
+                if disconnected[connection, default: 0] < previous { end(connection, generation: previous) }
+                accepted[connection] = previous + 1
+                continue
+            }
+            guard event.kind == .disconnected else { continue }
+            let generation = disconnected[connection, default: 0] + 1
+            end(connection, generation: generation)
+            // Every connection on this descriptor has ended: forget it, so memory follows open connections only.
+            if generation == accepted[connection], peerOn[connection] == nil {
+                accepted[connection] = nil
+                disconnected[connection] = nil
+            }
+        }
+    }
+
+    /// Records that the `generation`-th connection on a descriptor ended, and its peer with it.
+    private func end(_ connection: Int32, generation: Int) {
+        disconnected[connection] = generation
+        guard let holder = peerOn[connection], holder.generation == generation else { return }
+        peerOn[connection] = nil
+        connectionOf[holder.peer] = nil
+        departures.append(holder.peer)
+    }
+
+    /// Peers whose connection ended, to be dropped. Call only after reading the socket
+    /// until it had nothing more, later than the ``readEvents()`` that noticed them.
+    func takeDepartures() -> [[UInt8]] {
+        let gone = departures.filter { connectionOf[$0] == nil }
+        departures.removeAll()
+        return gone
+    }
+}
