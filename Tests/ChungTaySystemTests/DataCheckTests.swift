@@ -9,6 +9,18 @@ import Foundation
 import Testing
 
 extension Sandbox {
+    /// A small demo batch submitted (chunks of 30) and waited for; returns its id.
+    func completedBatch(households: Int, seed: Int, endpoint: String) throws -> String {
+        let input = try demoData(households: households, seed: seed, badRate: 0)
+        let submitted = try cli([
+            "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
+            "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", "demo-\(seed)",
+            "--wait", "--chunk-size", "30", "--connect", endpoint,
+        ], timeout: .seconds(120))
+        #expect(submitted.status == 0, "\(submitted)")
+        return try #require(batchId(submitted), "\(submitted)")
+    }
+
     /// `chungtay data check --data-dir DATA --json [--repair]`: exit status and the report.
     func dataCheck(repair: Bool = false) throws -> (status: Int32?, report: [String: Any]) {
         let result = try cli(["data", "check", "--data-dir", dataDir.path, "--json"] + (repair ? ["--repair"] : []))
@@ -44,15 +56,9 @@ extension SystemTests {
     @Test func dataCheckFindsDamageAndTheDispatcherRefusesIt() throws {
         let sandbox = try Sandbox("datacheck")
         defer { sandbox.close() }
-        let input = try sandbox.demoData(households: 120, seed: 5, badRate: 0)
         let dispatcher = try sandbox.startDispatcher()
         let worker = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint, kinds: pipelineKinds)
-        let submitted = try sandbox.cli([
-            "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
-            "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", "check",
-            "--wait", "--chunk-size", "30", "--connect", dispatcher.clientEndpoint,
-        ], timeout: .seconds(120))
-        #expect(submitted.status == 0, "\(submitted)")
+        _ = try sandbox.completedBatch(households: 120, seed: 5, endpoint: dispatcher.clientEndpoint)
         // Jobs no worker serves stay queued, their payloads in payloads/jobs/.
         let lines = try sandbox.writeFile("jobs.txt", numberedLines(5))
         let queued = try sandbox.cli(["submit", "system.echo", lines.path, "--lines", "--connect", dispatcher.clientEndpoint])
