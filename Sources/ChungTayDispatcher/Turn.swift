@@ -180,7 +180,7 @@ extension Dispatcher {
     func storageFailed(tasks: [Lease], error: String) {
         let now = MonotonicClock.now()
         let delay = storageBackoff.failed(now: now)
-        logger.error("storage failure; nothing in this turn was acknowledged", metadata: [
+        logger.error("storage failure; pausing the disk work", metadata: [
             "error": "\(error)", "retryIn": "\(delay)", "consecutiveFailures": "\(storageBackoff.consecutiveFailures)",
             "tasksDelayed": "\(tasks.count)",
         ])

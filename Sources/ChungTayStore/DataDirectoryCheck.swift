@@ -44,17 +44,20 @@ public struct DataDirectoryCheck {
     /// Locations the journal holds that point outside committed bytes: queued and dead
     /// jobs' payloads (they will be read), batch summaries, and (thorough) every result.
     private func danglingLocations(_ journal: JobJournal) throws(StoreError) -> [DataProblem] {
-        func outside(_ column: String, _ table: String, _ filter: String) -> String {
+        /// `index` (a partial index matching `filter`) makes a start read only queued and
+        /// dead jobs, not the whole history.
+        func outside(_ column: String, _ table: String, _ filter: String, index: String? = nil) -> String {
             """
             SELECT t.id, t.\(column)_file, t.\(column)_offset, t.\(column)_length, s.committed
-            FROM \(table) t LEFT JOIN segment s ON s.file = t.\(column)_file
+            FROM \(table) t \(index.map { "INDEXED BY " + $0 } ?? "") LEFT JOIN segment s ON s.file = t.\(column)_file
             WHERE \(filter) AND t.\(column)_file IS NOT NULL AND (s.file IS NULL OR t.\(column)_offset < 0 OR t.\(column)_length < 0
                 OR t.\(column)_offset + t.\(column)_length > s.committed)
             LIMIT 20
             """
         }
         var queries = [
-            ("payload", "payloads/", "job", outside("payload", "job", "t.state IN (0, 2)")),
+            ("payload", "payloads/", "job", outside("payload", "job", "t.state = 0", index: "job_queued")),
+            ("payload", "payloads/", "job", outside("payload", "job", "t.state = 2", index: "job_dead")),
             ("summary", "store/", "batch", outside("summary", "batch", "1")),
         ]
         if thorough { queries.append(("result", "store/", "job", outside("result", "job", "1"))) }
