@@ -8,10 +8,14 @@ import Darwin
 import Foundation
 import ChungTayRules
 
-/// One export run: reads the stores kind by kind and writes into a staging directory.
+/// One export run: reads the stores kind by kind and writes a whole new export into a
+/// staging directory beside DIR, then swaps it for DIR in one rename. An earlier export
+/// stays whole until the new one is complete and durable; a failure or a crash at any
+/// point leaves DIR as it was (or, after the swap, the new export).
 final class Exporter {
     static let marker = ".chungtay-export"
-    static let stagingPrefix = ".chungtay-export-staging-"
+    /// `PARENT/.NAME.chungtay-export-staging-PID`, beside DIR (the same filesystem, so the swap is a rename).
+    static let stagingInfix = ".chungtay-export-staging-"
     /// The entries of DIR an export owns, replaced as a whole.
     static let entries = ["communes", "savings-groups", "notifications.csv", "summary.json"]
 
@@ -113,7 +117,7 @@ final class Exporter {
             try writeCommunes()
             try writeGroups()
             try spills.flushAll()
-            try? FileManager.default.removeItem(atPath: spillDirectory)
+            try FileManager.default.removeItem(atPath: spillDirectory)
             try install(into: output)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
@@ -125,54 +129,49 @@ final class Exporter {
 
     // MARK: - Output directory
 
-    /// Checks DIR, and creates the staging directory in it.
+    /// Checks DIR (missing, empty, or an earlier export and nothing else: the swap
+    /// replaces all of it), and creates the staging directory beside it.
     private func prepare(_ output: String) throws {
         let manager = FileManager.default
+        let parent = (output as NSString).deletingLastPathComponent
+        let name = (output as NSString).lastPathComponent
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: output, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw BatchExportError.io(operation: "mkdir", path: output, errno: ENOTDIR) }
             let names = try manager.contentsOfDirectory(atPath: output)
-            for name in names where name.hasPrefix(Self.stagingPrefix) {
-                // A staging directory left by a run that died (its process is gone).
-                if let pid = Int32(name.dropFirst(Self.stagingPrefix.count)), kill(pid, 0) != 0, errno == ESRCH {
-                    try? manager.removeItem(atPath: output + "/" + name)
-                }
-            }
-            let others = names.filter { !$0.hasPrefix(Self.marker) }
-            if !others.isEmpty && !names.contains(Self.marker) {
+            let foreign = names.contains { !$0.hasPrefix(Self.marker) && !Self.entries.contains($0) }
+            if foreign || (!names.isEmpty && !names.contains(Self.marker)) {
                 throw BatchExportError.outputDirectoryNotEmpty(path: output)
             }
-        } else {
-            let parent = (output as NSString).deletingLastPathComponent
-            if !parent.isEmpty { try manager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-            try PrivateFiles.makeDirectory(output)
+        } else if !parent.isEmpty {
+            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
-        staging = output + "/" + Self.stagingPrefix + String(getpid())
+        let stagingPrefix = "." + name + Self.stagingInfix
+        for entry in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(stagingPrefix) {
+            // A staging directory left by a run that died (its process is gone).
+            if let pid = Int32(entry.dropFirst(stagingPrefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? manager.removeItem(atPath: parent + "/" + entry)
+            }
+        }
+        staging = parent + "/" + stagingPrefix + String(getpid())
         try? manager.removeItem(atPath: staging)
         try PrivateFiles.makeDirectory(staging)
         spillDirectory = staging + "/spill"
         try PrivateFiles.makeDirectory(spillDirectory)
     }
 
-    /// Moves the staged entries into DIR, replacing an earlier export's.
+    /// Makes the staged export durable (every file was fsynced as it was closed; now every
+    /// directory), then swaps it for DIR and fsyncs the parent, so after a crash DIR is
+    /// either the earlier export or the new one, never a mix. The earlier export, now at the
+    /// staging path, is deleted last.
     private func install(into output: String) throws {
-        let manager = FileManager.default
-        let markerPath = output + "/" + Self.marker
-        try? manager.removeItem(atPath: markerPath)
-        let marker = try OutputFile(path: markerPath)
+        let marker = try OutputFile(path: staging + "/" + Self.marker)
         try marker.write(Array("batch \(reader.batchId)\n".utf8))
         try marker.close()
-        for entry in Self.entries {
-            let target = output + "/" + entry
-            // lstat, not fileExists: a dangling symlink in the way is removed too.
-            var status = stat()
-            if lstat(target, &status) == 0 { try manager.removeItem(atPath: target) }
-            let staged = staging + "/" + entry
-            if manager.fileExists(atPath: staged) {
-                guard rename(staged, target) == 0 else { throw BatchExportError.io(operation: "rename", path: target, errno: errno) }
-            }
-        }
-        try manager.removeItem(atPath: staging)
+        try PrivateFiles.syncDirectories(under: staging)
+        let replaced = try PrivateFiles.swap(staging, into: output)
+        try PrivateFiles.syncDirectory((output as NSString).deletingLastPathComponent)
+        if replaced { try? FileManager.default.removeItem(atPath: staging) }
     }
 
     // MARK: - Reviews

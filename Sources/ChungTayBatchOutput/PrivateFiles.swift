@@ -24,6 +24,52 @@ enum PrivateFiles {
         guard chmod(path, 0o700) == 0 else { throw .io(operation: "chmod", path: path, errno: errno) }
     }
 
+    /// Fsyncs a directory, so the entries created or renamed in it survive a crash.
+    static func syncDirectory(_ path: String) throws(BatchExportError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        defer { closeDescriptor(descriptor) }
+        guard fsync(descriptor) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+    }
+
+    /// Fsyncs `root` and every directory below it, deepest first.
+    static func syncDirectories(under root: String) throws {
+        var directories = [root]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            if enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { directories.append(root + "/" + relative) }
+        }
+        for directory in directories.reversed() { try syncDirectory(directory) }
+    }
+
+    /// `renameat2(2)` is not in Swift's Glibc module; looked up once in the C library.
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    private static let renameAt2 = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }
+    private static let renameExchange: UInt32 = 1 << 1
+
+    /// Puts the directory `staged` at `target`. An existing `target` is exchanged with it
+    /// in one step (`RENAME_EXCHANGE`), so the old directory ends up at `staged`; where the
+    /// filesystem cannot exchange, the old one is first renamed to `staged`-old and then
+    /// to `staged`, so it stays whole until the new one is in place. Returns whether an
+    /// old directory now sits at `staged`.
+    static func swap(_ staged: String, into target: String) throws(BatchExportError) -> Bool {
+        var status = stat()
+        guard lstat(target, &status) == 0 else {
+            guard rename(staged, target) == 0 else { throw .io(operation: "rename", path: target, errno: errno) }
+            return false
+        }
+        if let renameAt2, renameAt2(AT_FDCWD, staged, AT_FDCWD, target, renameExchange) == 0 { return true }
+        let retired = staged + "-old"
+        guard rename(target, retired) == 0 else { throw .io(operation: "rename", path: target, errno: errno) }
+        guard rename(staged, target) == 0 else {
+            let code = errno
+            _ = rename(retired, target)
+            throw .io(operation: "rename", path: target, errno: code)
+        }
+        guard rename(retired, staged) == 0 else { throw .io(operation: "rename", path: retired, errno: errno) }
+        return true
+    }
+
     /// Reads a whole file (a spill file) into memory.
     static func readAll(_ path: String) throws(BatchExportError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -123,8 +169,10 @@ final class OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Flushes, fsyncs (an export is durable before it replaces an earlier one) and closes.
     func close() throws(BatchExportError) {
         try flush()
+        guard fsync(descriptor) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
         let result = closeDescriptor(descriptor)
         descriptor = -1
         guard result == 0 else { throw .io(operation: "close", path: path, errno: errno) }

@@ -63,11 +63,17 @@ extension Dispatcher {
             case .results(let key, let batchId):
                 // Stored documents begin with the common fields, `batchId` among them.
                 let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
+                // A key entry is checked, not trusted: its bytes must be one whole line, and a
+                // document that names a household must name this one.
+                let householdCode = Array(#""householdCode":"#.utf8)
+                let ownCode = householdCode + Array(JSONText.quoted(key).utf8)
                 var documents: [[UInt8]] = []
                 for location in try store.locations(key: key) {
-                    var document = try store.read(location)
-                    if document.last == UInt8(ascii: "\n") { document.removeLast() }
+                    guard var document = try store.readLines(location) else { continue }
+                    document.removeLast()
+                    if document.contains(UInt8(ascii: "\n")) { continue }
                     if let marker, document.prefix(200).firstRange(of: marker) == nil { continue }
+                    if document.firstRange(of: householdCode) != nil, document.firstRange(of: ownCode) == nil { continue }
                     documents.append(document)
                 }
                 replyWith(.documents(documents))
@@ -128,7 +134,8 @@ extension Dispatcher {
                 ])
             } catch {
                 logger.error("cannot complete batch; will try again", metadata: ["batch": "\(id)", "error": "\(error)"])
-                try? store.rollBack()
+                rollBackStores()
+                storageFailed(tasks: [], error: "\(error)")
                 pendingBatchCompletions.insert(id)
             }
         }

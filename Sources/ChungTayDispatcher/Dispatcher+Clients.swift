@@ -101,6 +101,10 @@ extension Dispatcher {
                 refuse(envelope, refusal, requestId: requestId)
                 return
             }
+            if storageBackoff.isPaused(at: MonotonicClock.now()) {
+                refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
+                return
+            }
             let start = turn.batch.submissions.count
             turn.batch.submissions.append(contentsOf: jobs)
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))

@@ -226,7 +226,7 @@ extension Dispatcher {
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
-            queues.push(lease.task)
+            turn.unstored.append(lease)
         }
     }
 

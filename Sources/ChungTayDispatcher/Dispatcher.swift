@@ -45,6 +45,7 @@ public final class Dispatcher {
     var draining = false
     /// Set when the store could not be rolled back after a failed commit; the loop then stops.
     var storageBroken = false
+    var storageBackoff = StorageBackoff()
     /// Payload segments may have become unneeded: at start, when a payload segment fills
     /// up, and when a batch completes.
     var payloadCollectionDue = true
@@ -82,9 +83,13 @@ public final class Dispatcher {
         let directory = DataDirectory(root: configuration.dataDirectory)
         try directory.prepare()
         journal = try JobJournal(path: directory.journalPath)
+        try Self.checkAtStart(directory, journal: journal, logger: logger)
         let committed = try journal.committedSegments()
         store = try ResultStore(directory: directory, committed: committed)
         payloadLog = try ResultStore.blobs(root: directory.payloadRoot, committed: committed)
+        for segments in [store, payloadLog] {
+            segments.registerSegment = { [journal] file throws(StoreError) in try journal.registerSegment(file) }
+        }
         retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
@@ -118,6 +123,24 @@ public final class Dispatcher {
         try recoverQueuedJobs()
         // A crash between a batch's last job and its summary leaves it ready to complete.
         completeBatchesIfDone(batches.all.map(\.record.id))
+    }
+
+    /// Refuses to start when the journal and the files disagree in a way no crash explains
+    /// (cutting then would destroy data nobody can account for); the cuts a crash does
+    /// explain are logged here and made by the stores' open.
+    private static func checkAtStart(_ directory: DataDirectory, journal: JobJournal, logger: Logger) throws {
+        let problems = try DataDirectoryCheck(directory: directory, thorough: false).run(journal: journal)
+        let refusals = problems.filter(\.blocksStart)
+        guard refusals.isEmpty else {
+            throw StoreError("""
+                refusing to start: the journal and the files of \(directory.root.path) disagree, and nothing was cut:
+                \(refusals.map { "  " + $0.description }.joined(separator: "\n"))
+                `chungtay data check --data-dir \(directory.root.path)` reports every problem
+                """)
+        }
+        for problem in problems where problem.repair != nil && problem.code != .unneededPayloadSegment {
+            logger.notice("cutting what no commit covers", metadata: ["file": "\(problem.file)", "code": "\(problem.code.rawValue)", "detail": "\(problem.message)"])
+        }
     }
 
     /// Every job the journal holds as queued runs again: leases did not survive the restart.
@@ -191,14 +214,15 @@ public final class Dispatcher {
             // Heartbeats go out before the commit too, so a long commit does not look like silence.
             sendHeartbeats()
             finish(turn)
-            if !pendingBatchCompletions.isEmpty {
+            let storagePaused = storageBackoff.isPaused(at: MonotonicClock.now())
+            if !pendingBatchCompletions.isEmpty, !storagePaused {
                 let pending = pendingBatchCompletions
                 pendingBatchCompletions.removeAll()
                 completeBatchesIfDone(pending)
             }
             if payloadCollectionDue || payloadLog.rollovers != payloadRolloversSeen { collectPayloadSegments() }
             releaseDueRetries()
-            if !draining { dispatchQueuedTasks() }
+            if !draining, !storagePaused { dispatchQueuedTasks() }
             sendHeartbeats()
         }
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])

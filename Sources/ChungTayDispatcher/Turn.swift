@@ -40,6 +40,9 @@ struct Turn {
     var counterBounds = BatchCounterBounds()
     /// Batches with a SUBMIT in this turn: a seal must wait until its jobs are committed.
     var submittedBatches: Set<String> = []
+    /// Tasks whose result could not even be appended to the store: they wait out the
+    /// storage backoff like the tasks of a failed commit.
+    var unstored: [Lease] = []
 
     init(now: Date) {
         batch = JournalBatch(now: now)
@@ -48,9 +51,15 @@ struct Turn {
 
 extension Dispatcher {
     /// Makes the turn durable, then acts on it. On a storage failure nothing is
-    /// acknowledged: submitters get `storage` errors and every task goes back to the queue.
+    /// acknowledged: submitters get `storage` errors and every task waits out the
+    /// storage backoff in the delayed queue, its attempt not counted.
     func finish(_ turn: Turn) {
         var turn = turn
+        let hadUnstored = !turn.unstored.isEmpty
+        if hadUnstored {
+            storageFailed(tasks: turn.unstored, error: "a result could not be appended to the store")
+            turn.unstored = []
+        }
         guard !turn.batch.isEmpty else { return }
         let receipt: JournalReceipt
         do {
@@ -60,19 +69,11 @@ extension Dispatcher {
             store.markCommitted(turn.batch.segmentEnds)
             payloadLog.markCommitted(turn.batch.segmentEnds)
         } catch {
-            logger.error("storage failure; nothing in this turn was acknowledged", metadata: ["error": "\(error)"])
-            do {
-                try store.rollBack()
-                try payloadLog.rollBack()
-            } catch {
-                // Later appends would follow the abandoned ones and commit them as if they
-                // were theirs. Stop instead: the next start cuts the store back to the journal.
-                logger.critical("cannot roll the store back; stopping", metadata: ["error": "\(error)"])
-                storageBroken = true
-            }
+            rollBackStores()
             abandon(turn, error: "\(error)")
             return
         }
+        if !hadUnstored { storageBackoff.succeeded() }
         persistedKinds.formUnion(turn.batch.newKinds)
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
         var touchedBatches: Set<String> = []
@@ -114,7 +115,7 @@ extension Dispatcher {
     }
 
     /// The payload segments' one directory, `DATA/payloads/jobs/`.
-    static let payloadKind = "jobs"
+    static let payloadKind = DataDirectory.payloadKind
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
         for receipt in zip(receipts, jobs) where !receipt.0.existed {
@@ -165,7 +166,32 @@ extension Dispatcher {
         answerWaits(finishing: task.id)
     }
 
-    /// The commit failed: refuse the submissions and put every task of the turn back in the queue unchanged.
+    /// Forgets the appends of a failed commit. If even that fails, later appends would
+    /// follow the abandoned ones and commit them as if they were theirs: stop instead,
+    /// and the next start cuts the store back to the journal.
+    func rollBackStores() {
+        do {
+            try store.rollBack()
+            try payloadLog.rollBack()
+        } catch {
+            logger.critical("cannot roll the store back; stopping", metadata: ["error": "\(error)"])
+            storageBroken = true
+        }
+    }
+
+    /// Starts (or lengthens) the storage backoff; `tasks` wait it out in the delayed
+    /// queue with their attempts unchanged.
+    func storageFailed(tasks: [Lease], error: String) {
+        let now = MonotonicClock.now()
+        let delay = storageBackoff.failed(now: now)
+        logger.error("storage failure; pausing the disk work", metadata: [
+            "error": "\(error)", "retryIn": "\(delay)", "consecutiveFailures": "\(storageBackoff.consecutiveFailures)",
+            "tasksDelayed": "\(tasks.count)",
+        ])
+        for lease in tasks { delayed.insert(lease.task, due: now + delay) }
+    }
+
+    /// The commit failed: refuse the submissions, and the turn's tasks wait out the storage backoff unchanged.
     private func abandon(_ turn: Turn, error: String) {
         for submission in turn.submissions {
             switch submission.origin {
@@ -176,9 +202,7 @@ extension Dispatcher {
                 break
             }
         }
-        for lease in turn.completions.map(\.lease) + turn.failures.map(\.lease) {
-            queues.push(lease.task)
-        }
+        storageFailed(tasks: turn.completions.map(\.lease) + turn.failures.map(\.lease), error: error)
     }
 
     func answerWaits(finishing jobId: UInt64) {

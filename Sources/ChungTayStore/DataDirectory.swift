@@ -25,6 +25,9 @@ public struct DataDirectory: Sendable {
         self.root = root
     }
 
+    /// Payload segments' one directory under `payloads/`.
+    public static let payloadKind = "jobs"
+
     /// Creates the directory tree (mode 0700), restricts the umask to 077 and takes the
     /// directory's exclusive lock, held until the process exits.
     ///
@@ -34,22 +37,52 @@ public struct DataDirectory: Sendable {
         umask(0o077)
         try Self.makeDirectory(root)
         try Self.makeDirectory(storeRoot)
-        let lockPath = root.appendingPathComponent("lock").path
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StoreError.errno("open", lockPath) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
+        guard try lock() else {
             throw StoreError("\(root.path) is in use by another dispatcher (lock \(lockPath) is held)")
         }
     }
 
-    static func makeDirectory(_ url: URL) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw StoreError("cannot create directory \(url.path): \(error)")
+    public var lockPath: String { root.appendingPathComponent("lock").path }
+
+    /// Takes the directory's exclusive lock, held until the process exits; false when
+    /// another process (a running dispatcher) holds it. `chungtay data check` takes it too,
+    /// so no dispatcher starts (and cuts tails) while a directory is checked or repaired.
+    public func lock() throws(StoreError) -> Bool {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.errno("open", lockPath) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return false
         }
+        return true
+    }
+
+    /// Creates `url` and any missing parents, mode 0700. A new directory's entry is
+    /// durable only once its parent is fsynced: without that, a crash could lose
+    /// `store/KIND/` with every segment fsynced inside it.
+    static func makeDirectory(_ url: URL) throws(StoreError) {
+        var missing: [URL] = []
+        var current = url.standardizedFileURL
+        var status = stat()
+        while stat(current.path, &status) != 0 {
+            guard errno == ENOENT else { throw StoreError.errno("stat", current.path) }
+            missing.append(current)
+            let parent = current.deletingLastPathComponent()
+            guard parent.path != current.path else { break }
+            current = parent
+        }
+        for directory in missing.reversed() {
+            guard mkdir(directory.path, 0o700) == 0 || errno == EEXIST else { throw StoreError.errno("mkdir", directory.path) }
+            try syncDirectory(directory.deletingLastPathComponent())
+        }
+    }
+
+    /// A new or removed entry of a directory is durable only once the directory itself is fsynced.
+    static func syncDirectory(_ directory: URL) throws(StoreError) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StoreError.errno("open", directory.path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StoreError.errno("fsync", directory.path) }
     }
 }
 

@@ -314,6 +314,17 @@ public final class JobJournal {
         }
     }
 
+    /// Records a new segment file with nothing committed yet (see `ResultStore.registerSegment`).
+    public func registerSegment(_ file: String) throws(StoreError) {
+        do {
+            try database.write { db in
+                try db.execute(sql: "INSERT INTO segment(file, committed) VALUES (?, 0) ON CONFLICT(file) DO NOTHING", arguments: [file])
+            }
+        } catch {
+            throw StoreError("cannot record segment \(file) in the journal: \(error)")
+        }
+    }
+
     /// Kinds that a worker has announced at some time, so jobs for them are accepted while no worker is connected.
     public func knownKinds() throws(StoreError) -> Set<String> {
         try read("kinds") { db in Set(try String.fetchAll(db, sql: "SELECT name FROM kind")) }

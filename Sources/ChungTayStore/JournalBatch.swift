@@ -98,6 +98,14 @@ public struct DocumentKey: Sendable, Equatable {
 
     var end: Int64 { offset + length }
 
+    /// Whether the entry can index a committed document: a positive length inside the
+    /// segment's committed end (read from a file, the numbers are checked, not trusted).
+    func isInside(committedEnd: Int64) -> Bool {
+        guard offset >= 0, length > 0 else { return false }
+        let (end, overflow) = offset.addingReportingOverflow(length)
+        return !overflow && end <= committedEnd
+    }
+
     func append(to bytes: inout [UInt8]) {
         for value in [hash, offset, length] {
             withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }

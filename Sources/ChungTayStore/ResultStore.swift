@@ -32,6 +32,11 @@ public final class ResultStore {
     private var committed: [String: Int64]
     /// How many segments `sync` has closed as full since the store opened.
     public private(set) var rollovers = 0
+    /// Records a segment in the journal (committed end 0) before its file is created. At
+    /// start a non-empty segment the journal does not know is then never an unfinished
+    /// append but data the journal cannot account for (a restored or older journal), and
+    /// the dispatcher refuses to start instead of cutting it to nothing.
+    public var registerSegment: ((String) throws(StoreError) -> Void)?
 
     private struct Segment {
         var index: Int
@@ -52,7 +57,9 @@ public final class ResultStore {
         var keysEnd: Int64 = 0
     }
 
-    /// Opens the store, cutting every segment back to its committed end.
+    /// Opens the store, cutting every segment back to its committed end and its keys file
+    /// to the entries of committed documents; refuses (throws) when the files and
+    /// `committed` disagree in a way no crash explains (`SegmentInspection`).
     public convenience init(directory: DataDirectory, committed: [String: Int64], segmentLimit: Int64 = 256 << 20) throws(StoreError) {
         try self.init(root: directory.storeRoot, committed: committed, segmentLimit: segmentLimit)
     }
@@ -73,7 +80,11 @@ public final class ResultStore {
         self.terminator = terminator
         self.fileExtension = fileExtension
         try DataDirectory.makeDirectory(root)
-        try truncateUncommittedTails()
+        let inspection = SegmentInspection(root: root, fileExtension: fileExtension, committed: committed, segmentsMayBeCollected: terminator.isEmpty)
+        for problem in try inspection.problems(readsDocuments: false) {
+            guard let repair = problem.repair, !problem.blocksStart else { throw StoreError(problem.description) }
+            try repair.apply()
+        }
     }
 
     deinit {
@@ -138,8 +149,15 @@ public final class ResultStore {
                 let keysPath = Self.keysPath(segment.relativePath)
                 if segment.keysDescriptor < 0 { try openKeys(kind: kind) }
                 let segment = segments[kind]!
-                try Self.writeAll(segment.pendingKeys, to: segment.keysDescriptor, path: keysPath)
-                guard fsync(segment.keysDescriptor) == 0 else { throw StoreError.errno("fsync", keysPath) }
+                do throws(StoreError) {
+                    try Self.writeAll(segment.pendingKeys, to: segment.keysDescriptor, path: keysPath)
+                    guard fsync(segment.keysDescriptor) == 0 else { throw StoreError.errno("fsync", keysPath) }
+                } catch {
+                    // Entries left behind would index documents of a turn that is never
+                    // committed, at offsets later documents reuse.
+                    if ftruncate(segment.keysDescriptor, off_t(segment.keysEnd)) != 0 { segments[kind]!.damaged = true }
+                    throw error
+                }
                 segments[kind]!.keysEnd += Int64(segment.pendingKeys.count)
                 segments[kind]!.pendingKeys.removeAll(keepingCapacity: segment.pendingKeys.capacity <= 1 << 20)
             }
@@ -175,9 +193,13 @@ public final class ResultStore {
             segments[kind]?.damaged = false
             segments[kind]?.end = end
             segments[kind]?.pendingKeys.removeAll()
-            if segment.keysEnd > segment.keysCommitted {
+            // A keys write that failed part way left the file past `keysEnd`: cut by path
+            // whenever the file was open, not only when `keysEnd` moved.
+            if segment.keysDescriptor >= 0 || segment.keysEnd > segment.keysCommitted {
                 let keysPath = root.appendingPathComponent(Self.keysPath(segment.relativePath)).path
-                guard truncate(keysPath, off_t(segment.keysCommitted)) == 0 else { throw StoreError.errno("truncate", keysPath) }
+                guard truncate(keysPath, off_t(segment.keysCommitted)) == 0 || errno == ENOENT else {
+                    throw StoreError.errno("truncate", keysPath)
+                }
                 segments[kind]?.keysEnd = segment.keysCommitted
             }
         }
@@ -193,14 +215,29 @@ public final class ResultStore {
         for index in indexes.dropLast() where index != segments[kind]?.index {
             let relativePath = "\(kind)/" + segmentName(index)
             guard !keep.contains(relativePath) else { continue }
-            let path = root.appendingPathComponent(relativePath).path
-            guard unlink(path) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", path) }
-            let keysPath = root.appendingPathComponent(Self.keysPath(relativePath)).path
-            guard unlink(keysPath) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", keysPath) }
+            try Self.removeSegmentFiles(root.appendingPathComponent(relativePath).path)
             removed.append(relativePath)
         }
-        if !removed.isEmpty { try Self.syncDirectory(directory) }
+        if !removed.isEmpty { try DataDirectory.syncDirectory(directory) }
         return removed
+    }
+
+    /// Unlinks a segment and its keys file (the caller fsyncs the directory).
+    static func removeSegmentFiles(_ path: String) throws(StoreError) {
+        for file in [path, keysPath(path)] {
+            guard unlink(file) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", file) }
+        }
+    }
+
+    /// Reads the documents at a key entry's location, or nil when the location is not
+    /// whole lines (it must start at a line start and end with a newline): an entry is
+    /// checked against the segment rather than trusted to be aligned.
+    public func readLines(_ location: ResultLocation) throws(StoreError) -> [UInt8]? {
+        guard location.offset >= 0, location.length > 0 else { return nil }
+        let before = location.offset > 0 ? 1 : 0
+        let bytes = try read(ResultLocation(file: location.file, offset: location.offset - Int64(before), length: location.length + Int64(before)))
+        guard before == 0 || bytes.first == UInt8(ascii: "\n"), bytes.last == UInt8(ascii: "\n") else { return nil }
+        return Array(bytes.dropFirst(before))
     }
 
     /// Reads a committed location back (for `chungtay job ID`).
@@ -233,33 +270,19 @@ public final class ResultStore {
             index = try segmentIndexes(in: directory).last ?? 1
         }
         let relativePath = "\(kind)/" + segmentName(index)
+        if committed[relativePath] == nil {
+            try registerSegment?(relativePath)
+            committed[relativePath] = 0
+        }
         let path = root.appendingPathComponent(relativePath).path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.errno("open", path) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw StoreError.errno("fstat", path) }
-        try Self.syncDirectory(directory)
+        try DataDirectory.syncDirectory(directory)
         let segment = Segment(index: index, relativePath: relativePath, descriptor: descriptor, end: Int64(status.st_size))
         segments[kind] = segment
         return segment
-    }
-
-    private func truncateUncommittedTails() throws(StoreError) {
-        let kinds = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        for kind in kinds {
-            let directory = root.appendingPathComponent(kind, isDirectory: true)
-            for index in try segmentIndexes(in: directory) {
-                let relativePath = "\(kind)/" + segmentName(index)
-                let path = root.appendingPathComponent(relativePath).path
-                let end = committed[relativePath] ?? 0
-                var status = stat()
-                guard stat(path, &status) == 0 else { throw StoreError.errno("stat", path) }
-                if Int64(status.st_size) > end {
-                    guard truncate(path, off_t(end)) == 0 else { throw StoreError.errno("truncate", path) }
-                }
-                try Self.cutKeys(at: root.appendingPathComponent(Self.keysPath(relativePath)).path, committedEnd: end)
-            }
-        }
     }
 
     /// Opens a segment's keys file on its first keyed append (stores of blobs never have one).
@@ -270,7 +293,7 @@ public final class ResultStore {
         guard descriptor >= 0 else { throw StoreError.errno("open", path) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw StoreError.errno("fstat", path) }
-        try Self.syncDirectory(root.appendingPathComponent(kind, isDirectory: true))
+        try DataDirectory.syncDirectory(root.appendingPathComponent(kind, isDirectory: true))
         segments[kind]!.keysDescriptor = descriptor
         segments[kind]!.keysEnd = Int64(status.st_size)
         segments[kind]!.keysCommitted = Int64(status.st_size)
@@ -279,19 +302,9 @@ public final class ResultStore {
     /// The keys file beside a segment: `segment-000001.jsonl.keys`.
     static func keysPath(_ segmentPath: String) -> String { segmentPath + ".keys" }
 
-    /// Drops the entries of documents past the segment's committed end (cut at open),
-    /// so a later append at the same offsets is never found under an old key.
-    private static func cutKeys(at path: String, committedEnd: Int64) throws(StoreError) {
-        guard let entries = try readKeys(at: path) else { return }
-        var keep = 0
-        while keep < entries.count / DocumentKey.entrySize,
-              DocumentKey(entries, at: keep * DocumentKey.entrySize).end <= committedEnd { keep += 1 }
-        if keep * DocumentKey.entrySize < entries.count {
-            guard truncate(path, off_t(keep * DocumentKey.entrySize)) == 0 else { throw StoreError.errno("truncate", path) }
-        }
-    }
-
-    private static func readKeys(at path: String) throws(StoreError) -> [UInt8]? {
+    /// A keys file's whole entries (a torn tail shorter than one entry is left out); nil
+    /// when the segment has none.
+    static func readKeys(at path: String) throws(StoreError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -334,19 +347,23 @@ public final class ResultStore {
                 }
                 for position in matches {
                     let entry = DocumentKey(entries, at: position)
-                    if entry.end <= end { found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length)) }
+                    if entry.isInside(committedEnd: end) { found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length)) }
                 }
             }
         }
         return found
     }
 
-    func segmentName(_ index: Int) -> String {
+    func segmentName(_ index: Int) -> String { Self.segmentName(index, fileExtension: fileExtension) }
+
+    func segmentIndexes(in directory: URL) throws(StoreError) -> [Int] { Self.segmentIndexes(in: directory, fileExtension: fileExtension) }
+
+    static func segmentName(_ index: Int, fileExtension: String) -> String {
         let digits = String(index)
         return "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + fileExtension
     }
 
-    func segmentIndexes(in directory: URL) throws(StoreError) -> [Int] {
+    static func segmentIndexes(in directory: URL, fileExtension: String) -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         let suffix = "." + fileExtension
         return names.compactMap { name -> Int? in
@@ -363,13 +380,5 @@ public final class ResultStore {
             guard count > 0 else { throw StoreError.errno("write", path) }
             done += count
         }
-    }
-
-    /// A new file's directory entry is durable only once the directory itself is fsynced.
-    static func syncDirectory(_ directory: URL) throws(StoreError) {
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StoreError.errno("open", directory.path) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw StoreError.errno("fsync", directory.path) }
     }
 }

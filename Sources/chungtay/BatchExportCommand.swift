@@ -11,7 +11,7 @@ struct BatchExportCommand: ParsableCommand {
 
     @OptionGroup var client: ClientOptions
     @Argument(help: "The batch id (or name).") var id: String
-    @Option(help: "The directory to write into (created; files are readable by you only).") var out: String
+    @Option(help: "The directory to write into: new, empty, or an earlier export, which is replaced whole only once the new one is complete and fsynced (files are readable by you only).") var out: String
     @Option(help: "The dispatcher's data directory (default: as the dispatcher reports it).") var dataDir: String?
 
     func run() throws {

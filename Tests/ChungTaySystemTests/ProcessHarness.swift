@@ -219,8 +219,12 @@ final class Sandbox {
         }
     }
 
-    func spawn(_ name: String, _ arguments: [String], stdin: URL? = nil) throws -> ChildProcess {
-        let child = try ChildProcess(name: name, executable: binary, arguments: arguments, directory: root, stdin: stdin)
+    /// `launcher` (a command and its arguments, e.g. strace) runs the binary when given.
+    func spawn(_ name: String, _ arguments: [String], stdin: URL? = nil, launcher: [String] = []) throws -> ChildProcess {
+        let child = try launcher.first.map { command in
+            try ChildProcess(name: name, executable: URL(fileURLWithPath: command), arguments: launcher.dropFirst() + [binary.path] + arguments,
+                             directory: root, stdin: stdin)
+        } ?? ChildProcess(name: name, executable: binary, arguments: arguments, directory: root, stdin: stdin)
         children.append(child)
         return child
     }
@@ -233,12 +237,12 @@ final class Sandbox {
     /// and attempt counts stay exact.
     func startDispatcher(
         name: String = "dispatcher", clientEndpoint: String = "tcp://127.0.0.1:*", workerEndpoint: String = "tcp://127.0.0.1:*",
-        liveness: Int = 25, extra: [String] = []
+        liveness: Int = 25, extra: [String] = [], launcher: [String] = []
     ) throws -> DispatcherProcess {
         let child = try spawn(name, [
             "dispatcher", "--data-dir", dataDir.path, "--client-endpoint", clientEndpoint, "--worker-endpoint", workerEndpoint,
             "--heartbeat-interval-ms", "200", "--heartbeat-liveness", String(liveness), "--retry-base-ms", "50",
-        ] + extra)
+        ] + extra, launcher: launcher)
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             let text = child.stdout
