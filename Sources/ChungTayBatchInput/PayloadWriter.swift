@@ -3,10 +3,10 @@ import ChungTayRules
 /// Compact JSON for stage payloads. ChungTayRules' `JSONWriter` is internal to that
 /// module, so this is a small writer of the same output: members in the order given,
 /// control characters escaped (no raw newline ever), numbers as their exact decimals.
-struct PayloadWriter {
-    private(set) var bytes: [UInt8] = []
+package struct PayloadWriter {
+    package private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         bytes.reserveCapacity(capacity)
     }
 

@@ -7,17 +7,17 @@ import Foundation
 ///
 /// The bytes go to a `ByteBuffer`, not an array: array appends, each checking
 /// uniqueness and capacity, were most of the cost of encoding a review.
-struct JSONWriter: ~Copyable {
+package struct JSONWriter: ~Copyable {
     private var buffer: ByteBuffer
     private var needsComma = false
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         buffer = ByteBuffer(capacity: capacity)
     }
 
     /// The bytes written, with room to spare for a batch's `source` member
     /// (`ItemSource.append`) to be added without copying the document again.
-    consuming func finish() -> [UInt8] {
+    package consuming func finish() -> [UInt8] {
         buffer.array(extraCapacity: 64)
     }
 
@@ -140,7 +140,7 @@ struct JSONWriter: ~Copyable {
         needsComma = true
     }
 
-    mutating func value(_ value: JSONValue) {
+    package mutating func value(_ value: JSONValue) {
         switch value {
         case .null:
             null()
