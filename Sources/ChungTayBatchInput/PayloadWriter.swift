@@ -89,14 +89,7 @@ package struct PayloadWriter {
         case .number(let number):
             bytes.append(contentsOf: number.description.utf8)
         case .unrepresentableNumber(let approximation):
-            // Beyond a double's range the reader gave ±infinity, which JSON cannot spell;
-            // 1e999 reads back as the same unrepresentable number.
-            if approximation.isFinite {
-                bytes.append(contentsOf: "\(approximation)".utf8)
-            } else {
-                if approximation < 0 { raw("-") }
-                raw("1e999")
-            }
+            bytes.append(contentsOf: JSONWriter.spelling(ofUnrepresentable: approximation).utf8)
         case .string(let text):
             string(text)
         case .array(let elements):
