@@ -26,7 +26,6 @@ let package = Package(
         .library(name: "ChungTaySampleData", targets: ["ChungTaySampleData"]),
         .library(name: "ChungTayBatchInput", targets: ["ChungTayBatchInput"]),
         .library(name: "ChungTayBatchOutput", targets: ["ChungTayBatchOutput"]),
-        .library(name: "ChungTayFuzzTargets", targets: ["ChungTayFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
