@@ -116,6 +116,14 @@ let package = Package(
             dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
+        // The decoders' fuzz targets as plain functions, so that the unit tests replay the
+        // committed corpus through them without libFuzzer (the fuzzer itself is below).
+        .target(
+            name: "ChungTayFuzzTargets",
+            dependencies: ["ChungTayWire", "ChungTayRules", "ChungTayBatchInput"],
+            path: "Fuzz/Sources/ChungTayFuzzTargets",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
@@ -141,6 +149,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChungTayFuzzTargetsTests",
+            dependencies: ["ChungTayFuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChungTaySystemTests",
             dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
             swiftSettings: swiftSettings
@@ -159,5 +172,17 @@ if ProcessInfo.processInfo.environment["CHUNGTAY_BENCHMARKS"] == "1" {
         path: "Benchmarks/RulesBenchmark",
         swiftSettings: swiftSettings,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ))
+}
+
+// The libFuzzer executable (`scripts/fuzz`) builds only when asked for: it needs
+// `-sanitize=fuzzer` on every module it links, which only that build passes.
+if ProcessInfo.processInfo.environment["CHUNGTAY_FUZZ"] == "1" {
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"))
+    package.targets.append(.executableTarget(
+        name: "chungtay-fuzz",
+        dependencies: ["CLibFuzzer", "ChungTayFuzzTargets"],
+        path: "Fuzz/Sources/chungtay-fuzz",
+        swiftSettings: swiftSettings
     ))
 }

@@ -3,10 +3,10 @@ import ChungTayRules
 /// Compact JSON for stage payloads. ChungTayRules' `JSONWriter` is internal to that
 /// module, so this is a small writer of the same output: members in the order given,
 /// control characters escaped (no raw newline ever), numbers as their exact decimals.
-struct PayloadWriter {
-    private(set) var bytes: [UInt8] = []
+package struct PayloadWriter {
+    package private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         bytes.reserveCapacity(capacity)
     }
 
@@ -89,14 +89,7 @@ struct PayloadWriter {
         case .number(let number):
             bytes.append(contentsOf: number.description.utf8)
         case .unrepresentableNumber(let approximation):
-            // Beyond a double's range the reader gave ±infinity, which JSON cannot spell;
-            // 1e999 reads back as the same unrepresentable number.
-            if approximation.isFinite {
-                bytes.append(contentsOf: "\(approximation)".utf8)
-            } else {
-                if approximation < 0 { raw("-") }
-                raw("1e999")
-            }
+            bytes.append(contentsOf: JSONWriter.spelling(ofUnrepresentable: approximation).utf8)
         case .string(let text):
             string(text)
         case .array(let elements):

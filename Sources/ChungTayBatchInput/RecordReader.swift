@@ -192,12 +192,12 @@ public final class RecordReader {
     /// Writes the current record as a docs/BATCH.md item, the same as
     /// `PayloadWriter.item(current, …)` but without building the record: CSV cells are
     /// copied (escaped) from the buffer, a JSON line's object as given.
-    func writeCurrentItem(into writer: inout PayloadWriter, listFlags: [String]) {
+    package func writeCurrentItem(into writer: inout PayloadWriter, listFlags: [String]) {
         writeItem(from: stream, into: &writer, listFlags: listFlags)
     }
 
     /// Writes the record at `offset` (starting on `line`) as an item.
-    func writeItem(at offset: Int, line: Int, into writer: inout PayloadWriter, listFlags: [String]) throws(BatchInputError) {
+    package func writeItem(at offset: Int, line: Int, into writer: inout PayloadWriter, listFlags: [String]) throws(BatchInputError) {
         guard offset >= firstOffset, offset < input.size else { throw .noRecord(path: path, offset: offset) }
         try random.seek(to: offset, line: line, in: input)
         guard try random.advance(in: input, format: format, headerCount: headerCount, maximumRecordBytes: maximumRecordBytes)

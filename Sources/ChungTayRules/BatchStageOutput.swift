@@ -16,4 +16,17 @@ public struct BatchStageOutput: Sendable {
     public var followUp: FollowUp?
     /// Counter name (`group/…`) to the amount to add.
     public var counters: [String: Int64]
+
+    /// Longest document key in bytes: CTCP01's RESULTS looks keys up by at most this many
+    /// (docs/PROTOCOL.md). A household code comes from the list as written, any length,
+    /// and a RESULT carries each key with a 2-byte length, so a longer one trapped the
+    /// worker's encoder; its documents are stored without a key instead.
+    static let maximumKeyBytes = 1024
+
+    /// The key of a document of the household with this code: none (empty) when the code
+    /// is unknown or too long to look up.
+    static func key(householdCode: String?) -> String {
+        guard let householdCode, householdCode.utf8.count <= maximumKeyBytes else { return "" }
+        return householdCode
+    }
 }

@@ -39,7 +39,7 @@ enum HouseholdReviewStage {
                 check: check, asOf: payload.asOf, standard: standard, whatIfStandard: whatIfStandard, rules: rules
             )
             documents.append(ItemSource.append(item.source, to: review.jsonBytes))
-            keys.append(review.householdCode ?? "")
+            keys.append(BatchStageOutput.key(householdCode: review.householdCode))
             byCommune.add(review.commune ?? "(unknown)", review.current?.rawValue ?? "unclassified")
             byChange.add(review.change.rawValue)
             for flag in review.flags { flagsByCode.add(flag.code.rawValue) }

@@ -7,17 +7,17 @@ import Foundation
 ///
 /// The bytes go to a `ByteBuffer`, not an array: array appends, each checking
 /// uniqueness and capacity, were most of the cost of encoding a review.
-struct JSONWriter: ~Copyable {
+package struct JSONWriter: ~Copyable {
     private var buffer: ByteBuffer
     private var needsComma = false
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         buffer = ByteBuffer(capacity: capacity)
     }
 
     /// The bytes written, with room to spare for a batch's `source` member
     /// (`ItemSource.append`) to be added without copying the document again.
-    consuming func finish() -> [UInt8] {
+    package consuming func finish() -> [UInt8] {
         buffer.array(extraCapacity: 64)
     }
 
@@ -140,7 +140,7 @@ struct JSONWriter: ~Copyable {
         needsComma = true
     }
 
-    mutating func value(_ value: JSONValue) {
+    package mutating func value(_ value: JSONValue) {
         switch value {
         case .null:
             null()
@@ -150,9 +150,7 @@ struct JSONWriter: ~Copyable {
             decimal(number)
         case .unrepresentableNumber(let approximation):
             separate()
-            // Beyond Double's range the approximation is infinite, which JSON cannot
-            // spell; 1e999 reads back as the same unrepresentable number.
-            var text = approximation.isFinite ? "\(approximation)" : (approximation < 0 ? "-1e999" : "1e999")
+            var text = Self.spelling(ofUnrepresentable: approximation)
             text.withUTF8 { put($0) }
             needsComma = true
         case .string(let text):
@@ -169,6 +167,21 @@ struct JSONWriter: ~Copyable {
             }
             closeObject()
         }
+    }
+
+    /// How a number the reader could not hold exactly (`JSONValue.unrepresentableNumber`)
+    /// is written so that it reads back as the same unrepresentable number: its
+    /// approximation to 25 significant digits, more than a `DecimalNumber` holds. The
+    /// shortest spelling of the approximation read back as an exact, different number
+    /// (`1e-400` as `0.0`, a 19-digit fraction as its 17-digit rounding), so a batch stage
+    /// handed a payload on with other values than it was given. Beyond Double's range
+    /// the approximation is infinite and underflow gives zero, which are written
+    /// `1e999` and `1e-999`.
+    package static func spelling(ofUnrepresentable approximation: Double) -> String {
+        let sign = approximation.sign == .minus ? "-" : ""
+        if approximation.isInfinite { return sign + "1e999" }
+        if approximation == 0 || approximation.isNaN { return sign + "1e-999" }
+        return String(format: "%.24e", approximation)
     }
 
     private mutating func putDigits(_ value: Int) {

@@ -46,7 +46,7 @@ enum LoanStatusStage {
                 check: check, asOf: payload.asOf, dueSoonDays: dueSoonDays, rules: rules, listFlags: listFlags
             )
             documents.append(ItemSource.append(item.source, to: result.jsonBytes))
-            keys.append(result.householdCode ?? "")
+            keys.append(BatchStageOutput.key(householdCode: result.householdCode))
             byStatus.add(result.status?.rawValue ?? "unassessed")
             if let bucket = result.overdueBucket { byOverdueBucket.add(bucket) }
             outstanding = saturatingSum(outstanding, result.outstanding)

@@ -31,7 +31,7 @@ enum NotifyEmitStage {
             )
             for message in messages {
                 output.documents.append(message.jsonBytes(source: source(of: message, review: review, loans: group)))
-                output.keys.append(key ?? "")
+                output.keys.append(BatchStageOutput.key(householdCode: key))
                 countsByType[message.type.position] += 1
             }
         }

@@ -2,7 +2,7 @@
 /// stage payload (it has a top-level `batch` member, docs/BATCH.md) from a
 /// single-record one and hand it on without parsing the bytes again.
 public struct ParsedPayload: Sendable {
-    let object: JSONObject
+    package let object: JSONObject
     /// The bytes read, and where each member of `object` is in them (same order): a
     /// stage hands a list on by copying its bytes when they are what writing it would give.
     let bytes: [UInt8]
@@ -26,7 +26,7 @@ public struct ParsedPayload: Sendable {
 
     /// The bytes of `object[key]` when writing that value with `JSONWriter.value` would
     /// give exactly them; nil otherwise, and when there is no such member.
-    func canonicalBytes(of key: String) -> ArraySlice<UInt8>? {
+    package func canonicalBytes(of key: String) -> ArraySlice<UInt8>? {
         // The last member with the key, as `JSONObject`'s subscript finds it.
         guard let position = object.members.lastIndex(where: { $0.key == key }), rawMembers.count == object.members.count,
             rawMembers[position].canonical

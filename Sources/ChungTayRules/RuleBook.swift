@@ -68,28 +68,50 @@ public struct RuleBook: Sendable {
         }
     }()
 
+    /// The names of the rule files besides the poverty standards (`standard-ID.json`).
+    package static let sharedFileNames = [
+        ProgrammeTable.fileName, ReviewPolicy.fileName, CommuneDirectory.fileName, FlagCatalog.fileName,
+        NotificationRules.fileName, NotificationTemplates.fileName,
+    ]
+
     /// Rule files from a directory with the shipped file names (an office swaps a file
     /// without a release). Every `standard-ID.json` in it is a poverty standard.
     public init(directory: URL) throws(RuleDataError) {
-        let sharedFiles = [
-            ProgrammeTable.fileName, ReviewPolicy.fileName, CommuneDirectory.fileName, FlagCatalog.fileName,
-            NotificationRules.fileName, NotificationTemplates.fileName,
-        ]
         let listing: [String]
         do {
             listing = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
             throw RuleDataError(file: directory.path, field: "", message: "cannot list the rule directory: \(error)")
         }
-        let standardFiles = listing
-            .filter { $0.hasPrefix(PovertyStandard.fileNamePrefix) && $0.hasSuffix(".json") }
-            .sorted()
+        let standardFiles = listing.filter(Self.isStandardFile)
         guard !standardFiles.isEmpty else {
             throw RuleDataError(file: "\(PovertyStandard.fileNamePrefix)*.json", field: "", message: "no poverty standard file in \(directory.path)")
         }
+        var files: [(name: String, bytes: [UInt8])] = []
+        for file in (standardFiles + Self.sharedFileNames).sorted() {
+            do {
+                files.append((file, Array(try Data(contentsOf: directory.appendingPathComponent(file)))))
+            } catch {
+                throw RuleDataError(file: file, field: "", message: "cannot read the file: \(error.localizedDescription)")
+            }
+        }
+        try self.init(files: files)
+    }
+
+    /// Rule files as read: the shared files by their names and every `standard-ID.json`.
+    /// The bytes are untrusted (an office's own files), so this is what the rule-data
+    /// fuzz target feeds.
+    package init(files: [(name: String, bytes: [UInt8])]) throws(RuleDataError) {
+        let standardFiles = files.map(\.name).filter(Self.isStandardFile).sorted()
+        guard !standardFiles.isEmpty else {
+            throw RuleDataError(file: "\(PovertyStandard.fileNamePrefix)*.json", field: "", message: "no poverty standard file")
+        }
         var documents: [(file: String, value: JSONValue)] = []
-        for file in (standardFiles + sharedFiles).sorted() {
-            documents.append((file, try Self.read(file, in: directory)))
+        for file in (standardFiles + Self.sharedFileNames).sorted() {
+            guard let bytes = files.first(where: { $0.name == file })?.bytes else {
+                throw RuleDataError(file: file, field: "", message: "cannot read the file: missing")
+            }
+            documents.append((file, try Self.parse(file, bytes)))
         }
         func root(_ file: String) -> RuleFileNode {
             RuleFileNode(file: file, path: "", value: documents.first { $0.file == file }!.value)
@@ -118,13 +140,11 @@ public struct RuleBook: Sendable {
         )
     }
 
-    private static func read(_ file: String, in directory: URL) throws(RuleDataError) -> JSONValue {
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: directory.appendingPathComponent(file)))
-        } catch {
-            throw RuleDataError(file: file, field: "", message: "cannot read the file: \(error.localizedDescription)")
-        }
+    private static func isStandardFile(_ name: String) -> Bool {
+        name.hasPrefix(PovertyStandard.fileNamePrefix) && name.hasSuffix(".json")
+    }
+
+    private static func parse(_ file: String, _ bytes: [UInt8]) throws(RuleDataError) -> JSONValue {
         let value: JSONValue
         do throws(JSONSyntaxError) {
             value = try JSONReader.parse(bytes)

@@ -33,8 +33,12 @@ public enum JSONText {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
+    /// Whether the bytes are one JSON text in UTF-8, which callers then splice into a
+    /// UTF-8 document as they are. JSONSerialization also takes a leading byte order mark
+    /// and UTF-16 or UTF-32 text, which it tells by their NUL bytes (a NUL never occurs
+    /// raw in UTF-8 JSON): spliced in, those made stored documents no reader can parse.
     public static func isValidJSON(_ bytes: [UInt8]) -> Bool {
-        guard !bytes.isEmpty else { return false }
+        guard !bytes.isEmpty, !bytes.contains(0), !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return false }
         return (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
     }
 }

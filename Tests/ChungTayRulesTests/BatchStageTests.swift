@@ -357,6 +357,25 @@ struct BatchStageTests {
         #expect(orphanNotices.keys == ["TL-X"])
     }
 
+    /// A RESULT carries each key with a 2-byte length, and the worker's encoder trapped on a
+    /// household code longer than that (the list's text as written, any length). A key
+    /// longer than RESULTS can look up (1,024 bytes) is left out instead, in all three stages.
+    @Test func aHouseholdCodeTooLongToLookUpGivesNoKey() throws {
+        let long = "TL-" + String(repeating: "9", count: 70_000)
+        let households = [
+            Self.item(Self.household(long, citizenId: "060123456789"), line: 2),
+            Self.item(Self.household("TL-2", citizenId: "060123456790"), line: 3),
+        ]
+        let loans = [Self.item(Self.loan("L-1", household: long), line: 2, file: "loans.csv")]
+        let stageA = try Self.run("household.review", ["batch": Self.batch, "households": households, "loans": loans])
+        #expect(stageA.keys.map(\.utf8.count) == [0, 4])
+        let stageB = try Self.run("loan.status", try #require(stageA.followUp).payload)
+        #expect(stageB.keys.map(\.utf8.count) == [0])
+        let stageC = try Self.run("notify.emit", try #require(stageB.followUp).payload)
+        #expect(!stageC.keys.isEmpty)
+        #expect(stageC.keys.allSatisfy { $0.utf8.count <= 1024 })
+    }
+
     @Test func anUnrepresentableNumberInALoanSurvivesTheHandOver() throws {
         let loanLine = #"{"file":"loans.jsonl","line":2,"record":{"loanId":"L-1","householdCode":"TL-1","program":"poor_household","principal":1e400,"disbursedOn":"2025-01-15","maturityOn":"2027-01-15","repaymentPeriodMonths":4}}"#
         let household = String(decoding: try Self.json(Self.item(Self.household("TL-1", citizenId: "060123456789"), line: 2)), as: UTF8.self)

@@ -37,6 +37,22 @@ struct JSONTests {
         }
     }
 
+    /// Written and read again, a number the reader could not hold exactly stays the same
+    /// unrepresentable number. Its shortest spelling read back as an exact, other number
+    /// (the json-reader fuzz target found `5e-0687` coming back as `0.0`), so a batch
+    /// stage could hand the next one other values than it was given.
+    @Test(arguments: ["5e-0687", "-1e-400", "0.1234567890123456789", "123456789012345678901234567890", "1e400", "-1e400", "1e-19"])
+    func writesUnrepresentableNumbersSoTheyReadBackTheSame(_ token: String) throws {
+        let value = try parse(token)
+        guard case .unrepresentableNumber = value else {
+            Issue.record("\(token) should be unrepresentable")
+            return
+        }
+        var writer = JSONWriter(capacity: 64)
+        writer.value(value)
+        #expect(try JSONValue(parsing: writer.finish()) == value)
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         #expect(try parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
     }

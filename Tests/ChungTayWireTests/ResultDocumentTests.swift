@@ -40,6 +40,16 @@ import Testing
         #expect(try object(ResultDocument.opaqueBody([0xFF, 0xFE]))["resultBase64"] as? String == "//4=")
     }
 
+    /// JSONSerialization takes JSON after a byte order mark and in UTF-16, and those bytes
+    /// were spliced into the stored document as they were, which no reader could parse
+    /// (found by the worker-message fuzz target's check of MDP replies; `system.echo`
+    /// stores any client's payload the same way). They are stored as text or base64.
+    @Test(arguments: [[0xEF, 0xBB, 0xBF] + Array("{}".utf8), [0xFF, 0xFE, 0x7B, 0x00, 0x7D, 0x00], [0x00, 0x5B, 0x00, 0x5D], [0x31, 0x00]])
+    func opaqueBodiesInOtherEncodingsAreNotSplicedAsJSON(_ bytes: [UInt8]) throws {
+        let parsed = try object(ResultDocument.make(common, body: ResultDocument.opaqueBody(bytes)))
+        #expect(parsed["result"] is String || parsed["resultBase64"] is String)
+    }
+
     /// The word-at-a-time scan must find a line break at every offset, in either half of a
     /// word and in the tail, and must not mistake the bytes beside it (0x09, 0x0B, 0x0C, 0x0E,
     /// 0x8A, 0x8D) for one.

@@ -1,0 +1,96 @@
+import ChungTayRules
+import ChungTayWire
+import Foundation
+
+/// `stage-payload`: a task payload as a worker's domain handlers receive it, run against
+/// the shipped rules. The first input byte chooses the kind and the form (0–2: the batch
+/// stage of `household.review`, `loan.status`, `notify.emit` (docs/BATCH.md); 3–5: their
+/// single-record tasks), the rest is the payload.
+///
+/// Properties: every document is one line of strict JSON holding an object; a batch
+/// stage gives one key per document, keys and counter names that fit their RESULT length
+/// prefixes, and a follow-up of a valid kind whose payload is a JSON object.
+enum StagePayloadTarget {
+    static let target = FuzzTarget(name: "stage-payload", run: run, seeds: seeds)
+
+    static let kinds = ["household.review", "loan.status", "notify.emit"]
+
+    static func run(_ input: [UInt8]) throws(FuzzFailure) {
+        guard let selector = input.first, let rules = try? RuleBook.bundled() else { return }
+        try run(selector: selector, payload: Array(input.dropFirst()), rules: rules)
+    }
+
+    /// Shared with `RuleDataTarget`, which runs the seeds against the rules it loaded.
+    static func run(selector: UInt8, payload: [UInt8], rules: RuleBook) throws(FuzzFailure) {
+        let kind = kinds[Int(selector % 3)]
+        if selector % 6 < 3 {
+            guard let output = try? BatchStage.run(kind: kind, payload: payload, rules: rules) else { return }
+            try checkDocuments(output.documents, kind: kind)
+            try check(output.keys.count == output.documents.count, "\(kind): \(output.keys.count) keys for \(output.documents.count) documents")
+            try check(output.keys.allSatisfy { $0.utf8.count <= Int(UInt16.max) }, "\(kind): a key is longer than a RESULT key can be")
+            try check(
+                output.counters.keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= Counter.maxNameLength },
+                "\(kind): a counter name is empty or longer than \(Counter.maxNameLength) bytes")
+            if let followUp = output.followUp {
+                try check(JobSpec.isValidKind(followUp.kind), "\(kind): follow-up kind \(followUp.kind) is not a kind name")
+                try check((try? JSONValue(parsing: followUp.payload))?.objectValue != nil, "\(kind): the follow-up payload is not a JSON object")
+            }
+        } else {
+            let documents: [[UInt8]]
+            switch kind {
+            case "household.review": guard let document = try? HouseholdReviewTask.run(payload: payload, rules: rules) else { return }
+                documents = [document]
+            case "loan.status": guard let document = try? LoanStatusTask.run(payload: payload, rules: rules) else { return }
+                documents = [document]
+            default: guard let notifications = try? NotifyEmitTask.run(payload: payload, rules: rules) else { return }
+                documents = notifications
+            }
+            try checkDocuments(documents, kind: kind)
+        }
+    }
+
+    private static func checkDocuments(_ documents: [[UInt8]], kind: String) throws(FuzzFailure) {
+        for document in documents {
+            try check(ResultDocumentCheck.isSingleLineObject(document), "\(kind): a document is not one line")
+            try check((try? JSONValue(parsing: document))?.objectValue != nil, "\(kind): a document is not a strict JSON object")
+        }
+    }
+
+    /// Stage A's payload for a chunk of three households (one flagged by its list) and
+    /// their loans; stages B and C get what the stage before hands on.
+    static let stageA = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01","whatIf":false},"households":[\#
+        {"file":"households.csv","line":2,"record":{"householdCode":"TL-1","headName":"Nguyễn Văn An","citizenId":"079123456789","commune":"Tánh Linh","village":"Thôn 1","area":"rural","members":"4","monthlyIncomePerCapita":"1400000","housingAreaM2":"40","savingsGroup":"TL-G01","association":"farmers"}},\#
+        {"file":"households.csv","line":3,"record":{"householdCode":"TL-2","members":"0","monthlyIncomePerCapita":"-5","area":"urban"},"listFlags":["duplicate_household_code"]},\#
+        {"file":"households.csv","line":4,"record":{},"inputError":{"column":3,"field":"citizenId","message":"invalid UTF-8 in the cell"}}],\#
+        "loans":[{"file":"loans.jsonl","line":1,"record":{"loanId":"L-1","householdCode":"TL-1","program":"poor_household","principal":12000000,"disbursedOn":"2025-01-15","maturityOn":"2027-01-15","repaymentPeriodMonths":4}},\#
+        {"file":"loans.jsonl","line":2,"record":{"loanId":"L-2","householdCode":"TL-2","program":"near_poor_household","principal":"9e15","disbursedOn":"2025-02-30","repaymentPeriodMonths":0},"listFlags":["household_not_in_list"]}]}
+        """#
+
+    static let household = #"{"householdCode":"TL-9","headName":"Trần Thị B","citizenId":"079123456780","commune":"Tánh Linh","village":"Thôn 2","area":"rural","members":3,"monthlyIncomePerCapita":900000,"housingAreaM2":20,"safeWater":false}"#
+    static let loan = #"{"loanId":"L-9","householdCode":"TL-9","program":"poor_household","principal":30000000,"disbursedOn":"2024-06-01","maturityOn":"2029-06-01","repaymentPeriodMonths":6,"principalRepaid":1000000}"#
+
+    static func seeds() -> [(name: String, bytes: [UInt8])] {
+        var seeds = SeedSet()
+        guard let rules = try? RuleBook.bundled() else { return [] }
+        var payload = Array(stageA.utf8)
+        for (index, kind) in kinds.enumerated() {
+            seeds.add("stage-\(kind)", [UInt8(index)] + payload)
+            guard let next = try? BatchStage.run(kind: kind, payload: payload, rules: rules).followUp?.payload else { break }
+            payload = next
+        }
+        seeds.add("stage-what-if", [0] + Array(stageA.replacingOccurrences(of: #""whatIf":false"#, with: #""whatIf":true"#).utf8))
+        seeds.add("stage-no-standard", [0] + Array(stageA.replacingOccurrences(of: "2026-03-01", with: "1990-01-01").utf8))
+        seeds.add("household-review", [3] + Array(#"{"asOf":"2026-03-01","household":\#(household)}"#.utf8))
+        seeds.add("household-review-what-if", [3] + Array(#"{"asOf":"2026-10-01","household":\#(household),"whatIf":true,"standard":null}"#.utf8))
+        seeds.add("loan-status", [4] + Array(#"{"asOf":"2026-03-01","loan":\#(loan),"dueSoonDays":30}"#.utf8))
+        if let review = try? HouseholdReviewTask.run(payload: Array(#"{"asOf":"2026-03-01","household":\#(household)}"#.utf8), rules: rules),
+            let status = try? LoanStatusTask.run(payload: Array(#"{"asOf":"2026-03-01","loan":\#(loan)}"#.utf8), rules: rules)
+        {
+            let notify = #"{"asOf":"2026-03-01","review":"# + String(decoding: review, as: UTF8.self) + #","loans":["#
+                + String(decoding: status, as: UTF8.self) + #"],"hasActiveLoan":true}"#
+            seeds.add("notify-emit", [5] + Array(notify.utf8))
+        }
+        return seeds.seeds
+    }
+}
