@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import ChungTayClient
 import Foundation
 
@@ -89,6 +94,12 @@ final class BatchCluster {
         try startDispatcher()
         for index in workers.indices { try startWorker(index) }
         try startClient()
+    }
+
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the workers and the client, so that something
+    /// slow (filling a disk) happens at a chosen point of the batch, however fast it runs.
+    func freezeAllButTheDispatcher(_ frozen: Bool) {
+        for process in workers + [client] { process?.signal(frozen ? SIGSTOP : SIGCONT) }
     }
 
     /// Stops everything gracefully, the dispatcher last, so its stores are final.

@@ -40,6 +40,10 @@ final class ServiceProcess {
     var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
+    func signal(_ number: Int32) {
+        if process.isRunning { _ = Glibc.kill(pid, number) }
+    }
+
     /// kill -9, and waits until it is gone.
     func kill() {
         if process.isRunning { _ = Glibc.kill(pid, SIGKILL) }
