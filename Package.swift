@@ -113,7 +113,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "chungtay-bench",
-            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules"],
+            dependencies: [
+                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The decoders' fuzz targets as plain functions, so that the unit tests replay the

@@ -27,7 +27,7 @@ package struct SplitMix64: RandomNumberGenerator {
 
     /// A value in `range`; the standard library's algorithm is not promised to stay the
     /// same across Swift releases, so the reduction is done here.
-    mutating func int(in range: ClosedRange<Int>) -> Int {
+    package mutating func int(in range: ClosedRange<Int>) -> Int {
         let width = UInt64(range.upperBound - range.lowerBound) + 1
         return range.lowerBound + Int(next().multipliedFullWidth(by: width).high)
     }
@@ -47,7 +47,7 @@ package struct SplitMix64: RandomNumberGenerator {
     }
 
     /// An element drawn in proportion to its weight.
-    mutating func weighted<Element>(_ choices: [(Element, Int)]) -> Element {
+    package mutating func weighted<Element>(_ choices: [(Element, Int)]) -> Element {
         let total = choices.reduce(0) { $0 + $1.1 }
         var point = int(in: 0...(total - 1))
         for (element, weight) in choices {

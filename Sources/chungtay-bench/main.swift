@@ -1,3 +1,4 @@
+import ArgumentParser
 import ChungTayClient
 import ChungTayWire
 import Foundation
@@ -16,8 +17,14 @@ func report(_ line: String) {
 ///
 /// Usage: chungtay-bench [JOBS] [QUEUED]   (defaults 200000 and 1000000)
 ///        chungtay-bench batch-floor HOUSEHOLDS [LOANS] AS-OF   (see `BatchFloor`)
+///        chungtay-bench chaos|disk-full|compare-stores OPTIONS   (`scripts/chaos`, `scripts/disk-full`; see --help)
 
 let arguments = CommandLine.arguments
+let reliabilityCommands: [any ParsableCommand.Type] = [ChaosCommand.self, DiskFullCommand.self, CompareStoresCommand.self]
+if arguments.count >= 2, let command = reliabilityCommands.first(where: { $0.configuration.commandName == arguments[1] }) {
+    command.main(Array(arguments.dropFirst(2)))  // exits unless it succeeded
+    exit(0)
+}
 if arguments.count >= 4, arguments[1] == "batch-floor" {
     do {
         try BatchFloor.run(households: arguments[2], loans: arguments.count > 4 ? arguments[3] : nil, asOf: arguments[arguments.count - 1])
