@@ -21,9 +21,9 @@ struct DispatcherSettings: ParsableArguments {
     var workerWindowBytes: Int?
     @Option(help: """
         Seconds a worker may hold one task; then the attempt fails with task_timeout and the task runs again elsewhere \
-        (CHUNGTAY_TASK_TIMEOUT_S; default 1800: a 1000-household chunk takes well under a second, so only a hung handler gets near it).
+        (CHUNGTAY_TASK_TIMEOUT; default 1800: a 1000-household chunk takes well under a second, so only a hung handler gets near it).
         """)
-    var taskTimeoutS: Double?
+    var taskTimeout: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
     @Option(help: "JSON configuration file.") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (CHUNGTAY_LOG_LEVEL).") var logLevel: String?
@@ -55,7 +55,7 @@ struct DispatcherSettings: ParsableArguments {
         if let value = maxMessageBytes ?? reader.int(forKey: "max.message.bytes") { configuration.maxMessageSize = value }
         if let value = workerWindowBytes ?? reader.int(forKey: "worker.window.bytes") { configuration.workerWindowBytes = value }
         if let value = maxMessageFrames ?? reader.int(forKey: "max.message.frames") { configuration.maxMessageFrames = value }
-        if let value = taskTimeoutS ?? reader.double(forKey: "task.timeout.s") {
+        if let value = taskTimeout ?? reader.double(forKey: "task.timeout") {
             guard value.isFinite, (0.001...604_800).contains(value) else { throw ValidationError("the task timeout must be 0.001 to 604800 seconds") }
             configuration.taskTimeout = .milliseconds(Int64(value * 1000))
         }

@@ -156,7 +156,7 @@ extension SystemTests {
     @Test func hungTaskTimesOutAndRunsElsewhereExactlyOnce() throws {
         let sandbox = try Sandbox("bounds-timeout")
         defer { sandbox.close() }
-        let dispatcher = try sandbox.startDispatcher(extra: ["--task-timeout-s", "1"])
+        let dispatcher = try sandbox.startDispatcher(extra: ["--task-timeout", "1"])
         let endpoint = dispatcher.clientEndpoint
         let (hung, id) = try leaseOneTask(to: "hung", sandbox: sandbox, dispatcher: dispatcher)
 
