@@ -27,27 +27,27 @@ package struct SplitMix64: RandomNumberGenerator {
 
     /// A value in `range`; the standard library's algorithm is not promised to stay the
     /// same across Swift releases, so the reduction is done here.
-    mutating func int(in range: ClosedRange<Int>) -> Int {
+    package mutating func int(in range: ClosedRange<Int>) -> Int {
         let width = UInt64(range.upperBound - range.lowerBound) + 1
         return range.lowerBound + Int(next().multipliedFullWidth(by: width).high)
     }
 
     /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Int) -> Bool {
+    package mutating func chance(_ percent: Int) -> Bool {
         int(in: 0...99) < percent
     }
 
     /// True with probability `fraction` (0...1), to 1 part in 2^53.
-    mutating func chance(fraction: Double) -> Bool {
+    package mutating func chance(fraction: Double) -> Bool {
         Double(next() >> 11) < fraction * 9_007_199_254_740_992
     }
 
-    mutating func element<Element>(of elements: [Element]) -> Element {
+    package mutating func element<Element>(of elements: [Element]) -> Element {
         elements[int(in: 0...(elements.count - 1))]
     }
 
     /// An element drawn in proportion to its weight.
-    mutating func weighted<Element>(_ choices: [(Element, Int)]) -> Element {
+    package mutating func weighted<Element>(_ choices: [(Element, Int)]) -> Element {
         let total = choices.reduce(0) { $0 + $1.1 }
         var point = int(in: 0...(total - 1))
         for (element, weight) in choices {
