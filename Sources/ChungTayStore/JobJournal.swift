@@ -264,13 +264,19 @@ public final class JobJournal {
     public func requeueDeadLetters(_ ids: [UInt64]) throws(StoreError) -> [QueuedJob] {
         do {
             return try database.write { db in
-                let selected: [Row]
+                var selected: [Row] = []
                 if ids.isEmpty {
                     selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 ORDER BY id")
                 } else {
-                    let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                    selected = try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
-                                                arguments: StatementArguments(ids.map { Int64($0) }))
+                    // A request may list more ids than one statement takes host parameters
+                    // (SQLITE_MAX_VARIABLE_NUMBER), so they are looked up 500 at a time, once each.
+                    let unique = Set(ids).sorted()
+                    for chunk in stride(from: 0, to: unique.count, by: 500) {
+                        let slice = unique[chunk..<min(chunk + 500, unique.count)]
+                        let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                        selected += try Row.fetchAll(db, sql: "SELECT id, kind, priority, 0, 0, batch_id, COALESCE(payload_length, length(payload)) FROM job WHERE state = 2 AND id IN (\(placeholders)) ORDER BY id",
+                                                     arguments: StatementArguments(slice.map { Int64($0) }))
+                    }
                 }
                 let requeue = try db.cachedStatement(sql: """
                     UPDATE job SET state = 0, attempts = 0, not_before = 0, error_code = NULL, error_message = NULL, finished_at = NULL WHERE id = ?
