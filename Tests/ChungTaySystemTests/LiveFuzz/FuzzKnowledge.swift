@@ -19,6 +19,9 @@ struct FuzzKnowledge {
     private(set) var registered: Set<Int> = []
     /// Reply codes and commands seen, for the run's statistics.
     private(set) var replies: [String: Int] = [:]
+    /// Messages of `storage` errors: on a healthy disk each one is a request the
+    /// dispatcher failed to handle, blamed on storage.
+    private(set) var storageErrors: [String] = []
     /// Bytes of every reply on the client endpoint, for the statistics.
     private(set) var replyBytes = 0
 
@@ -52,8 +55,9 @@ struct FuzzKnowledge {
                 if let id = object["id"] as? String, !batchIds.contains(id) { Self.remember([id], in: &batchIds) }
                 if let name = object["name"] as? String, !batchNames.contains(name) { Self.remember([name], in: &batchNames) }
             }
-        case .error(let code, _):
+        case .error(let code, let message):
             replies["ERROR \(code)", default: 0] += 1
+            if code == WireError.Code.storage.rawValue, storageErrors.count < 10 { storageErrors.append(String(message.prefix(300))) }
         case .jobInfo: replies["JOB-INFO", default: 0] += 1
         case .waitDone: replies["WAIT-DONE", default: 0] += 1
         case .statusReport: replies["STATUS-REPORT", default: 0] += 1

@@ -97,6 +97,9 @@ private func fuzzTheDispatcherAndCheckItStillServes(_ plan: LiveFuzzPlan) throws
         return
     }
 
+    // The disk was fine all along, so no request may have been refused as `storage`.
+    #expect(report.storageErrors.isEmpty, "requests refused as storage: \(report.storageErrors)")
+
     // Alive and answering, to a client that is not one of the fuzzer's peers.
     #expect(dispatcher.process.isRunning)
     let status = try DispatcherClient(endpoint: client, timeout: .seconds(90)).call(.status)

@@ -37,6 +37,7 @@ final class LiveFuzzer {
         var byClass: [String: Int] = [:]
         var replies: [String: Int] = [:]
         var replyBytes = 0
+        var storageErrors: [String] = []
         /// The dispatcher's resident memory at each probe that found it 16 MiB above the one
         /// before, with what was sent in between: which messages cost memory.
         var growth: [String] = []
@@ -139,6 +140,7 @@ final class LiveFuzzer {
         report.elapsed = ContinuousClock.now - start
         report.replies = knowledge.replies
         report.replyBytes = knowledge.replyBytes
+        report.storageErrors = knowledge.storageErrors
         return report
     }
 

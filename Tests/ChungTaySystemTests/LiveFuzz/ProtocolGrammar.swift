@@ -608,7 +608,7 @@ struct ProtocolGrammar {
             return [FuzzMessage(endpoint: .worker, sender: .peer(peer), frames: [WorkerProtocol.header, [WorkerProtocol.Command.result.rawValue]] + body,
                                 label: "flood.results(\(count))")]
         case 3:
-            let count = random.element(of: [10_000, 200_000])
+            let count = random.element(of: [10_000, 300_000])
             return [clientMessage(command: ClientProtocol.Command.retryDeadLetters.rawValue,
                                   body: [IdList.encode((0..<count).map { _ in jobId(knowledge) })], label: "flood.retry(\(count))")]
         case 4 where !skip.contains(.batchControl):
