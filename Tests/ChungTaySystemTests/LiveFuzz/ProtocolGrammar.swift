@@ -289,7 +289,9 @@ struct ProtocolGrammar {
 
     /// One RESULT item: header (task id, flags, count), documents packed or a frame each,
     /// and, with the extras flag, the extras frame and follow-up payloads.
-    private mutating func resultItem(taskId: UInt64, wellFormed: inout Bool) -> [[UInt8]] {
+    /// Floods pass `allowLarge: false`: thousands of items at 200 kB each would be a
+    /// message far over the size limit, which `bigMessage` already covers.
+    private mutating func resultItem(taskId: UInt64, wellFormed: inout Bool, allowLarge: Bool = true) -> [[UInt8]] {
         let isList = random.chance(50)
         let packed = random.chance(60)
         let hasExtras = random.chance(30)
@@ -305,7 +307,7 @@ struct ProtocolGrammar {
         let announced = lengthField(count, max: Int(UInt32.max))
         if announced != count { wellFormed = false }
         header.appendBigEndian(UInt32(truncatingIfNeeded: announced))
-        let documents = (0..<count).map { _ in document(taskId: taskId, wellFormed: &wellFormed) }
+        let documents = (0..<count).map { _ in document(taskId: taskId, wellFormed: &wellFormed, allowLarge: allowLarge) }
         var frames = [header]
         if packed {
             var lines = Array(documents.map { $0 + [0x0A] }.joined())
@@ -325,12 +327,12 @@ struct ProtocolGrammar {
         return frames
     }
 
-    private mutating func document(taskId: UInt64, wellFormed: inout Bool) -> [UInt8] {
+    private mutating func document(taskId: UInt64, wellFormed: inout Bool, allowLarge: Bool = true) -> [UInt8] {
         if random.chance(6) {
             wellFormed = false
             return random.element(of: [[], Array("{".utf8), Array("}".utf8), Array("{\n}".utf8), Array("{\r}".utf8), Array("[1]".utf8), Array("x{}".utf8)])
         }
-        let result = random.chance(2) ? JSONText.quoted(String(repeating: "r", count: 200_000)) : String(random.int(in: 0...999))
+        let result = allowLarge && random.chance(2) ? JSONText.quoted(String(repeating: "r", count: 200_000)) : String(random.int(in: 0...999))
         return Array(#"{"taskId":"\#(taskId)","kind":"fz","batchId":null,"processedAt":"2026-11-30T00:00:00Z","worker":"fz","result":\#(result)}"#.utf8)
     }
 
@@ -604,7 +606,7 @@ struct ProtocolGrammar {
             let peer = random.int(in: 0...(workerPeers - 1))
             var body: [[UInt8]] = []
             var wellFormed = true
-            for _ in 0..<count { body += resultItem(taskId: taskId(knowledge, peer: peer), wellFormed: &wellFormed) }
+            for _ in 0..<count { body += resultItem(taskId: taskId(knowledge, peer: peer), wellFormed: &wellFormed, allowLarge: false) }
             return [FuzzMessage(endpoint: .worker, sender: .peer(peer), frames: [WorkerProtocol.header, [WorkerProtocol.Command.result.rawValue]] + body,
                                 label: "flood.results(\(count))")]
         case 3:
