@@ -30,8 +30,8 @@ struct FuzzMessage: Sendable {
     /// The message for a failure report: label, shape, and the first bytes of the first frames.
     var summary: String {
         let shown = frames.prefix(8).map { frame in
-            let hex = frame.prefix(40).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-            return frame.count > 40 ? "\(hex)…(\(frame.count) B)" : (hex.isEmpty ? "<empty>" : hex)
+            let hex = frame.prefix(128).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            return frame.count > 128 ? "\(hex)…(\(frame.count) B)" : (hex.isEmpty ? "<empty>" : hex)
         }
         let more = frames.count > 8 ? " …+\(frames.count - 8) frames" : ""
         return "\(endpoint.rawValue) \(sender) \(label) [\(frames.count) frames, \(byteCount) B]: \(shown.joined(separator: " | "))\(more)"

@@ -121,11 +121,11 @@ private func fuzzTheDispatcherAndCheckItStillServes(_ plan: LiveFuzzPlan) throws
     let batch = try sandbox.cli([
         "batch", "submit", "--households", input.appendingPathComponent("households.jsonl").path,
         "--loans", input.appendingPathComponent("loans.jsonl").path, "--as-of", "2026-11-27", "--name", "after-fuzz",
-        "--wait", "--chunk-size", "10", "--connect", client,
-    ], timeout: .seconds(180))
+        "--wait", "--chunk-size", "10", "--connect", client, "--timeout", "120",
+    ], timeout: .seconds(600))
     #expect(batch.status == 0, "\(batch)\n\(sandbox.logs())")
     if let id = batchId(batch) {
-        let done = try sandbox.batchStatus(id, endpoint: client)
+        let done = try sandbox.eventually("the batch status") { try sandbox.batchStatus(id, endpoint: client) }
         #expect(done.state == "complete" && done.households == 40 && done.reviewed == 40, "\(done)")
         #expect(sandbox.batchDocuments("household.review", batch: id).count == 40)
     } else {
@@ -146,7 +146,8 @@ private func fuzzTheDispatcherAndCheckItStillServes(_ plan: LiveFuzzPlan) throws
         Status.worker(try sandbox.status(client), named: "parker") == nil ? true : nil
     }
     let parkedFile = try sandbox.writeFile("parked.txt", numberedLines(3))
-    let parked = try jobIds(try sandbox.cli(["submit", ProtocolGrammar.reservedKind, parkedFile.path, "--lines", "--connect", client]))
+    let parked = try jobIds(try sandbox.cli(["submit", ProtocolGrammar.reservedKind, parkedFile.path, "--lines", "--connect", client,
+                                             "--timeout", "120"], timeout: .seconds(150)))
     try #require(parked.count == 3)
 
     dispatcher.process.signal(SIGTERM)

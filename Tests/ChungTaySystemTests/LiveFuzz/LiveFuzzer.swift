@@ -41,6 +41,8 @@ final class LiveFuzzer {
         /// The dispatcher's resident memory at each probe that found it 16 MiB above the one
         /// before, with what was sent in between: which messages cost memory.
         var growth: [String] = []
+        /// Probes that waited over 5 s, with what was sent before them: which messages stall the loop.
+        var stalls: [String] = []
         var peakResidentMiB = 0.0
         /// Why the run stopped early, with the messages that led there; nil when the dispatcher held.
         var failure: String?
@@ -54,7 +56,7 @@ final class LiveFuzzer {
                 \(String(format: "%.1f", longestProbe.seconds)) s; \(sendTimeouts) sends timed out
                   sent: \(classes)
                   replies (\(replyBytes / 1_048_576) MiB to clients): \(answers)
-                  resident memory peak \(peakResidentMiB) MiB\(growth.map { "\n  " + $0 }.joined())
+                  resident memory peak \(peakResidentMiB) MiB\(growth.map { "\n  " + $0 }.joined())\(stalls.map { "\n  " + $0 }.joined())
                 """
         }
     }
@@ -224,7 +226,11 @@ final class LiveFuzzer {
             if let reply = try? ClientMessage<ClientReply>.decode(frames), reply.requestId == probeRequestId,
                case .statusReport = reply.body {
                 report.probes += 1
-                report.longestProbe = max(report.longestProbe, ContinuousClock.now - sent)
+                let waited = ContinuousClock.now - sent
+                report.longestProbe = max(report.longestProbe, waited)
+                if waited > .seconds(5) {
+                    report.stalls.append("STATUS answered after \(String(format: "%.1f", waited.seconds)) s at message #\(report.messages), after: \(Self.busiest(sentSinceProbe))")
+                }
                 return true
             }
         }
@@ -235,11 +241,16 @@ final class LiveFuzzer {
         guard let resident else { return }
         report.peakResidentMiB = max(report.peakResidentMiB, resident)
         if resident >= residentAtProbe + 16 {
-            let sent = sentSinceProbe.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            report.growth.append("\(residentAtProbe) → \(resident) MiB at message #\(report.messages), after: \(sent)")
+            report.growth.append("\(residentAtProbe) → \(resident) MiB at message #\(report.messages), after: \(Self.busiest(sentSinceProbe))")
         }
         residentAtProbe = resident
         sentSinceProbe.removeAll()
+    }
+
+    /// The most sent message classes, floods first: a flood is one message or one burst.
+    private static func busiest(_ sent: [String: Int]) -> String {
+        sent.sorted { ($0.key.hasPrefix("flood") ? 1 : 0, $0.value) > ($1.key.hasPrefix("flood") ? 1 : 0, $1.value) }
+            .prefix(12).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
     private func failure(_ what: String, _ report: Report) -> String {
