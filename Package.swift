@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTaySystemTests",
-            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient"],
+            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTaySampleData"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -33,16 +33,16 @@ package struct SplitMix64: RandomNumberGenerator {
     }
 
     /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Int) -> Bool {
+    package mutating func chance(_ percent: Int) -> Bool {
         int(in: 0...99) < percent
     }
 
     /// True with probability `fraction` (0...1), to 1 part in 2^53.
-    mutating func chance(fraction: Double) -> Bool {
+    package mutating func chance(fraction: Double) -> Bool {
         Double(next() >> 11) < fraction * 9_007_199_254_740_992
     }
 
-    mutating func element<Element>(of elements: [Element]) -> Element {
+    package mutating func element<Element>(of elements: [Element]) -> Element {
         elements[int(in: 0...(elements.count - 1))]
     }
 

@@ -21,8 +21,21 @@ public struct BatchOpening: Codable, Equatable, Sendable {
         self.inputs = inputs
     }
 
+    /// Bounds on what a batch records about its submission. The dispatcher keeps every
+    /// batch's record in memory for good (and loads them all at each start), so without
+    /// them one BATCH-OPEN could pin as much memory as a message holds.
+    public static let maxInputs = 16
+    public static let maxInputLength = 1024
+    public static let maxSubmitterLength = 512
+
     func validate() throws(WireError) {
         guard !name.isEmpty, name.utf8.count <= 200 else { throw WireError(.malformed, "batch name must be 1 to 200 bytes") }
+        guard inputs.count <= Self.maxInputs, inputs.allSatisfy({ $0.utf8.count <= Self.maxInputLength }) else {
+            throw WireError(.malformed, "a batch lists at most \(Self.maxInputs) inputs of at most \(Self.maxInputLength) bytes each")
+        }
+        guard submittedBy.utf8.count <= Self.maxSubmitterLength else {
+            throw WireError(.malformed, "batch submittedBy must be at most \(Self.maxSubmitterLength) bytes")
+        }
         let digits = asOf.utf8.enumerated().allSatisfy { index, byte in
             index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }

@@ -27,19 +27,6 @@ import Testing
         #expect(try journal.requeueDeadLetters([id, id], limit: 10).isEmpty)
     }
 
-    /// RETRY-DEAD-LETTERS may list more ids than SQLite takes variables in one statement.
-    @Test func aRetryOfManyIdsIsReadInSlices() throws {
-        let journal = try JobJournal(path: directory.journalPath)
-        var batch = JournalBatch(now: Date())
-        batch.submissions = [JobSpec(kind: "system.echo", payload: [1])]
-        let id = try journal.commit(batch).submissions[0].jobId
-        var failure = JournalBatch(now: Date())
-        failure.failures = [.init(jobId: id, attempts: 1, dead: true, notBefore: nil, code: "boom", message: "x")]
-        _ = try journal.commit(failure)
-        let listed = Array(UInt64(1)...UInt64(40_000)) + [id]
-        #expect(try journal.requeueDeadLetters(listed, limit: 10).map(\.id) == [id])
-    }
-
     /// SQLite turns an integer sum beyond the i64 range into a REAL. Reading one back used to
     /// trap (GRDB's non-optional `Int64` read); now start-up gets an error naming the row.
     @Test func aCounterThatIsNotAnIntegerIsAnErrorNamingTheRow() throws {

@@ -118,6 +118,22 @@ import Testing
         #expect(try journal.deadLetters(limit: 10).isEmpty)
     }
 
+    /// RETRY-DEAD-LETTERS may list any number of ids (2 million fit in a 16 MiB frame): more
+    /// than SQLite's host parameters in one statement (32,766 by default, 250,000 in Debian's
+    /// build) used to fail the whole request as `storage`. Repeated ids requeue their job once.
+    @Test func requeueTakesMoreIdsThanOneStatementHolds() throws {
+        let journal = try journal()
+        var submit = JournalBatch(now: Date())
+        submit.submissions = [JobSpec(kind: "system.echo", payload: []), JobSpec(kind: "system.echo", payload: [])]
+        let ids = try journal.commit(submit).submissions.map(\.jobId)
+        var die = JournalBatch(now: Date())
+        die.failures = ids.map { .init(jobId: $0, attempts: 1, dead: true, notBefore: nil, code: "boom", message: "m") }
+        _ = try journal.commit(die)
+        let listed = [ids[1]] + (1...260_000).map { UInt64($0) + ids[1] } + [ids[1], ids[0]]
+        #expect(try journal.requeueDeadLetters(listed, limit: 10).map(\.id) == ids)
+        #expect(try journal.deadLetters(limit: 10).isEmpty)
+    }
+
     /// Payload segments are kept while a queued or dead job points into them; the others go,
     /// except the newest, which appends continue in.
     @Test func payloadSegmentsGoWhenNoLiveJobNeedsThem() throws {

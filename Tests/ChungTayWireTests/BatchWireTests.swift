@@ -57,4 +57,25 @@ import Testing
         missingField[3] = Array(#"{"name":"x"}"#.utf8)
         #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode(missingField.dropFirst()) }
     }
+
+    /// Found by the live fuzzer: a BATCH-OPEN could list thousands of inputs (or one
+    /// submitter name of megabytes), and the dispatcher keeps every batch record in memory
+    /// for good. Now at most 16 inputs of 1024 bytes and a 512-byte submitter, else malformed.
+    @Test func batchOpeningsRecordBoundedInputs() throws {
+        func decoded(_ opening: BatchOpening) throws(WireError) -> ClientRequest {
+            try ClientMessage<ClientRequest>.decode(ClientMessage(requestId: 1, body: ClientRequest.batchOpen(opening)).encode().dropFirst()).body
+        }
+        let largest = BatchOpening(name: "n", asOf: "2026-11-27", whatIf: false, submittedBy: String(repeating: "u", count: 512),
+                                   inputs: Array(repeating: String(repeating: "i", count: 1024), count: 16))
+        #expect(try decoded(largest) == .batchOpen(largest))
+        var tooMany = largest
+        tooMany.inputs.append("one more")
+        #expect(throws: WireError(.malformed, "a batch lists at most 16 inputs of at most 1024 bytes each")) { try decoded(tooMany) }
+        var tooLong = largest
+        tooLong.inputs[0] += "i"
+        #expect(throws: WireError.self) { try decoded(tooLong) }
+        var longSubmitter = largest
+        longSubmitter.submittedBy += "u"
+        #expect(throws: WireError.self) { try decoded(longSubmitter) }
+    }
 }
