@@ -15,6 +15,15 @@ import Testing
         #expect(error?.code == .tooLarge)
     }
 
+    /// A RETRY-DEAD-LETTERS of more than `retryLimit` ids is `too_large` on the wire, so one
+    /// frame cannot make the journal run thousands of queries in one transaction.
+    @Test func aRetryOverTheCapIsTooLarge() throws {
+        let most = Array(repeating: UInt64(5), count: ClientProtocol.retryLimit)
+        #expect(try decode(.retryDeadLetters(most)) == .retryDeadLetters(most))
+        let error = #expect(throws: WireError.self) { try decode(.retryDeadLetters(most + [5])) }
+        #expect(error?.code == .tooLarge)
+    }
+
     /// A seal cannot declare negative counts (they reached the progress bar and trapped it).
     @Test(arguments: [(-1, 0, 0), (0, -1, 0), (0, 0, -1)])
     func aSealWithNegativeCountsIsMalformed(households: Int, loans: Int, inputErrors: Int) {
