@@ -130,7 +130,7 @@ public struct TaskFailure: Error, Equatable, Sendable {
     public static let maxMessageBytes = 4096
 
     /// `message` cut to `maxMessageBytes` at a character boundary.
-    static func shortened(_ message: String) -> String {
+    public static func shortened(_ message: String) -> String {
         guard message.utf8.count > maxMessageBytes else { return message }
         var end = message.utf8.index(message.utf8.startIndex, offsetBy: maxMessageBytes)
         // Back over UTF-8 continuation octets (10xxxxxx) to the start of a scalar.

@@ -163,6 +163,38 @@ extension SystemTests {
         #expect(jobs.map(\.1) == ["too_many_counters", "too_many_counters", nil], "\(jobs)")
     }
 
+    /// A FAIL's message is stored cut to 4 KiB, and DEAD-LETTER-LIST holds only as many job
+    /// documents as fit one message. Both used to take any size: 1000 dead letters with
+    /// 16 MiB messages made a reply of gigabytes.
+    @Test func deadLetterListsFitOneMessage() throws {
+        let sandbox = try Sandbox("deadletterbytes")
+        defer { sandbox.close() }
+        let maxBytes = 65_536
+        let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-message-bytes", "\(maxBytes)"])
+        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 40).encode())
+        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
+        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
+        guard case .accepted(let receipts) = try client.call(.submit((1...30).map { _ in JobSpec(kind: "test.raw", payload: []) })) else {
+            throw HarnessError("expected ACCEPTED")
+        }
+        var tasks: Set<UInt64> = []
+        while tasks.count < 30 {
+            let frames = try worker.receive("TASKS")
+            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
+        }
+        for id in tasks {
+            try worker.send(WorkerMessage.failures([TaskFailure(taskId: id, retryable: false, code: "handler_failed",
+                                                                message: String(repeating: "m", count: 6000))]).encode())
+        }
+        let jobs = try sandbox.finishedJobs(receipts.map(\.jobId), endpoint: dispatcher.clientEndpoint)
+        let messages = jobs.compactMap { ($0["error"] as? [String: Any])?["message"] as? String }
+        #expect(messages.count == 30 && messages.allSatisfy { $0.utf8.count == TaskFailure.maxMessageBytes }, "\(messages.map(\.count))")
+        guard case .deadLetterList(let list) = try client.call(.deadLetters) else { throw HarnessError("expected DEAD-LETTER-LIST") }
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list)) as? [Any])
+        #expect(list.count <= maxBytes && (1..<30).contains(listed.count), "\(list.count) bytes, \(listed.count) documents")
+    }
+
     /// Only a seal declaring exactly the chunks accepted seals a batch; sealing again must
     /// repeat the first seal; a sealed batch takes no more jobs. Any peer used to be able
     /// to seal (and so complete) another client's batch at any time, with any counts.
