@@ -1,8 +1,8 @@
 import ChungTayWire
 
 /// The range each batch counter can reach while one turn's counters are applied, so a
-/// SUBMIT or RESULT whose counters could push a counter out of the i64 range is refused
-/// before anything of it is accepted.
+/// SUBMIT or RESULT whose counters could push a counter out of the i64 range, or give its
+/// batch too many counters, is refused before anything of it is accepted.
 ///
 /// Of a turn's counters only those of items that apply reach the journal (a SUBMIT whose
 /// idempotency key matches an earlier job adds nothing, nor does a completion of a job no
@@ -17,23 +17,57 @@ struct BatchCounterBounds {
         var high: Int64
     }
 
-    private var ranges: [String: [String: Range]] = [:]
+    private struct Batch {
+        var ranges: [String: Range] = [:]
+        /// Names admitted this turn that the batch did not hold before it.
+        var newNames = 0
+    }
+
+    private var batches: [String: Batch] = [:]
 
     /// Admits `counters` into `batchId`'s bounds, whose values before the turn are `current`;
-    /// false (and nothing admitted) when a bound would leave the i64 range.
-    mutating func admit(_ counters: [Counter], into batchId: String, current: [String: Int64]) -> Bool {
-        guard !counters.isEmpty else { return true }
-        var batch = ranges[batchId] ?? [:]
-        for counter in counters {
-            let start = current[counter.name] ?? 0
-            var range = batch[counter.name] ?? Range(low: start, high: start)
-            let (sum, overflow) = (counter.value < 0 ? range.low : range.high).addingReportingOverflow(counter.value)
-            guard !overflow else { return false }
-            if counter.value < 0 { range.low = sum } else { range.high = sum }
-            batch[counter.name] = range
+    /// the refusal (and nothing admitted) when a bound would leave the i64 range or the
+    /// counters are too many.
+    mutating func admit(_ counters: [Counter], into batchId: String, current: [String: Int64]) -> WireError? {
+        admit([(counters, batchId, current)])
+    }
+
+    /// Admits every job's counters, or (with the first refusal) none of them, so a SUBMIT is
+    /// refused whole. Costs the jobs' counters only: the turn's ranges are changed in place
+    /// through the dictionaries' subscripts, never copied.
+    mutating func admit(_ jobs: [(counters: [Counter], batchId: String, current: [String: Int64])]) -> WireError? {
+        var tentative: [String: [String: Range]] = [:]
+        var newNames: [String: Int] = [:]
+        for (counters, batchId, current) in jobs where !counters.isEmpty {
+            guard counters.count <= Counter.maxPerJob else {
+                return WireError(.tooManyCounters, "a job carries \(counters.count) counters, at most \(Counter.maxPerJob) are allowed")
+            }
+            for counter in counters {
+                var range: Range
+                if let seen = tentative[batchId]?[counter.name] ?? batches[batchId]?.ranges[counter.name] {
+                    range = seen
+                } else {
+                    let start = current[counter.name]
+                    if start == nil { newNames[batchId, default: 0] += 1 }
+                    range = Range(low: start ?? 0, high: start ?? 0)
+                }
+                let (sum, overflow) = (counter.value < 0 ? range.low : range.high).addingReportingOverflow(counter.value)
+                guard !overflow else {
+                    return WireError(.counterOverflow, "the counters would take counter \(counter.name) of batch \(batchId) out of the i64 range")
+                }
+                if counter.value < 0 { range.low = sum } else { range.high = sum }
+                tentative[batchId, default: [:]][counter.name] = range
+            }
+            let names = current.count + (batches[batchId]?.newNames ?? 0) + (newNames[batchId] ?? 0)
+            guard newNames[batchId] == nil || names <= Counter.maxNamesPerBatch else {
+                return WireError(.tooManyCounters, "the counters would give batch \(batchId) \(names) counter names, at most \(Counter.maxNamesPerBatch) are allowed")
+            }
         }
-        ranges[batchId] = batch
-        return true
+        for (batchId, ranges) in tentative {
+            batches[batchId, default: Batch()].newNames += newNames[batchId] ?? 0
+            for (name, range) in ranges { batches[batchId, default: Batch()].ranges[name] = range }
+        }
+        return nil
     }
 
     /// Adds `value` to a counter already proved to stay in range by `admit`; saturating only

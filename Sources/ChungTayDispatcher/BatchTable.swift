@@ -74,10 +74,11 @@ struct BatchTable {
         idsByName[entry.record.name] = entry.record.id
     }
 
+    /// Changes the entry where it is: taking it out and putting it back would copy its
+    /// counters on every job queued or finished.
     mutating func update(_ id: String, _ change: (inout Entry) -> Void) {
-        guard var entry = entries[id] else { return }
-        change(&entry)
-        entries[id] = entry
+        guard entries[id] != nil else { return }
+        change(&entries[id]!)
     }
 
     /// A new job of the batch is in the journal (submitted, follow-up or dead letter retried).

@@ -9,36 +9,39 @@ indirect enum CounterTree: Encodable, Equatable {
     case node([String: CounterTree])
 
     init(_ counters: [String: Int64], excluding excludedRoots: Set<String> = []) {
-        var root: [String: CounterTree] = [:]
+        let root = Builder()
         for (name, value) in counters {
             let path = name.split(separator: "/", omittingEmptySubsequences: false).map(Self.unescaped)
             guard let first = path.first, !excludedRoots.contains(first) else { continue }
-            Self.insert(value, at: path[...], into: &root)
+            var node = root
+            for part in path {
+                if let child = node.children[part] {
+                    node = child
+                } else {
+                    let child = Builder()
+                    node.children[part] = child
+                    node = child
+                }
+            }
+            node.value = value
         }
-        self = .node(root)
+        self = .node(root.children.mapValues(\.tree))
     }
 
-    private static func insert(_ value: Int64, at path: ArraySlice<String>, into node: inout [String: CounterTree]) {
-        guard let head = path.first else { return }
-        if path.count == 1 {
-            // A name that is also another counter's prefix keeps the deeper counters; this one
-            // goes under "" so neither is lost.
-            if case .node(var children)? = node[head] {
-                children[""] = .value(value)
-                node[head] = .node(children)
-            } else {
-                node[head] = .value(value)
-            }
-            return
+    /// The tree while it is built, by reference: growing enum nodes in place would copy a
+    /// node's children for each counter added under it, quadratic in counters per prefix.
+    private final class Builder {
+        var value: Int64?
+        var children: [String: Builder] = [:]
+
+        /// A name that is also another counter's prefix keeps the deeper counters; its own
+        /// value goes under "" so neither is lost.
+        var tree: CounterTree {
+            guard !children.isEmpty else { return .value(value ?? 0) }
+            var nodes = children.mapValues(\.tree)
+            if let value { nodes[""] = .value(value) }
+            return .node(nodes)
         }
-        var children: [String: CounterTree]
-        switch node[head] {
-        case .node(let existing)?: children = existing
-        case .value(let leaf)?: children = ["": .value(leaf)]
-        case nil: children = [:]
-        }
-        insert(value, at: path.dropFirst(), into: &children)
-        node[head] = .node(children)
     }
 
     private static func unescaped(_ part: Substring) -> String {

@@ -92,19 +92,17 @@ extension Dispatcher {
 
     /// Refuses a submission that names a batch this dispatcher does not hold, that is
     /// complete or sealed (its chunk counts are final), or whose counters could overflow
-    /// the batch's; otherwise admits its counters into the turn's bounds.
+    /// the batch's or are too many; otherwise admits its counters into the turn's bounds.
     func batchRefusal(for jobs: [JobSpec], turn: inout Turn) -> WireError? {
-        var bounds = turn.counterBounds
+        var admissions: [(counters: [Counter], batchId: String, current: [String: Int64])] = []
         for job in jobs {
             guard let batchId = job.batchId else { continue }
             guard let entry = batches[batchId] else { return WireError(.unknownBatch, "no batch \(batchId)") }
             if entry.isComplete { return WireError(.unknownBatch, "batch \(batchId) is complete") }
             if entry.isSealed { return WireError(.batchSealed, "batch \(batchId) is sealed and takes no more jobs") }
-            guard bounds.admit(job.counters, into: batchId, current: entry.counters) else {
-                return WireError(.counterOverflow, "the counters would take a counter of batch \(batchId) out of the i64 range")
-            }
+            admissions.append((job.counters, batchId, entry.counters))
         }
-        turn.counterBounds = bounds
+        if let refusal = turn.counterBounds.admit(admissions) { return refusal }
         turn.submittedBatches.formUnion(jobs.compactMap(\.batchId))
         return nil
     }

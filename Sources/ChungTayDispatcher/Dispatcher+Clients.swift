@@ -144,8 +144,15 @@ extension Dispatcher {
             reply(envelope, requestId, .statusReport(statusReport().encoded()))
         case .deadLetters:
             do {
-                let documents = try journal.deadLetters(limit: 1000).map { try jobDocument($0) }
-                reply(envelope, requestId, .deadLetterList(Array("[".utf8) + Array(documents.joined(separator: [UInt8(ascii: ",")])) + Array("]".utf8)))
+                // As many of the first 1000 as fit one message: each is read, then dropped if not.
+                var list = Array("[".utf8)
+                for record in try journal.deadLetters(limit: 1000) {
+                    let document = try jobDocument(record)
+                    guard list.count + document.count + 1 <= configuration.maxMessageSize else { break }
+                    if list.count > 1 { list.append(UInt8(ascii: ",")) }
+                    list += document
+                }
+                reply(envelope, requestId, .deadLetterList(list + Array("]".utf8)))
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }

@@ -232,16 +232,13 @@ extension Dispatcher {
 
     /// Why a batch task's result cannot complete it: a follow-up of a kind that is not
     /// accepted (it would sit queued for ever and the batch would never complete), or
-    /// counters that could overflow the batch's. The result then counts as a failed
+    /// counters that could overflow the batch's or are too many. The result then counts as a failed
     /// attempt, retried or dead-lettered as usual, so the batch can still complete.
     private func completionRefusal(counters: [Counter], followUps: [JobSpec], batchId: String, turn: inout Turn) -> WireError? {
         if let unknown = followUps.first(where: { !acceptedKinds.contains($0.kind) }) {
             return WireError(.unknownKind, "follow-up kind '\(unknown.kind)' is not accepted")
         }
-        guard turn.counterBounds.admit(counters, into: batchId, current: batches[batchId]?.counters ?? [:]) else {
-            return WireError(.counterOverflow, "the result's counters would take a counter of batch \(batchId) out of the i64 range")
-        }
-        return nil
+        return turn.counterBounds.admit(counters, into: batchId, current: batches[batchId]?.counters ?? [:])
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {

@@ -10,6 +10,11 @@ import ChungTayWire
 /// handler returns a list), copied byte for byte from the store: the dispatcher never
 /// re-encodes what a worker produced.
 enum JobDocument {
+    /// Bytes of error text `make` writes for `record`, before JSON escaping.
+    static func errorSize(_ record: JobRecord) -> Int {
+        [record.errorCode, record.errorMessage].reduce(0) { $0 + min($1?.utf8.count ?? 0, TaskFailure.maxMessageBytes) }
+    }
+
     static func make(_ record: JobRecord, state: String, result: [UInt8]?, resultOmitted: Bool = false) -> [UInt8] {
         var json: [UInt8] = Array(#"{"id":""#.utf8)
         json.append(contentsOf: String(record.id).utf8)
@@ -22,9 +27,10 @@ enum JobDocument {
         json.append(contentsOf: #","error":"#.utf8)
         if let code = record.errorCode {
             json.append(contentsOf: #"{"code":"#.utf8)
-            JSONText.appendString(code, to: &json)
+            // Shortened as FAIL is since then, so rows stored before stay small in replies too.
+            JSONText.appendString(TaskFailure.shortened(code), to: &json)
             json.append(contentsOf: #","message":"#.utf8)
-            JSONText.appendString(record.errorMessage ?? "", to: &json)
+            JSONText.appendString(TaskFailure.shortened(record.errorMessage ?? ""), to: &json)
             json.append(UInt8(ascii: "}"))
         } else {
             json.append(contentsOf: "null".utf8)

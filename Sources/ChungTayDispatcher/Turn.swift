@@ -222,14 +222,15 @@ extension Dispatcher {
         }
     }
 
-    /// The job documents of one reply (JOB-INFO, WAIT-DONE), in order. Their results
-    /// together stay within the maximum message size: a result that no longer fits is left
+    /// The job documents of one reply (JOB-INFO, WAIT-DONE), in order. Their results and
+    /// error texts together stay within the maximum message size: a result that no longer fits is left
     /// out (`"resultOmitted":true`, `"result":null`) instead of read, so a job with a huge
     /// list result cannot make the dispatcher build a reply of hundreds of megabytes.
     func jobDocuments(_ ids: [UInt64], records: [UInt64: JobRecord]) throws -> [[UInt8]] {
         var budget = configuration.maxMessageSize
         return try ids.map { id throws -> [UInt8] in
             guard let record = records[id] else { return Array("null".utf8) }
+            budget -= min(budget, JobDocument.errorSize(record))
             let size = record.result.map { Int(clamping: $0.length) } ?? 0
             guard size <= budget else { return try jobDocument(record, includingResult: false) }
             budget -= size

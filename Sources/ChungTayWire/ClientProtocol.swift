@@ -10,9 +10,10 @@ public enum ClientProtocol {
     /// dispatcher hold or answer for millions of jobs; the reference client waits in slices of this size.
     public static let maxWaitIds = 1000
 
-    /// Most dead letters one RETRY-DEAD-LETTERS requeues, so that one request is a short
-    /// transaction and cannot hold up heartbeats; a client requeuing all repeats the request
-    /// while RETRIED reports this many.
+    /// Most dead letters one RETRY-DEAD-LETTERS requeues, and most ids it may list (`too_large`
+    /// beyond), so that one request is a short transaction and cannot hold up heartbeats; a
+    /// client requeuing all repeats the request while RETRIED reports this many, and the
+    /// reference client sends listed ids in slices of this size.
     public static let retryLimit = 10_000
 
     public enum Command: UInt8, Sendable {
@@ -160,12 +161,7 @@ extension ClientMessage where Body == ClientRequest {
             guard ids.count == 1 else { throw WireError(.malformed, "JOB takes exactly one job id") }
             return Self(requestId: requestId, body: .job(ids[0]))
         case .wait:
-            let frame = try ClientProtocol.single(body, "WAIT")
-            // Checked on the frame's length, before a list of millions is decoded.
-            guard frame.count / 8 <= ClientProtocol.maxWaitIds else {
-                throw WireError(.tooLarge, "WAIT lists \(frame.count / 8) job ids, at most \(ClientProtocol.maxWaitIds) are allowed")
-            }
-            return Self(requestId: requestId, body: .wait(try IdList.decode(frame)))
+            return Self(requestId: requestId, body: .wait(try ClientProtocol.cappedIds(body, "WAIT", limit: ClientProtocol.maxWaitIds)))
         case .status:
             try ClientProtocol.none(body, "STATUS")
             return Self(requestId: requestId, body: .status)
@@ -173,7 +169,7 @@ extension ClientMessage where Body == ClientRequest {
             try ClientProtocol.none(body, "DEAD-LETTERS")
             return Self(requestId: requestId, body: .deadLetters)
         case .retryDeadLetters:
-            let ids = try IdList.decode(try ClientProtocol.single(body, "RETRY-DEAD-LETTERS"))
+            let ids = try ClientProtocol.cappedIds(body, "RETRY-DEAD-LETTERS", limit: ClientProtocol.retryLimit)
             return Self(requestId: requestId, body: .retryDeadLetters(ids))
         case .batchOpen:
             let opening = try BatchControl.decode(BatchOpening.self, try ClientProtocol.single(body, "BATCH-OPEN"))
@@ -291,6 +287,16 @@ extension ClientProtocol {
             throw WireError(.malformed, "\(name) takes exactly one body frame, got \(body.count)")
         }
         return frame
+    }
+
+    /// The one id-list frame of `name`, refused as `too_large` beyond `limit` ids on the
+    /// frame's length, before a list of millions is decoded (or reaches the journal).
+    static func cappedIds(_ body: ArraySlice<[UInt8]>, _ name: String, limit: Int) throws(WireError) -> [UInt64] {
+        let frame = try single(body, name)
+        guard frame.count / 8 <= limit else {
+            throw WireError(.tooLarge, "\(name) lists \(frame.count / 8) job ids, at most \(limit) are allowed")
+        }
+        return try IdList.decode(frame)
     }
 
     static func none(_ body: ArraySlice<[UInt8]>, _ name: String) throws(WireError) {

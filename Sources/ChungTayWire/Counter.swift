@@ -7,6 +7,17 @@ public struct Counter: Equatable, Sendable {
     /// Longest counter name in bytes.
     public static let maxNameLength = 255
 
+    /// Most counters one job (a SUBMIT's job or a RESULT) may carry (`too_many_counters`
+    /// beyond). A household chunk of the default 500 households names at most a few hundred
+    /// (`byCommune/COMMUNE/CURRENT` per commune and class in it, plus flags and changes).
+    public static let maxPerJob = 8192
+
+    /// Most distinct counter names a batch may hold (`too_many_counters` for a job adding
+    /// new names beyond). The counters live in memory and in the journal for as long as the
+    /// batch, and the summary renders them all; a province of ~600 communes × 8 classes
+    /// names fewer than 5,000, the demo data about 200.
+    public static let maxNamesPerBatch = 16_384
+
     public var name: String
     public var value: Int64
 

@@ -27,6 +27,9 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case sealMismatch = "seal_mismatch"
         /// Adding a SUBMIT's or RESULT's counters could take a batch counter out of the i64 range.
         case counterOverflow = "counter_overflow"
+        /// A SUBMIT's or RESULT's job carries more counters than a job may, or would give its
+        /// batch more distinct counter names than a batch may hold.
+        case tooManyCounters = "too_many_counters"
         /// A client peer already has the most pending WAITs allowed (per peer or in total).
         case tooManyWaits = "too_many_waits"
         /// READY announces more kinds than a worker may serve, or new kinds beyond the

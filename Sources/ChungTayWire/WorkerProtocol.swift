@@ -123,6 +123,21 @@ public struct TaskResult: Equatable, Sendable {
 
 /// A task that did not produce a result. `retryable` false sends it straight to the dead letters.
 public struct TaskFailure: Error, Equatable, Sendable {
+    /// Longest failure code: codes are short words of the error-code grammar (PROTOCOL.md).
+    public static let maxCodeBytes = 64
+    /// Longest failure message kept: it is stored in the journal and repeated in job
+    /// documents and dead-letter lists, so a worker cannot make those grow without bound.
+    public static let maxMessageBytes = 4096
+
+    /// `message` cut to `maxMessageBytes` at a character boundary.
+    public static func shortened(_ message: String) -> String {
+        guard message.utf8.count > maxMessageBytes else { return message }
+        var end = message.utf8.index(message.utf8.startIndex, offsetBy: maxMessageBytes)
+        // Back over UTF-8 continuation octets (10xxxxxx) to the start of a scalar.
+        while message.utf8[end] & 0xC0 == 0x80 { end = message.utf8.index(before: end) }
+        return String(message[..<end])
+    }
+
     public var taskId: UInt64
     public var retryable: Bool
     public var code: String
@@ -302,10 +317,15 @@ public enum WorkerMessage: Equatable, Sendable {
                 let taskId = try reader.readInteger(UInt64.self, field: "task id")
                 let retryable = try reader.readInteger(UInt8.self, field: "retryable")
                 try reader.expectEnd()
+                let code = body[index + 1]
+                guard (1...TaskFailure.maxCodeBytes).contains(code.count),
+                      code.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }) else {
+                    throw WireError(.malformed, "a failure code is 1 to \(TaskFailure.maxCodeBytes) octets of a-z and _")
+                }
+                let message = try String(frame: body[index + 2], field: "failure message")
                 failures.append(TaskFailure(
-                    taskId: taskId, retryable: retryable != 0,
-                    code: try String(frame: body[index + 1], field: "failure code"),
-                    message: try String(frame: body[index + 2], field: "failure message")))
+                    taskId: taskId, retryable: retryable != 0, code: String(decoding: code, as: UTF8.self),
+                    message: TaskFailure.shortened(message)))
                 index += 3
             }
             return .failures(failures)

@@ -76,9 +76,9 @@ enum TaskExecutor {
             // What RESULT encodes with a length prefix must fit it, or encoding would trap.
             guard output.keys.allSatisfy({ $0.utf8.count <= Int(UInt16.max) }),
                   output.counters.keys.allSatisfy({ (1...Counter.maxNameLength).contains($0.utf8.count) }),
-                  output.counters.count <= Int(UInt16.max), output.followUps.count <= Int(UInt16.max) else {
+                  output.counters.count <= Counter.maxPerJob, output.followUps.count <= Int(UInt16.max) else {
                 return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
-                                            message: "the \(assignment.kind) handler returned a key over 65535 bytes, a counter name over \(Counter.maxNameLength) bytes, or too many counters or follow-ups"))
+                                            message: "the \(assignment.kind) handler returned a key over 65535 bytes, a counter name over \(Counter.maxNameLength) bytes, or more than \(Counter.maxPerJob) counters or too many follow-ups"))
             }
             // A batch chunk's documents are tasks of their own: `JOB.N`, stable across retries.
             var lines = DocumentLines()

@@ -113,6 +113,88 @@ extension SystemTests {
         #expect(try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(batch.id).view.isComplete)
     }
 
+    /// A job carries at most `Counter.maxPerJob` counters and a batch holds at most
+    /// `Counter.maxNamesPerBatch` names: a SUBMIT over either is refused whole, a RESULT
+    /// over either fails its attempt with `too_many_counters`, and names the batch holds
+    /// already still count. Names used to be unbounded, and each admit copied them all.
+    @Test func countersArePerJobAndPerBatchCapped() throws {
+        let sandbox = try Sandbox("toomanycounters")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-attempts", "1"])
+        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
+        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
+        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
+        let batch = try client.openBatch(BatchOpening(name: "names", asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: []))
+        func counters(_ names: Range<Int>) -> [Counter] { names.map { Counter(name: "n/\($0)", value: 1) } }
+        func job(_ key: String, _ counters: [Counter]) -> JobSpec {
+            JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: key, batchId: batch.id, counters: counters)
+        }
+        let most = Counter.maxPerJob
+        #expect(refusal { try client.call(.submit([job("over", counters(0..<most + 1))])) } == "too_many_counters")
+        // One name short of the batch's cap, in two jobs; then a new name is one too many,
+        // even with a job that fits beside it in the same SUBMIT, and nothing of it is taken.
+        let names = Counter.maxNamesPerBatch - 1
+        guard case .accepted(let filled) = try client.call(.submit([job("a", counters(0..<most)), job("b", counters(most..<names))])) else {
+            throw HarnessError("expected ACCEPTED")
+        }
+        #expect(refusal { try client.call(.submit([job("c", counters(0..<1)), job("d", counters(names..<names + 2))])) } == "too_many_counters")
+        guard case .accepted(let again) = try client.call(.submit([job("c", counters(0..<1))])) else { throw HarnessError("expected ACCEPTED") }
+        #expect(again.map(\.existed) == [false], "job c was not created by the refused SUBMIT")
+
+        let ids = (filled + again).map(\.jobId)
+        var tasks: Set<UInt64> = []
+        while tasks.count < 3 {
+            let frames = try worker.receive("TASKS")
+            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
+        }
+        func document(_ id: UInt64) -> [[UInt8]] { [Array(#"{"taskId":"\#(id)"}"#.utf8)] }
+        // `documents/test.raw` is the batch's last free name: the first result's own new
+        // name is one too many, the second carries too many, the third fits.
+        try worker.send(WorkerMessage.results([
+            TaskResult(taskId: ids[0], documents: document(ids[0]), isList: false, counters: [Counter(name: "new", value: 1)]),
+            TaskResult(taskId: ids[1], documents: document(ids[1]), isList: false, counters: counters(0..<most + 1)),
+            TaskResult(taskId: ids[2], documents: document(ids[2]), isList: false, counters: counters(0..<1)),
+        ]).encode())
+        let jobs = try sandbox.finishedJobs(ids, endpoint: dispatcher.clientEndpoint).map { job in
+            (job["state"] as? String, (job["error"] as? [String: Any])?["code"] as? String)
+        }
+        #expect(jobs.map(\.0) == ["dead", "dead", "completed"], "\(jobs)\n\(sandbox.logs())")
+        #expect(jobs.map(\.1) == ["too_many_counters", "too_many_counters", nil], "\(jobs)")
+    }
+
+    /// A FAIL's message is stored cut to 4 KiB, and DEAD-LETTER-LIST holds only as many job
+    /// documents as fit one message. Both used to take any size: 1000 dead letters with
+    /// 16 MiB messages made a reply of gigabytes.
+    @Test func deadLetterListsFitOneMessage() throws {
+        let sandbox = try Sandbox("deadletterbytes")
+        defer { sandbox.close() }
+        let maxBytes = 65_536
+        let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-message-bytes", "\(maxBytes)"])
+        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 40).encode())
+        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
+        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
+        guard case .accepted(let receipts) = try client.call(.submit((1...30).map { _ in JobSpec(kind: "test.raw", payload: []) })) else {
+            throw HarnessError("expected ACCEPTED")
+        }
+        var tasks: Set<UInt64> = []
+        while tasks.count < 30 {
+            let frames = try worker.receive("TASKS")
+            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
+        }
+        for id in tasks {
+            try worker.send(WorkerMessage.failures([TaskFailure(taskId: id, retryable: false, code: "handler_failed",
+                                                                message: String(repeating: "m", count: 6000))]).encode())
+        }
+        let jobs = try sandbox.finishedJobs(receipts.map(\.jobId), endpoint: dispatcher.clientEndpoint)
+        let messages = jobs.compactMap { ($0["error"] as? [String: Any])?["message"] as? String }
+        #expect(messages.count == 30 && messages.allSatisfy { $0.utf8.count == TaskFailure.maxMessageBytes }, "\(messages.map(\.count))")
+        guard case .deadLetterList(let list) = try client.call(.deadLetters) else { throw HarnessError("expected DEAD-LETTER-LIST") }
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list)) as? [Any])
+        #expect(list.count <= maxBytes && (1..<30).contains(listed.count), "\(list.count) bytes, \(listed.count) documents")
+    }
+
     /// Only a seal declaring exactly the chunks accepted seals a batch; sealing again must
     /// repeat the first seal; a sealed batch takes no more jobs. Any peer used to be able
     /// to seal (and so complete) another client's batch at any time, with any counts.

@@ -15,6 +15,34 @@ import Testing
         #expect(error?.code == .tooLarge)
     }
 
+    /// A RETRY-DEAD-LETTERS of more than `retryLimit` ids is `too_large` on the wire, so one
+    /// frame cannot make the journal run thousands of queries in one transaction.
+    @Test func aRetryOverTheCapIsTooLarge() throws {
+        let most = Array(repeating: UInt64(5), count: ClientProtocol.retryLimit)
+        #expect(try decode(.retryDeadLetters(most)) == .retryDeadLetters(most))
+        let error = #expect(throws: WireError.self) { try decode(.retryDeadLetters(most + [5])) }
+        #expect(error?.code == .tooLarge)
+    }
+
+    /// A FAIL's code must be a short error code and its message is cut to 4 KiB at a
+    /// character boundary: both reach the journal and every dead-letter list.
+    @Test func failureTextIsBounded() throws {
+        func decode(_ code: String, _ message: String) throws(WireError) -> TaskFailure? {
+            let message = try WorkerMessage.decode(WorkerMessage.failures([
+                TaskFailure(taskId: 1, retryable: true, code: code, message: message)]).encode().dropFirst())
+            guard case .failures(let failures) = message else { return nil }
+            return failures.first
+        }
+        #expect(try decode("handler_failed", "é")?.message == "é")
+        for code in ["", String(repeating: "a", count: TaskFailure.maxCodeBytes + 1), "Bad-Code", "a b"] {
+            let error = #expect(throws: WireError.self) { try decode(code, "m") }
+            #expect(error?.code == .malformed)
+        }
+        let long = "a" + String(repeating: "é", count: TaskFailure.maxMessageBytes)
+        let kept = try #require(try decode("no_handler", long)?.message)
+        #expect(kept.utf8.count == TaskFailure.maxMessageBytes - 1 && long.hasPrefix(kept))
+    }
+
     /// A seal cannot declare negative counts (they reached the progress bar and trapped it).
     @Test(arguments: [(-1, 0, 0), (0, -1, 0), (0, 0, -1)])
     func aSealWithNegativeCountsIsMalformed(households: Int, loans: Int, inputErrors: Int) {
