@@ -65,7 +65,7 @@ extension Dispatcher {
             // while it was unknown (one per message it had queued, e.g. across a dispatcher
             // restart). The worker handled all of them before any task of this registration
             // reached it, so it will run the tasks it now holds: re-register, keep the leases.
-            if let refusal = kindRefusal(kinds, turn: turn) { throw refusal }
+            if let refusal = kindRefusal(kinds) { throw refusal }
             if let existing = workers[envelope], existing.wireProtocol != .native {
                 workerLeft(envelope, countsAsAttempt: true, turn: &turn)
             }
@@ -117,7 +117,7 @@ extension Dispatcher {
                 disconnectMajordomo(envelope, reason: "service name '\(service)' is not a valid kind", turn: &turn)
                 return
             }
-            if let refusal = kindRefusal([service], turn: turn) {
+            if let refusal = kindRefusal([service]) {
                 disconnectMajordomo(envelope, reason: refusal.message, turn: &turn)
                 return
             }
@@ -175,12 +175,14 @@ extension Dispatcher {
     static let maxAnnouncedKinds = 1024
 
     /// Why a worker announcing `kinds` cannot register, or nil.
-    private func kindRefusal(_ kinds: [String], turn: Turn) -> WireError? {
+    private func kindRefusal(_ kinds: [String]) -> WireError? {
         guard kinds.count <= WorkerProtocol.maxKindsPerWorker else {
             return WireError(.tooManyKinds, "READY announces \(kinds.count) kinds, at most \(WorkerProtocol.maxKindsPerWorker) are allowed")
         }
-        let new = kinds.filter { !persistedKinds.contains($0) && !turn.batch.newKinds.contains($0) }.count
-        guard persistedKinds.count + turn.batch.newKinds.count + new <= Self.maxAnnouncedKinds else {
+        // Kinds accepted but not yet committed count too: with the disk full, READYs would
+        // otherwise add kinds turn after turn while the journal never shows them.
+        let new = kinds.filter { !persistedKinds.contains($0) && !unpersistedKinds.contains($0) }.count
+        guard persistedKinds.count + unpersistedKinds.count + new <= Self.maxAnnouncedKinds else {
             return WireError(.tooManyKinds, "the dispatcher already accepts \(Self.maxAnnouncedKinds) announced kinds; no new ones are taken")
         }
         return nil
@@ -188,7 +190,7 @@ extension Dispatcher {
 
     private func register(_ worker: WorkerRecord, turn: inout Turn) {
         workers.register(worker)
-        for kind in worker.kinds where !persistedKinds.contains(kind) { turn.batch.newKinds.insert(kind) }
+        for kind in worker.kinds where !persistedKinds.contains(kind) { unpersistedKinds.insert(kind) }
         acceptedKinds.formUnion(worker.kinds)
         logger.info("worker ready", metadata: [
             "worker": "\(worker.name)", "kinds": "\(worker.kinds.joined(separator: ","))", "credit": "\(worker.credit)",

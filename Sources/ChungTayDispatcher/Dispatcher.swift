@@ -38,6 +38,9 @@ public final class Dispatcher {
     var majordomoClients: [UInt64: (envelope: Envelope, service: String)] = [:]
     var acceptedKinds: Set<String>
     var persistedKinds: Set<String>
+    /// Kinds workers announced that no commit has recorded yet: every turn's batch carries
+    /// them until one does, so a failed commit does not forget them.
+    var unpersistedKinds: Set<String> = []
     var stateCounts: [String: [JobState: Int]]
     var batches: BatchTable
     /// Batches whose completion could not be recorded yet; tried again every turn.

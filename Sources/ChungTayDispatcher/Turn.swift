@@ -60,6 +60,8 @@ extension Dispatcher {
             storageFailed(tasks: turn.unstored, error: "a result could not be appended to the store")
             turn.unstored = []
         }
+        // Kinds alone wait out the storage backoff, like the rest of the disk work.
+        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = unpersistedKinds }
         guard !turn.batch.isEmpty else { return }
         let receipt: JournalReceipt
         do {
@@ -75,6 +77,7 @@ extension Dispatcher {
         }
         if !hadUnstored { storageBackoff.succeeded() }
         persistedKinds.formUnion(turn.batch.newKinds)
+        unpersistedKinds.subtract(turn.batch.newKinds)
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {
