@@ -5,26 +5,25 @@ import ZeroMQ
 
 /// The client endpoint: native CTCP01 clients and MDP/0.1 (MDPC01) clients.
 extension Dispatcher {
-    /// Reads what the client socket has; true when it stopped at the per-turn cap or time, so more may wait.
-    func readClients(into turn: inout Turn) -> Bool {
+    /// Reads what the client socket has, up to the per-turn cap and time; the rest waits for the next turn.
+    func readClients(into turn: inout Turn) {
         let deadline = MonotonicClock.now() + Self.clientTimePerTurn
         for _ in 0..<Self.readsPerTurn {
             // Requests that read the disk (RESULTS scans the keys sidecars, RETRY writes the
             // journal) are answered for a bounded time per turn; the rest wait in the socket
             // for the next turn, so heartbeats and results are never held up for long.
-            if MonotonicClock.now() >= deadline { return true }
+            if MonotonicClock.now() >= deadline { return }
             let message: ReceivedMessage
             do {
-                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return false }
+                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return }
                 message = received
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
-                return false
+                return
             }
             if let peer = message.frames.first { clientPeers.noteMessage(from: peer, connection: message.connection) }
             handleClient(message, turn: &turn)
         }
-        return true
     }
 
     private func handleClient(_ message: ReceivedMessage, turn: inout Turn) {

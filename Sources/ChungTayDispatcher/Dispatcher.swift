@@ -55,6 +55,9 @@ public final class Dispatcher {
     var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
     var nextLeaseExpiry = 0.0
+    /// Monotonic seconds since the worker socket has had more than a turn's reads waiting
+    /// without worker departures and silence being judged; nil when it was last read empty.
+    var workerBacklogSince: Double?
     var dispatchRound = 0
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
@@ -63,6 +66,9 @@ public final class Dispatcher {
 
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
     static let readsPerTurn = 2048
+
+    /// Longest a worker-side backlog postpones worker departures and silence (seconds).
+    static let maxRosterPostponement = 1.0
 
     /// Seconds per turn spent answering client requests (at least one is answered).
     static let clientTimePerTurn = 0.1
@@ -204,12 +210,15 @@ public final class Dispatcher {
             var turn = Turn(now: Date())
             clientPeers.readEvents()
             workerPeers.readEvents()
-            let clientBacklog = (ready[0].contains(.readable) || clientPeers.hasPendingDepartures) && readClients(into: &turn)
-            if !clientBacklog { for peer in clientPeers.takeDepartures() { clientLeft(peer) } }
+            if ready[0].contains(.readable) { readClients(into: &turn) }
+            // Every turn, even with requests still queued (a flood would otherwise postpone
+            // them for good and dead clients' waits would fill the caps): a request that still
+            // comes from a closed connection makes its client a departure again.
+            for peer in clientPeers.takeDepartures() { clientLeft(peer) }
             // Read even when the poll saw nothing: a long request since the poll may have
             // left heartbeats waiting, and silence is judged only with the socket read empty.
             let workerBacklog = readWorkers(into: &turn)
-            if !workerBacklog {
+            if workerRosterDue(backlog: workerBacklog) {
                 for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
                 expireSilentWorkers(into: &turn)
             }
@@ -229,6 +238,27 @@ public final class Dispatcher {
             sendHeartbeats()
         }
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
+    }
+
+    /// Whether worker departures and silence are judged this turn: once the worker socket was
+    /// read empty, so a departed worker's last RESULT is stored first and a heartbeat still
+    /// queued counts; but at least every ``maxRosterPostponement`` seconds of backlog, so a
+    /// flood cannot keep dead workers' leases for good. Then a departed worker's message still
+    /// queued finds it unregistered: a RESULT is lost and the task runs again (one document
+    /// all the same), and ROUTER reads its peers in turn, so a live worker's heartbeat is
+    /// not stuck behind another peer's flood.
+    private func workerRosterDue(backlog: Bool) -> Bool {
+        guard backlog else {
+            workerBacklogSince = nil
+            return true
+        }
+        let now = MonotonicClock.now()
+        guard let since = workerBacklogSince, now - since >= Self.maxRosterPostponement else {
+            if workerBacklogSince == nil { workerBacklogSince = now }
+            return false
+        }
+        workerBacklogSince = now
+        return true
     }
 
     private func pollTimeout() -> Int {
