@@ -73,10 +73,9 @@ extension Dispatcher {
     /// MDP reply slots go (the jobs themselves run on; they are durable).
     func clientLeft(_ routingId: [UInt8]) {
         let waitsDropped = waits.removeAll(from: routingId)
-        let before = majordomoClients.count
-        if before > 0 { majordomoClients = majordomoClients.filter { $0.value.envelope.routingId != routingId } }
-        if waitsDropped > 0 || majordomoClients.count < before {
-            logger.info("client gone", metadata: ["waits": "\(waitsDropped)", "mdpRequests": "\(before - majordomoClients.count)"])
+        let repliesDropped = majordomoClients.removeAll(from: routingId)
+        if waitsDropped > 0 || repliesDropped > 0 {
+            logger.info("client gone", metadata: ["waits": "\(waitsDropped)", "mdpRequests": "\(repliesDropped)"])
         }
     }
 
@@ -201,6 +200,10 @@ extension Dispatcher {
             WireError(.unknownKind, "no worker serves '\(request.service)'")
         } else if request.body.count != 1 {
             WireError(.malformed, "a request to a ChungTay service carries exactly one body frame")
+        } else if let refusal = majordomoClients.refusal(
+            for: envelope.routingId, inTurn: (turn.majordomoRequests[envelope.routingId, default: 0], turn.majordomoRequestCount))
+        {
+            WireError(.tooManyWaits, refusal)
         } else {
             nil
         }
@@ -213,6 +216,8 @@ extension Dispatcher {
         let index = turn.batch.submissions.count
         turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
+        turn.majordomoRequests[envelope.routingId, default: 0] += 1
+        turn.majordomoRequestCount += 1
     }
 
     /// MDP has no error reply, so a refusal or a dead job is answered with this JSON body:

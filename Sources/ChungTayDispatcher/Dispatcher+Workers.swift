@@ -86,7 +86,7 @@ extension Dispatcher {
                 guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
                 // Only an MDP client needs the documents back; holding them for everyone would
                 // keep a whole turn of results in memory after they are written.
-                let reply = majordomoClients[result.taskId] == nil ? [] : result.documents
+                let reply = majordomoClients.isAwaited(result.taskId) ? result.documents : []
                 bufferResult(result.lines, isList: result.isList, for: lease, reply: reply, extras: result,
                              worker: worker.name, turn: &turn)
             }

@@ -34,8 +34,7 @@ public final class Dispatcher {
     var leases = LeaseTable()
     var workers = WorkerRegistry()
     var waits = WaitList()
-    /// MDP clients waiting for a job's reply: job id → the client's envelope and service.
-    var majordomoClients: [UInt64: (envelope: Envelope, service: String)] = [:]
+    var majordomoClients = MajordomoReplies()
     var acceptedKinds: Set<String>
     var persistedKinds: Set<String>
     /// Kinds workers announced that no commit has recorded yet: every turn's batch carries

@@ -40,6 +40,10 @@ struct Turn {
     var counterBounds = BatchCounterBounds()
     /// Batches with a SUBMIT in this turn: a seal must wait until its jobs are committed.
     var submittedBatches: Set<String> = []
+    /// MDP requests taken this turn, by client and in all: they count against the
+    /// ``MajordomoReplies`` caps before the commit gives them their slots.
+    var majordomoRequests: [[UInt8]: Int] = [:]
+    var majordomoRequestCount = 0
     /// Tasks whose result could not even be appended to the store: they wait out the
     /// storage backoff like the tasks of a failed commit.
     var unstored: [Lease] = []
@@ -133,7 +137,7 @@ extension Dispatcher {
                 let reply = ClientMessage<ClientReply>(requestId: requestId, body: .accepted(Array(receipts[submission.range])))
                 _ = send(envelope.wrap(reply.encode()), to: clientSocket)
             case .majordomo(let envelope, let service):
-                majordomoClients[receipts[submission.range.lowerBound].jobId] = (envelope, service)
+                majordomoClients.add(.init(envelope: envelope, service: service), for: receipts[submission.range.lowerBound].jobId)
             }
         }
     }
@@ -141,7 +145,7 @@ extension Dispatcher {
     private func completed(_ completion: Turn.Completion) {
         let task = completion.lease.task
         count(task.kind, .completed, by: 1)
-        if let client = majordomoClients.removeValue(forKey: task.id) {
+        if let client = majordomoClients.take(task.id) {
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: completion.reply)), to: clientSocket)
         }
         answerWaits(finishing: task.id)
@@ -162,7 +166,7 @@ extension Dispatcher {
             "task": "\(task.id)", "kind": "\(task.kind)", "attempts": "\(task.attempts)", "code": "\(failure.code)",
         ])
         count(task.kind, .dead, by: 1)
-        if let client = majordomoClients.removeValue(forKey: task.id) {
+        if let client = majordomoClients.take(task.id) {
             let body = Self.majordomoErrorBody(code: failure.code, message: failure.message)
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: [body])), to: clientSocket)
         }

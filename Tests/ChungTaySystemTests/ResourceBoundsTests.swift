@@ -45,6 +45,25 @@ extension SystemTests {
         #expect(dispatcher.process.isRunning)
     }
 
+    /// An MDP client may await at most 16 replies: the 17th request gets the MDP error body
+    /// `too_many_waits` at once, and nothing is journalled for it.
+    @Test func majordomoRequestsPastThePerClientCapAreRefused() throws {
+        let sandbox = try Sandbox("bounds-mdp")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let majordomo = try RawPeer(.dealer, connect: dispatcher.clientEndpoint)
+        // No worker: the 16 jobs stay queued, their replies awaited.
+        for _ in 1...17 {
+            try majordomo.send([[], Array("MDPC01".utf8), Array("system.echo".utf8), Array("hello".utf8)])
+        }
+        let reply = try majordomo.receive("MDP refusal of the 17th request")
+        #expect(reply.count == 4 && reply[1] == Array("MDPC01".utf8), "\(reply)")
+        #expect(try JSON.object(reply[3])["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "too_many_waits")
+        let status = try sandbox.status(dispatcher.clientEndpoint)
+        #expect(status["pendingMajordomoReplies"] as? Int == 16, "\(status)")
+        #expect(Status.queue(status, "system.echo")["queued"] == 16, "\(status)")
+    }
+
     /// A client that sends requests and never reads the replies loses those past the
     /// high-water mark: the dispatcher neither blocks nor keeps 300 MiB of replies for it
     /// (it did with unlimited marks: 331 MiB resident against 137 MiB with the mark of 100).
