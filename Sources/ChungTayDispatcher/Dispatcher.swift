@@ -80,6 +80,11 @@ public final class Dispatcher {
     /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
     static let highWaterMark: Int32 = 100
 
+    /// Replies queued per client: no more than a well-behaved client has requests in
+    /// flight, so what a client that does not read makes the dispatcher hold is 16 replies,
+    /// not 100 (each up to the maximum message size).
+    static let clientSendHighWaterMark: Int32 = 16
+
     /// Caps checked while a message is received, before its frames are kept.
     var messageLimits: MessageLimits {
         MessageLimits(maxFrames: configuration.maxMessageFrames, maxBytes: configuration.maxMessageSize)
@@ -118,6 +123,7 @@ public final class Dispatcher {
             try socket.setSendHighWaterMark(Self.highWaterMark)
             try socket.setReceiveHighWaterMark(Self.highWaterMark)
         }
+        try clientSocket.setSendHighWaterMark(Self.clientSendHighWaterMark)
         // A send to a worker whose queue is full fails (EAGAIN) instead of being dropped, so
         // the tasks in it stay queued; a client that does not read loses replies instead.
         try workerSocket.setRouterMandatory(true)

@@ -100,7 +100,8 @@ extension SystemTests {
 
     /// A client that sends requests and never reads the replies loses those past the
     /// high-water mark: the dispatcher neither blocks nor keeps 300 MiB of replies for it
-    /// (it did with unlimited marks: 331 MiB resident against 137 MiB with the mark of 100).
+    /// (it did with unlimited marks: 331 MiB resident against 137 MiB with a mark of 100;
+    /// replies to a client are now held back at 16).
     @Test func clientThatDoesNotReadLosesRepliesPastTheHighWaterMark() throws {
         let sandbox = try Sandbox("bounds-hwm")
         defer { sandbox.close() }
