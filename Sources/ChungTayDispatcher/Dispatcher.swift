@@ -36,10 +36,7 @@ public final class Dispatcher {
     var waits = WaitList()
     var majordomoClients = MajordomoReplies()
     var acceptedKinds: Set<String>
-    var persistedKinds: Set<String>
-    /// Kinds workers announced that no commit has recorded yet: every turn's batch carries
-    /// them until one does, so a failed commit does not forget them.
-    var unpersistedKinds: Set<String> = []
+    var announcedKinds: AnnouncedKinds
     var stateCounts: [String: [JobState: Int]]
     var batches: BatchTable
     /// Batches whose completion could not be recorded yet; tried again every turn.
@@ -107,7 +104,8 @@ public final class Dispatcher {
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
         queues = TaskQueues(payloadBudget: configuration.payloadCacheBytes)
-        persistedKinds = try journal.knownKinds()
+        let persistedKinds = try journal.knownKinds()
+        announcedKinds = AnnouncedKinds(persisted: persistedKinds)
         acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
         stateCounts = try journal.counts()
         batches = try BatchTable(journal: journal)

@@ -65,7 +65,7 @@ extension Dispatcher {
             turn.unstored = []
         }
         // Kinds alone wait out the storage backoff, like the rest of the disk work.
-        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = unpersistedKinds }
+        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = announcedKinds.unpersisted }
         guard !turn.batch.isEmpty else { return }
         let receipt: JournalReceipt
         do {
@@ -80,8 +80,7 @@ extension Dispatcher {
             return
         }
         if !hadUnstored { storageBackoff.succeeded() }
-        persistedKinds.formUnion(turn.batch.newKinds)
-        unpersistedKinds.subtract(turn.batch.newKinds)
+        announcedKinds.committed(turn.batch.newKinds)
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {
