@@ -51,9 +51,14 @@ public final class Dispatcher {
     var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
     var nextLeaseExpiry = 0.0
-    /// Monotonic seconds since the worker socket has had more than a turn's reads waiting
-    /// without worker departures and silence being judged; nil when it was last read empty.
-    var workerBacklogSince: Double?
+    /// Worker departures and silence are judged once the worker socket was read empty, so a
+    /// departed worker's last RESULT is stored first and a queued heartbeat counts; but at
+    /// least every ``maxRosterPostponement`` seconds of backlog, so a flood cannot keep dead
+    /// workers' leases for good. Then a departed worker's message still queued finds it
+    /// unregistered: a RESULT is lost and the task runs again (one document all the same).
+    /// ROUTER reads its peers in turn, so a live worker's heartbeat is not stuck behind
+    /// another peer's flood.
+    var workerRoster = BacklogPostponement(limit: maxRosterPostponement)
     var dispatchRound = 0
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
@@ -221,7 +226,7 @@ public final class Dispatcher {
             // Read even when the poll saw nothing: a long request since the poll may have
             // left heartbeats waiting, and silence is judged only with the socket read empty.
             let workerBacklog = readWorkers(into: &turn)
-            if workerRosterDue(backlog: workerBacklog) {
+            if workerRoster.isDue(backlog: workerBacklog, now: MonotonicClock.now()) {
                 for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
                 expireSilentWorkers(into: &turn)
             }
@@ -241,27 +246,6 @@ public final class Dispatcher {
             sendHeartbeats()
         }
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
-    }
-
-    /// Whether worker departures and silence are judged this turn: once the worker socket was
-    /// read empty, so a departed worker's last RESULT is stored first and a heartbeat still
-    /// queued counts; but at least every ``maxRosterPostponement`` seconds of backlog, so a
-    /// flood cannot keep dead workers' leases for good. Then a departed worker's message still
-    /// queued finds it unregistered: a RESULT is lost and the task runs again (one document
-    /// all the same), and ROUTER reads its peers in turn, so a live worker's heartbeat is
-    /// not stuck behind another peer's flood.
-    private func workerRosterDue(backlog: Bool) -> Bool {
-        guard backlog else {
-            workerBacklogSince = nil
-            return true
-        }
-        let now = MonotonicClock.now()
-        guard let since = workerBacklogSince, now - since >= Self.maxRosterPostponement else {
-            if workerBacklogSince == nil { workerBacklogSince = now }
-            return false
-        }
-        workerBacklogSince = now
-        return true
     }
 
     private func pollTimeout() -> Int {
