@@ -68,12 +68,18 @@ extension Dispatcher {
                 let householdCode = Array(#""householdCode":"#.utf8)
                 let ownCode = householdCode + Array(JSONText.quoted(key).utf8)
                 var documents: [[UInt8]] = []
+                // The reply holds the oldest documents that fit in the maximum message size
+                // together and ends before the first that does not (read no further): a key
+                // with thousands of stored documents cannot make a reply of gigabytes.
+                var budget = configuration.maxMessageSize
                 for location in try store.locations(key: key) {
+                    guard location.length <= Int64(budget) else { break }
                     guard var document = try store.readLines(location) else { continue }
                     document.removeLast()
                     if document.contains(UInt8(ascii: "\n")) { continue }
                     if let marker, document.prefix(200).firstRange(of: marker) == nil { continue }
                     if document.firstRange(of: householdCode) != nil, document.firstRange(of: ownCode) == nil { continue }
+                    budget -= document.count
                     documents.append(document)
                 }
                 replyWith(.documents(documents))

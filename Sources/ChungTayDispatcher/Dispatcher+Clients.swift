@@ -5,26 +5,25 @@ import ZeroMQ
 
 /// The client endpoint: native CTCP01 clients and MDP/0.1 (MDPC01) clients.
 extension Dispatcher {
-    /// Reads what the client socket has; true when it stopped at the per-turn cap or time, so more may wait.
-    func readClients(into turn: inout Turn) -> Bool {
+    /// Reads what the client socket has, up to the per-turn cap and time; the rest waits for the next turn.
+    func readClients(into turn: inout Turn) {
         let deadline = MonotonicClock.now() + Self.clientTimePerTurn
         for _ in 0..<Self.readsPerTurn {
             // Requests that read the disk (RESULTS scans the keys sidecars, RETRY writes the
             // journal) are answered for a bounded time per turn; the rest wait in the socket
             // for the next turn, so heartbeats and results are never held up for long.
-            if MonotonicClock.now() >= deadline { return true }
+            if MonotonicClock.now() >= deadline { return }
             let message: ReceivedMessage
             do {
-                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return false }
+                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return }
                 message = received
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
-                return false
+                return
             }
             if let peer = message.frames.first { clientPeers.noteMessage(from: peer, connection: message.connection) }
             handleClient(message, turn: &turn)
         }
-        return true
     }
 
     private func handleClient(_ message: ReceivedMessage, turn: inout Turn) {
@@ -74,10 +73,9 @@ extension Dispatcher {
     /// MDP reply slots go (the jobs themselves run on; they are durable).
     func clientLeft(_ routingId: [UInt8]) {
         let waitsDropped = waits.removeAll(from: routingId)
-        let before = majordomoClients.count
-        if before > 0 { majordomoClients = majordomoClients.filter { $0.value.envelope.routingId != routingId } }
-        if waitsDropped > 0 || majordomoClients.count < before {
-            logger.info("client gone", metadata: ["waits": "\(waitsDropped)", "mdpRequests": "\(before - majordomoClients.count)"])
+        let repliesDropped = majordomoClients.removeAll(from: routingId)
+        if waitsDropped > 0 || repliesDropped > 0 {
+            logger.info("client gone", metadata: ["waits": "\(waitsDropped)", "mdpRequests": "\(repliesDropped)"])
         }
     }
 
@@ -209,6 +207,10 @@ extension Dispatcher {
             WireError(.unknownKind, "no worker serves '\(request.service)'")
         } else if request.body.count != 1 {
             WireError(.malformed, "a request to a ChungTay service carries exactly one body frame")
+        } else if let refusal = majordomoClients.refusal(
+            for: envelope.routingId, inTurn: (turn.majordomoRequests[envelope.routingId, default: 0], turn.majordomoRequestCount))
+        {
+            WireError(.tooManyWaits, refusal)
         } else {
             nil
         }
@@ -221,6 +223,8 @@ extension Dispatcher {
         let index = turn.batch.submissions.count
         turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
+        turn.majordomoRequests[envelope.routingId, default: 0] += 1
+        turn.majordomoRequestCount += 1
     }
 
     /// MDP has no error reply, so a refusal or a dead job is answered with this JSON body:

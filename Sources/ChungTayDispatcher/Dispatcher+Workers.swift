@@ -65,7 +65,7 @@ extension Dispatcher {
             // while it was unknown (one per message it had queued, e.g. across a dispatcher
             // restart). The worker handled all of them before any task of this registration
             // reached it, so it will run the tasks it now holds: re-register, keep the leases.
-            if let refusal = kindRefusal(kinds, turn: turn) { throw refusal }
+            if let refusal = announcedKinds.refusal(kinds) { throw refusal }
             if let existing = workers[envelope], existing.wireProtocol != .native {
                 workerLeft(envelope, countsAsAttempt: true, turn: &turn)
             }
@@ -86,7 +86,7 @@ extension Dispatcher {
                 guard let lease = leases.release(result.taskId, heldBy: envelope) else { continue }
                 // Only an MDP client needs the documents back; holding them for everyone would
                 // keep a whole turn of results in memory after they are written.
-                let reply = majordomoClients[result.taskId] == nil ? [] : result.documents
+                let reply = majordomoClients.isAwaited(result.taskId) ? result.documents : []
                 bufferResult(result.lines, isList: result.isList, for: lease, reply: reply, extras: result,
                              worker: worker.name, turn: &turn)
             }
@@ -117,7 +117,7 @@ extension Dispatcher {
                 disconnectMajordomo(envelope, reason: "service name '\(service)' is not a valid kind", turn: &turn)
                 return
             }
-            if let refusal = kindRefusal([service], turn: turn) {
+            if let refusal = announcedKinds.refusal([service]) {
                 disconnectMajordomo(envelope, reason: refusal.message, turn: &turn)
                 return
             }
@@ -168,27 +168,9 @@ extension Dispatcher {
         if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
     }
 
-    /// Most distinct kinds the dispatcher takes from workers' announcements (READY) and keeps
-    /// in the journal for good; READY with a kind beyond them is refused (`too_many_kinds`).
-    /// Every accepted kind is a queue in every STATUS reply, so without it announcements
-    /// could grow that reply and the journal without end.
-    static let maxAnnouncedKinds = 1024
-
-    /// Why a worker announcing `kinds` cannot register, or nil.
-    private func kindRefusal(_ kinds: [String], turn: Turn) -> WireError? {
-        guard kinds.count <= WorkerProtocol.maxKindsPerWorker else {
-            return WireError(.tooManyKinds, "READY announces \(kinds.count) kinds, at most \(WorkerProtocol.maxKindsPerWorker) are allowed")
-        }
-        let new = kinds.filter { !persistedKinds.contains($0) && !turn.batch.newKinds.contains($0) }.count
-        guard persistedKinds.count + turn.batch.newKinds.count + new <= Self.maxAnnouncedKinds else {
-            return WireError(.tooManyKinds, "the dispatcher already accepts \(Self.maxAnnouncedKinds) announced kinds; no new ones are taken")
-        }
-        return nil
-    }
-
     private func register(_ worker: WorkerRecord, turn: inout Turn) {
         workers.register(worker)
-        for kind in worker.kinds where !persistedKinds.contains(kind) { turn.batch.newKinds.insert(kind) }
+        announcedKinds.accept(worker.kinds)
         acceptedKinds.formUnion(worker.kinds)
         logger.info("worker ready", metadata: [
             "worker": "\(worker.name)", "kinds": "\(worker.kinds.joined(separator: ","))", "credit": "\(worker.credit)",

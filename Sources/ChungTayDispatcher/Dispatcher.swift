@@ -34,10 +34,9 @@ public final class Dispatcher {
     var leases = LeaseTable()
     var workers = WorkerRegistry()
     var waits = WaitList()
-    /// MDP clients waiting for a job's reply: job id → the client's envelope and service.
-    var majordomoClients: [UInt64: (envelope: Envelope, service: String)] = [:]
+    var majordomoClients = MajordomoReplies()
     var acceptedKinds: Set<String>
-    var persistedKinds: Set<String>
+    var announcedKinds: AnnouncedKinds
     var stateCounts: [String: [JobState: Int]]
     var batches: BatchTable
     /// Batches whose completion could not be recorded yet; tried again every turn.
@@ -52,6 +51,14 @@ public final class Dispatcher {
     var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
     var nextLeaseExpiry = 0.0
+    /// Worker departures and silence are judged once the worker socket was read empty, so a
+    /// departed worker's last RESULT is stored first and a queued heartbeat counts; but at
+    /// least every ``maxRosterPostponement`` seconds of backlog, so a flood cannot keep dead
+    /// workers' leases for good. Then a departed worker's message still queued finds it
+    /// unregistered: a RESULT is lost and the task runs again (one document all the same).
+    /// ROUTER reads its peers in turn, so a live worker's heartbeat is not stuck behind
+    /// another peer's flood.
+    var workerRoster = BacklogPostponement(limit: maxRosterPostponement)
     var dispatchRound = 0
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
@@ -60,6 +67,9 @@ public final class Dispatcher {
 
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
     static let readsPerTurn = 2048
+
+    /// Longest a worker-side backlog postpones worker departures and silence (seconds).
+    static let maxRosterPostponement = 1.0
 
     /// Seconds per turn spent answering client requests (at least one is answered).
     static let clientTimePerTurn = 0.1
@@ -71,6 +81,11 @@ public final class Dispatcher {
     /// requests in flight (the reference client 8) and workers' traffic is bounded by
     /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
     static let highWaterMark: Int32 = 100
+
+    /// Replies queued per client: no more than a well-behaved client has requests in
+    /// flight, so what a client that does not read makes the dispatcher hold is 16 replies,
+    /// not 100 (each up to the maximum message size).
+    static let clientSendHighWaterMark: Int32 = 16
 
     /// Caps checked while a message is received, before its frames are kept.
     var messageLimits: MessageLimits {
@@ -94,7 +109,8 @@ public final class Dispatcher {
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
         queues = TaskQueues(payloadBudget: configuration.payloadCacheBytes)
-        persistedKinds = try journal.knownKinds()
+        let persistedKinds = try journal.knownKinds()
+        announcedKinds = AnnouncedKinds(persisted: persistedKinds)
         acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
         stateCounts = try journal.counts()
         batches = try BatchTable(journal: journal)
@@ -110,6 +126,7 @@ public final class Dispatcher {
             try socket.setSendHighWaterMark(Self.highWaterMark)
             try socket.setReceiveHighWaterMark(Self.highWaterMark)
         }
+        try clientSocket.setSendHighWaterMark(Self.clientSendHighWaterMark)
         // A send to a worker whose queue is full fails (EAGAIN) instead of being dropped, so
         // the tasks in it stay queued; a client that does not read loses replies instead.
         try workerSocket.setRouterMandatory(true)
@@ -201,12 +218,15 @@ public final class Dispatcher {
             var turn = Turn(now: Date())
             clientPeers.readEvents()
             workerPeers.readEvents()
-            let clientBacklog = (ready[0].contains(.readable) || clientPeers.hasPendingDepartures) && readClients(into: &turn)
-            if !clientBacklog { for peer in clientPeers.takeDepartures() { clientLeft(peer) } }
+            if ready[0].contains(.readable) { readClients(into: &turn) }
+            // Every turn, even with requests still queued (a flood would otherwise postpone
+            // them for good and dead clients' waits would fill the caps): a request that still
+            // comes from a closed connection makes its client a departure again.
+            for peer in clientPeers.takeDepartures() { clientLeft(peer) }
             // Read even when the poll saw nothing: a long request since the poll may have
             // left heartbeats waiting, and silence is judged only with the socket read empty.
             let workerBacklog = readWorkers(into: &turn)
-            if !workerBacklog {
+            if workerRoster.isDue(backlog: workerBacklog, now: MonotonicClock.now()) {
                 for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
                 expireSilentWorkers(into: &turn)
             }

@@ -43,10 +43,15 @@ struct LeaseTable {
     }
 
     /// Ends the lease if `worker` holds it; an answer from anyone else is stale. An answer
-    /// for a task whose lease `worker` lost to the deadline frees the slot it kept busy.
+    /// for a task whose lease `worker` lost to the deadline frees the slot it kept busy and
+    /// nothing else, even when the task was leased to `worker` again: answers carry no attempt
+    /// number, and a worker answers its runs in order, so the first answer is the late one.
+    /// The new lease stays for the run it stands for, whose answer is the one stored, so the
+    /// task gets exactly one document and the worker's slots are counted right.
     mutating func release(_ taskId: UInt64, heldBy worker: Envelope) -> Lease? {
-        if overdueByWorker[worker]?.remove(taskId) != nil, overdueByWorker[worker]?.isEmpty == true {
-            overdueByWorker[worker] = nil
+        if overdueByWorker[worker]?.remove(taskId) != nil {
+            if overdueByWorker[worker]?.isEmpty == true { overdueByWorker[worker] = nil }
+            return nil
         }
         guard let lease = leases[taskId], lease.worker == worker else { return nil }
         leases[taskId] = nil

@@ -11,15 +11,19 @@ import ZeroMQ
 /// accepted connection, and a peer is tied to the generation it was seen on.
 ///
 /// libzmq emits DISCONNECTED after the connection's last message is in the socket's queue,
-/// so departures are handed out only once the socket has been read empty after they were
-/// noticed (``takeDepartures()``): a worker's last RESULT is handled before it is dropped.
+/// so a departure handed out once the socket has been read empty after it was noticed
+/// (``takeDepartures()``) comes after the peer's last message: a worker's last RESULT is
+/// handled before it is dropped. The dispatcher may take departures earlier (see
+/// ``Dispatcher/run(shouldStop:)``); a message that then still comes from the closed
+/// connection makes its peer a departure again, so nothing it added is left behind.
 final class PeerConnections {
     private let events: ZMQSocket
     private var accepted: [Int32: Int] = [:]
     private var disconnected: [Int32: Int] = [:]
     private var peerOn: [Int32: (peer: [UInt8], generation: Int)] = [:]
     private var connectionOf: [[UInt8]: Int32] = [:]
-    private var departures: [[UInt8]] = []
+    /// A set: a peer that reconnects is taken off it at once, however many departures wait.
+    private var departures: Set<[UInt8]> = []
 
     /// Call before `socket` binds, so no connection's events are missed.
     init(monitoring socket: ZMQSocket, context: ZMQContext, name: String) throws(ZMQError) {
@@ -33,10 +37,6 @@ final class PeerConnections {
         try events.connect(endpoint)
     }
 
-    /// True when departures are waiting to be handed out; the socket must then be read
-    /// empty this turn even if the poll did not flag it.
-    var hasPendingDepartures: Bool { !departures.isEmpty }
-
     /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not tracked).
     func noteMessage(from peer: [UInt8], connection: Int32?) {
         guard let connection else { return }
@@ -46,14 +46,14 @@ final class PeerConnections {
         let generation = accepted[connection, default: 0]
         guard generation > disconnected[connection, default: 0] else {
             // Its connection already closed: nothing more will come from it.
-            if connectionOf[peer] == nil { departures.append(peer) }
+            if connectionOf[peer] == nil { departures.insert(peer) }
             return
         }
         if let previous = connectionOf[peer], previous != connection { peerOn[previous] = nil }
         peerOn[connection] = (peer, generation)
         connectionOf[peer] = connection
         // A peer that set its own routing id may come back before its old connection's departure is handed out.
-        departures.removeAll { $0 == peer }
+        departures.remove(peer)
     }
 
     /// Reads the monitor's events; departures noticed now are handed out by the next ``takeDepartures()``.
@@ -85,13 +85,14 @@ final class PeerConnections {
         guard let holder = peerOn[connection], holder.generation == generation else { return }
         peerOn[connection] = nil
         connectionOf[holder.peer] = nil
-        departures.append(holder.peer)
+        departures.insert(holder.peer)
     }
 
-    /// Peers whose connection ended, to be dropped. Call only after reading the socket
-    /// until it had nothing more, later than the ``readEvents()`` that noticed them.
+    /// Peers whose connection ended, to be dropped. Called after reading the socket until
+    /// it had nothing more (later than the ``readEvents()`` that noticed them), no message
+    /// of theirs is still to come.
     func takeDepartures() -> [[UInt8]] {
-        let gone = departures.filter { connectionOf[$0] == nil }
+        let gone = departures.filter { connectionOf[$0] == nil }.sorted { $0.lexicographicallyPrecedes($1) }
         departures.removeAll()
         return gone
     }

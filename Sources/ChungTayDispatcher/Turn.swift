@@ -40,6 +40,10 @@ struct Turn {
     var counterBounds = BatchCounterBounds()
     /// Batches with a SUBMIT in this turn: a seal must wait until its jobs are committed.
     var submittedBatches: Set<String> = []
+    /// MDP requests taken this turn, by client and in all: they count against the
+    /// ``MajordomoReplies`` caps before the commit gives them their slots.
+    var majordomoRequests: [[UInt8]: Int] = [:]
+    var majordomoRequestCount = 0
     /// Tasks whose result could not even be appended to the store: they wait out the
     /// storage backoff like the tasks of a failed commit.
     var unstored: [Lease] = []
@@ -60,6 +64,8 @@ extension Dispatcher {
             storageFailed(tasks: turn.unstored, error: "a result could not be appended to the store")
             turn.unstored = []
         }
+        // Kinds alone wait out the storage backoff, like the rest of the disk work.
+        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = announcedKinds.unpersisted }
         guard !turn.batch.isEmpty else { return }
         let receipt: JournalReceipt
         do {
@@ -74,7 +80,7 @@ extension Dispatcher {
             return
         }
         if !hadUnstored { storageBackoff.succeeded() }
-        persistedKinds.formUnion(turn.batch.newKinds)
+        announcedKinds.committed(turn.batch.newKinds)
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {
@@ -130,7 +136,7 @@ extension Dispatcher {
                 let reply = ClientMessage<ClientReply>(requestId: requestId, body: .accepted(Array(receipts[submission.range])))
                 _ = send(envelope.wrap(reply.encode()), to: clientSocket)
             case .majordomo(let envelope, let service):
-                majordomoClients[receipts[submission.range.lowerBound].jobId] = (envelope, service)
+                majordomoClients.add(.init(envelope: envelope, service: service), for: receipts[submission.range.lowerBound].jobId)
             }
         }
     }
@@ -138,7 +144,7 @@ extension Dispatcher {
     private func completed(_ completion: Turn.Completion) {
         let task = completion.lease.task
         count(task.kind, .completed, by: 1)
-        if let client = majordomoClients.removeValue(forKey: task.id) {
+        if let client = majordomoClients.take(task.id) {
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: completion.reply)), to: clientSocket)
         }
         answerWaits(finishing: task.id)
@@ -159,7 +165,7 @@ extension Dispatcher {
             "task": "\(task.id)", "kind": "\(task.kind)", "attempts": "\(task.attempts)", "code": "\(failure.code)",
         ])
         count(task.kind, .dead, by: 1)
-        if let client = majordomoClients.removeValue(forKey: task.id) {
+        if let client = majordomoClients.take(task.id) {
             let body = Self.majordomoErrorBody(code: failure.code, message: failure.message)
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: [body])), to: clientSocket)
         }

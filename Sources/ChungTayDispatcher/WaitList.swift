@@ -17,7 +17,8 @@ struct WaitList {
     static let maxTotal = 1024
 
     private var waits: [Int: Wait] = [:]
-    private var byJob: [UInt64: [Int]] = [:]
+    /// Sets, so dropping a peer's waits costs one removal per id, not a scan of the job's waits.
+    private var byJob: [UInt64: Set<Int>] = [:]
     private var byPeer: [[UInt8]: Set<Int>] = [:]
     private var nextKey = 0
 
@@ -34,7 +35,7 @@ struct WaitList {
         nextKey += 1
         waits[key] = wait
         byPeer[wait.envelope.routingId, default: []].insert(key)
-        for id in wait.pending { byJob[id, default: []].append(key) }
+        for id in wait.pending { byJob[id, default: []].insert(key) }
     }
 
     /// Drops every wait of the peer with this routing id; returns how many there were.
@@ -43,7 +44,7 @@ struct WaitList {
         for key in keys {
             guard let wait = waits.removeValue(forKey: key) else { continue }
             for id in wait.pending {
-                byJob[id]?.removeAll { $0 == key }
+                byJob[id]?.remove(key)
                 if byJob[id]?.isEmpty == true { byJob[id] = nil }
             }
         }
@@ -62,7 +63,8 @@ struct WaitList {
     mutating func finish(_ jobId: UInt64) -> [Wait] {
         guard let keys = byJob.removeValue(forKey: jobId) else { return [] }
         var done: [Wait] = []
-        for key in keys {
+        // Keys grow with each add: sorted, the waits are answered in the order they came.
+        for key in keys.sorted() {
             waits[key]?.pending.remove(jobId)
             if let wait = waits[key], wait.pending.isEmpty {
                 waits[key] = nil

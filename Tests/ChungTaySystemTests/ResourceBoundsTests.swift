@@ -1,3 +1,4 @@
+import ChungTayClient
 import ChungTayWire
 import Foundation
 import Testing
@@ -45,9 +46,62 @@ extension SystemTests {
         #expect(dispatcher.process.isRunning)
     }
 
+    /// An MDP client may await at most 16 replies: the 17th request gets the MDP error body
+    /// `too_many_waits` at once, and nothing is journalled for it.
+    @Test func majordomoRequestsPastThePerClientCapAreRefused() throws {
+        let sandbox = try Sandbox("bounds-mdp")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let majordomo = try RawPeer(.dealer, connect: dispatcher.clientEndpoint)
+        // No worker: the 16 jobs stay queued, their replies awaited.
+        for _ in 1...17 {
+            try majordomo.send([[], Array("MDPC01".utf8), Array("system.echo".utf8), Array("hello".utf8)])
+        }
+        let reply = try majordomo.receive("MDP refusal of the 17th request")
+        #expect(reply.count == 4 && reply[1] == Array("MDPC01".utf8), "\(reply)")
+        #expect(try JSON.object(reply[3])["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "too_many_waits")
+        let status = try sandbox.status(dispatcher.clientEndpoint)
+        #expect(status["pendingMajordomoReplies"] as? Int == 16, "\(status)")
+        #expect(Status.queue(status, "system.echo")["queued"] == 16, "\(status)")
+    }
+
+    /// DOCUMENTS stays within the maximum message size: it holds the oldest documents of the
+    /// key that fit together and stops before the first that does not.
+    @Test func resultsReplyStaysWithinTheMaximumMessageSize() throws {
+        let sandbox = try Sandbox("bounds-results")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-message-bytes", "10000"])
+        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
+        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
+        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
+        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
+        let batch = try client.openBatch(BatchOpening(name: "results", asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: []))
+        guard case .accepted(let receipts) = try client.call(.submit((1...3).map {
+            JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: "d\($0)", batchId: batch.id)
+        })) else { throw HarnessError("expected ACCEPTED") }
+        var tasks: Set<UInt64> = []
+        while tasks.count < 3 {
+            let frames = try worker.receive("TASKS")
+            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
+        }
+        // Three documents of about 4 kB under one key, each in its own RESULT: two fit in 10,000 bytes.
+        let ids = receipts.map(\.jobId)
+        for id in ids {
+            let document = Array(#"{"taskId":"\#(id)","householdCode":"H1","pad":"\#(String(repeating: "x", count: 4000))"}"#.utf8)
+            try worker.send(WorkerMessage.results([TaskResult(taskId: id, documents: [document], isList: false, keys: ["H1"])]).encode())
+        }
+        _ = try sandbox.finishedJobs(ids, endpoint: dispatcher.clientEndpoint)
+        guard case .documents(let documents) = try client.call(.results(key: "H1", batchId: nil)) else {
+            throw HarnessError("expected DOCUMENTS")
+        }
+        #expect(documents.count == 2)
+        #expect(try documents.map { try JSON.object($0)["taskId"] as? String } == ids.prefix(2).map { "\($0)" })
+    }
+
     /// A client that sends requests and never reads the replies loses those past the
     /// high-water mark: the dispatcher neither blocks nor keeps 300 MiB of replies for it
-    /// (it did with unlimited marks: 331 MiB resident against 137 MiB with the mark of 100).
+    /// (it did with unlimited marks: 331 MiB resident against 137 MiB with a mark of 100;
+    /// replies to a client are now held back at 16).
     @Test func clientThatDoesNotReadLosesRepliesPastTheHighWaterMark() throws {
         let sandbox = try Sandbox("bounds-hwm")
         defer { sandbox.close() }
