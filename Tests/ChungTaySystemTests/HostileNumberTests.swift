@@ -73,21 +73,10 @@ extension SystemTests {
         let sandbox = try Sandbox("resultoverflow")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-attempts", "1"])
-        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
-        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
-        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
-        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
-        let batch = try client.openBatch(BatchOpening(name: "results", asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: []))
-        guard case .accepted(let receipts) = try client.call(.submit((1...3).map {
-            JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: "r\($0)", batchId: batch.id)
-        })) else { throw HarnessError("expected ACCEPTED") }
-        let ids = receipts.map(\.jobId)
-        var tasks: Set<UInt64> = []
-        while tasks.count < 3 {
-            let frames = try worker.receive("TASKS")
-            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
-        }
-        #expect(tasks == Set(ids))
+        let raw = try RawBatchWorker(sandbox, dispatcher, batchName: "results")
+        let (worker, client) = (raw.worker, raw.client)
+        let ids = try raw.submit(keys: ["r1", "r2", "r3"])
+        #expect(try raw.receiveTasks(3) == Set(ids))
         func document(_ id: UInt64) -> [[UInt8]] { [Array(#"{"taskId":"\#(id)"}"#.utf8)] }
         try worker.send(WorkerMessage.results([
             TaskResult(taskId: ids[0], documents: document(ids[0]), isList: false, counters: [Counter(name: "x", value: .max)]),
@@ -100,9 +89,9 @@ extension SystemTests {
         }
         #expect(jobs.map(\.0) == ["completed", "dead", "dead"], "\(jobs)\n\(sandbox.logs())")
         #expect(jobs.map(\.1) == [nil, "counter_overflow", "unknown_kind"], "\(jobs)")
-        let sealed = try client.sealBatch(BatchSealing(batchId: batch.id, householdChunks: 0, loanChunks: 0, inputErrors: 0))
+        let sealed = try client.sealBatch(BatchSealing(batchId: raw.batchId, householdChunks: 0, loanChunks: 0, inputErrors: 0))
         let complete = try sandbox.eventually("the batch to complete") { () -> BatchStatusView? in
-            let status = try client.batchStatus(batch.id).view
+            let status = try client.batchStatus(raw.batchId).view
             return status.isComplete ? status : nil
         }
         #expect(sealed.id == complete.id && complete.jobs.dead == 2 && complete.jobs.completed == 1, "\(complete)")
@@ -110,7 +99,7 @@ extension SystemTests {
         dispatcher.process.signal(SIGKILL)
         #expect(dispatcher.process.waitForExit(timeout: .seconds(10)))
         let restarted = try sandbox.startDispatcher(name: "dispatcher-2")
-        #expect(try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(batch.id).view.isComplete)
+        #expect(try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(raw.batchId).view.isComplete)
     }
 
     /// A job carries at most `Counter.maxPerJob` counters and a batch holds at most
@@ -121,15 +110,10 @@ extension SystemTests {
         let sandbox = try Sandbox("toomanycounters")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-attempts", "1"])
-        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
-        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
-        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
-        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
-        let batch = try client.openBatch(BatchOpening(name: "names", asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: []))
+        let raw = try RawBatchWorker(sandbox, dispatcher, batchName: "names")
+        let (worker, client) = (raw.worker, raw.client)
         func counters(_ names: Range<Int>) -> [Counter] { names.map { Counter(name: "n/\($0)", value: 1) } }
-        func job(_ key: String, _ counters: [Counter]) -> JobSpec {
-            JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: key, batchId: batch.id, counters: counters)
-        }
+        func job(_ key: String, _ counters: [Counter]) -> JobSpec { raw.job(key, counters: counters) }
         let most = Counter.maxPerJob
         #expect(refusal { try client.call(.submit([job("over", counters(0..<most + 1))])) } == "too_many_counters")
         // One name short of the batch's cap, in two jobs; then a new name is one too many,
@@ -143,11 +127,7 @@ extension SystemTests {
         #expect(again.map(\.existed) == [false], "job c was not created by the refused SUBMIT")
 
         let ids = (filled + again).map(\.jobId)
-        var tasks: Set<UInt64> = []
-        while tasks.count < 3 {
-            let frames = try worker.receive("TASKS")
-            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
-        }
+        #expect(try raw.receiveTasks(3) == Set(ids))
         func document(_ id: UInt64) -> [[UInt8]] { [Array(#"{"taskId":"\#(id)"}"#.utf8)] }
         // `documents/test.raw` is the batch's last free name: the first result's own new
         // name is one too many, the second carries too many, the third fits.

@@ -71,21 +71,11 @@ extension SystemTests {
         let sandbox = try Sandbox("bounds-results")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher(liveness: 300, extra: ["--max-message-bytes", "10000"])
-        let worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
-        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
-        try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
-        let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
-        let batch = try client.openBatch(BatchOpening(name: "results", asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: []))
-        guard case .accepted(let receipts) = try client.call(.submit((1...3).map {
-            JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: "d\($0)", batchId: batch.id)
-        })) else { throw HarnessError("expected ACCEPTED") }
-        var tasks: Set<UInt64> = []
-        while tasks.count < 3 {
-            let frames = try worker.receive("TASKS")
-            if case .tasks(let assigned) = try WorkerMessage.decode(frames.dropFirst()) { tasks.formUnion(assigned.map(\.taskId)) }
-        }
+        let raw = try RawBatchWorker(sandbox, dispatcher, batchName: "results")
+        let (worker, client) = (raw.worker, raw.client)
+        let ids = try raw.submit(keys: ["d1", "d2", "d3"])
+        _ = try raw.receiveTasks(3)
         // Three documents of about 4 kB under one key, each in its own RESULT: two fit in 10,000 bytes.
-        let ids = receipts.map(\.jobId)
         for id in ids {
             let document = Array(#"{"taskId":"\#(id)","householdCode":"H1","pad":"\#(String(repeating: "x", count: 4000))"}"#.utf8)
             try worker.send(WorkerMessage.results([TaskResult(taskId: id, documents: [document], isList: false, keys: ["H1"])]).encode())
