@@ -11,6 +11,15 @@ struct DispatcherCommand: ParsableCommand {
             Each setting comes from its flag, else the CHUNGTAY_* environment variable, else \
             the --config JSON file, else the default. On start it prints one JSON line \
             {"event":"ready","clientEndpoint":…,"workerEndpoint":…} on standard output.
+
+            Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
+            error code named, or as stated: 1000 ids per WAIT and 10,000 per RETRY-DEAD-LETTERS (too_large); \
+            16 pending WAITs and 16 awaited MDP replies per client, 1024 of each in all \
+            (too_many_waits); 16 queued replies per client (more are dropped); 64 kinds per \
+            worker and 1024 announced kinds (too_many_kinds); 8,192 counters per job and \
+            16,384 counter names per batch (too_many_counters); failure messages cut to 4 KiB; \
+            JOB-INFO, WAIT-DONE, DEAD-LETTER-LIST and DOCUMENTS replies within \
+            --max-message-bytes. A client's waits and a worker's leases end with its connection.
             """)
 
     @OptionGroup var settings: DispatcherSettings
