@@ -27,8 +27,8 @@ extension Sandbox {
     }
 
     /// The stored documents of one batch, by kind.
-    func batchDocuments(_ kind: String, batch: String) -> [[String: Any]] {
-        storeDocuments(kind: kind).filter { $0["batchId"] as? String == batch }
+    func batchDocuments(_ kind: String, batch: String, hostileWorkersServed: Bool = false) -> [[String: Any]] {
+        storeDocuments(kind: kind, hostileWorkersServed: hostileWorkersServed).filter { $0["batchId"] as? String == batch }
     }
 
     /// Every document of the three pipeline stores without the fields that differ from
