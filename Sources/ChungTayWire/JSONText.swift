@@ -33,12 +33,11 @@ public enum JSONText {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    /// Whether the bytes are one JSON text in UTF-8, which callers then splice into a
-    /// UTF-8 document as they are. JSONSerialization also takes a leading byte order mark
-    /// and UTF-16 or UTF-32 text, which it tells by their NUL bytes (a NUL never occurs
-    /// raw in UTF-8 JSON): spliced in, those made stored documents no reader can parse.
+    /// Whether the bytes are one JSON text in UTF-8 (RFC 8259, strictly), which callers
+    /// then splice into a UTF-8 document as they are. JSONSerialization was used before: it
+    /// also takes a byte order mark, UTF-16 and UTF-32 text and trailing commas, and
+    /// spliced in, those made stored documents no reader can parse.
     public static func isValidJSON(_ bytes: [UInt8]) -> Bool {
-        guard !bytes.isEmpty, !bytes.contains(0), !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return false }
-        return (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+        String(validating: bytes, as: UTF8.self) != nil && JSONSyntax.isValid(bytes)
     }
 }

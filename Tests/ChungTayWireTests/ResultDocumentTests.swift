@@ -50,6 +50,20 @@ import Testing
         #expect(parsed["result"] is String || parsed["resultBase64"] is String)
     }
 
+    /// JSONSerialization also took a trailing comma (`{"ok":true,}`), and the stored document
+    /// spliced from it was not JSON (found by the worker-message fuzz target in a CI run).
+    /// The strict check refuses that and every other near miss, and takes what RFC 8259 allows.
+    @Test func onlyStrictJSONIsSplicedAsJSON() {
+        let invalid = [#"{"ok":true,}"#, "[1,]", "[1 2]", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "1e", "-", "+1", "tru", "nul",
+                       #""\x""#, #""\u12G4""#, "\"a\u{0001}\"", "\"open", "{}}", "[]]", "NaN", "", " ", "{} {}", "'a'"]
+        for text in invalid { #expect(!JSONText.isValidJSON(Array(text.utf8)), "\(text)") }
+        let valid = ["{}", "[]", " {\"a\" : [1, -0.5e+3, 2E-2, true, false, null, \"\\u00e9\\n\"] } ", "0", "-12", "\"x\"", "[[[]]]", "\"Tánh Linh\""]
+        for text in valid { #expect(JSONText.isValidJSON(Array(text.utf8)), "\(text)") }
+        let deep = Array(repeating: UInt8(ascii: "["), count: 600) + Array(repeating: UInt8(ascii: "]"), count: 600)
+        #expect(!JSONText.isValidJSON(deep))
+        #expect(!JSONText.isValidJSON([0x22, 0xC3, 0x28, 0x22]), "invalid UTF-8 in a string")
+    }
+
     /// The word-at-a-time scan must find a line break at every offset, in either half of a
     /// word and in the tail, and must not mistake the bytes beside it (0x09, 0x0B, 0x0C, 0x0E,
     /// 0x8A, 0x8D) for one.
