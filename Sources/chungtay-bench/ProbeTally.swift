@@ -37,6 +37,15 @@ struct ProbeTally {
         }
     }
 
+    /// What was sent and answered after `earlier`, a copy of this tally taken before.
+    func since(_ earlier: ProbeTally) -> (sent: Int, accepted: Int, refused: [String: Int], unanswered: Int) {
+        let newlyRefused = refused.compactMap { code, count in
+            count > earlier.refused[code, default: 0] ? (code, count - earlier.refused[code, default: 0]) : nil
+        }
+        return (sent - earlier.sent, accepted.count - earlier.accepted.count,
+                Dictionary(uniqueKeysWithValues: newlyRefused), unanswered - earlier.unanswered)
+    }
+
     mutating func askStatus(endpoint: String) {
         statusAsked += 1
         guard let client = try? DispatcherClient(endpoint: endpoint, timeout: .seconds(2)) else { return }
