@@ -21,7 +21,7 @@ final class BatchCluster {
         /// The reference and the disturbed runs use the same name, which the summary carries.
         var batchName = "reliability"
         var asOf = "2026-11-27"
-        var workerKinds = "household.review,loan.status,notify.emit"
+        var workerKinds = [TaskKind.householdReview, .loanStatus, .notifyEmit].map(\.rawValue).joined(separator: ",")
         /// Beyond the default: a chaos run's kills of workers count as attempts, and must
         /// not turn a task into a dead letter (a poison-task guard, not a loss).
         var maxAttempts: Int?

@@ -46,7 +46,7 @@ struct DiskFullCommand: ParsableCommand {
                                       logs: work.appendingPathComponent("disk-full-\(input.label)/logs"))
         try? FileManager.default.removeItem(at: settings.dataDirectory)
         try? FileManager.default.removeItem(at: settings.logs)
-        settings.workerKinds += ",system.echo"
+        settings.workerKinds += ",\(TaskKind.systemEcho)"
         report("disk-full: \(reference.households) households, filled at \(Int(fillAt * 100)) % for \(fullSeconds) s; data in \(small.path)")
         let cluster = try BatchCluster(settings)
         defer { cluster.stopAll() }
