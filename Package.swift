@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CGlibcMalloc"),
         .target(name: "ChungTayWire", swiftSettings: swiftSettings),
-        .target(name: "ChungTayRules", resources: [.copy("RuleData")], swiftSettings: swiftSettings),
+        .target(name: "ChungTayRules", dependencies: ["ChungTayWire"], resources: [.copy("RuleData")], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayStore",
             dependencies: [

@@ -1,4 +1,5 @@
 import ChungTayRules
+public import ChungTayWire
 
 /// The `batch` object every stage payload carries.
 public struct BatchHeader: Sendable, Equatable {
@@ -20,6 +21,14 @@ public enum ChunkStage: Sendable, Equatable {
     case households
     /// Stage B (`loan.status`): loans whose household is not in the list.
     case loansOnly
+
+    /// The kind of the chunk's job.
+    public var kind: TaskKind {
+        switch self {
+        case .households: .householdReview
+        case .loansOnly: .loanStatus
+        }
+    }
 }
 
 /// One job's worth of input: a stage A or stage B payload of docs/BATCH.md.

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Foundation
 import ChungTayRules
+import ChungTayWire
 
 /// One export run: reads the stores kind by kind and writes a whole new export into a
 /// staging directory beside DIR, then swaps it for DIR in one rename. An earlier export
@@ -177,7 +178,7 @@ final class Exporter {
     // MARK: - Reviews
 
     private func readReviews() throws {
-        try reader.forEachDocument(kind: "household.review", tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _ in
             summary.households += 1
             noteAsOf(document)
             let notice = ReviewNotice(document: document)
@@ -238,7 +239,7 @@ final class Exporter {
     // MARK: - Loans
 
     private func readLoans() throws {
-        try reader.forEachDocument(kind: "loan.status", tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _ in
             summary.loans += 1
             noteAsOf(document)
             var notice = LoanNotice(document: document)
@@ -301,7 +302,7 @@ final class Exporter {
     private func writeNotifications() throws {
         let file = try OutputFile(path: staging + "/notifications.csv")
         try file.write(CSV.header(Self.notificationColumns))
-        try reader.forEachDocument(kind: "notify.emit", tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _ in
             summary.notifications += 1
             noteAsOf(document)
             var line = CSV.Line()
@@ -324,7 +325,7 @@ final class Exporter {
     private func writeBatchSummary() throws {
         var last: [UInt8]?
         var lastAsOf: CivilDate?
-        try reader.forEachDocument(kind: "batch.summary", tally: &tally) { document, line in
+        try reader.forEachDocument(kind: TaskKind.batchSummary.rawValue, tally: &tally) { document, line in
             last = Array(line)
             if case .string(let text)? = document["asOf"] { lastAsOf = CivilDate(iso: text) }
         }

@@ -133,9 +133,9 @@ public final class DispatcherClient {
                 }
             }
             guard case .statusReport(let report) = try call(.status) else { throw .badReply("expected STATUS-REPORT") }
-            let uptime = (try? JSONSerialization.jsonObject(with: Data(report)) as? [String: Any])?["uptimeSeconds"] as? NSNumber
+            let uptime = (try? StatusReport(json: report))?.uptimeSeconds
             // Up for less time than the WAIT has been out (a second's margin for rounding): restarted since.
-            if uptime.map({ $0.doubleValue + 1 < (ContinuousClock.now - sentAt).seconds }) ?? true {
+            if uptime.map({ $0 + 1 < (ContinuousClock.now - sentAt).seconds }) ?? true {
                 waitIds.insert(try send(.wait(jobIds)))
                 sentAt = ContinuousClock.now
             }

@@ -42,8 +42,8 @@ struct BatchTable {
         }
 
         var state: String {
-            if isComplete { return "complete" }
-            return isSealed ? "running" : "accepting"
+            if isComplete { return BatchStatus.complete }
+            return isSealed ? BatchStatus.running : BatchStatus.accepting
         }
     }
 

@@ -59,7 +59,7 @@ extension Dispatcher {
                 replyWith(.batchInfo(try batchStatus(entry.record.id)))
             case .batchList:
                 let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
-                replyWith(.batchInfo(BatchStatus.encode(statuses)))
+                replyWith(.batchInfo(try BatchStatus.encoded(statuses)))
             case .results(let key, let batchId):
                 // Stored documents begin with the common fields, `batchId` among them.
                 let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
@@ -86,6 +86,10 @@ extension Dispatcher {
             default:
                 return
             }
+        } catch let error as WireError {
+            // Only a reply that could not be encoded throws one here.
+            logger.error("cannot encode a batch reply", metadata: ["error": "\(error)"])
+            refuse(envelope, error, requestId: requestId)
         } catch {
             refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
         }
@@ -93,7 +97,7 @@ extension Dispatcher {
 
     private func batchStatus(_ id: String) throws -> [UInt8] {
         guard let entry = batches[id] else { throw StoreError("batch \(id) vanished") }
-        return BatchStatus(entry, dataDirectory: configuration.dataDirectory.path).encoded()
+        return try BatchStatus(entry, dataDirectory: configuration.dataDirectory.path).encoded()
     }
 
     /// Refuses a submission that names a batch this dispatcher does not hold, that is
@@ -123,9 +127,16 @@ extension Dispatcher {
             var finished = entry
             finished.record.completedAt = now
             let status = BatchStatus(finished, dataDirectory: configuration.dataDirectory.path)
-            let document = BatchStatus.encode(BatchSummaryDocument(status: status, processedAt: Timestamp.rfc3339(now)))
+            let document: [UInt8]
             do {
-                let location = try store.append(kind: Self.summaryKind, documents: [document])
+                document = try BatchSummaryDocument(status: status, processedAt: Timestamp.rfc3339(now)).encoded()
+            } catch {
+                // Not a storage failure: nothing to retry until the next start tries again.
+                logger.error("cannot encode the batch summary; the batch stays incomplete", metadata: ["batch": "\(id)", "error": "\(error)"])
+                continue
+            }
+            do {
+                let location = try store.append(kind: TaskKind.batchSummary.rawValue, documents: [document])
                 let ends = try store.sync()
                 try journal.completeBatch(id, summary: location, segmentEnds: ends, now: now)
                 store.markCommitted(ends)
@@ -144,7 +155,4 @@ extension Dispatcher {
             }
         }
     }
-
-    /// Where batch summary documents are stored (`DATA/store/batch.summary/`).
-    static let summaryKind = "batch.summary"
 }

@@ -139,7 +139,12 @@ extension Dispatcher {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
         case .status:
-            reply(envelope, requestId, .statusReport(statusReport().encoded()))
+            do {
+                reply(envelope, requestId, .statusReport(try statusReport().encoded()))
+            } catch {
+                logger.error("cannot encode the status report", metadata: ["error": "\(error)"])
+                refuse(envelope, error, requestId: requestId)
+            }
         case .deadLetters:
             do {
                 // As many of the first 1000 as fit one message: each is read, then dropped if not.

@@ -76,7 +76,7 @@ extension Dispatcher {
         guard let worker = workers[envelope], worker.wireProtocol == .native else {
             // Not registered, e.g. after a dispatcher restart: DISCONNECT makes it send READY again.
             if case .disconnect = message { return }
-            sendToWorker(envelope, WorkerMessage.disconnect(reason: "not_ready").encode())
+            sendToWorker(envelope, WorkerMessage.disconnect(reason: WireError.Code.notReady.rawValue).encode())
             return
         }
         workers.touch(envelope, at: now)

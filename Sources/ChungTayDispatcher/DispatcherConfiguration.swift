@@ -36,7 +36,7 @@ public struct DispatcherConfiguration: Sendable {
     /// while its worker keeps heartbeating cannot hold a task for good.
     public var taskTimeout: Duration
 
-    public static let builtInKinds: Set<String> = ["system.echo", "household.review", "loan.status", "notify.emit"]
+    public static let builtInKinds = Set(TaskKind.builtIn.map(\.rawValue))
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "var/chungtay"),

@@ -1,10 +1,11 @@
 public import ChungTayRules
+public import ChungTayWire
 public import ChungTayWorker
 
 /// `household.review`: a household record rechecked and classified (RULES.md section 1),
 /// or stage A of a batch (docs/BATCH.md).
 public struct HouseholdReviewHandler: TaskHandler {
-    public let kind = "household.review"
+    public let kind = TaskKind.householdReview
     let rules: RuleBook
 
     public init(rules: RuleBook) {
@@ -21,7 +22,7 @@ public struct HouseholdReviewHandler: TaskHandler {
 /// `loan.status`: a policy loan's schedule, status, interest and surcharge (RULES.md section 2),
 /// or stage B of a batch.
 public struct LoanStatusHandler: TaskHandler {
-    public let kind = "loan.status"
+    public let kind = TaskKind.loanStatus
     let rules: RuleBook
 
     public init(rules: RuleBook) {
@@ -38,7 +39,7 @@ public struct LoanStatusHandler: TaskHandler {
 /// `notify.emit`: the notifications a review and its loans call for (RULES.md section 3),
 /// one stored document each, or stage C of a batch.
 public struct NotifyEmitHandler: TaskHandler {
-    public let kind = "notify.emit"
+    public let kind = TaskKind.notifyEmit
     let rules: RuleBook
 
     public init(rules: RuleBook) {
@@ -55,7 +56,7 @@ public struct NotifyEmitHandler: TaskHandler {
 /// Reads the payload once and runs the batch stage of `kind` on a batch stage payload,
 /// `single` on a single-record one.
 func handleStageOrSingle(
-    _ task: TaskContext, kind: String, rules: RuleBook, single: (ParsedPayload) throws(TaskRejection) -> HandlerOutput
+    _ task: TaskContext, kind: TaskKind, rules: RuleBook, single: (ParsedPayload) throws(TaskRejection) -> HandlerOutput
 ) throws(HandlerError) -> HandlerOutput {
     try rejected { () throws(TaskRejection) in
         let payload = try ParsedPayload(task.payload)

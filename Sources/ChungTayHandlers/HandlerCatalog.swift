@@ -1,4 +1,5 @@
 public import ChungTayRules
+import ChungTayWire
 public import ChungTayWorker
 
 /// Every handler a `chungtay worker` can serve, built on one rule book.
@@ -7,5 +8,5 @@ public enum HandlerCatalog {
         [EchoHandler(), HouseholdReviewHandler(rules: rules), LoanStatusHandler(rules: rules), NotifyEmitHandler(rules: rules)]
     }
 
-    public static let kinds = ["system.echo", "household.review", "loan.status", "notify.emit"]
+    public static let kinds = TaskKind.builtIn.map(\.rawValue)
 }

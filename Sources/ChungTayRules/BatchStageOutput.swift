@@ -1,9 +1,11 @@
+public import ChungTayWire
+
 /// What one batch stage job produced (docs/BATCH.md): its documents with their keys,
 /// the next stage's job, and the amounts to add to the batch's counters.
 public struct BatchStageOutput: Sendable {
     /// The next stage's job, created by the dispatcher with this job's completion.
     public struct FollowUp: Sendable, Equatable {
-        public var kind: String
+        public var kind: TaskKind
         public var payload: [UInt8]
     }
 

@@ -53,7 +53,7 @@ enum HouseholdReviewStage {
         flagsByCode.add(to: &counters, group: "flagsByCode")
         return BatchStageOutput(
             documents: documents, keys: keys,
-            followUp: .init(kind: BatchStage.Kind.loanStatus.rawValue, payload: followUp.finish()), counters: counters
+            followUp: .init(kind: .loanStatus, payload: followUp.finish()), counters: counters
         )
     }
 

@@ -65,7 +65,7 @@ enum LoanStatusStage {
         counters["totals/overduePrincipal"] = overduePrincipal
         return BatchStageOutput(
             documents: documents, keys: keys,
-            followUp: .init(kind: BatchStage.Kind.notifyEmit.rawValue, payload: followUp.finish()), counters: counters
+            followUp: .init(kind: .notifyEmit, payload: followUp.finish()), counters: counters
         )
     }
 

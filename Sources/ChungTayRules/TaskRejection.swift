@@ -1,3 +1,5 @@
+import ChungTayWire
+
 /// Why a task's payload cannot be processed at all. A record that fails its checks is
 /// not rejected (it yields a result with error flags); a rejection means there is no
 /// record or no rule set to judge it by, so retrying the same payload cannot help.
@@ -11,12 +13,11 @@ public struct TaskRejection: Error, Equatable, Sendable, CustomStringConvertible
         self.message = message
     }
 
-    public static let payloadInvalidCode = "payload_invalid"
     public static let noStandardCode = "no_standard"
     public static let standardUnknownCode = "standard_unknown"
 
     static func payloadInvalid(_ message: String) -> TaskRejection {
-        TaskRejection(code: payloadInvalidCode, message: message)
+        TaskRejection(code: WireError.Code.payloadInvalid.rawValue, message: message)
     }
 
     static func noStandard(covering date: CivilDate) -> TaskRejection {

@@ -51,6 +51,9 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case noHandler = "no_handler"
         /// A handler's output was not one-line JSON objects, so it cannot be stored.
         case handlerFailed = "handler_failed"
+        /// The dispatcher could not encode its reply (a value JSON cannot hold): its own
+        /// fault, which it logs.
+        case encodingFailed = "encoding_failed"
     }
 
     public var code: Code

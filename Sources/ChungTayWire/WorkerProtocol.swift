@@ -20,6 +20,27 @@ public enum WorkerProtocol {
     }
 }
 
+/// The flags octet of a RESULT item's header (docs/PROTOCOL.md, "RESULT").
+public struct ResultFlags: OptionSet, Equatable, Sendable {
+    public let rawValue: UInt8
+
+    @inlinable
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// Bit 0: the documents are a list (possibly of one, or none); clear, exactly one document.
+    public static let list = ResultFlags(rawValue: 1 << 0)
+    /// Bit 1: an extras frame (keys, follow-ups, counters) and the follow-ups' payloads follow.
+    public static let extras = ResultFlags(rawValue: 1 << 1)
+    /// Bit 2: the documents travel as one frame of JSON Lines (`DocumentLines`) rather
+    /// than a frame each.
+    public static let packed = ResultFlags(rawValue: 1 << 2)
+
+    /// Every bit the protocol defines; an item with any other bit set is malformed.
+    public static let defined: ResultFlags = [.list, .extras, .packed]
+}
+
 /// A task as the dispatcher hands it to a worker.
 public struct TaskAssignment: Equatable, Sendable {
     public var taskId: UInt64
@@ -76,9 +97,13 @@ public struct TaskResult: Equatable, Sendable {
     /// The documents one by one, without their line feeds.
     public var documents: [[UInt8]] { lines.documents }
 
-    /// Result flag bit 2: the documents travel as one frame of JSON Lines (`DocumentLines`)
-    /// rather than a frame each.
-    static let packedFlag: UInt8 = 4
+    /// How the reference worker sends this result: always packed.
+    var flags: ResultFlags {
+        var flags: ResultFlags = .packed
+        if isList { flags.insert(.list) }
+        if hasExtras { flags.insert(.extras) }
+        return flags
+    }
 
     var hasExtras: Bool { !keys.isEmpty || !followUps.isEmpty || !counters.isEmpty }
 
@@ -185,7 +210,7 @@ public enum WorkerMessage: Equatable, Sendable {
             for result in results {
                 var header = ByteWriter(capacity: 13)
                 header.write(result.taskId)
-                header.write(UInt8(result.isList ? 1 : 0) | (result.hasExtras ? 2 : 0) | TaskResult.packedFlag)
+                header.write(result.flags.rawValue)
                 header.write(UInt32(result.lines.count))
                 frames.append(header.bytes)
                 frames.append(result.lines.bytes)
@@ -272,16 +297,18 @@ public enum WorkerMessage: Equatable, Sendable {
             while index < body.endIndex {
                 var reader = ByteReader(body[index], context: "result header")
                 let taskId = try reader.readInteger(UInt64.self, field: "task id")
-                let flags = try reader.readInteger(UInt8.self, field: "result flags")
+                let flags = ResultFlags(rawValue: try reader.readInteger(UInt8.self, field: "result flags"))
                 let count = Int(try reader.readInteger(UInt32.self, field: "document count"))
                 try reader.expectEnd()
-                guard flags & ~7 == 0 else { throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags") }
-                let isList = flags & 1 != 0
+                guard ResultFlags.defined.isSuperset(of: flags) else {
+                    throw WireError(.malformed, "RESULT for task \(taskId) has unknown flags")
+                }
+                let isList = flags.contains(.list)
                 guard count == 1 || isList else {
                     throw WireError(.malformed, "RESULT for task \(taskId): a single result carries exactly one document")
                 }
                 let lines: DocumentLines
-                if flags & TaskResult.packedFlag != 0 {
+                if flags.contains(.packed) {
                     guard index + 1 < body.endIndex else {
                         throw WireError(.malformed, "RESULT for task \(taskId) lacks its documents frame")
                     }
@@ -299,7 +326,7 @@ public enum WorkerMessage: Equatable, Sendable {
                     index += 1 + count
                 }
                 var result = TaskResult(taskId: taskId, lines: lines, isList: isList)
-                if flags & 2 != 0 {
+                if flags.contains(.extras) {
                     guard index < body.endIndex else { throw WireError(.malformed, "RESULT for task \(taskId) lacks its extras frame") }
                     index += 1 + (try result.decodeExtras(body[index], payloads: body[(index + 1)...]))
                 }

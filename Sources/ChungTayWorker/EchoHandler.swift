@@ -1,8 +1,8 @@
-import ChungTayWire
+public import ChungTayWire
 
 /// `system.echo`: returns its payload. The health check and the benchmark load.
 public struct EchoHandler: TaskHandler {
-    public let kind = "system.echo"
+    public let kind = TaskKind.systemEcho
 
     public init() {}
 

@@ -69,7 +69,7 @@ enum TaskExecutor {
             // One bad body would make the dispatcher refuse the whole batched RESULT message.
             guard output.documents.allSatisfy(ResultDocumentCheck.isSingleLineObject),
                   output.keys.isEmpty || output.keys.count == output.documents.count,
-                  output.followUps.allSatisfy({ JobSpec.isValidKind($0.kind) }) else {
+                  output.followUps.allSatisfy({ JobSpec.isValidKind($0.kind.rawValue) }) else {
                 return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
                                             message: "the \(assignment.kind) handler returned documents that are not one-line JSON objects, keys that do not match them, or an invalid follow-up kind"))
             }
@@ -89,7 +89,7 @@ enum TaskExecutor {
             }
             return .success(TaskResult(
                 taskId: assignment.taskId, lines: lines, isList: output.isList, keys: output.keys,
-                followUps: output.followUps.map { JobSpec(kind: $0.kind, payload: $0.payload) },
+                followUps: output.followUps.map { JobSpec(kind: $0.kind.rawValue, payload: $0.payload) },
                 counters: output.counters.sorted { $0.key < $1.key }.map { Counter(name: $0.key, value: $0.value) }))
         } catch {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))

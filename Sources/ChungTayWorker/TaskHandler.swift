@@ -1,3 +1,5 @@
+public import ChungTayWire
+
 /// A task as a handler sees it.
 public struct TaskContext: Sendable {
     public var taskId: UInt64
@@ -57,10 +59,10 @@ public struct HandlerOutput: Sendable {
 
 /// A job a handler asks the dispatcher to create once its result is stored.
 public struct FollowUpJob: Sendable, Equatable {
-    public var kind: String
+    public var kind: TaskKind
     public var payload: [UInt8]
 
-    public init(kind: String, payload: [UInt8]) {
+    public init(kind: TaskKind, payload: [UInt8]) {
         self.kind = kind
         self.payload = payload
     }
@@ -83,6 +85,6 @@ public struct HandlerError: Error, Sendable {
 /// The work for one task kind. Handlers run on the worker's executor threads, several
 /// at once, so they must be safe to call concurrently; they never touch sockets.
 public protocol TaskHandler: Sendable {
-    var kind: String { get }
+    var kind: TaskKind { get }
     func handle(_ task: TaskContext) throws(HandlerError) -> HandlerOutput
 }

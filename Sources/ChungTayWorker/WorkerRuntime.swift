@@ -36,7 +36,7 @@ public final class WorkerRuntime {
         self.configuration = configuration
         self.logger = logger
         var table: [String: any TaskHandler] = [:]
-        for handler in handlers { table[handler.kind] = handler }
+        for handler in handlers { table[handler.kind.rawValue] = handler }
         self.handlers = table
         reconnectDelay = configuration.reconnectMinDelay.seconds
         context = try ZMQContext()

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ChungTayClient
+import ChungTayWire
 import Foundation
 
 /// The processes of one batch run on this machine: a dispatcher on a data directory, two
@@ -20,7 +21,7 @@ final class BatchCluster {
         /// The reference and the disturbed runs use the same name, which the summary carries.
         var batchName = "reliability"
         var asOf = "2026-11-27"
-        var workerKinds = "household.review,loan.status,notify.emit"
+        var workerKinds = [TaskKind.householdReview, .loanStatus, .notifyEmit].map(\.rawValue).joined(separator: ",")
         /// Beyond the default: a chaos run's kills of workers count as attempts, and must
         /// not turn a task into a dead letter (a poison-task guard, not a loss).
         var maxAttempts: Int?
@@ -112,9 +113,9 @@ final class BatchCluster {
     /// The batch's status now, or nil when the dispatcher does not answer or does not
     /// know the batch yet. A new connection each time: one to a killed dispatcher may
     /// hold requests that will never be answered.
-    func batchStatus(timeout: Duration = .seconds(2)) -> BatchStatusView? {
+    func batchStatus(timeout: Duration = .seconds(2)) -> BatchStatus? {
         guard let connection = try? DispatcherClient(endpoint: clientEndpoint, timeout: timeout) else { return nil }
-        return try? connection.batchStatus(settings.batchName).view
+        return try? connection.batchStatus(settings.batchName).status
     }
 
     /// What `watch` did: processes that ended on their own and were started again.
@@ -134,7 +135,7 @@ final class BatchCluster {
     /// client or worker that ended on its own. Returns the batch's status, nil when the
     /// dispatcher does not answer, and whether the client finished (exit 0, or 1 with the
     /// batch complete: it has dead jobs, which the run reports).
-    func watch(stallLimit: Duration = .seconds(300)) throws -> (status: BatchStatusView?, finished: Bool) {
+    func watch(stallLimit: Duration = .seconds(300)) throws -> (status: BatchStatus?, finished: Bool) {
         if let dispatcher, !dispatcher.isRunning {
             throw ReliabilityError("""
                 \(dispatcher.name) ended on its own (\(dispatcher.process.terminationReason == .exit ? "exit" : "signal") \
@@ -168,7 +169,7 @@ final class BatchCluster {
     }
 }
 
-extension BatchStatusView {
+extension BatchStatus {
     /// Chunks accepted and jobs completed: the work done so far.
     var workDone: Int { chunks.householdsAccepted + chunks.loansAccepted + jobs.completed }
 }

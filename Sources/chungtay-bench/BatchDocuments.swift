@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ChungTayRules
+import ChungTayWire
 import Foundation
 
 /// One batch's documents in a stopped dispatcher's stores, reduced to what two runs of the
@@ -17,7 +18,7 @@ import Foundation
 /// function of the input and the rules, so it must be equal byte for byte after parsing.
 struct BatchDocuments {
     /// The stores a batch writes to.
-    static let kinds = ["household.review", "loan.status", "notify.emit", "batch.summary"]
+    static let kinds = [TaskKind.householdReview, .loanStatus, .notifyEmit, .batchSummary].map(\.rawValue)
 
     /// Members left out of the fingerprint: top-level ones, and the audit record's.
     static let runSpecificFields: Set<String> = ["taskId", "processedAt", "worker"]

@@ -20,7 +20,7 @@ enum BatchFloor {
         var bytes = 0
         let common = ResultDocument.Common(taskId: 1, kind: "", batchId: "B000000", processedAt: Timestamp.now(), worker: "floor")
         while let chunk = try chunks.next() {
-            var kind = chunk.stage == .households ? "household.review" : "loan.status"
+            var kind = chunk.stage.kind
             var payload = chunk.payload
             while true {
                 let output = try BatchStage.run(kind: kind, payload: payload, rules: rules)

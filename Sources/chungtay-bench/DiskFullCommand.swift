@@ -46,7 +46,7 @@ struct DiskFullCommand: ParsableCommand {
                                       logs: work.appendingPathComponent("disk-full-\(input.label)/logs"))
         try? FileManager.default.removeItem(at: settings.dataDirectory)
         try? FileManager.default.removeItem(at: settings.logs)
-        settings.workerKinds += ",system.echo"
+        settings.workerKinds += ",\(TaskKind.systemEcho)"
         report("disk-full: \(reference.households) households, filled at \(Int(fillAt * 100)) % for \(fullSeconds) s; data in \(small.path)")
         let cluster = try BatchCluster(settings)
         defer { cluster.stopAll() }
@@ -117,8 +117,8 @@ struct DiskFullCommand: ParsableCommand {
         let wall = (ContinuousClock.now - started).seconds
 
         report("""
-            while full: probes \(whileFull.sent): \(whileFull.accepted.count) accepted, \(whileFull.refused["storage"] ?? 0) storage errors\
-            \(whileFull.refused.filter { $0.key != "storage" }.map { ", \($0.value) \($0.key)" }.joined()), \(whileFull.unanswered) unanswered; \
+            while full: probes \(whileFull.sent): \(whileFull.accepted.count) accepted, \(whileFull.refused[WireError.Code.storage.rawValue] ?? 0) storage errors\
+            \(whileFull.refused.filter { $0.key != WireError.Code.storage.rawValue }.map { ", \($0.value) \($0.key)" }.joined()), \(whileFull.unanswered) unanswered; \
             status answered \(whileFull.statusAnswered) of \(whileFull.statusAsked)
             dispatcher: \(survived ? "stayed up" : "DIED") (its log while full: \(storageLines) storage failures, \(bufferLines) results not stored); \
             CPU while full: \(zip(measured, cpuUsed).map { "\($0.name) \(String(format: "%.2f", $1))" }.joined(separator: ", ")) \
@@ -129,7 +129,7 @@ struct DiskFullCommand: ParsableCommand {
             client started again after giving up: \(cluster.ownRestarts.client)
             """)
         var failures: [String] = []
-        if (probes.refused["storage"] ?? 0) == 0 { failures.append("no client got a storage error: the disk never filled as far as clients saw") }
+        if (probes.refused[WireError.Code.storage.rawValue] ?? 0) == 0 { failures.append("no client got a storage error: the disk never filled as far as clients saw") }
         if !survived { failures.append("the dispatcher died while the disk was full") }
         if probes.statusAnswered == 0 { failures.append("the dispatcher answered no status request while full") }
         if cpuUsed.isEmpty || !(cpuTotal <= cpuBound) { failures.append("CPU while full above the bound: a hot loop") }

@@ -8,7 +8,7 @@ import Foundation
 /// exist after any crash, a refused one must never exist (a client told "not stored"
 /// submits it again, so storing it anyway makes a duplicate).
 struct ProbeTally {
-    static let kind = "system.echo"
+    static let kind = TaskKind.systemEcho.rawValue
 
     var sent = 0
     /// Probe number → the job id ACCEPTED gave it.
@@ -64,7 +64,7 @@ struct ProbeTally {
                        let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
                         jobs[probe] = document
                     }
-                } catch .refused(let code, _) where code == "unknown_job" {
+                } catch .refused(let code, _) where code == WireError.Code.unknownJob.rawValue {
                     jobs[probe] = ["state": "unknown"]
                 } catch {
                     break

@@ -66,14 +66,9 @@ func startDispatcher(dataDirectory: URL) -> (Process, client: String, worker: St
     return (process, ready["clientEndpoint"]!, ready["workerEndpoint"]!)
 }
 
-struct QueueCounts: Decodable {
-    struct Queue: Decodable { var completed: Int }
-    var queues: [String: Queue]
-}
-
 func completedCount(_ client: DispatcherClient) throws -> Int {
     guard case .statusReport(let document) = try client.call(.status) else { return 0 }
-    return try JSONDecoder().decode(QueueCounts.self, from: Data(document)).queues["system.echo"]?.completed ?? 0
+    return try StatusReport(json: document).queues[TaskKind.systemEcho.rawValue]?.completed ?? 0
 }
 
 func residentMemory(_ pid: Int32) -> (current: Int, peak: Int) {
@@ -91,7 +86,7 @@ func measureDispatcher() throws -> Double {
     defer { try? FileManager.default.removeItem(at: directory) }
     let (dispatcher, clientEndpoint, workerEndpoint) = startDispatcher(dataDirectory: directory)
     let workers = (1...2).map { index in
-        launch(["worker", "--connect", workerEndpoint, "--kinds", "system.echo", "--concurrency", "1",
+        launch(["worker", "--connect", workerEndpoint, "--kinds", TaskKind.systemEcho.rawValue, "--concurrency", "1",
                 "--name", "bench-\(index)", "--log-level", "warning"])
     }
     defer {
@@ -99,7 +94,7 @@ func measureDispatcher() throws -> Double {
     }
     let client = try DispatcherClient(endpoint: clientEndpoint, timeout: .seconds(30))
     let start = Date()
-    try client.submit((0..<jobCount).lazy.map { _ in JobSpec(kind: "system.echo", payload: payload) }, batchSize: 1000, window: 16) { _ in }
+    try client.submit((0..<jobCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: 16) { _ in }
     while try completedCount(client) < jobCount { Thread.sleep(forTimeInterval: 0.05) }
     let seconds = Date().timeIntervalSince(start)
     let memory = residentMemory(dispatcher.processIdentifier)
@@ -179,7 +174,7 @@ func measureQueuedMemory() throws {
     defer { dispatcher.terminate(); dispatcher.waitUntilExit() }
     let client = try DispatcherClient(endpoint: clientEndpoint, timeout: .seconds(60))
     let start = Date()
-    try client.submit((0..<queuedCount).lazy.map { _ in JobSpec(kind: "system.echo", payload: payload) }, batchSize: 1000, window: 16) { _ in }
+    try client.submit((0..<queuedCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: 16) { _ in }
     let seconds = Date().timeIntervalSince(start)
     let memory = residentMemory(dispatcher.processIdentifier)
     report("queued:     \(queuedCount) jobs accepted durably in \(String(format: "%.1f", seconds)) s (\(Int(Double(queuedCount) / seconds)) jobs/s); dispatcher RSS \(memory.current) MB, peak \(memory.peak) MB")

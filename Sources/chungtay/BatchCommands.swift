@@ -36,7 +36,7 @@ struct BatchCommand: ParsableCommand {
                     printLine(document)
                     return
                 }
-                let batches = try BatchStatusView.list(json: document)
+                let batches = try BatchStatus.list(json: document)
                 if batches.isEmpty { print("no batches") }
                 for batch in batches { print(BatchText.line(batch)) }
             } catch let error as ClientError {
@@ -79,12 +79,12 @@ struct ResultsCommand: ParsableCommand {
 
 /// Human renderings of batch statuses.
 enum BatchText {
-    static func line(_ batch: BatchStatusView) -> String {
+    static func line(_ batch: BatchStatus) -> String {
         "\(batch.id)  \(batch.state.padding(toLength: 9, withPad: " ", startingAt: 0)) as of \(batch.asOf)  "
             + "\(batch.households) households, \(batch.loans) loans, \(batch.notifications) notifications  \(batch.name)"
     }
 
-    static func describe(_ batch: BatchStatusView) -> String {
+    static func describe(_ batch: BatchStatus) -> String {
         var lines = [
             "batch \(batch.id) (\(batch.name)): \(batch.state), as of \(batch.asOf)",
             "  households \(batch.households) accepted, \(batch.reviewed) reviewed",

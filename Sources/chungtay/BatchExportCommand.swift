@@ -16,7 +16,7 @@ struct BatchExportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let status = try client.client().batchStatus(id).view
+            let status = try client.client().batchStatus(id).status
             if !status.isComplete {
                 FileHandle.standardError.write(Data("chungtay: batch \(status.id) is \(status.state); exporting what is stored so far\n".utf8))
             }

@@ -1,4 +1,4 @@
-import ChungTayClient
+import ChungTayWire
 import Foundation
 
 /// Progress of a batch on standard error: a bar redrawn in place on a terminal, plain
@@ -9,7 +9,7 @@ struct BatchProgress {
     var lastLine = Date.distantPast
     private var firstSeen: (time: Date, reviewed: Int, fraction: Double)?
 
-    mutating func show(_ status: BatchStatusView, final: Bool = false) {
+    mutating func show(_ status: BatchStatus, final: Bool = false) {
         let now = Date()
         let fraction = Self.fractionDone(status)
         if firstSeen == nil { firstSeen = (now, status.reviewed, fraction) }
@@ -19,7 +19,7 @@ struct BatchProgress {
             let elapsed = now.timeIntervalSince(first.time)
             rate = (Double(status.reviewed) - Double(first.reviewed)) / elapsed
             let pace = (fraction - first.fraction) / elapsed
-            if pace > 0, status.state != "accepting" { eta = (1 - fraction) / pace }
+            if pace > 0, status.state != BatchStatus.accepting { eta = (1 - fraction) / pace }
         }
         let counts = "\(status.households) accepted, \(status.reviewed) reviewed, \(status.loanStatuses) loans, "
             + "\(status.notifications) notifications"
@@ -43,7 +43,7 @@ struct BatchProgress {
     ///
     /// The numbers come from the dispatcher, so any of them may be anything (negative,
     /// near `Int.max`): the arithmetic is in `Double` and the result always in 0...1.
-    static func fractionDone(_ status: BatchStatusView) -> Double {
+    static func fractionDone(_ status: BatchStatus) -> Double {
         if status.isComplete { return 1 }
         let done: Double
         if let households = status.chunks.households, let loans = status.chunks.loans,

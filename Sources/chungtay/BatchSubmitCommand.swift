@@ -44,13 +44,12 @@ struct BatchSubmitCommand: ParsableCommand {
             let connection = try client.client()
             var status = try connection.openBatch(BatchOpening(
                 name: batchName, asOf: asOf, whatIf: whatIf, submittedBy: InputFingerprint.submitter, inputs: fingerprints))
-            if status.state == "accepting" {
+            if status.state == BatchStatus.accepting {
                 status = try submitChunks(status, connection: connection)
             }
             if wait {
                 status = try follow(status.id, connection: connection)
-                let (_, document) = try connection.batchStatus(status.id)
-                print(try BatchSummaryText.render(document))
+                print(BatchSummaryText.render(try connection.batchStatus(status.id).status))
             }
             print(status.id)
             if wait, status.jobs.dead > 0 { throw ExitCode(CLIExit.jobFailed.rawValue) }
@@ -63,7 +62,7 @@ struct BatchSubmitCommand: ParsableCommand {
     }
 
     /// Pass 1 (keys), then pass 2 (chunks) from where an earlier run of this batch stopped.
-    private func submitChunks(_ status: BatchStatusView, connection: DispatcherClient) throws -> BatchStatusView {
+    private func submitChunks(_ status: BatchStatus, connection: DispatcherClient) throws -> BatchStatus {
         let started = Date()
         let index = try ListIndex(households: households, loans: loans)
         let planner = ChunkPlanner(index: index, batch: BatchHeader(id: status.id, asOf: asOf, whatIf: whatIf), chunkSize: chunkSize)
@@ -108,12 +107,12 @@ struct BatchSubmitCommand: ParsableCommand {
     static func job(for chunk: BatchChunk, batchId: String) -> JobSpec {
         switch chunk.stage {
         case .households:
-            JobSpec(kind: "household.review", payload: chunk.payload, idempotencyKey: "\(batchId):h:\(chunk.index)", batchId: batchId,
+            JobSpec(kind: chunk.stage.kind.rawValue, payload: chunk.payload, idempotencyKey: "\(batchId):h:\(chunk.index)", batchId: batchId,
                     counters: [Counter(name: "accepted/households", value: Int64(chunk.households)),
                                Counter(name: "accepted/loans", value: Int64(chunk.loans)),
                                Counter(name: "accepted/householdChunks", value: 1)])
         case .loansOnly:
-            JobSpec(kind: "loan.status", payload: chunk.payload, idempotencyKey: "\(batchId):l:\(chunk.index)", batchId: batchId,
+            JobSpec(kind: chunk.stage.kind.rawValue, payload: chunk.payload, idempotencyKey: "\(batchId):l:\(chunk.index)", batchId: batchId,
                     counters: [Counter(name: "accepted/loans", value: Int64(chunk.loans)),
                                Counter(name: "accepted/loanChunks", value: 1)])
         }
@@ -121,12 +120,12 @@ struct BatchSubmitCommand: ParsableCommand {
 
     /// Polls the batch until it is complete, showing progress. Completion is the
     /// dispatcher's durable fact, so a restart of the dispatcher only pauses this.
-    private func follow(_ id: String, connection: DispatcherClient) throws -> BatchStatusView {
+    private func follow(_ id: String, connection: DispatcherClient) throws -> BatchStatus {
         var progress = BatchProgress()
         while true {
-            let status: BatchStatusView
+            let status: BatchStatus
             do {
-                status = try connection.batchStatus(id).view
+                status = try connection.batchStatus(id).status
             } catch {
                 guard case .unreachable = error else { throw error }
                 note("\(id): dispatcher not answering; still waiting")

@@ -1,16 +1,16 @@
+import ChungTayWire
 import Foundation
 
 /// The batch summary as an operator reads it at the end of `batch submit --wait`.
 enum BatchSummaryText {
-    static func render(_ statusDocument: [UInt8]) throws -> String {
-        guard let status = try JSONSerialization.jsonObject(with: Data(statusDocument)) as? [String: Any] else { return "" }
-        let summary = status["summary"] as? [String: Any] ?? [:]
+    static func render(_ status: BatchStatus) -> String {
+        let summary = status.summary.children
         var lines = [
-            "batch \(status["id"] ?? "") (\(status["name"] ?? "")) \(status["state"] ?? "") — as of \(status["asOf"] ?? "")",
-            "  households \(status["households"] ?? 0), reviewed \(status["reviewed"] ?? 0); loans \(status["loans"] ?? 0), "
-                + "assessed \(status["loanStatuses"] ?? 0); notifications \(status["notifications"] ?? 0)",
+            "batch \(status.id) (\(status.name)) \(status.state) — as of \(status.asOf)",
+            "  households \(status.households), reviewed \(status.reviewed); loans \(status.loans), "
+                + "assessed \(status.loanStatuses); notifications \(status.notifications)",
         ]
-        if let communes = summary["byCommune"] as? [String: Any] {
+        if case .node(let communes)? = summary["byCommune"] {
             lines.append("  by commune (current status):")
             for (commune, counts) in communes.sorted(by: { $0.key < $1.key }) {
                 lines.append("    \(commune): " + pairs(counts))
@@ -21,29 +21,36 @@ enum BatchSummaryText {
                              ("flagsByCode", "flags")] {
             if let counts = summary[key] { lines.append("  \(title): " + pairs(counts)) }
         }
-        if let totals = summary["totals"] as? [String: Any] {
+        if case .node(let totals)? = summary["totals"] {
             lines.append("  outstanding \(money(totals["outstanding"])) VND, overdue principal \(money(totals["overduePrincipal"])) VND")
         }
-        if let jobs = status["jobs"] as? [String: Any], let dead = jobs["dead"] as? Int, dead > 0 {
-            lines.append("  \(dead) chunk jobs failed for good: see `chungtay dead-letters list`")
+        if status.jobs.dead > 0 {
+            lines.append("  \(status.jobs.dead) chunk jobs failed for good: see `chungtay dead-letters list`")
         }
-        if let audit = status["audit"] as? [String: Any] {
-            let workers = (audit["workers"] as? [String] ?? []).joined(separator: ", ")
-            lines.append("  submitted by \(audit["submittedBy"] ?? "") at \(audit["submittedAt"] ?? ""); workers: \(workers)")
-        }
-        if let data = status["dataDirectory"] as? String {
-            lines.append("  documents in \(data)/store/{household.review,loan.status,notify.emit,batch.summary}/")
-        }
+        let workers = status.audit.workers.joined(separator: ", ")
+        lines.append("  submitted by \(status.audit.submittedBy) at \(status.audit.submittedAt); workers: \(workers)")
+        let kinds = [TaskKind.householdReview, .loanStatus, .notifyEmit, .batchSummary].map(\.rawValue).joined(separator: ",")
+        lines.append("  documents in \(status.dataDirectory)/store/{\(kinds)}/")
         return lines.joined(separator: "\n")
     }
 
-    private static func pairs(_ value: Any) -> String {
-        guard let counts = value as? [String: Any] else { return "\(value)" }
-        return counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    /// `name count, …` in name order; a count that is itself a group shows as `[name: count, …]`.
+    private static func pairs(_ tree: CounterTree) -> String {
+        switch tree {
+        case .value(let value): "\(value)"
+        case .node(let counts): counts.sorted { $0.key < $1.key }.map { "\($0.key) \(nested($0.value))" }.joined(separator: ", ")
+        }
     }
 
-    private static func money(_ value: Any?) -> String {
-        guard let number = value as? Int else { return "0" }
+    private static func nested(_ tree: CounterTree) -> String {
+        switch tree {
+        case .value(let value): "\(value)"
+        case .node(let counts): "[" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(nested($0.value))" }.joined(separator: ", ") + "]"
+        }
+    }
+
+    private static func money(_ value: CounterTree?) -> String {
+        guard case .value(let number)? = value else { return "0" }
         let formatter = NumberFormatter()
         formatter.numberStyle = .decimal
         formatter.groupingSeparator = "."

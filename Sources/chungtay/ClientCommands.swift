@@ -93,7 +93,7 @@ struct StatusCommand: ParsableCommand {
             if json {
                 printLine(document)
             } else {
-                print(try StatusText.render(document))
+                print(StatusText.render(try StatusReport(json: document)))
             }
         } catch let error as ClientError {
             throw report(error)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayClient
+import ChungTayWire
 import Foundation
 
 /// Options every client-side command shares.
@@ -28,10 +29,12 @@ func report(_ error: ClientError) -> ExitCode {
     FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
     switch error {
     case .unreachable: return ExitCode(CLIExit.unreachable.rawValue)
-    case .refused(let code, _) where code == "unknown_kind" || code == "malformed" || code == "too_large":
-        return ExitCode(CLIExit.usage.rawValue)
-    case .refused(let code, _) where code == "unknown_job":
-        return ExitCode(CLIExit.jobFailed.rawValue)
+    case .refused(let code, _):
+        switch WireError.Code(rawValue: code) {
+        case .unknownKind, .malformed, .tooLarge: return ExitCode(CLIExit.usage.rawValue)
+        case .unknownJob: return ExitCode(CLIExit.jobFailed.rawValue)
+        default: return ExitCode(EXIT_FAILURE)
+        }
     default: return ExitCode(EXIT_FAILURE)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChungTayHandlers
 import ChungTayRules
+import ChungTayWire
 import ChungTayWorker
 import Foundation
 
@@ -11,7 +12,7 @@ struct WorkerCommand: ParsableCommand {
 
     @Option(help: "The dispatcher's worker endpoint (env CHUNGTAY_WORKER_ENDPOINT).")
     var connect: String = ProcessInfo.processInfo.environment["CHUNGTAY_WORKER_ENDPOINT"] ?? "tcp://127.0.0.1:5556"
-    @Option(help: "Comma-separated kinds to serve.") var kinds: String = "system.echo"
+    @Option(help: "Comma-separated kinds to serve.") var kinds: String = TaskKind.systemEcho.rawValue
     @Option(help: "Tasks run at once (executor threads).") var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Tasks held beyond those running (default: 127 per executor).") var prefetch: Int?
     @Option(help: "Worker name shown in status and stored in result documents.")
@@ -41,7 +42,7 @@ struct WorkerCommand: ParsableCommand {
             endpoint: connect, name: name, kinds: kindList, concurrency: concurrency, prefetch: prefetch,
             heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: .milliseconds(Int64(drainTimeout * 1000)))
         let ruleBook = try RuleSource.load(directory: rules)
-        let handlers = HandlerCatalog.all(rules: ruleBook).filter { kindList.contains($0.kind) }
+        let handlers = HandlerCatalog.all(rules: ruleBook).filter { kindList.contains($0.kind.rawValue) }
         try ServiceRunner.run(logger: logger) {
             [WorkerRuntime.service(configuration: configuration, handlers: handlers, logger: logger)]
         }

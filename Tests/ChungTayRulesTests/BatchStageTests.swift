@@ -1,4 +1,5 @@
 import ChungTayRules
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -44,11 +45,11 @@ struct BatchStageTests {
         Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
-    static func run(_ kind: String, _ payload: [String: Any]) throws -> BatchStageOutput {
+    static func run(_ kind: TaskKind, _ payload: [String: Any]) throws -> BatchStageOutput {
         try BatchStage.run(kind: kind, payload: try json(payload), rules: Fixture.rules)
     }
 
-    static func run(_ kind: String, _ payload: [UInt8]) throws -> BatchStageOutput {
+    static func run(_ kind: TaskKind, _ payload: [UInt8]) throws -> BatchStageOutput {
         try BatchStage.run(kind: kind, payload: payload, rules: Fixture.rules)
     }
 
@@ -416,7 +417,7 @@ struct BatchStageTests {
     func aMalformedStagePayloadIsRejected(_ kind: String, _ payload: String) {
         var rejection: TaskRejection?
         do {
-            _ = try BatchStage.run(kind: kind, payload: Array(payload.utf8), rules: Fixture.rules)
+            _ = try BatchStage.run(kind: TaskKind(rawValue: kind), payload: Array(payload.utf8), rules: Fixture.rules)
         } catch {
             rejection = error
         }

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import ChungTayClient
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -22,8 +23,8 @@ extension Sandbox {
         return directory
     }
 
-    func batchStatus(_ reference: String, endpoint: String) throws -> BatchStatusView {
-        try DispatcherClient(endpoint: endpoint, timeout: .seconds(10)).batchStatus(reference).view
+    func batchStatus(_ reference: String, endpoint: String) throws -> BatchStatus {
+        try DispatcherClient(endpoint: endpoint, timeout: .seconds(10)).batchStatus(reference).status
     }
 
     /// The stored documents of one batch, by kind.

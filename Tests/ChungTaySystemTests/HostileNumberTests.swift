@@ -55,12 +55,12 @@ extension SystemTests {
         let bodies = [first, second].compactMap { replies[$0] }
         #expect(bodies.filter { if case .accepted = $0 { true } else { false } }.count == 1, "\(bodies)")
         #expect(bodies.filter { if case .error(let code, _) = $0 { code == "counter_overflow" } else { false } }.count == 1, "\(bodies)")
-        #expect(try client.batchStatus(batch.id).view.households == Int(Int64.max - 2))
+        #expect(try client.batchStatus(batch.id).status.households == Int(Int64.max - 2))
 
         dispatcher.process.signal(SIGKILL)
         #expect(dispatcher.process.waitForExit(timeout: .seconds(10)))
         let restarted = try sandbox.startDispatcher(name: "dispatcher-2")
-        let after = try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(batch.id).view
+        let after = try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(batch.id).status
         #expect(after.households == Int(Int64.max - 2))
     }
 
@@ -90,8 +90,8 @@ extension SystemTests {
         #expect(jobs.map(\.0) == ["completed", "dead", "dead"], "\(jobs)\n\(sandbox.logs())")
         #expect(jobs.map(\.1) == [nil, "counter_overflow", "unknown_kind"], "\(jobs)")
         let sealed = try client.sealBatch(BatchSealing(batchId: raw.batchId, householdChunks: 0, loanChunks: 0, inputErrors: 0))
-        let complete = try sandbox.eventually("the batch to complete") { () -> BatchStatusView? in
-            let status = try client.batchStatus(raw.batchId).view
+        let complete = try sandbox.eventually("the batch to complete") { () -> BatchStatus? in
+            let status = try client.batchStatus(raw.batchId).status
             return status.isComplete ? status : nil
         }
         #expect(sealed.id == complete.id && complete.jobs.dead == 2 && complete.jobs.completed == 1, "\(complete)")
@@ -99,7 +99,7 @@ extension SystemTests {
         dispatcher.process.signal(SIGKILL)
         #expect(dispatcher.process.waitForExit(timeout: .seconds(10)))
         let restarted = try sandbox.startDispatcher(name: "dispatcher-2")
-        #expect(try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(raw.batchId).view.isComplete)
+        #expect(try DispatcherClient(endpoint: restarted.clientEndpoint).batchStatus(raw.batchId).status.isComplete)
     }
 
     /// A job carries at most `Counter.maxPerJob` counters and a batch holds at most
@@ -189,19 +189,19 @@ extension SystemTests {
                     counters: [Counter(name: "accepted/householdChunks", value: 1)])
         }
         guard case .accepted = try client.call(.submit([chunk("h1"), chunk("h2")])) else { throw HarnessError("expected ACCEPTED") }
-        func seal(_ households: Int, _ loans: Int, _ inputErrors: Int) throws -> BatchStatusView {
+        func seal(_ households: Int, _ loans: Int, _ inputErrors: Int) throws -> BatchStatus {
             try client.sealBatch(BatchSealing(batchId: batch.id, householdChunks: households, loanChunks: loans, inputErrors: inputErrors))
         }
         for (households, loans) in [(1, 0), (2, 1), (3, 0), (0, 0)] {
             #expect(refusal { try seal(households, loans, 0) } == "seal_mismatch")
         }
-        #expect(try client.batchStatus(batch.id).view.state == "accepting")
+        #expect(try client.batchStatus(batch.id).status.state == "accepting")
         #expect(try seal(2, 0, 3).state == "running")
         #expect(try seal(2, 0, 3).state == "running")
         #expect(refusal { try seal(2, 0, 4) } == "seal_mismatch")
         #expect(refusal { try client.call(.submit([chunk("h3")])) } == "batch_sealed")
         #expect(refusal { try client.sealBatch(BatchSealing(batchId: "B999999", householdChunks: 0, loanChunks: 0, inputErrors: 0)) } == "unknown_batch")
-        #expect(try client.batchStatus(batch.id).view.chunks.households == 2)
+        #expect(try client.batchStatus(batch.id).status.chunks.households == 2)
     }
 
     /// WAIT answers each distinct job once, refuses more than `maxWaitIds` ids, and a

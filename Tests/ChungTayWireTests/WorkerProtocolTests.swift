@@ -74,20 +74,20 @@ import Testing
         ("{\n", "a lone brace"),
     ])
     func packedDocumentsAreCheckedStrictly(lines: String, problem: String) {
-        let frames: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 2), Array(lines.utf8)]
+        let frames: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | ResultFlags.packed.rawValue, count: 2), Array(lines.utf8)]
         #expect(throws: WireError.self, "\(problem)") { try WorkerMessage.decode(frames[...]) }
     }
 
     @Test func packedResultNeedsItsFrameAndKnownFlags() {
-        let missing: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 0)]
+        let missing: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | ResultFlags.packed.rawValue, count: 0)]
         #expect(throws: WireError.self) { try WorkerMessage.decode(missing[...]) }
-        let unknown: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 8 | TaskResult.packedFlag | 1, count: 0), []]
+        let unknown: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 8 | ResultFlags.packed.rawValue | 1, count: 0), []]
         #expect(throws: WireError.self) { try WorkerMessage.decode(unknown[...]) }
-        let huge: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: .max), Array("{}\n".utf8)]
+        let huge: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | ResultFlags.packed.rawValue, count: .max), Array("{}\n".utf8)]
         #expect(throws: WireError.self, "a count no frame can hold is refused before anything is reserved") {
             try WorkerMessage.decode(huge[...])
         }
-        let empty: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | TaskResult.packedFlag, count: 0), []]
+        let empty: [[UInt8]] = [[0x03], resultHeader(taskId: 1, flags: 1 | ResultFlags.packed.rawValue, count: 0), []]
         #expect((try? WorkerMessage.decode(empty[...])) == .results([TaskResult(taskId: 1, documents: [], isList: true)]))
     }
 

@@ -13,7 +13,7 @@ import Foundation
 enum StagePayloadTarget {
     static let target = FuzzTarget(name: "stage-payload", run: run, seeds: seeds)
 
-    static let kinds = ["household.review", "loan.status", "notify.emit"]
+    static let kinds: [TaskKind] = [.householdReview, .loanStatus, .notifyEmit]
 
     static func run(_ input: [UInt8]) throws(FuzzFailure) {
         guard let selector = input.first, let rules = try? RuleBook.bundled() else { return }
@@ -32,15 +32,15 @@ enum StagePayloadTarget {
                 output.counters.keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= Counter.maxNameLength },
                 "\(kind): a counter name is empty or longer than \(Counter.maxNameLength) bytes")
             if let followUp = output.followUp {
-                try check(JobSpec.isValidKind(followUp.kind), "\(kind): follow-up kind \(followUp.kind) is not a kind name")
+                try check(JobSpec.isValidKind(followUp.kind.rawValue), "\(kind): follow-up kind \(followUp.kind) is not a kind name")
                 try check((try? JSONValue(parsing: followUp.payload))?.objectValue != nil, "\(kind): the follow-up payload is not a JSON object")
             }
         } else {
             let documents: [[UInt8]]
             switch kind {
-            case "household.review": guard let document = try? HouseholdReviewTask.run(payload: payload, rules: rules) else { return }
+            case .householdReview: guard let document = try? HouseholdReviewTask.run(payload: payload, rules: rules) else { return }
                 documents = [document]
-            case "loan.status": guard let document = try? LoanStatusTask.run(payload: payload, rules: rules) else { return }
+            case .loanStatus: guard let document = try? LoanStatusTask.run(payload: payload, rules: rules) else { return }
                 documents = [document]
             default: guard let notifications = try? NotifyEmitTask.run(payload: payload, rules: rules) else { return }
                 documents = notifications
@@ -49,7 +49,7 @@ enum StagePayloadTarget {
         }
     }
 
-    private static func checkDocuments(_ documents: [[UInt8]], kind: String) throws(FuzzFailure) {
+    private static func checkDocuments(_ documents: [[UInt8]], kind: TaskKind) throws(FuzzFailure) {
         for document in documents {
             try check(ResultDocumentCheck.isSingleLineObject(document), "\(kind): a document is not one line")
             try check((try? JSONValue(parsing: document))?.objectValue != nil, "\(kind): a document is not a strict JSON object")

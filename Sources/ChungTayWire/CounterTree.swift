@@ -4,11 +4,11 @@ import Foundation
 /// becomes `{"byChange": {"none": 3}}`. The dispatcher renders batch summaries this way
 /// without knowing what the counters mean. A part may hold `/` and `%` written `%2F` and
 /// `%25` (docs/BATCH.md); they are restored in the keys.
-indirect enum CounterTree: Encodable, Equatable {
+public indirect enum CounterTree: Codable, Equatable, Sendable {
     case value(Int64)
     case node([String: CounterTree])
 
-    init(_ counters: [String: Int64], excluding excludedRoots: Set<String> = []) {
+    public init(_ counters: [String: Int64], excluding excludedRoots: Set<String> = []) {
         let root = Builder()
         for (name, value) in counters {
             let path = name.split(separator: "/", omittingEmptySubsequences: false).map(Self.unescaped)
@@ -49,12 +49,21 @@ indirect enum CounterTree: Encodable, Equatable {
         return part.replacingOccurrences(of: "%2F", with: "/", options: .literal).replacingOccurrences(of: "%25", with: "%", options: .literal)
     }
 
-    var children: [String: CounterTree] {
+    public var children: [String: CounterTree] {
         if case .node(let children) = self { return children }
         return [:]
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Int64.self) {
+            self = .value(value)
+        } else {
+            self = .node(try container.decode([String: CounterTree].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
         switch self {
         case .value(let value):
             var container = encoder.singleValueContainer()
