@@ -103,8 +103,8 @@ extension Dispatcher {
                 refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
                 return
             }
-            let start = turn.batch.submissions.count
-            turn.batch.submissions.append(contentsOf: jobs)
+            let start = turn.commit.submissions.count
+            turn.commit.submissions.append(contentsOf: jobs)
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))
         case .job(let id):
             do {
@@ -220,8 +220,8 @@ extension Dispatcher {
             _ = send(envelope.wrap(Majordomo.clientReply(service: request.service, body: [body])), to: clientSocket)
             return
         }
-        let index = turn.batch.submissions.count
-        turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
+        let index = turn.commit.submissions.count
+        turn.commit.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
         turn.majordomoRequests[envelope.routingId, default: 0] += 1
         turn.majordomoRequestCount += 1

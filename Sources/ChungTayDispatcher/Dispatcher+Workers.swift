@@ -201,10 +201,10 @@ extension Dispatcher {
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
             let location = try store.append(kind: lease.task.kind, lines: lines, keys: keys)
-            let completion = JournalBatch.Completion(
+            let completion = JournalCommit.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 followUps: followUps, counters: counters, worker: worker)
-            turn.batch.completions.append(completion)
+            turn.commit.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
@@ -224,9 +224,9 @@ extension Dispatcher {
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {
-        turn.batch.failures.append(.init(
+        turn.commit.failures.append(.init(
             jobId: failure.lease.task.id, attempts: failure.lease.attempt, dead: failure.retryDelay == nil,
-            notBefore: failure.retryDelay.map { turn.batch.now.addingTimeInterval($0) },
+            notBefore: failure.retryDelay.map { turn.commit.now.addingTimeInterval($0) },
             code: failure.code, message: failure.message))
         turn.failures.append(failure)
     }

@@ -3,7 +3,7 @@ import ChungTayStore
 import ChungTayWire
 import Foundation
 
-/// What one dispatcher turn gathered: the journal batch to commit and what to do once
+/// What one dispatcher turn gathered: the journal commit to make and what to do once
 /// the commit is durable (or failed).
 struct Turn {
     struct Submission {
@@ -30,7 +30,7 @@ struct Turn {
         var message: String
     }
 
-    var batch: JournalBatch
+    var commit: JournalCommit
     var submissions: [Submission] = []
     var completions: [Completion] = []
     /// Failed attempts, including those of a worker that died holding the task: back to the
@@ -49,7 +49,7 @@ struct Turn {
     var unstored: [Lease] = []
 
     init(now: Date) {
-        batch = JournalBatch(now: now)
+        commit = JournalCommit(now: now)
     }
 }
 
@@ -65,26 +65,26 @@ extension Dispatcher {
             turn.unstored = []
         }
         // Kinds alone wait out the storage backoff, like the rest of the disk work.
-        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = announcedKinds.unpersisted }
-        guard !turn.batch.isEmpty else { return }
+        if !turn.commit.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.commit.newKinds = announcedKinds.unpersisted }
+        guard !turn.commit.isEmpty else { return }
         let receipt: JournalReceipt
         do {
-            try writePayloads(of: &turn.batch)
-            turn.batch.segmentEnds = try store.sync().merging(try payloadLog.sync()) { _, new in new }
-            receipt = try journal.commit(turn.batch)
-            store.markCommitted(turn.batch.segmentEnds)
-            payloadLog.markCommitted(turn.batch.segmentEnds)
+            try writePayloads(of: &turn.commit)
+            turn.commit.segmentEnds = try store.sync().merging(try payloadLog.sync()) { _, new in new }
+            receipt = try journal.commit(turn.commit)
+            store.markCommitted(turn.commit.segmentEnds)
+            payloadLog.markCommitted(turn.commit.segmentEnds)
         } catch {
             rollBackStores()
             abandon(turn, error: "\(error)")
             return
         }
         if !hadUnstored { storageBackoff.succeeded() }
-        announcedKinds.committed(turn.batch.newKinds)
-        acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
+        announcedKinds.committed(turn.commit.newKinds)
+        acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.commit.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {
-            let record = turn.batch.completions[index]
+            let record = turn.commit.completions[index]
             if let batchId = record.batchId, let followUpIds = receipt.followUps[index] {
                 touchedBatches.insert(batchId)
                 batches.finished(batchId, as: .completed, counters: record.counters.map { ($0.name, $0.value) }, worker: record.worker)
@@ -107,14 +107,14 @@ extension Dispatcher {
 
     /// Appends the payloads of the turn's new jobs (submissions and follow-ups) to the
     /// payload segments; the journal rows will point at them.
-    private func writePayloads(of batch: inout JournalBatch) throws(StoreError) {
-        batch.payloadLocations = []
-        batch.payloadLocations.reserveCapacity(batch.submissions.count)
-        for job in batch.submissions {
-            batch.payloadLocations.append(try payloadLog.append(kind: Self.payloadKind, documents: [job.payload]))
+    private func writePayloads(of commit: inout JournalCommit) throws(StoreError) {
+        commit.payloadLocations = []
+        commit.payloadLocations.reserveCapacity(commit.submissions.count)
+        for job in commit.submissions {
+            commit.payloadLocations.append(try payloadLog.append(kind: Self.payloadKind, documents: [job.payload]))
         }
-        for index in batch.completions.indices where !batch.completions[index].followUps.isEmpty {
-            batch.completions[index].followUpLocations = try batch.completions[index].followUps.map { job throws(StoreError) in
+        for index in commit.completions.indices where !commit.completions[index].followUps.isEmpty {
+            commit.completions[index].followUpLocations = try commit.completions[index].followUps.map { job throws(StoreError) in
                 try payloadLog.append(kind: Self.payloadKind, documents: [job.payload])
             }
         }
