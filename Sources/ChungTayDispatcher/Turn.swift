@@ -1,4 +1,3 @@
-import ChungTayRuntime
 import ChungTayStore
 import ChungTayWire
 import Foundation
@@ -65,15 +64,15 @@ extension Dispatcher {
             turn.unstored = []
         }
         // Kinds alone wait out the storage backoff, like the rest of the disk work.
-        if !turn.commit.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.commit.newKinds = announcedKinds.unpersisted }
+        if !turn.commit.isEmpty || !storageBackoff.isPaused(at: clock.now) { turn.commit.newKinds = announcedKinds.unpersisted }
         guard !turn.commit.isEmpty else { return }
         let receipt: JournalReceipt
         do {
             try writePayloads(of: &turn.commit)
-            turn.commit.segmentEnds = try store.sync().merging(try payloadLog.sync()) { _, new in new }
+            turn.commit.segmentEnds = try store.sync().merging(try payloadStore.sync()) { _, new in new }
             receipt = try journal.commit(turn.commit)
             store.markCommitted(turn.commit.segmentEnds)
-            payloadLog.markCommitted(turn.commit.segmentEnds)
+            payloadStore.markCommitted(turn.commit.segmentEnds)
         } catch {
             rollBackStores()
             abandon(turn, error: "\(error)")
@@ -111,17 +110,17 @@ extension Dispatcher {
         commit.payloadLocations = []
         commit.payloadLocations.reserveCapacity(commit.submissions.count)
         for job in commit.submissions {
-            commit.payloadLocations.append(try payloadLog.append(kind: Self.payloadKind, documents: [job.payload]))
+            commit.payloadLocations.append(try payloadStore.append(kind: Self.payloadKind, documents: [job.payload]))
         }
         for index in commit.completions.indices where !commit.completions[index].followUps.isEmpty {
             commit.completions[index].followUpLocations = try commit.completions[index].followUps.map { job throws(StoreError) in
-                try payloadLog.append(kind: Self.payloadKind, documents: [job.payload])
+                try payloadStore.append(kind: Self.payloadKind, documents: [job.payload])
             }
         }
     }
 
     /// The payload segments' one directory, `DATA/payloads/jobs/`.
-    static let payloadKind = DataDirectory.payloadKind
+    static var payloadKind: String { DataDirectory.payloadKind }
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
         for receipt in zip(receipts, jobs) where !receipt.0.existed {
@@ -155,7 +154,7 @@ extension Dispatcher {
         task.attempts = failure.lease.attempt
         if let delay = failure.retryDelay {
             if delay > 0 {
-                delayed.insert(task, due: MonotonicClock.now() + delay)
+                delayed.insert(task, due: clock.now + delay)
             } else {
                 queues.push(task)
             }
@@ -178,7 +177,7 @@ extension Dispatcher {
     func rollBackStores() {
         do {
             try store.rollBack()
-            try payloadLog.rollBack()
+            try payloadStore.rollBack()
         } catch {
             logger.critical("cannot roll the store back; stopping", metadata: ["error": "\(error)"])
             storageBroken = true
@@ -188,7 +187,7 @@ extension Dispatcher {
     /// Starts (or lengthens) the storage backoff; `tasks` wait it out in the delayed
     /// queue with their attempts unchanged.
     func storageFailed(tasks: [Lease], error: String) {
-        let now = MonotonicClock.now()
+        let now = clock.now
         let delay = storageBackoff.failed(now: now)
         logger.error("storage failure; pausing the disk work", metadata: [
             "error": "\(error)", "retryIn": "\(delay)", "consecutiveFailures": "\(storageBackoff.consecutiveFailures)",
