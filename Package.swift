@@ -131,7 +131,11 @@ let package = Package(
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChungTayDispatcherTests", dependencies: ["ChungTayDispatcher", "ChungTayWire", "ZeroMQ"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTayDispatcherTests",
+            dependencies: ["ChungTayDispatcher", "ChungTayWire", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChungTayRuntimeTests",
             dependencies: ["ChungTayRuntime", .product(name: "Logging", package: "swift-log")],

@@ -16,7 +16,7 @@ extension Dispatcher {
                     refuse(envelope, WireError(.shuttingDown, "the dispatcher is shutting down; submit again later"), requestId: requestId)
                     return
                 }
-                let (record, existed) = try journal.openBatch(opening, now: Date())
+                let (record, existed) = try journal.openBatch(opening, now: clock.date)
                 if existed {
                     guard record.asOf == opening.asOf, record.whatIf == opening.whatIf, record.inputs == opening.inputs else {
                         refuse(envelope, WireError(.batchMismatch, "batch '\(opening.name)' (\(record.id)) was opened for other input or another as-of date; choose another name"), requestId: requestId)
@@ -40,9 +40,10 @@ extension Dispatcher {
                     return
                 }
                 if !entry.isSealed {
-                    try journal.sealBatch(sealing, now: Date())
+                    let sealedAt = clock.date
+                    try journal.sealBatch(sealing, now: sealedAt)
                     batches.update(sealing.batchId) { entry in
-                        entry.record.sealedAt = Date()
+                        entry.record.sealedAt = sealedAt
                         entry.record.householdChunks = sealing.householdChunks
                         entry.record.loanChunks = sealing.loanChunks
                         entry.record.inputErrors = sealing.inputErrors
@@ -123,7 +124,7 @@ extension Dispatcher {
     func completeBatchesIfDone(_ ids: some Sequence<String>) {
         for id in ids {
             guard let entry = batches[id], entry.isReadyToComplete else { continue }
-            let now = Date()
+            let now = clock.date
             var finished = entry
             finished.record.completedAt = now
             let status = BatchStatus(finished, dataDirectory: configuration.dataDirectory.path)

@@ -1,4 +1,3 @@
-import ChungTayRuntime
 import ChungTayStore
 import ChungTayWire
 import ZeroMQ
@@ -7,12 +6,12 @@ import ZeroMQ
 extension Dispatcher {
     /// Reads what the client socket has, up to the per-turn cap and time; the rest waits for the next turn.
     func readClients(into turn: inout Turn) {
-        let deadline = MonotonicClock.now() + Self.clientTimePerTurn
+        let deadline = clock.now + Self.clientTimePerTurn
         for _ in 0..<Self.readsPerTurn {
             // Requests that read the disk (RESULTS scans the keys sidecars, RETRY writes the
             // journal) are answered for a bounded time per turn; the rest wait in the socket
             // for the next turn, so heartbeats and results are never held up for long.
-            if MonotonicClock.now() >= deadline { return }
+            if clock.now >= deadline { return }
             let message: ReceivedMessage
             do {
                 guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return }
@@ -99,12 +98,12 @@ extension Dispatcher {
                 refuse(envelope, refusal, requestId: requestId)
                 return
             }
-            if storageBackoff.isPaused(at: MonotonicClock.now()) {
+            if storageBackoff.isPaused(at: clock.now) {
                 refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
                 return
             }
-            let start = turn.batch.submissions.count
-            turn.batch.submissions.append(contentsOf: jobs)
+            let start = turn.commit.submissions.count
+            turn.commit.submissions.append(contentsOf: jobs)
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))
         case .job(let id):
             do {
@@ -225,8 +224,8 @@ extension Dispatcher {
             _ = send(envelope.wrap(Majordomo.clientReply(service: request.service, body: [body])), to: clientSocket)
             return
         }
-        let index = turn.batch.submissions.count
-        turn.batch.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
+        let index = turn.commit.submissions.count
+        turn.commit.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
         turn.majordomoRequests[envelope.routingId, default: 0] += 1
         turn.majordomoRequestCount += 1
@@ -240,7 +239,7 @@ extension Dispatcher {
     }
 
     func statusReport() -> StatusReport {
-        let now = MonotonicClock.now()
+        let now = clock.now
         var kinds = Set(acceptedKinds)
         kinds.formUnion(stateCounts.keys)
         var queueReports: [String: StatusReport.Queue] = [:]

@@ -7,9 +7,9 @@ extension Dispatcher {
     /// an office that reviews its lists every month.
     func collectPayloadSegments() {
         payloadCollectionDue = false
-        payloadRolloversSeen = payloadLog.rollovers
+        payloadRolloversSeen = payloadStore.rollovers
         do {
-            let removed = try payloadLog.removeSegments(kind: Self.payloadKind, keeping: try journal.payloadFilesInUse())
+            let removed = try payloadStore.removeSegments(kind: Self.payloadKind, keeping: try journal.payloadFilesInUse())
             if !removed.isEmpty {
                 logger.info("payload segments removed", metadata: ["files": "\(removed.joined(separator: ","))"])
             }

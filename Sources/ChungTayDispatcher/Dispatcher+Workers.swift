@@ -1,4 +1,3 @@
-import ChungTayRuntime
 import ChungTayStore
 import ChungTayWire
 import Foundation
@@ -59,7 +58,7 @@ extension Dispatcher {
     }
 
     private func handleNative(_ message: WorkerMessage, from envelope: Envelope, turn: inout Turn) throws(WireError) {
-        let now = MonotonicClock.now()
+        let now = clock.now
         if case .ready(let name, let kinds, let credit) = message {
             // A READY on a connection already registered answers one of several DISCONNECTs sent
             // while it was unknown (one per message it had queued, e.g. across a dispatcher
@@ -110,7 +109,7 @@ extension Dispatcher {
     }
 
     private func handleMajordomo(_ message: Majordomo.WorkerMessage, from envelope: Envelope, turn: inout Turn) {
-        let now = MonotonicClock.now()
+        let now = clock.now
         if case .ready(let service) = message {
             guard workers[envelope] == nil else { disconnectMajordomo(envelope, reason: "READY from a worker already registered", turn: &turn); return }
             guard JobSpec.isValidKind(service), !service.hasPrefix(Majordomo.mmiPrefix) else {
@@ -145,7 +144,7 @@ extension Dispatcher {
             }
             let payload = body.count == 1 ? body[0] : Array(body.joined())
             let document = ResultDocument.make(
-                .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.now(), worker: worker.name),
+                .init(taskId: taskId, kind: lease.task.kind, batchId: nil, processedAt: Timestamp.rfc3339(clock.date), worker: worker.name),
                 body: ResultDocument.opaqueBody(payload))
             bufferResult(DocumentLines([document]), isList: false, for: lease, reply: body, worker: worker.name, turn: &turn)
         case .heartbeat:
@@ -159,7 +158,7 @@ extension Dispatcher {
 
     /// The most tasks one worker may hold, whatever it announces, so one READY cannot pull a
     /// whole queue into memory.
-    static let maxCredit = 4096
+    static var maxCredit: Int { 4096 }
 
     /// 7/MDP: a worker that breaks the protocol gets DISCONNECT and is forgotten.
     private func disconnectMajordomo(_ envelope: Envelope, reason: String, turn: inout Turn) {
@@ -201,10 +200,10 @@ extension Dispatcher {
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
             let location = try store.append(kind: lease.task.kind, lines: lines, keys: keys)
-            let completion = JournalBatch.Completion(
+            let completion = JournalCommit.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 followUps: followUps, counters: counters, worker: worker)
-            turn.batch.completions.append(completion)
+            turn.commit.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
@@ -224,9 +223,9 @@ extension Dispatcher {
     }
 
     private func record(_ failure: Turn.Failure, turn: inout Turn) {
-        turn.batch.failures.append(.init(
+        turn.commit.failures.append(.init(
             jobId: failure.lease.task.id, attempts: failure.lease.attempt, dead: failure.retryDelay == nil,
-            notBefore: failure.retryDelay.map { turn.batch.now.addingTimeInterval($0) },
+            notBefore: failure.retryDelay.map { turn.commit.now.addingTimeInterval($0) },
             code: failure.code, message: failure.message))
         turn.failures.append(failure)
     }
@@ -263,7 +262,7 @@ extension Dispatcher {
     /// runs again elsewhere, and a late answer from the worker that held it is ignored.
     /// Checked about once a second; the timeout is minutes.
     func expireOverdueLeases(into turn: inout Turn) {
-        let now = MonotonicClock.now()
+        let now = clock.now
         guard now >= nextLeaseExpiry else { return }
         nextLeaseExpiry = now + min(1, configuration.taskTimeout.seconds / 4)
         for lease in leases.expire(grantedBefore: now - configuration.taskTimeout.seconds) {
@@ -279,20 +278,20 @@ extension Dispatcher {
 
     func expireSilentWorkers(into turn: inout Turn) {
         let limit = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
-        for envelope in workers.silent(since: MonotonicClock.now() - limit) {
+        for envelope in workers.silent(since: clock.now - limit) {
             workerLeft(envelope, countsAsAttempt: true, turn: &turn)
         }
     }
 
     func releaseDueRetries() {
-        for task in delayed.popDue(now: MonotonicClock.now()) { queues.push(task) }
+        for task in delayed.popDue(now: clock.now) { queues.push(task) }
     }
 
     /// Hands queued tasks to workers with free credit, in batches of one message per worker.
     func dispatchQueuedTasks() {
         // Leases do not keep payloads (they would hold a second copy of every task in flight).
         var outgoing: [Envelope: [(lease: Lease, payload: [UInt8]?)]] = [:]
-        let now = MonotonicClock.now()
+        let now = clock.now
         // Start with a different kind each turn so one kind's backlog cannot starve the others.
         let kinds = queues.kinds.sorted()
         dispatchRound &+= 1
@@ -321,7 +320,7 @@ extension Dispatcher {
             for (id, stored) in try journal.payloads(for: missing) {
                 switch stored {
                 case .inline(let payload): loaded[id] = payload
-                case .segment(let location): loaded[id] = try payloadLog.read(location)
+                case .segment(let location): loaded[id] = try payloadStore.read(location)
                 }
             }
         } catch {
@@ -377,7 +376,7 @@ extension Dispatcher {
     }
 
     func sendHeartbeats() {
-        let now = MonotonicClock.now()
+        let now = clock.now
         guard now >= nextHeartbeat else { return }
         nextHeartbeat = now + configuration.heartbeatInterval.seconds
         for worker in workers.workers.values {

@@ -1,9 +1,8 @@
-import ChungTayRuntime
 import ChungTayStore
 import ChungTayWire
 import Foundation
 public import Logging
-import ZeroMQ
+public import ZeroMQ
 
 /// The dispatcher's event loop: one thread owns both ROUTER sockets, the journal and the
 /// store, and runs turns until asked to stop.
@@ -13,7 +12,11 @@ import ZeroMQ
 /// queued tasks to workers with free credit. Nothing is acknowledged before its commit,
 /// and nothing is sent to a worker that the journal does not already hold, so a kill -9
 /// at any instant loses no acknowledged job.
-public final class Dispatcher {
+///
+/// ``run(shouldStop:)`` is a loop over ``runTurn(pollTimeoutMilliseconds:)``; a test runs
+/// turns one at a time, over `inproc://` sockets of the context it hands in, with a clock it
+/// advances itself.
+public final class Dispatcher<Clock: DispatcherClock> {
     let configuration: DispatcherConfiguration
     let logger: Logger
     let context: ZMQContext
@@ -22,12 +25,16 @@ public final class Dispatcher {
     let clientPeers: PeerConnections
     let workerPeers: PeerConnections
     let journal: JobJournal
+    /// Result documents and batch summaries (see ``DispatcherStorage``).
     let store: ResultStore
-    /// Job payloads, appended and fsynced with the results of the same turn; the journal
-    /// keeps their locations, so megabyte chunks never pass through SQLite's WAL and B-tree.
-    let payloadLog: ResultStore
+    /// Job payloads (see ``DispatcherStorage``).
+    let payloadStore: ResultStore
+    let clock: Clock
     let retryPolicy: RetryPolicy
-    let startedAt = MonotonicClock.now()
+    let startedAt: Double
+    var poller = ZMQPoller()
+    /// When the last poll returned, to tell the loop's own absences from workers' silence.
+    var lastPollEnded: Double
 
     var queues: TaskQueues
     var delayed = DelayedTasks()
@@ -66,13 +73,13 @@ public final class Dispatcher {
     public let boundWorkerEndpoint: String
 
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
-    static let readsPerTurn = 2048
+    static var readsPerTurn: Int { 2048 }
 
     /// Longest a worker-side backlog postpones worker departures and silence (seconds).
-    static let maxRosterPostponement = 1.0
+    static var maxRosterPostponement: Double { 1.0 }
 
     /// Seconds per turn spent answering client requests (at least one is answered).
-    static let clientTimePerTurn = 0.1
+    static var clientTimePerTurn: Double { 0.1 }
 
     /// Messages queued per peer and direction (ZMQ_SNDHWM/RCVHWM). Past it a client that
     /// does not read loses replies (ROUTER drops them; the dispatcher never blocks), a
@@ -80,31 +87,30 @@ public final class Dispatcher {
     /// faster than the dispatcher reads is held back by TCP. Clients keep at most 16
     /// requests in flight (the reference client 8) and workers' traffic is bounded by
     /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
-    static let highWaterMark: Int32 = 100
+    static var highWaterMark: Int32 { 100 }
 
     /// Replies queued per client: no more than a well-behaved client has requests in
     /// flight, so what a client that does not read makes the dispatcher hold is 16 replies,
     /// not 100 (each up to the maximum message size).
-    static let clientSendHighWaterMark: Int32 = 16
+    static var clientSendHighWaterMark: Int32 { 16 }
 
     /// Caps checked while a message is received, before its frames are kept.
     var messageLimits: MessageLimits {
         MessageLimits(maxFrames: configuration.maxMessageFrames, maxBytes: configuration.maxMessageSize)
     }
 
-    public init(configuration: DispatcherConfiguration, logger: Logger) throws {
+    /// A dispatcher on `storage`, binding its sockets in `context`; it reads the time from `clock`.
+    public init(
+        configuration: DispatcherConfiguration, storage: DispatcherStorage, clock: Clock, context: ZMQContext, logger: Logger
+    ) throws {
         self.configuration = configuration
         self.logger = logger
-        let directory = DataDirectory(root: configuration.dataDirectory)
-        try directory.prepare()
-        journal = try JobJournal(path: directory.journalPath)
-        try Self.checkAtStart(directory, journal: journal, logger: logger)
-        let committed = try journal.committedSegments()
-        store = try ResultStore(directory: directory, committed: committed)
-        payloadLog = try ResultStore.blobs(root: directory.payloadRoot, committed: committed)
-        for segments in [store, payloadLog] {
-            segments.registerSegment = { [journal] file throws(StoreError) in try journal.registerSegment(file) }
-        }
+        self.clock = clock
+        startedAt = clock.now
+        lastPollEnded = startedAt
+        journal = storage.journal
+        store = storage.resultStore
+        payloadStore = storage.payloadStore
         retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
@@ -115,7 +121,7 @@ public final class Dispatcher {
         stateCounts = try journal.counts()
         batches = try BatchTable(journal: journal)
 
-        context = try ZMQContext()
+        self.context = context
         clientSocket = try ZMQSocket(context: context, type: .router)
         workerSocket = try ZMQSocket(context: context, type: .router)
         for socket in [clientSocket, workerSocket] {
@@ -136,38 +142,23 @@ public final class Dispatcher {
         try workerSocket.bind(configuration.workerEndpoint)
         boundClientEndpoint = try clientSocket.lastEndpoint
         boundWorkerEndpoint = try workerSocket.lastEndpoint
+        poller.add(clientSocket)
+        poller.add(workerSocket)
 
         try recoverQueuedJobs()
         // A crash between a batch's last job and its summary leaves it ready to complete.
         completeBatchesIfDone(batches.all.map(\.record.id))
     }
 
-    /// Refuses to start when the journal and the files disagree in a way no crash explains
-    /// (cutting then would destroy data nobody can account for); the cuts a crash does
-    /// explain are logged here and made by the stores' open.
-    private static func checkAtStart(_ directory: DataDirectory, journal: JobJournal, logger: Logger) throws {
-        let problems = try DataDirectoryCheck(directory: directory, thorough: false).run(journal: journal)
-        let refusals = problems.filter(\.blocksStart)
-        guard refusals.isEmpty else {
-            throw StoreError("""
-                refusing to start: the journal and the files of \(directory.root.path) disagree, and nothing was cut:
-                \(refusals.map { "  " + $0.description }.joined(separator: "\n"))
-                `chungtay data check --data-dir \(directory.root.path)` reports every problem
-                """)
-        }
-        for problem in problems where problem.repair != nil && problem.code != .unneededPayloadSegment {
-            logger.notice("cutting what no commit covers", metadata: ["file": "\(problem.file)", "code": "\(problem.code.rawValue)", "detail": "\(problem.message)"])
-        }
-    }
-
     /// Every job the journal holds as queued runs again: leases did not survive the restart.
     private func recoverQueuedJobs() throws {
-        let now = MonotonicClock.now()
+        let now = clock.now
+        let date = clock.date
         var recovered = 0
         for job in try journal.queuedJobs() {
             let task = QueuedTask(job)
-            if let notBefore = job.notBefore, notBefore > Date() {
-                delayed.insert(task, due: now + notBefore.timeIntervalSinceNow)
+            if let notBefore = job.notBefore, notBefore > date {
+                delayed.insert(task, due: now + notBefore.timeIntervalSince(date))
             } else {
                 queues.push(task)
             }
@@ -186,70 +177,71 @@ public final class Dispatcher {
             "client": "\(boundClientEndpoint)", "worker": "\(boundWorkerEndpoint)",
             "queued": "\(queues.total + delayed.countByKind.values.reduce(0, +))",
         ])
-        var poller = ZMQPoller()
-        poller.add(clientSocket)
-        poller.add(workerSocket)
         var drainDeadline = Double.infinity
-        var lastPollEnded = MonotonicClock.now()
         while true {
             if !draining, shouldStop() {
                 draining = true
-                drainDeadline = MonotonicClock.now() + configuration.drainTimeout.seconds
+                drainDeadline = clock.now + configuration.drainTimeout.seconds
                 logger.info("draining", metadata: ["inFlight": "\(leases.count)"])
             }
-            if draining, leases.isEmpty || MonotonicClock.now() >= drainDeadline { break }
+            if draining, leases.isEmpty || clock.now >= drainDeadline { break }
             if storageBroken { break }
-            let ready: [PollEvents]
-            let timeout = pollTimeout()
             do {
-                ready = try poller.poll(timeoutMilliseconds: timeout)
+                try runTurn(pollTimeoutMilliseconds: pollTimeout())
             } catch {
                 logger.critical("poll failed; stopping", metadata: ["error": "\(error)"])
                 break
             }
-            let pollEnded = MonotonicClock.now()
-            // Time the loop spent away from its sockets (a long turn, or the process stopped):
-            // workers' heartbeats from then may not even have reached libzmq yet, so that
-            // silence is the dispatcher's, not theirs.
-            if pollEnded - lastPollEnded - Double(timeout) / 1000 > configuration.heartbeatInterval.seconds {
-                workers.excuseSilence(at: pollEnded)
-            }
-            lastPollEnded = pollEnded
-            var turn = Turn(now: Date())
-            clientPeers.readEvents()
-            workerPeers.readEvents()
-            if ready[0].contains(.readable) { readClients(into: &turn) }
-            // Every turn, even with requests still queued (a flood would otherwise postpone
-            // them for good and dead clients' waits would fill the caps): a request that still
-            // comes from a closed connection makes its client a departure again.
-            for peer in clientPeers.takeDepartures() { clientLeft(peer) }
-            // Read even when the poll saw nothing: a long request since the poll may have
-            // left heartbeats waiting, and silence is judged only with the socket read empty.
-            let workerBacklog = readWorkers(into: &turn)
-            if workerRoster.isDue(backlog: workerBacklog, now: MonotonicClock.now()) {
-                for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
-                expireSilentWorkers(into: &turn)
-            }
-            expireOverdueLeases(into: &turn)
-            // Heartbeats go out before the commit too, so a long commit does not look like silence.
-            sendHeartbeats()
-            finish(turn)
-            let storagePaused = storageBackoff.isPaused(at: MonotonicClock.now())
-            if !pendingBatchCompletions.isEmpty, !storagePaused {
-                let pending = pendingBatchCompletions
-                pendingBatchCompletions.removeAll()
-                completeBatchesIfDone(pending)
-            }
-            if payloadCollectionDue || payloadLog.rollovers != payloadRolloversSeen { collectPayloadSegments() }
-            releaseDueRetries()
-            if !draining, !storagePaused { dispatchQueuedTasks() }
-            sendHeartbeats()
         }
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
     }
 
+    /// One turn: waits up to `timeout` milliseconds for a socket to have something, reads
+    /// both, commits what they brought, then answers and dispatches.
+    @available(*, noasync)
+    func runTurn(pollTimeoutMilliseconds timeout: Int) throws(ZMQError) {
+        let ready = try poller.poll(timeoutMilliseconds: timeout)
+        let pollEnded = clock.now
+        // Time the loop spent away from its sockets (a long turn, or the process stopped):
+        // workers' heartbeats from then may not even have reached libzmq yet, so that
+        // silence is the dispatcher's, not theirs.
+        if pollEnded - lastPollEnded - Double(timeout) / 1000 > configuration.heartbeatInterval.seconds {
+            workers.excuseSilence(at: pollEnded)
+        }
+        lastPollEnded = pollEnded
+        var turn = Turn(now: clock.date)
+        clientPeers.readEvents()
+        workerPeers.readEvents()
+        if ready[0].contains(.readable) { readClients(into: &turn) }
+        // Every turn, even with requests still queued (a flood would otherwise postpone
+        // them for good and dead clients' waits would fill the caps): a request that still
+        // comes from a closed connection makes its client a departure again.
+        for peer in clientPeers.takeDepartures() { clientLeft(peer) }
+        // Read even when the poll saw nothing: a long request since the poll may have
+        // left heartbeats waiting, and silence is judged only with the socket read empty.
+        let workerBacklog = readWorkers(into: &turn)
+        if workerRoster.isDue(backlog: workerBacklog, now: clock.now) {
+            for peer in workerPeers.takeDepartures() { workerDisconnected(peer, turn: &turn) }
+            expireSilentWorkers(into: &turn)
+        }
+        expireOverdueLeases(into: &turn)
+        // Heartbeats go out before the commit too, so a long commit does not look like silence.
+        sendHeartbeats()
+        finish(turn)
+        let storagePaused = storageBackoff.isPaused(at: clock.now)
+        if !pendingBatchCompletions.isEmpty, !storagePaused {
+            let pending = pendingBatchCompletions
+            pendingBatchCompletions.removeAll()
+            completeBatchesIfDone(pending)
+        }
+        if payloadCollectionDue || payloadStore.rollovers != payloadRolloversSeen { collectPayloadSegments() }
+        releaseDueRetries()
+        if !draining, !storagePaused { dispatchQueuedTasks() }
+        sendHeartbeats()
+    }
+
     private func pollTimeout() -> Int {
-        let now = MonotonicClock.now()
+        let now = clock.now
         var wake = nextHeartbeat
         if let due = delayed.nextDue { wake = min(wake, due) }
         // Wake at least every 100 ms to notice a shutdown request promptly.

@@ -1,16 +1,20 @@
 import ChungTayRuntime
 public import Logging
 public import ServiceLifecycle
+import ZeroMQ
 
-extension Dispatcher {
-    /// The dispatcher as a lifecycle service. `onReady` runs on the loop thread once the
-    /// sockets are bound, with the real endpoints (a `*` port resolved).
+extension Dispatcher where Clock == SystemClock {
+    /// The dispatcher as a lifecycle service, on the configured data directory, the system's
+    /// time and a context of its own. `onReady` runs on the loop thread once the sockets are
+    /// bound, with the real endpoints (a `*` port resolved).
     public static func service(
         configuration: DispatcherConfiguration, logger: Logger,
         onReady: @escaping @Sendable (_ clientEndpoint: String, _ workerEndpoint: String) -> Void = { _, _ in }
     ) -> some Service {
         DedicatedThreadService(name: "chungtay-dispatcher") { shouldStop in
-            let dispatcher = try Dispatcher(configuration: configuration, logger: logger)
+            let dispatcher = try Dispatcher(
+                configuration: configuration, storage: try DispatcherStorage.open(configuration.dataDirectory, logger: logger),
+                clock: SystemClock(), context: try ZMQContext(), logger: logger)
             onReady(dispatcher.boundClientEndpoint, dispatcher.boundWorkerEndpoint)
             dispatcher.run(shouldStop: shouldStop)
         }

@@ -1,9 +1,8 @@
-import ChungTayRuntime
 import ChungTayStore
 import ChungTayWire
 import Foundation
 
-/// What one dispatcher turn gathered: the journal batch to commit and what to do once
+/// What one dispatcher turn gathered: the journal commit to make and what to do once
 /// the commit is durable (or failed).
 struct Turn {
     struct Submission {
@@ -30,7 +29,7 @@ struct Turn {
         var message: String
     }
 
-    var batch: JournalBatch
+    var commit: JournalCommit
     var submissions: [Submission] = []
     var completions: [Completion] = []
     /// Failed attempts, including those of a worker that died holding the task: back to the
@@ -49,7 +48,7 @@ struct Turn {
     var unstored: [Lease] = []
 
     init(now: Date) {
-        batch = JournalBatch(now: now)
+        commit = JournalCommit(now: now)
     }
 }
 
@@ -65,26 +64,26 @@ extension Dispatcher {
             turn.unstored = []
         }
         // Kinds alone wait out the storage backoff, like the rest of the disk work.
-        if !turn.batch.isEmpty || !storageBackoff.isPaused(at: MonotonicClock.now()) { turn.batch.newKinds = announcedKinds.unpersisted }
-        guard !turn.batch.isEmpty else { return }
+        if !turn.commit.isEmpty || !storageBackoff.isPaused(at: clock.now) { turn.commit.newKinds = announcedKinds.unpersisted }
+        guard !turn.commit.isEmpty else { return }
         let receipt: JournalReceipt
         do {
-            try writePayloads(of: &turn.batch)
-            turn.batch.segmentEnds = try store.sync().merging(try payloadLog.sync()) { _, new in new }
-            receipt = try journal.commit(turn.batch)
-            store.markCommitted(turn.batch.segmentEnds)
-            payloadLog.markCommitted(turn.batch.segmentEnds)
+            try writePayloads(of: &turn.commit)
+            turn.commit.segmentEnds = try store.sync().merging(try payloadStore.sync()) { _, new in new }
+            receipt = try journal.commit(turn.commit)
+            store.markCommitted(turn.commit.segmentEnds)
+            payloadStore.markCommitted(turn.commit.segmentEnds)
         } catch {
             rollBackStores()
             abandon(turn, error: "\(error)")
             return
         }
         if !hadUnstored { storageBackoff.succeeded() }
-        announcedKinds.committed(turn.batch.newKinds)
-        acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.batch.submissions)
+        announcedKinds.committed(turn.commit.newKinds)
+        acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.commit.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {
-            let record = turn.batch.completions[index]
+            let record = turn.commit.completions[index]
             if let batchId = record.batchId, let followUpIds = receipt.followUps[index] {
                 touchedBatches.insert(batchId)
                 batches.finished(batchId, as: .completed, counters: record.counters.map { ($0.name, $0.value) }, worker: record.worker)
@@ -107,21 +106,21 @@ extension Dispatcher {
 
     /// Appends the payloads of the turn's new jobs (submissions and follow-ups) to the
     /// payload segments; the journal rows will point at them.
-    private func writePayloads(of batch: inout JournalBatch) throws(StoreError) {
-        batch.payloadLocations = []
-        batch.payloadLocations.reserveCapacity(batch.submissions.count)
-        for job in batch.submissions {
-            batch.payloadLocations.append(try payloadLog.append(kind: Self.payloadKind, documents: [job.payload]))
+    private func writePayloads(of commit: inout JournalCommit) throws(StoreError) {
+        commit.payloadLocations = []
+        commit.payloadLocations.reserveCapacity(commit.submissions.count)
+        for job in commit.submissions {
+            commit.payloadLocations.append(try payloadStore.append(kind: Self.payloadKind, documents: [job.payload]))
         }
-        for index in batch.completions.indices where !batch.completions[index].followUps.isEmpty {
-            batch.completions[index].followUpLocations = try batch.completions[index].followUps.map { job throws(StoreError) in
-                try payloadLog.append(kind: Self.payloadKind, documents: [job.payload])
+        for index in commit.completions.indices where !commit.completions[index].followUps.isEmpty {
+            commit.completions[index].followUpLocations = try commit.completions[index].followUps.map { job throws(StoreError) in
+                try payloadStore.append(kind: Self.payloadKind, documents: [job.payload])
             }
         }
     }
 
     /// The payload segments' one directory, `DATA/payloads/jobs/`.
-    static let payloadKind = DataDirectory.payloadKind
+    static var payloadKind: String { DataDirectory.payloadKind }
 
     private func acknowledge(_ submissions: [Turn.Submission], receipts: [SubmitReceipt], jobs: [JobSpec]) {
         for receipt in zip(receipts, jobs) where !receipt.0.existed {
@@ -155,7 +154,7 @@ extension Dispatcher {
         task.attempts = failure.lease.attempt
         if let delay = failure.retryDelay {
             if delay > 0 {
-                delayed.insert(task, due: MonotonicClock.now() + delay)
+                delayed.insert(task, due: clock.now + delay)
             } else {
                 queues.push(task)
             }
@@ -178,7 +177,7 @@ extension Dispatcher {
     func rollBackStores() {
         do {
             try store.rollBack()
-            try payloadLog.rollBack()
+            try payloadStore.rollBack()
         } catch {
             logger.critical("cannot roll the store back; stopping", metadata: ["error": "\(error)"])
             storageBroken = true
@@ -188,7 +187,7 @@ extension Dispatcher {
     /// Starts (or lengthens) the storage backoff; `tasks` wait it out in the delayed
     /// queue with their attempts unchanged.
     func storageFailed(tasks: [Lease], error: String) {
-        let now = MonotonicClock.now()
+        let now = clock.now
         let delay = storageBackoff.failed(now: now)
         logger.error("storage failure; pausing the disk work", metadata: [
             "error": "\(error)", "retryIn": "\(delay)", "consecutiveFailures": "\(storageBackoff.consecutiveFailures)",

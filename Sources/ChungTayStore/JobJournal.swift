@@ -99,20 +99,20 @@ public final class JobJournal {
     /// Applies one loop turn's changes in a single transaction: submissions (with their
     /// batch counters), completions (with their follow-up jobs, counters, document keys and
     /// the batch's worker), failures and segment ends.
-    public func commit(_ batch: JournalBatch) throws(StoreError) -> JournalReceipt {
+    public func commit(_ commit: JournalCommit) throws(StoreError) -> JournalReceipt {
         do {
             return try database.write { db in
                 var receipt = JournalReceipt()
-                receipt.submissions.reserveCapacity(batch.submissions.count)
-                let now = Int64(batch.now.timeIntervalSince1970 * 1000)
+                receipt.submissions.reserveCapacity(commit.submissions.count)
+                let now = Int64(commit.now.timeIntervalSince1970 * 1000)
                 let batchWrites = try BatchWrites(db)
-                for kind in batch.newKinds {
+                for kind in commit.newKinds {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
                 }
                 let segment = try db.cachedStatement(sql: """
                     INSERT INTO segment(file, committed) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET committed = excluded.committed
                     """)
-                for (file, end) in batch.segmentEnds {
+                for (file, end) in commit.segmentEnds {
                     try segment.execute(arguments: [file, end])
                 }
                 let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
@@ -125,12 +125,12 @@ public final class JobJournal {
                     guard let location else { return [Data(job.payload).databaseValue, .null, .null, .null] }
                     return [Data().databaseValue, location.file.databaseValue, location.offset.databaseValue, location.length.databaseValue]
                 }
-                for (index, job) in batch.submissions.enumerated() {
+                for (index, job) in commit.submissions.enumerated() {
                     if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
                         receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(existing), existed: true))
                         continue
                     }
-                    let location = index < batch.payloadLocations.count ? batch.payloadLocations[index] : nil
+                    let location = index < commit.payloadLocations.count ? commit.payloadLocations[index] : nil
                     let payload = payloadArguments(job, location)
                     try insert.execute(arguments: StatementArguments([
                         job.kind.databaseValue, Int64(job.priority).databaseValue, job.idempotencyKey.databaseValue, payload[0],
@@ -144,7 +144,7 @@ public final class JobJournal {
                         error_code = NULL, error_message = NULL
                     WHERE id = ? AND state = 0
                     """)
-                for completion in batch.completions {
+                for completion in commit.completions {
                     guard let row = JobKey.row(completion.jobId) else {
                         receipt.followUps.append(nil)
                         continue
@@ -177,7 +177,7 @@ public final class JobJournal {
                     UPDATE job SET state = ?, attempts = ?, not_before = ?, error_code = ?, error_message = ?, finished_at = ?
                     WHERE id = ? AND state = 0
                     """)
-                for failure in batch.failures {
+                for failure in commit.failures {
                     guard let row = JobKey.row(failure.jobId) else { continue }
                     try fail.execute(arguments: [
                         failure.dead ? JobState.dead.rawValue : JobState.queued.rawValue,

@@ -114,7 +114,7 @@ import Testing
     /// A REAL where an integer belongs is reported, not read (reading it would trap).
     @Test func unreadableRowsAreReported() throws {
         let journal = try JobJournal(path: directory.journalPath)
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [1])]
         let id = try journal.commit(submit).submissions[0].jobId
         try journal.database.write { db in
@@ -130,7 +130,7 @@ import Testing
     /// A queued job whose payload lies past its segment's committed end cannot run.
     @Test func danglingPayloadIsReported() throws {
         let journal = try JobJournal(path: directory.journalPath)
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [1])]
         submit.payloadLocations = [ResultLocation(file: "jobs/segment-000001.bin", offset: 0, length: 1)]
         submit.segmentEnds = ["jobs/segment-000001.bin": 0]

@@ -18,9 +18,9 @@ import Testing
     @Test(arguments: [UInt64(1) << 63, UInt64.max])
     func anIdBeyondTheRowidRangeNamesNoJob(id: UInt64) throws {
         let journal = try JobJournal(path: directory.journalPath)
-        var batch = JournalBatch(now: Date())
-        batch.submissions = [JobSpec(kind: "system.echo", payload: [1])]
-        let real = try journal.commit(batch).submissions[0].jobId
+        var commit = JournalCommit(now: Date())
+        commit.submissions = [JobSpec(kind: "system.echo", payload: [1])]
+        let real = try journal.commit(commit).submissions[0].jobId
         #expect(try journal.job(id) == nil)
         #expect(try journal.jobs([id, real]).keys.sorted() == [real])
         #expect(try journal.payloads(for: [id]).isEmpty)

@@ -16,13 +16,13 @@ import Testing
 
     @Test func submissionsAreDurableAndIdempotent() throws {
         let journal = try journal()
-        var batch = JournalBatch(now: Date())
-        batch.submissions = [
+        var commit = JournalCommit(now: Date())
+        commit.submissions = [
             JobSpec(kind: "system.echo", payload: [1], idempotencyKey: "k1"),
             JobSpec(kind: "system.echo", payload: [2]),
             JobSpec(kind: "system.echo", payload: [3], idempotencyKey: "k1"),
         ]
-        let receipts = try journal.commit(batch).submissions
+        let receipts = try journal.commit(commit).submissions
         #expect(receipts.map(\.existed) == [false, false, true])
         #expect(receipts[0].jobId == receipts[2].jobId)
         let reopened = try self.journal()
@@ -33,21 +33,21 @@ import Testing
     /// A payload written to the payload segments is referenced by location, not copied.
     @Test func payloadsInSegmentsAreReferencedByLocation() throws {
         let journal = try journal()
-        var batch = JournalBatch(now: Date())
-        batch.submissions = [JobSpec(kind: "system.echo", payload: [7, 7])]
-        batch.payloadLocations = [ResultLocation(file: "jobs/segment-000001.bin", offset: 10, length: 2)]
-        let id = try journal.commit(batch).submissions[0].jobId
+        var commit = JournalCommit(now: Date())
+        commit.submissions = [JobSpec(kind: "system.echo", payload: [7, 7])]
+        commit.payloadLocations = [ResultLocation(file: "jobs/segment-000001.bin", offset: 10, length: 2)]
+        let id = try journal.commit(commit).submissions[0].jobId
         #expect(try journal.payloads(for: [id]) == [id: .segment(ResultLocation(file: "jobs/segment-000001.bin", offset: 10, length: 2))])
     }
 
     @Test func completionRecordsWhereTheResultIs() throws {
         let journal = try journal()
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
         let id = try journal.commit(submit).submissions[0].jobId
         let store = try ResultStore(directory: directory, committed: [:])
         let location = try store.append(kind: "system.echo", documents: [Array("{\"taskId\":\"1\"}".utf8)])
-        var finish = JournalBatch(now: Date())
+        var finish = JournalCommit(now: Date())
         finish.segmentEnds = try store.sync()
         finish.completions = [.init(jobId: id, attempts: 1, location: location, isList: false)]
         _ = try journal.commit(finish)
@@ -102,14 +102,14 @@ import Testing
 
     @Test func failuresRetryThenDie() throws {
         let journal = try journal()
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: [])]
         let id = try journal.commit(submit).submissions[0].jobId
-        var retry = JournalBatch(now: Date())
+        var retry = JournalCommit(now: Date())
         retry.failures = [.init(jobId: id, attempts: 1, dead: false, notBefore: Date().addingTimeInterval(60), code: "boom", message: "m")]
         _ = try journal.commit(retry)
         #expect(try journal.queuedJobs().first?.notBefore != nil)
-        var die = JournalBatch(now: Date())
+        var die = JournalCommit(now: Date())
         die.failures = [.init(jobId: id, attempts: 2, dead: true, notBefore: nil, code: "boom", message: "m")]
         _ = try journal.commit(die)
         #expect(try journal.deadLetters(limit: 10).map(\.id) == [id])
@@ -123,10 +123,10 @@ import Testing
     /// build) used to fail the whole request as `storage`. Repeated ids requeue their job once.
     @Test func requeueTakesMoreIdsThanOneStatementHolds() throws {
         let journal = try journal()
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         submit.submissions = [JobSpec(kind: "system.echo", payload: []), JobSpec(kind: "system.echo", payload: [])]
         let ids = try journal.commit(submit).submissions.map(\.jobId)
-        var die = JournalBatch(now: Date())
+        var die = JournalCommit(now: Date())
         die.failures = ids.map { .init(jobId: $0, attempts: 1, dead: true, notBefore: nil, code: "boom", message: "m") }
         _ = try journal.commit(die)
         let listed = [ids[1]] + (1...260_000).map { UInt64($0) + ids[1] } + [ids[1], ids[0]]
@@ -139,7 +139,7 @@ import Testing
     @Test func payloadSegmentsGoWhenNoLiveJobNeedsThem() throws {
         let journal = try journal()
         let payloads = try ResultStore(root: directory.payloadRoot, committed: [:], segmentLimit: 4, terminator: [], fileExtension: "bin")
-        var submit = JournalBatch(now: Date())
+        var submit = JournalCommit(now: Date())
         for value in UInt8(1)...4 {
             submit.submissions.append(JobSpec(kind: "system.echo", payload: [value, value, value, value]))
             submit.payloadLocations.append(try payloads.append(kind: "jobs", documents: [[value, value, value, value]]))
@@ -150,7 +150,7 @@ import Testing
         let ids = try journal.commit(submit).submissions.map(\.jobId)
         payloads.markCommitted(submit.segmentEnds)
 
-        var finish = JournalBatch(now: Date())
+        var finish = JournalCommit(now: Date())
         let results = try ResultStore(directory: directory, committed: [:])
         let location = try results.append(kind: "system.echo", documents: [Array("{}".utf8)])
         finish.segmentEnds = try results.sync()
