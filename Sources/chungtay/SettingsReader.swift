@@ -11,7 +11,10 @@ import Foundation
 /// `chungtay.data.dir`).
 ///
 /// A value that is there but unreadable (a mistyped number, an unknown log level) is a
-/// usage error naming where it came from, never silently the default.
+/// usage error naming where it came from, never silently the default. Commands resolve
+/// their settings in `validate()`, so a bad value stops them as a usage error (exit 2)
+/// before anything starts, and again in `run()` to use them: a few lookups and one small
+/// file, cheaper than carrying the result through argument parsing.
 struct SettingsReader: Sendable {
     /// A setting's flag as the command line gave it, and the key it stands for.
     struct Flag: Sendable {
