@@ -27,11 +27,13 @@ struct DataCommand: ParsableCommand {
                 """)
 
         @Option(help: "The data directory (CHUNGTAY_DATA_DIR).") var dataDir: String?
+        @OptionGroup var settings: SettingsOptions
         @Flag(help: "Print a machine-readable JSON report.") var json = false
         @Flag(help: "Apply the repairs that are provably safe, then check again.") var repair = false
 
         func run() throws {
-            guard let path = dataDir ?? ProcessInfo.processInfo.environment["CHUNGTAY_DATA_DIR"] else {
+            let setting = try SettingsReader.resolve(settings, flags: [.init("data.dir", "--data-dir", dataDir)]) { try await $0.string("data.dir") }
+            guard let path = setting else {
                 throw ValidationError("give the data directory with --data-dir DIR")
             }
             let directory = DataDirectory(root: URL(fileURLWithPath: path))

@@ -25,11 +25,10 @@ struct DispatcherCommand: ParsableCommand {
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let logger = ProcessLogging.bootstrap(level: settings.logLevel)
-        let settings = settings
+        let (configuration, logLevel) = try settings.resolve()
+        let logger = ProcessLogging.bootstrap(level: logLevel)
         try ServiceRunner.run(logger: logger) {
-            let configuration = try await settings.resolve()
-            return [Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
+            [Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker) + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }]

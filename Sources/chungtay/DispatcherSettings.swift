@@ -2,10 +2,10 @@ import ArgumentParser
 import ChungTayDispatcher
 import Configuration
 import Foundation
+import Logging
 
-/// The dispatcher's settings: a flag wins, then `CHUNGTAY_*` environment variables, then
-/// the `--config` JSON file (keys under `"chungtay"`, e.g. `{"chungtay":{"data":{"dir":…}}}`),
-/// then the embedded default. swift-configuration does the environment and file lookup.
+/// The dispatcher's settings, read like every command's (`SettingsReader`): a flag wins,
+/// then `CHUNGTAY_*` environment variables, then the `--config` JSON file, then the default.
 struct DispatcherSettings: ParsableArguments {
     @Option(help: "Data directory: journal and JSON stores (CHUNGTAY_DATA_DIR; default ./var/chungtay).") var dataDir: String?
     @Option(help: "Client endpoint to bind (CHUNGTAY_CLIENT_ENDPOINT; default tcp://127.0.0.1:5555).") var clientEndpoint: String?
@@ -25,49 +25,61 @@ struct DispatcherSettings: ParsableArguments {
         """)
     var taskTimeout: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
-    @Option(help: "JSON configuration file.") var config: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (CHUNGTAY_LOG_LEVEL).") var logLevel: String?
+    @OptionGroup var logging: LogLevelOption
+    @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
-        for (name, value) in [("--heartbeat-interval-ms", heartbeatIntervalMs), ("--heartbeat-liveness", heartbeatLiveness),
-                              ("--max-attempts", maxAttempts), ("--max-message-bytes", maxMessageBytes),
-                              ("--worker-window-bytes", workerWindowBytes), ("--max-message-frames", maxMessageFrames)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
-        }
-        if let config, !FileManager.default.isReadableFile(atPath: config) { throw ValidationError("cannot read --config \(config)") }
+        _ = try resolve()
     }
 
-    func resolve() async throws -> DispatcherConfiguration {
-        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider()]
-        if let config {
-            providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(config)))
+    func resolve() throws -> (configuration: DispatcherConfiguration, logLevel: Logger.Level) {
+        try SettingsReader.resolve(settings, flags: [
+            .init("data.dir", "--data-dir", dataDir),
+            .init("client.endpoint", "--client-endpoint", clientEndpoint),
+            .init("worker.endpoint", "--worker-endpoint", workerEndpoint),
+            .init("heartbeat.interval.ms", "--heartbeat-interval-ms", heartbeatIntervalMs),
+            .init("heartbeat.liveness", "--heartbeat-liveness", heartbeatLiveness),
+            .init("max.attempts", "--max-attempts", maxAttempts),
+            .init("retry.base.ms", "--retry-base-ms", retryBaseMs),
+            .init("max.message.bytes", "--max-message-bytes", maxMessageBytes),
+            .init("max.message.frames", "--max-message-frames", maxMessageFrames),
+            .init("worker.window.bytes", "--worker-window-bytes", workerWindowBytes),
+            .init("task.timeout", "--task-timeout", taskTimeout),
+            .init("drain.timeout.s", "--drain-timeout-s", drainTimeoutS),
+            logging.flag,
+        ]) { settings in
+            /// A count that must be at least 1, or nil when no source sets it.
+            func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
+                let value = try await settings.int(key)
+                try settings.require(value.map { $0 >= 1 } ?? true, key, "must be at least 1")
+                return value
+            }
+            let defaults = DispatcherConfiguration()
+            var configuration = defaults
+            configuration.dataDirectory = URL(fileURLWithPath: try await settings.string("data.dir") ?? defaults.dataDirectory.path)
+            configuration.clientEndpoint = try await settings.string("client.endpoint") ?? defaults.clientEndpoint
+            configuration.workerEndpoint = try await settings.string("worker.endpoint") ?? defaults.workerEndpoint
+            if let value = try await count("heartbeat.interval.ms") { configuration.heartbeatInterval = .milliseconds(value) }
+            if let value = try await count("heartbeat.liveness") { configuration.heartbeatLiveness = value }
+            if let value = try await count("max.attempts") { configuration.maxAttempts = value }
+            if let value = try await settings.int("retry.base.ms") { configuration.retryBaseDelay = .milliseconds(value) }
+            if let value = try await count("max.message.bytes") { configuration.maxMessageSize = value }
+            if let value = try await count("worker.window.bytes") { configuration.workerWindowBytes = value }
+            if let value = try await count("max.message.frames") { configuration.maxMessageFrames = value }
+            if let value = try await settings.double("task.timeout") {
+                try settings.require(value.isFinite && (0.001...604_800).contains(value), "task.timeout", "must be 0.001 to 604800 seconds")
+                configuration.taskTimeout = .milliseconds(Int64(value * 1000))
+            }
+            if let value = try await settings.double("drain.timeout.s") {
+                try settings.require(value.isFinite && (0...86_400).contains(value), "drain.timeout.s", "must be 0 to 86400 seconds")
+                configuration.drainTimeout = .milliseconds(Int64(value * 1000))
+            }
+            do throws(ConfigurationError) {
+                try configuration.validate()
+            } catch {
+                throw ValidationError(error.message)
+            }
+            return (configuration, try await LogLevelOption.read(from: settings))
         }
-        let reader = ConfigReader(providers: providers).scoped(to: "chungtay")
-        let defaults = DispatcherConfiguration()
-        var configuration = defaults
-        configuration.dataDirectory = URL(fileURLWithPath: dataDir ?? reader.string(forKey: "data.dir") ?? defaults.dataDirectory.path)
-        configuration.clientEndpoint = clientEndpoint ?? reader.string(forKey: "client.endpoint") ?? defaults.clientEndpoint
-        configuration.workerEndpoint = workerEndpoint ?? reader.string(forKey: "worker.endpoint") ?? defaults.workerEndpoint
-        if let value = heartbeatIntervalMs ?? reader.int(forKey: "heartbeat.interval.ms") { configuration.heartbeatInterval = .milliseconds(value) }
-        if let value = heartbeatLiveness ?? reader.int(forKey: "heartbeat.liveness") { configuration.heartbeatLiveness = value }
-        if let value = maxAttempts ?? reader.int(forKey: "max.attempts") { configuration.maxAttempts = value }
-        if let value = retryBaseMs ?? reader.int(forKey: "retry.base.ms") { configuration.retryBaseDelay = .milliseconds(value) }
-        if let value = maxMessageBytes ?? reader.int(forKey: "max.message.bytes") { configuration.maxMessageSize = value }
-        if let value = workerWindowBytes ?? reader.int(forKey: "worker.window.bytes") { configuration.workerWindowBytes = value }
-        if let value = maxMessageFrames ?? reader.int(forKey: "max.message.frames") { configuration.maxMessageFrames = value }
-        if let value = taskTimeout ?? reader.double(forKey: "task.timeout") {
-            guard value.isFinite, (0.001...604_800).contains(value) else { throw ValidationError("the task timeout must be 0.001 to 604800 seconds") }
-            configuration.taskTimeout = .milliseconds(Int64(value * 1000))
-        }
-        if let value = drainTimeoutS ?? reader.double(forKey: "drain.timeout.s") {
-            guard value.isFinite, (0...86_400).contains(value) else { throw ValidationError("the drain timeout must be 0 to 86400 seconds") }
-            configuration.drainTimeout = .milliseconds(Int64(value * 1000))
-        }
-        do {
-            try configuration.validate()
-        } catch {
-            throw ValidationError(error.message)
-        }
-        return configuration
     }
 }

@@ -11,9 +11,11 @@ struct RulesCommand: ParsableCommand {
         @Option(help: "A poverty standard id, e.g. 2022-2025.") var standard: String?
         @Option(help: "Directory of rule data files replacing the embedded ones (CHUNGTAY_RULES_DIR).")
         var rules: String?
+        @OptionGroup var settings: SettingsOptions
 
         func run() throws {
-            let book = try RuleSource.load(directory: rules)
+            let directory = try SettingsReader.resolve(settings, flags: [.init("rules.dir", "--rules", rules)]) { try await $0.string("rules.dir") }
+            let book = try RuleSource.load(directory: directory)
             do {
                 print(try book.describe(standard: standard))
             } catch {
@@ -23,12 +25,13 @@ struct RulesCommand: ParsableCommand {
     }
 }
 
-/// Loads the embedded rule data or an office's replacement directory; a malformed file
-/// stops the command with the file and field named (exit 2, a configuration error).
+/// Loads the embedded rule data or an office's replacement directory (the `rules.dir`
+/// setting: `--rules`, `CHUNGTAY_RULES_DIR`); a malformed file stops the command with the
+/// file and field named (exit 2, a configuration error).
 enum RuleSource {
     static func load(directory: String?) throws -> RuleBook {
         do {
-            if let directory = directory ?? ProcessInfo.processInfo.environment["CHUNGTAY_RULES_DIR"] { return try RuleBook(directory: URL(fileURLWithPath: directory)) }
+            if let directory { return try RuleBook(directory: URL(fileURLWithPath: directory)) }
             return try RuleBook.bundled()
         } catch {
             throw ValidationError("rule data: \(error)")

@@ -38,13 +38,12 @@ enum ServiceRunner {
 }
 
 /// Logging for long-running commands: lines on standard error, personal data masked,
-/// level from `--log-level` or `CHUNGTAY_LOG_LEVEL`.
+/// level as the command's settings give it (`LogLevelOption`).
 enum ProcessLogging {
-    static func bootstrap(level: String?) -> Logger {
-        let resolved = Logger.Level(rawValue: level ?? ProcessInfo.processInfo.environment["CHUNGTAY_LOG_LEVEL"] ?? "info") ?? .info
+    static func bootstrap(level: Logger.Level) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = MaskingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
-            handler.logLevel = resolved
+            handler.logLevel = level
             return handler
         }
         return Logger(label: "chungtay")

@@ -90,7 +90,7 @@ final class ChildProcess {
     let stdoutURL: URL
     let stderrURL: URL
 
-    init(name: String, executable: URL, arguments: [String], directory: URL, stdin: URL?) throws {
+    init(name: String, executable: URL, arguments: [String], directory: URL, stdin: URL?, environment extra: [String: String?] = [:]) throws {
         self.name = name
         stdoutURL = directory.appendingPathComponent("\(name).stdout")
         stderrURL = directory.appendingPathComponent("\(name).stderr")
@@ -111,6 +111,7 @@ final class ChildProcess {
         // The ambient CHUNGTAY_* settings of whoever runs the tests must not change what is tested.
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CHUNGTAY_") }
         environment["CHUNGTAY_LOG_LEVEL"] = "info"
+        for (name, value) in extra { environment[name] = value }
         process.environment = environment
         process.standardInput = input
         process.standardOutput = output
@@ -219,12 +220,15 @@ final class Sandbox {
         }
     }
 
-    /// `launcher` (a command and its arguments, e.g. strace) runs the binary when given.
-    func spawn(_ name: String, _ arguments: [String], stdin: URL? = nil, launcher: [String] = []) throws -> ChildProcess {
+    /// `launcher` (a command and its arguments, e.g. strace) runs the binary when given;
+    /// `environment` sets variables of the process (nil: unsets one).
+    func spawn(
+        _ name: String, _ arguments: [String], stdin: URL? = nil, launcher: [String] = [], environment: [String: String?] = [:]
+    ) throws -> ChildProcess {
         let child = try launcher.first.map { command in
             try ChildProcess(name: name, executable: URL(fileURLWithPath: command), arguments: launcher.dropFirst() + [binary.path] + arguments,
-                             directory: root, stdin: stdin)
-        } ?? ChildProcess(name: name, executable: binary, arguments: arguments, directory: root, stdin: stdin)
+                             directory: root, stdin: stdin, environment: environment)
+        } ?? ChildProcess(name: name, executable: binary, arguments: arguments, directory: root, stdin: stdin, environment: environment)
         children.append(child)
         return child
     }
@@ -276,9 +280,10 @@ final class Sandbox {
     }
 
     /// Runs a CLI command to completion (killed after `timeout`, which is then an error).
-    func cli(_ arguments: [String], stdin: URL? = nil, timeout: Duration = .seconds(90)) throws -> CommandResult {
+    func cli(_ arguments: [String], stdin: URL? = nil, environment: [String: String?] = [:], timeout: Duration = .seconds(90)) throws -> CommandResult {
         commandCount += 1
-        let child = try ChildProcess(name: "cli-\(commandCount)", executable: binary, arguments: arguments, directory: root, stdin: stdin)
+        let child = try ChildProcess(name: "cli-\(commandCount)", executable: binary, arguments: arguments, directory: root, stdin: stdin,
+                                     environment: environment)
         defer {
             try? FileManager.default.removeItem(at: child.stdoutURL)
             try? FileManager.default.removeItem(at: child.stderrURL)

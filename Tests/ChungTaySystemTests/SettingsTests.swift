@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// Every command reads its settings one way: flag, then `CHUNGTAY_*`, then the `--config`
+/// file, then the default; a value that is there but unreadable is a usage error (exit 2).
+@Suite(.serialized) struct SettingsTests {
+    /// A mistyped log level stops the command with exit 2 and says what was wrong and
+    /// where it came from, whether the flag, the environment or the file gave it.
+    @Test func unknownLogLevelIsAUsageError() throws {
+        let sandbox = try Sandbox("loglevel")
+        defer { sandbox.close() }
+        let config = try sandbox.writeFile("settings.json", #"{"chungtay":{"log":{"level":"loud"}}}"#)
+        // Had any of these started, it would run until the harness's timeout: the exit code is the point.
+        let worker = ["worker", "--connect", "tcp://127.0.0.1:1"]
+
+        let flag = try sandbox.cli(worker + ["--log-level", "verbose"], timeout: .seconds(30))
+        #expect(flag.status == 2, "\(flag)")
+        #expect(flag.stderr.contains("'verbose' is invalid for '--log-level"), "\(flag)")
+        #expect(flag.stderr.contains("critical"), "the levels are listed: \(flag)")
+
+        let dispatcher = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--log-level", "verbose"], timeout: .seconds(30))
+        #expect(dispatcher.status == 2, "\(dispatcher)")
+
+        let environment = try sandbox.cli(worker, environment: ["CHUNGTAY_LOG_LEVEL": "verbose"], timeout: .seconds(30))
+        #expect(environment.status == 2, "\(environment)")
+        #expect(environment.stderr.contains("CHUNGTAY_LOG_LEVEL: unknown value 'verbose'; expected one of trace, debug, info"), "\(environment)")
+
+        // The harness sets CHUNGTAY_LOG_LEVEL, which would win over the file.
+        let file = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--config", config.path],
+                                   environment: ["CHUNGTAY_LOG_LEVEL": nil], timeout: .seconds(30))
+        #expect(file.status == 2, "\(file)")
+        #expect(file.stderr.contains("chungtay.log.level in \(config.path): unknown value 'loud'"), "\(file)")
+
+        // A client command has no log level: a file shared with the services does not stop it.
+        let client = try sandbox.cli(["status", "--connect", "tcp://127.0.0.1:1", "--timeout", "0.2", "--config", config.path],
+                                     timeout: .seconds(30))
+        #expect(client.status == 3, "\(client)")
+    }
+
+    /// A number that is not one is refused too, naming its source, instead of falling back to the default.
+    @Test func unreadableNumberIsAUsageError() throws {
+        let sandbox = try Sandbox("badnumber")
+        defer { sandbox.close() }
+        let worker = try sandbox.cli(["worker", "--connect", "tcp://127.0.0.1:1"], environment: ["CHUNGTAY_WORKER_CONCURRENCY": "lots"],
+                                     timeout: .seconds(30))
+        #expect(worker.status == 2, "\(worker)")
+        #expect(worker.stderr.contains("CHUNGTAY_WORKER_CONCURRENCY is not a whole number"), "\(worker)")
+
+        let config = try sandbox.writeFile("settings.json", #"{"chungtay":{"client":{"timeout":-1}}}"#)
+        let client = try sandbox.cli(["status", "--connect", "tcp://127.0.0.1:1", "--config", config.path], timeout: .seconds(30))
+        #expect(client.status == 2, "\(client)")
+        #expect(client.stderr.contains("chungtay.client.timeout in \(config.path) must be positive"), "\(client)")
+
+        let flag = try sandbox.cli(["worker", "--connect", "tcp://127.0.0.1:1", "--concurrency", "0"], timeout: .seconds(30))
+        #expect(flag.status == 2, "\(flag)")
+        #expect(flag.stderr.contains("--concurrency must be 1 to 1024"), "\(flag)")
+    }
+
+    /// The worker's name (shown in status) from each layer: each worker has the layers
+    /// above the one it should use missing and every layer below it set.
+    @Test func workerSettingPrecedence() throws {
+        let sandbox = try Sandbox("workerlayers")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let config = try sandbox.writeFile("settings.json", #"{"chungtay":{"worker":{"name":"from-file"}}}"#)
+        let connect = ["worker", "--connect", dispatcher.workerEndpoint, "--concurrency", "1"]
+        let environment: [String: String?] = ["CHUNGTAY_WORKER_NAME": "from-env"]
+
+        _ = try sandbox.spawn("worker-flag", connect + ["--name", "from-flag", "--config", config.path], environment: environment)
+        _ = try sandbox.spawn("worker-env", connect + ["--config", config.path], environment: environment)
+        _ = try sandbox.spawn("worker-file", connect + ["--config", config.path])
+        let byDefault = try sandbox.spawn("worker-default", connect)
+
+        let expected = ["from-flag", "from-env", "from-file", "\(ProcessInfo.processInfo.hostName)-\(byDefault.pid)"]
+        for name in expected {
+            try sandbox.waitForWorker(name, endpoint: dispatcher.clientEndpoint)
+        }
+        let names = Status.workers(try sandbox.status(dispatcher.clientEndpoint)).compactMap { $0["name"] as? String }
+        #expect(names.sorted() == expected.sorted(), "\(names)")
+    }
+
+    /// The client's timeout from each layer, read off the unreachable message (nothing
+    /// listens on port 1): flag 0.5 s over env 1 s over file 1.5 s over the default 10 s.
+    @Test func clientSettingPrecedence() throws {
+        let sandbox = try Sandbox("clientlayers")
+        defer { sandbox.close() }
+        let config = try sandbox.writeFile("settings.json", #"{"chungtay":{"client":{"timeout":1.5,"endpoint":"tcp://127.0.0.1:1"}}}"#)
+        let environment: [String: String?] = ["CHUNGTAY_CLIENT_TIMEOUT": "1", "CHUNGTAY_CLIENT_ENDPOINT": "tcp://127.0.0.1:1"]
+        // Run at once, so the test takes the longest wait (the default's), not their sum.
+        let layers: [(name: String, arguments: [String], environment: [String: String?], seconds: String)] = [
+            ("flag", ["--timeout", "0.5", "--config", config.path], environment, "0.5"),
+            ("env", ["--config", config.path], environment, "1.0"),
+            ("file", ["--config", config.path], [:], "1.5"),
+            ("default", ["--connect", "tcp://127.0.0.1:1"], [:], "10.0"),
+        ]
+        var children: [(ChildProcess, String, String)] = []
+        for layer in layers {
+            children.append((try sandbox.spawn("status-\(layer.name)", ["status"] + layer.arguments, environment: layer.environment),
+                             layer.name, layer.seconds))
+        }
+        for (child, name, seconds) in children {
+            #expect(child.waitForExit(timeout: .seconds(60)), "\(name): \(child.exitDescription)")
+            #expect(child.exitStatus == 3, "\(name): \(child.exitDescription) \(child.stderr)")
+            #expect(child.stderr.contains("cannot reach the dispatcher at tcp://127.0.0.1:1 (no answer in \(seconds) s)"), "\(name): \(child.stderr)")
+        }
+    }
+
+    /// `--kinds a,b` and `--kinds a --kinds b` both serve both kinds; so does the environment's list.
+    @Test func kindsAsAList() throws {
+        let sandbox = try Sandbox("kinds")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        let connect = ["worker", "--connect", dispatcher.workerEndpoint, "--concurrency", "1"]
+        _ = try sandbox.spawn("worker-comma", connect + ["--name", "comma", "--kinds", "system.echo, loan.status"])
+        _ = try sandbox.spawn("worker-repeated", connect + ["--name", "repeated", "--kinds", "system.echo", "--kinds", "loan.status,notify.emit"])
+        _ = try sandbox.spawn("worker-env", connect + ["--name", "env"], environment: ["CHUNGTAY_WORKER_KINDS": "loan.status,system.echo"])
+        for (name, kinds) in [("comma", ["loan.status", "system.echo"]), ("repeated", ["loan.status", "notify.emit", "system.echo"]),
+                              ("env", ["loan.status", "system.echo"])] {
+            let worker = try sandbox.waitForWorker(name, endpoint: dispatcher.clientEndpoint)
+            #expect((worker["kinds"] as? [String])?.sorted() == kinds, "\(name): \(worker)")
+        }
+
+        let unknown = try sandbox.cli(["worker", "--connect", dispatcher.workerEndpoint, "--kinds", "system.echo,no.such"], timeout: .seconds(30))
+        #expect(unknown.status == 2, "\(unknown)")
+        #expect(unknown.stderr.contains("no handler for kind 'no.such' (--kinds)"), "\(unknown)")
+        let empty = try sandbox.cli(["worker", "--connect", dispatcher.workerEndpoint, "--kinds", ","], timeout: .seconds(30))
+        #expect(empty.status == 2, "\(empty)")
+    }
+}
