@@ -88,7 +88,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
-        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules", "ChungTayStore"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayBatchInput",
             dependencies: ["ChungTayRules"],
@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTayBatchOutputTests",
-            dependencies: ["ChungTayBatchOutput", "ChungTayRules"],
+            dependencies: ["ChungTayBatchOutput", "ChungTayRules", "ChungTayStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
