@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "chungtay-bench",
             dependencies: [
-                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData",
+                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData", "ChungTayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

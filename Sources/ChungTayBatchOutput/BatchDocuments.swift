@@ -33,7 +33,7 @@ struct BatchDocuments {
     ) throws {
         let needle = Self.needle(batchId: batchId)
         var seenTasks: Set<String> = []
-        try store.forEachLine(kind: kind) { line in
+        try store.forEachLine(kind: kind) { line, _ in
             if let needle, !Self.contains(line, needle) { return }
             guard case .object(let document)? = try? JSONValue(parsing: Array(line)) else {
                 tally.unreadableLines += 1

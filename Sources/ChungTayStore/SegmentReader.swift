@@ -41,12 +41,13 @@ public struct SegmentReader: Sendable {
     /// recorded before its file is created, so such a file holds nothing committed).
     public func committedEnd(_ relativePath: String) -> Int64 { committed[relativePath] ?? 0 }
 
-    /// Calls `body` with each committed line of a kind's store, without its newline: oldest
-    /// segment first, in file order inside a segment. Empty lines are skipped, and so are
-    /// the bytes of a segment after its last newline before the committed end (none in a
-    /// store whose appends are whole lines). Throws `StoreError` when a file cannot be read,
-    /// or what `body` throws.
-    public func forEachLine(kind: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// Calls `body` with each committed line of a kind's store, without its newline, and
+    /// where it lies (newline included, as `readLines(_:)` reads it back): oldest segment
+    /// first, in file order inside a segment. Empty lines are skipped, and so are the bytes
+    /// of a segment after its last newline before the committed end (none in a store whose
+    /// appends are whole lines). Throws `StoreError` when a file cannot be read, or what
+    /// `body` throws.
+    public func forEachLine(kind: String, _ body: (UnsafeBufferPointer<UInt8>, ResultLocation) throws -> Void) throws {
         var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
         // The start of a line that continues in the next chunk.
         var carry: [UInt8] = []
@@ -68,23 +69,27 @@ public struct SegmentReader: Sendable {
                 }
                 // A file shorter than its committed end (`chungtay data check` reports it).
                 if count == 0 { break }
-                position += Int64(count)
                 try chunk.withUnsafeBufferPointer { buffer in
                     var start = 0
                     while start < count {
                         guard let found = memchr(buffer.baseAddress! + start, 0x0A, count - start) else { break }
-                        let end = buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                        let newline = buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                         if carry.isEmpty {
-                            if end > start { try body(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+                            if newline > start {
+                                let location = ResultLocation(file: relativePath, offset: position + Int64(start), length: Int64(newline - start + 1))
+                                try body(UnsafeBufferPointer(rebasing: buffer[start..<newline]), location)
+                            }
                         } else {
-                            carry.append(contentsOf: buffer[start..<end])
-                            try carry.withUnsafeBufferPointer { try body($0) }
+                            carry.append(contentsOf: buffer[start..<newline])
+                            let location = ResultLocation(file: relativePath, offset: position - Int64(carry.count - newline), length: Int64(carry.count + 1))
+                            try carry.withUnsafeBufferPointer { try body($0, location) }
                             carry.removeAll(keepingCapacity: true)
                         }
-                        start = end + 1
+                        start = newline + 1
                     }
                     if start < count { carry.append(contentsOf: buffer[start..<count]) }
                 }
+                position += Int64(count)
             }
         }
     }

@@ -45,7 +45,7 @@ import Testing
 
     private func lines(_ kind: String) throws -> [String] {
         var lines: [String] = []
-        try SegmentReader(resultsOf: directory).forEachLine(kind: kind) { lines.append(String(decoding: $0, as: UTF8.self)) }
+        try SegmentReader(resultsOf: directory).forEachLine(kind: kind) { line, _ in lines.append(String(decoding: line, as: UTF8.self)) }
         return lines
     }
 
@@ -100,17 +100,23 @@ import Testing
         }
     }
 
-    /// A kind's segments are read in index order across rollovers, and lines that cross
-    /// the reader's 1 MiB reads come whole.
+    /// A kind's segments are read in index order across rollovers, lines that cross the
+    /// reader's 1 MiB reads come whole, and each line's location reads it back.
     @Test func readsEverySegmentInOrderWithLinesAcrossReads() throws {
-        let dispatcher = try Dispatcher(directory, segmentLimit: 700_000)
-        let documents = (0..<3_000).map { #"{"n":\#($0),"pad":"\#(String(repeating: "x", count: $0 % 900))"}"# }
+        let dispatcher = try Dispatcher(directory, segmentLimit: 1_200_000)
+        let documents = (0..<6_000).map { #"{"n":\#($0),"pad":"\#(String(repeating: "x", count: $0 % 900))"}"# }
         for start in stride(from: 0, to: documents.count, by: 300) {
             try dispatcher.append("notify.emit", Array(documents[start..<start + 300]))
         }
         try dispatcher.commit()
         #expect(SegmentFiles.results(of: directory).indexes(kind: "notify.emit").count > 1)
         #expect(try lines("notify.emit") == documents)
+        let reader = try SegmentReader(resultsOf: directory)
+        var misplaced = 0
+        try reader.forEachLine(kind: "notify.emit") { line, location in
+            if try reader.readLines(location) != Array(line) + [UInt8(ascii: "\n")] { misplaced += 1 }
+        }
+        #expect(misplaced == 0)
     }
 
     /// A directory without a journal is no dispatcher's: reading refuses and creates nothing.
