@@ -15,9 +15,8 @@ public import Foundation
 /// completed job. Appends are written as they come (so a turn's results are never held
 /// in memory all at once) and fsynced before the journal commit that names them; at
 /// open, anything past the committed end (a batch whose journal commit never happened,
-/// or a torn write) is cut off, and those jobs run again. A live reader may
-/// see a final line without its newline while a write is under way: readers take only
-/// lines that end in a newline.
+/// or a torn write) is cut off, and those jobs run again. Readers (`SegmentReader`)
+/// read only up to the committed ends, so a write under way is never seen.
 ///
 /// Not thread-safe: owned by the dispatcher's loop thread.
 public final class ResultStore {
