@@ -88,7 +88,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
-        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules", "ChungTayStore"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayBatchInput",
             dependencies: ["ChungTayRules"],
@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "chungtay-bench",
             dependencies: [
-                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData",
+                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData", "ChungTayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTayBatchOutputTests",
-            dependencies: ["ChungTayBatchOutput", "ChungTayRules"],
+            dependencies: ["ChungTayBatchOutput", "ChungTayRules", "ChungTayStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

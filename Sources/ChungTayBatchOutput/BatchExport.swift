@@ -1,8 +1,10 @@
 public import Foundation
 public import ChungTayRules
+import ChungTayStore
 
-/// The outputs of `chungtay batch export ID --out DIR`, written from the data
-/// directory's result store (`DATA/store/KIND/segment-NNNNNN.jsonl`):
+/// The outputs of `chungtay batch export ID --out DIR`, written from what the data
+/// directory's result store has committed (`SegmentReader`; a running dispatcher is
+/// neither disturbed nor read past its journal's committed ends):
 ///
 /// - `DIR/communes/COMMUNE/households.csv`: the batch's reviews of households of that
 ///   commune (its current name; no commune: `(unknown)`), by village, then head's name,
@@ -96,10 +98,8 @@ public struct BatchExport: Sendable {
     /// Writes the export into `directory` (created if missing).
     public func write(to directory: URL) throws -> Summary {
         let rules = try self.rules ?? RuleBook.bundled()
-        let exporter = Exporter(
-            reader: StoreReader(storeRoot: dataDirectory.appendingPathComponent("store", isDirectory: true), batchId: batchId),
-            rules: rules, spillLimit: spillLimit
-        )
+        let store = try SegmentReader(resultsOf: DataDirectory(root: dataDirectory))
+        let exporter = Exporter(reader: BatchDocuments(store: store, batchId: batchId), rules: rules, spillLimit: spillLimit)
         return try exporter.run(into: directory)
     }
 }

@@ -81,7 +81,7 @@ final class Exporter {
         }
     }
 
-    private let reader: StoreReader
+    private let reader: BatchDocuments
     private let rules: RuleBook
     private var strings = StringTable()
     private var collation = SortKey()
@@ -95,13 +95,13 @@ final class Exporter {
     private var communeByName: [UInt32: Int] = [:]
     private var notInListCommune: Int?
     private var asOf: CivilDate?
-    private var tally = StoreReader.Tally()
+    private var tally = BatchDocuments.Tally()
     private var summary = BatchExport.Summary()
     private let spills: SpillSet
     private var staging = ""
     private var spillDirectory = ""
 
-    init(reader: StoreReader, rules: RuleBook, spillLimit: Int) {
+    init(reader: BatchDocuments, rules: RuleBook, spillLimit: Int) {
         self.reader = reader
         self.rules = rules
         spills = SpillSet(limit: spillLimit)

@@ -90,10 +90,8 @@ public struct DataDirectoryCheck {
 
     /// Payload segments no queued or dead job needs, except the newest (appends continue there).
     private func unneededPayloadSegments(_ journal: JobJournal) throws(StoreError) -> [DataProblem] {
-        let directory = self.directory.payloadRoot.appendingPathComponent(DataDirectory.payloadKind, isDirectory: true)
         let inUse = try journal.payloadFilesInUse()
-        return ResultStore.segmentIndexes(in: directory, fileExtension: "bin").dropLast().compactMap { index in
-            let file = DataDirectory.payloadKind + "/" + ResultStore.segmentName(index, fileExtension: "bin")
+        return SegmentFiles(root: directory.payloadRoot, fileExtension: "bin").relativePaths(kind: DataDirectory.payloadKind).dropLast().compactMap { file in
             guard !inUse.contains(file) else { return nil }
             return DataProblem(file: "payloads/" + file, code: .unneededPayloadSegment,
                                message: "no queued or dead job needs this payload segment",

@@ -28,6 +28,23 @@ public final class JobJournal {
         }
     }
 
+    /// Opens the journal of a dispatcher that may be running, to read only (`SegmentReader`):
+    /// SQLite opens it read-only and nothing is migrated, so no write lock is ever taken,
+    /// and in WAL mode a reader does not hold up the dispatcher's commits. A stopped
+    /// dispatcher's journal gets SQLite's empty `-wal` and shared-memory files back (a WAL
+    /// reader needs them; they carry the journal's permissions and the next dispatcher
+    /// simply uses them).
+    public init(readingOnly path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "chungtay.journal.reader"
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError("cannot open job journal \(path) to read: \(error)")
+        }
+    }
+
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

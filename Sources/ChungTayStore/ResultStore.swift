@@ -15,9 +15,8 @@ public import Foundation
 /// completed job. Appends are written as they come (so a turn's results are never held
 /// in memory all at once) and fsynced before the journal commit that names them; at
 /// open, anything past the committed end (a batch whose journal commit never happened,
-/// or a torn write) is cut off, and those jobs run again. A live reader may
-/// see a final line without its newline while a write is under way: readers take only
-/// lines that end in a newline.
+/// or a torn write) is cut off, and those jobs run again. Readers (`SegmentReader`)
+/// read only up to the committed ends, so a write under way is never seen.
 ///
 /// Not thread-safe: owned by the dispatcher's loop thread.
 public final class ResultStore {
@@ -26,7 +25,7 @@ public final class ResultStore {
     private let root: URL
     /// Written after each document: a newline for JSON Lines; nothing for opaque blobs.
     private let terminator: [UInt8]
-    private let fileExtension: String
+    private let files: SegmentFiles
     private var segments: [String: Segment] = [:]
     /// Committed end of every segment file, as the journal knows it.
     private var committed: [String: Int64]
@@ -78,7 +77,7 @@ public final class ResultStore {
         self.committed = committed
         self.segmentLimit = segmentLimit
         self.terminator = terminator
-        self.fileExtension = fileExtension
+        self.files = SegmentFiles(root: root, fileExtension: fileExtension)
         try DataDirectory.makeDirectory(root)
         let inspection = SegmentInspection(root: root, fileExtension: fileExtension, committed: committed, segmentsMayBeCollected: terminator.isEmpty)
         for problem in try inspection.problems(readsDocuments: false) {
@@ -146,7 +145,7 @@ public final class ResultStore {
             guard !segment.damaged else { throw StoreError("\(segment.relativePath): a failed write could not be cut back") }
             guard fsync(segment.descriptor) == 0 else { throw StoreError.errno("fsync", segment.relativePath) }
             if !segment.pendingKeys.isEmpty {
-                let keysPath = Self.keysPath(segment.relativePath)
+                let keysPath = SegmentFiles.keysPath(segment.relativePath)
                 if segment.keysDescriptor < 0 { try openKeys(kind: kind) }
                 let segment = segments[kind]!
                 do throws(StoreError) {
@@ -196,7 +195,7 @@ public final class ResultStore {
             // A keys write that failed part way left the file past `keysEnd`: cut by path
             // whenever the file was open, not only when `keysEnd` moved.
             if segment.keysDescriptor >= 0 || segment.keysEnd > segment.keysCommitted {
-                let keysPath = root.appendingPathComponent(Self.keysPath(segment.relativePath)).path
+                let keysPath = root.appendingPathComponent(SegmentFiles.keysPath(segment.relativePath)).path
                 guard truncate(keysPath, off_t(segment.keysCommitted)) == 0 || errno == ENOENT else {
                     throw StoreError.errno("truncate", keysPath)
                 }
@@ -209,11 +208,10 @@ public final class ResultStore {
     /// store, as locations give them), except the newest, which appends continue in.
     /// Returns the paths deleted.
     public func removeSegments(kind: String, keeping keep: Set<String>) throws(StoreError) -> [String] {
-        let directory = root.appendingPathComponent(kind, isDirectory: true)
-        let indexes = try segmentIndexes(in: directory)
+        let directory = files.directory(kind: kind)
         var removed: [String] = []
-        for index in indexes.dropLast() where index != segments[kind]?.index {
-            let relativePath = "\(kind)/" + segmentName(index)
+        for index in files.indexes(kind: kind).dropLast() where index != segments[kind]?.index {
+            let relativePath = files.relativePath(kind: kind, index: index)
             guard !keep.contains(relativePath) else { continue }
             try Self.removeSegmentFiles(root.appendingPathComponent(relativePath).path)
             removed.append(relativePath)
@@ -224,38 +222,23 @@ public final class ResultStore {
 
     /// Unlinks a segment and its keys file (the caller fsyncs the directory).
     static func removeSegmentFiles(_ path: String) throws(StoreError) {
-        for file in [path, keysPath(path)] {
+        for file in [path, SegmentFiles.keysPath(path)] {
             guard unlink(file) == 0 || errno == ENOENT else { throw StoreError.errno("unlink", file) }
         }
     }
 
-    /// Reads the documents at a key entry's location, or nil when the location is not
-    /// whole lines (it must start at a line start and end with a newline): an entry is
-    /// checked against the segment rather than trusted to be aligned.
-    public func readLines(_ location: ResultLocation) throws(StoreError) -> [UInt8]? {
-        guard location.offset >= 0, location.length > 0 else { return nil }
-        let before = location.offset > 0 ? 1 : 0
-        let bytes = try read(ResultLocation(file: location.file, offset: location.offset - Int64(before), length: location.length + Int64(before)))
-        guard before == 0 || bytes.first == UInt8(ascii: "\n"), bytes.last == UInt8(ascii: "\n") else { return nil }
-        return Array(bytes.dropFirst(before))
-    }
+    /// Reads go through `SegmentReader`, the one reader of segments, over the ends the
+    /// journal has committed so far; the three calls below are its reads of this store.
+    private var reader: SegmentReader { SegmentReader(files: files, committed: committed) }
 
-    /// Reads a committed location back (for `chungtay job ID`).
-    public func read(_ location: ResultLocation) throws(StoreError) -> [UInt8] {
-        let path = root.appendingPathComponent(location.file).path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StoreError.errno("open", path) }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: Int(location.length))
-        var done = 0
-        while done < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(location.offset) + off_t(done)) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw StoreError.errno("pread", path) }
-            done += count
-        }
-        return buffer
-    }
+    /// Reads the documents at a key entry's location (see `SegmentReader.readLines(_:)`).
+    public func readLines(_ location: ResultLocation) throws(StoreError) -> [UInt8]? { try reader.readLines(location) }
+
+    /// Reads a committed location back (for `chungtay job ID` and payloads).
+    public func read(_ location: ResultLocation) throws(StoreError) -> [UInt8] { try reader.read(location) }
+
+    /// Every committed document indexed under `key` (see `SegmentReader.locations(key:)`).
+    public func locations(key: String) throws(StoreError) -> [ResultLocation] { try reader.locations(key: key) }
 
     private func currentSegment(kind: String) throws(StoreError) -> Segment {
         if let segment = segments[kind], segment.descriptor >= 0 { return segment }
@@ -267,9 +250,9 @@ public final class ResultStore {
         if let previous = segments[kind]?.index {
             index = previous + 1
         } else {
-            index = try segmentIndexes(in: directory).last ?? 1
+            index = files.indexes(kind: kind).last ?? 1
         }
-        let relativePath = "\(kind)/" + segmentName(index)
+        let relativePath = files.relativePath(kind: kind, index: index)
         if committed[relativePath] == nil {
             try registerSegment?(relativePath)
             committed[relativePath] = 0
@@ -288,7 +271,7 @@ public final class ResultStore {
     /// Opens a segment's keys file on its first keyed append (stores of blobs never have one).
     private func openKeys(kind: String) throws(StoreError) {
         let relativePath = segments[kind]!.relativePath
-        let path = root.appendingPathComponent(Self.keysPath(relativePath)).path
+        let path = root.appendingPathComponent(SegmentFiles.keysPath(relativePath)).path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError.errno("open", path) }
         var status = stat()
@@ -297,79 +280,6 @@ public final class ResultStore {
         segments[kind]!.keysDescriptor = descriptor
         segments[kind]!.keysEnd = Int64(status.st_size)
         segments[kind]!.keysCommitted = Int64(status.st_size)
-    }
-
-    /// The keys file beside a segment: `segment-000001.jsonl.keys`.
-    static func keysPath(_ segmentPath: String) -> String { segmentPath + ".keys" }
-
-    /// A keys file's whole entries (a torn tail shorter than one entry is left out); nil
-    /// when the segment has none.
-    static func readKeys(at path: String) throws(StoreError) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw StoreError.errno("fstat", path) }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) - Int(status.st_size) % DocumentKey.entrySize)
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw StoreError.errno("pread", path) }
-            done += count
-        }
-        return bytes
-    }
-
-    /// Every committed document indexed under `key`, oldest first, across all kinds.
-    /// A hash collision can add a document of another key: readers compare its fields.
-    public func locations(key: String) throws(StoreError) -> [ResultLocation] {
-        let hash = DocumentKey.hash(key)
-        var found: [ResultLocation] = []
-        let kinds = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        for kind in kinds {
-            for index in try segmentIndexes(in: root.appendingPathComponent(kind, isDirectory: true)) {
-                let relativePath = "\(kind)/" + segmentName(index)
-                guard let entries = try Self.readKeys(at: root.appendingPathComponent(Self.keysPath(relativePath)).path) else { continue }
-                let end = committed[relativePath] ?? 0
-                // Only the hash is compared in the loop, as one word: a 1,000,000-household
-                // batch has 2.3 million entries, and decoding each took 70 ms of a lookup.
-                let matches = entries.withUnsafeBytes { raw in
-                    var positions: [Int] = []
-                    var position = 0
-                    while position + DocumentKey.entrySize <= raw.count {
-                        if UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) == UInt64(bitPattern: hash) {
-                            positions.append(position)
-                        }
-                        position += DocumentKey.entrySize
-                    }
-                    return positions
-                }
-                for position in matches {
-                    let entry = DocumentKey(entries, at: position)
-                    if entry.isInside(committedEnd: end) { found.append(ResultLocation(file: relativePath, offset: entry.offset, length: entry.length)) }
-                }
-            }
-        }
-        return found
-    }
-
-    func segmentName(_ index: Int) -> String { Self.segmentName(index, fileExtension: fileExtension) }
-
-    func segmentIndexes(in directory: URL) throws(StoreError) -> [Int] { Self.segmentIndexes(in: directory, fileExtension: fileExtension) }
-
-    static func segmentName(_ index: Int, fileExtension: String) -> String {
-        let digits = String(index)
-        return "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + fileExtension
-    }
-
-    static func segmentIndexes(in directory: URL, fileExtension: String) -> [Int] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let suffix = "." + fileExtension
-        return names.compactMap { name -> Int? in
-            guard name.hasPrefix("segment-"), name.hasSuffix(suffix) else { return nil }
-            return Int(name.dropFirst("segment-".count).dropLast(suffix.count))
-        }.sorted()
     }
 
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(StoreError) {

@@ -27,11 +27,9 @@ struct SegmentInspection {
     func problems(readsDocuments: Bool) throws(StoreError) -> [DataProblem] {
         var problems: [DataProblem] = []
         var present: Set<String> = []
-        let kinds = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        for kind in kinds {
-            let directory = root.appendingPathComponent(kind, isDirectory: true)
-            for index in ResultStore.segmentIndexes(in: directory, fileExtension: fileExtension) {
-                let relativePath = "\(kind)/" + ResultStore.segmentName(index, fileExtension: fileExtension)
+        let files = SegmentFiles(root: root, fileExtension: fileExtension)
+        for kind in files.kinds() {
+            for relativePath in files.relativePaths(kind: kind) {
                 present.insert(relativePath)
                 problems += try inspect(relativePath, readsDocuments: readsDocuments)
             }
@@ -84,11 +82,11 @@ struct SegmentInspection {
     /// documents inside the committed end and after the previous one (appends only go
     /// forward, so an entry behind its predecessor indexes bytes a rollback gave away).
     private func inspectKeys(_ relativePath: String, segmentPath: String, committedEnd: Int64, readsDocuments: Bool) throws(StoreError) -> DataProblem? {
-        let keysPath = ResultStore.keysPath(segmentPath)
+        let keysPath = SegmentFiles.keysPath(segmentPath)
         var status = stat()
         guard stat(keysPath, &status) == 0 else { return nil }
         let size = Int64(status.st_size)
-        guard let entries = try ResultStore.readKeys(at: keysPath) else { return nil }
+        guard let entries = try SegmentReader.readKeys(at: keysPath) else { return nil }
         let lines = readsDocuments ? open(segmentPath, O_RDONLY | O_CLOEXEC) : -1
         defer { if lines >= 0 { close(lines) } }
         var valid = 0
@@ -103,7 +101,7 @@ struct SegmentInspection {
         let keep = Int64(valid * DocumentKey.entrySize)
         guard keep < size else { return nil }
         let repair = Repair.truncate(path: keysPath, length: keep)
-        let keysName = ResultStore.keysPath(name(relativePath))
+        let keysName = SegmentFiles.keysPath(name(relativePath))
         if keep == Int64(entries.count) {
             return DataProblem(file: keysName, code: .tornKeys,
                                message: "\(size - keep) bytes after the last whole \(DocumentKey.entrySize)-byte entry", repair: repair)

@@ -5,9 +5,10 @@ import Musl
 #endif
 import ChungTayRules
 import ChungTayWire
+import ChungTayStore
 import Foundation
 
-/// One batch's documents in a stopped dispatcher's stores, reduced to what two runs of the
+/// One batch's documents in a dispatcher's stores (what its journal has committed), reduced to what two runs of the
 /// same batch must agree on: per document, the input record it stands for and a
 /// fingerprint of its content without the fields that legitimately differ.
 ///
@@ -38,9 +39,10 @@ struct BatchDocuments {
         var taskId: String
         var fingerprint: UInt64
         /// Where its line is, to show it when it differs.
-        var path: String
-        var offset: Int
+        var location: ResultLocation
     }
+
+    let store: SegmentReader
 
     var byIdentity: [Identity: [Document]] = [:]
     /// Lines of the batch that are not JSON objects.
@@ -50,25 +52,21 @@ struct BatchDocuments {
     /// Reads every store of `dataDirectory` for the documents of `batchId`.
     init(dataDirectory: URL, batchId: String) throws {
         let needle = Array(#""batchId":""#.utf8) + Array(batchId.utf8) + [UInt8(ascii: "\"")]
+        store = try SegmentReader(resultsOf: DataDirectory(root: dataDirectory))
         for kind in Self.kinds {
-            let directory = dataDirectory.appendingPathComponent("store").appendingPathComponent(kind)
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-                .filter { $0.hasPrefix("segment-") && $0.hasSuffix(".jsonl") }.sorted()
-            for name in names {
-                let path = directory.appendingPathComponent(name).path
-                try Self.forEachLine(path: path) { line, offset in
-                    // Documents of other batches, and the echo probes of a disk-full run, are not read.
-                    guard Self.contains(line, needle) else { return }
-                    guard case .object(let document)? = try? JSONValue(parsing: line) else {
-                        unreadableLines += 1
-                        return
-                    }
-                    guard case .string(batchId)? = document["batchId"] else { return }
-                    let identity = Identity(kind: kind, source: Self.source(of: document, kind: kind))
-                    let taskId: String = if case .string(let id)? = document["taskId"] { id } else { "" }
-                    byIdentity[identity, default: []].append(
-                        Document(taskId: taskId, fingerprint: Self.fingerprint(document), path: path, offset: offset))
+            try store.forEachLine(kind: kind) { bytes, location in
+                let line = Array(bytes)
+                // Documents of other batches, and the echo probes of a disk-full run, are not read.
+                guard Self.contains(line, needle) else { return }
+                guard case .object(let document)? = try? JSONValue(parsing: line) else {
+                    unreadableLines += 1
+                    return
                 }
+                guard case .string(batchId)? = document["batchId"] else { return }
+                let identity = Identity(kind: kind, source: Self.source(of: document, kind: kind))
+                let taskId: String = if case .string(let id)? = document["taskId"] { id } else { "" }
+                byIdentity[identity, default: []].append(
+                    Document(taskId: taskId, fingerprint: Self.fingerprint(document), location: location))
             }
         }
     }
@@ -136,41 +134,10 @@ struct BatchDocuments {
         }
     }
 
-    /// The line at `offset` of `path`, for a report.
-    static func line(path: String, offset: Int) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "(unreadable)" }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        let bytes = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-    }
-
-    /// Calls `body` with each complete line (one that ends in a newline: a live store may
-    /// hold a final line being written) and its offset.
-    static func forEachLine(path: String, _ body: ([UInt8], Int) throws -> Void) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReliabilityError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var line: [UInt8] = []
-        var lineStart = 0
-        var position = 0
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw ReliabilityError("cannot read \(path): \(String(cString: strerror(errno)))") }
-            if count == 0 { return }
-            var start = 0
-            while let newline = chunk[start..<count].firstIndex(of: UInt8(ascii: "\n")) {
-                line.append(contentsOf: chunk[start..<newline])
-                if !line.isEmpty { try body(line, lineStart) }
-                line.removeAll(keepingCapacity: true)
-                start = newline + 1
-                lineStart = position + start
-            }
-            line.append(contentsOf: chunk[start..<count])
-            position += count
-        }
+    /// A document's line, for a report (at most 64 KiB of it).
+    func line(_ document: Document) -> String {
+        guard let bytes = try? store.readLines(document.location) else { return "(unreadable)" }
+        return String(decoding: bytes.prefix(1 << 16).prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
     }
 }
 

@@ -1,5 +1,6 @@
 import ChungTayClient
 import ChungTayRules
+import ChungTayStore
 import ChungTayWire
 import Foundation
 
@@ -78,16 +79,12 @@ struct ProbeTally {
 
     /// Probe number → how many documents the echo store holds for it.
     static func storedProbes(dataDirectory: URL) throws -> [Int: Int] {
-        let directory = dataDirectory.appendingPathComponent("store").appendingPathComponent(kind)
         var counts: [Int: Int] = [:]
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".jsonl") }
-        for name in names {
-            try BatchDocuments.forEachLine(path: directory.appendingPathComponent(name).path) { line, _ in
-                guard case .object(let document)? = try? JSONValue(parsing: line),
-                      case .object(let result)? = document["result"], case .number(let probe)? = result["probe"],
-                      let number = probe.integerValue else { return }
-                counts[number, default: 0] += 1
-            }
+        try SegmentReader(resultsOf: DataDirectory(root: dataDirectory)).forEachLine(kind: kind) { line, _ in
+            guard case .object(let document)? = try? JSONValue(parsing: Array(line)),
+                  case .object(let result)? = document["result"], case .number(let probe)? = result["probe"],
+                  let number = probe.integerValue else { return }
+            counts[number, default: 0] += 1
         }
         return counts
     }

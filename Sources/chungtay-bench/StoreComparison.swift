@@ -63,8 +63,8 @@ struct StoreComparison {
             if missing > 0 || copies > 0 || !strangers.isEmpty, examples.count < 6 {
                 var example = "\(identity): \(theirs.count) in the reference, \(mine.count) in the run"
                 if let stranger = strangers.first, let original = theirs.first {
-                    example += "\n    run:       " + BatchDocuments.line(path: stranger.path, offset: stranger.offset)
-                    example += "\n    reference: " + BatchDocuments.line(path: original.path, offset: original.offset)
+                    example += "\n    run:       " + run.line(stranger)
+                    example += "\n    reference: " + reference.line(original)
                 }
                 examples.append(example)
             }

@@ -75,13 +75,17 @@ import ChungTayBatchOutput
     /// Writes the store and returns the data directory.
     static func makeDataDirectory() throws -> URL {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-export-\(UUID().uuidString)")
+        // What the journal has committed: every whole line, not the one still being written.
+        var committed: [String: Int64] = [:]
         func store(_ kind: String, _ segments: [[String]], partial: String? = nil) throws {
             let directory = data.appendingPathComponent("store/\(kind)", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             for (index, lines) in segments.enumerated() {
                 var text = lines.map { $0 + "\n" }.joined()
+                let name = String(format: "segment-%06d.jsonl", index + 1)
+                committed["\(kind)/\(name)"] = Int64(text.utf8.count)
                 if index == segments.count - 1, let partial { text += partial }
-                try Data(text.utf8).write(to: directory.appendingPathComponent(String(format: "segment-%06d.jsonl", index + 1)))
+                try Data(text.utf8).write(to: directory.appendingPathComponent(name))
             }
         }
         let nguyen = review("1.1", code: "H1", name: "Nguyễn Văn Bình", commune: "Gia An", village: "Thôn 1",
@@ -126,6 +130,7 @@ import ChungTayBatchOutput
             #"{"asOf":"2025-07-01","batchId":"B000002","kind":"batch.summary","households":1,"taskId":"summary-B000002"}"#,
             #"{"asOf":"2025-07-01","batchId":"B000001","kind":"batch.summary","households":6,"taskId":"summary-B000001b","version":2}"#,
         ]])
+        try CommittedEnds.record(committed, in: data)
         return data
     }
 

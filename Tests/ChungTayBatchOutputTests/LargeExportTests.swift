@@ -67,18 +67,22 @@ import ChungTayRules
                     """)
             }
         }
+        var committed: [String: Int64] = [:]
         func write(_ kind: String, _ lines: [String], segments: Int) throws {
             let directory = data.appendingPathComponent("store/\(kind)", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let size = (lines.count + segments - 1) / segments
             for segment in 0..<segments {
                 let slice = lines[min(lines.count, segment * size)..<min(lines.count, (segment + 1) * size)]
-                try Data(slice.map { $0 + "\n" }.joined().utf8)
-                    .write(to: directory.appendingPathComponent(String(format: "segment-%06d.jsonl", segment + 1)))
+                let bytes = Data(slice.map { $0 + "\n" }.joined().utf8)
+                let name = String(format: "segment-%06d.jsonl", segment + 1)
+                try bytes.write(to: directory.appendingPathComponent(name))
+                committed["\(kind)/\(name)"] = Int64(bytes.count)
             }
         }
         try write("household.review", interleave(reviews, otherLines), segments: 3)
         try write("loan.status", loans, segments: 2)
+        try CommittedEnds.record(committed, in: data)
         return (reviews, loans)
     }
 
