@@ -1,4 +1,5 @@
-public import ChungTayRules
+public import ChungTayCoding
+import ChungTayRules
 import Foundation
 
 /// Why one line of an input file could not be read as a record.

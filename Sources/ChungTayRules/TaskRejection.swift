@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Why a task's payload cannot be processed at all. A record that fails its checks is
 /// not rejected (it yields a result with error flags); a rejection means there is no
 /// record or no rule set to judge it by, so retrying the same payload cannot help.

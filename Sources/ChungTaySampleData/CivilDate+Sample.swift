@@ -1,3 +1,4 @@
+import ChungTayCoding
 public import ChungTayRules
 
 extension CivilDate {

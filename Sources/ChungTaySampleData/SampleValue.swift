@@ -1,3 +1,4 @@
+import ChungTayCoding
 import ChungTayRules
 /// One field value as it is written to both formats.
 ///
