@@ -23,12 +23,14 @@ public struct JSONObject: Sendable, Equatable {
 
     public let members: [Member]
 
+    @inlinable
     public init(_ members: [Member]) {
         self.members = members
     }
 
     /// The value of the last member with that key (a repeated key overrides, as in
     /// most JSON readers); nil when absent.
+    @inlinable
     public subscript(key: String) -> JSONValue? {
         members.last(where: { $0.key == key })?.value
     }

@@ -53,13 +53,19 @@ package enum UnicodeText {
 
     /// The text without leading and trailing white space (Unicode white space included,
     /// since spreadsheets leave no-break spaces in cells).
+    /// Inlinable up to the quick test that nearly every field passes.
+    @inlinable
     package static func trimmed(_ text: String) -> String {
         var text = text
         let untouched = text.withUTF8 { bytes -> Bool in
             guard !bytes.isEmpty else { return true }
             return isCertainlyNotWhitespace(firstScalar(bytes)) && isCertainlyNotWhitespace(lastScalar(bytes))
         }
-        if untouched { return text }
+        return untouched ? text : trimmedAfterQuickTest(text)
+    }
+
+    @usableFromInline
+    static func trimmedAfterQuickTest(_ text: String) -> String {
         let utf8 = text.utf8
         guard let first = utf8.first else { return text }
         let last = utf8[utf8.index(before: utf8.endIndex)]
@@ -76,13 +82,13 @@ package enum UnicodeText {
     /// .isWhitespace`): printable ASCII but the space, and U+00A1–U+1FFF but U+1680 and
     /// U+180E (once a space), which holds every Vietnamese letter. Other scalars may or
     /// may not be white space.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func isCertainlyNotWhitespace(_ scalar: UInt32) -> Bool {
         (scalar >= 0x21 && scalar <= 0x7E) || (scalar >= 0xA1 && scalar <= 0x1FFF && scalar != 0x1680 && scalar != 0x180E)
     }
 
     /// The first scalar of valid, non-empty UTF-8.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func firstScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let lead = UInt32(bytes[0])
         switch lead {
@@ -95,7 +101,7 @@ package enum UnicodeText {
     }
 
     /// The last scalar of valid, non-empty UTF-8.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func lastScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var start = bytes.count - 1
         while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
