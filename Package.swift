@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayBatchInput",
-            dependencies: ["ChungTayCoding", "ChungTayRules"],
+            dependencies: ["ChungTayCoding"],
             swiftSettings: swiftSettings
         ),
         .target(

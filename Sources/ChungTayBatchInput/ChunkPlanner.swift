@@ -1,5 +1,4 @@
 import ChungTayCoding
-import ChungTayRules
 
 /// The `batch` object every stage payload carries.
 public struct BatchHeader: Sendable, Equatable {

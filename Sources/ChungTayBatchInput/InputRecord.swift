@@ -1,5 +1,4 @@
 public import ChungTayCoding
-import ChungTayRules
 import Foundation
 
 /// Why one line of an input file could not be read as a record.

@@ -1,5 +1,4 @@
 public import ChungTayCoding
-import ChungTayRules
 import Foundation
 
 /// Pass 1 of docs/BATCH.md: the keys of a household list and the positions of a loan

@@ -1,5 +1,4 @@
 import ChungTayCoding
-import ChungTayRules
 import Foundation
 
 /// A position in an input file from which records are read one at a time: the bytes

@@ -1,5 +1,4 @@
 package import ChungTayCoding
-import ChungTayRules
 
 /// Reads one input file record by record, in file order, holding only a window of it
 /// (1 MiB by default, more only while one record is longer), and reads single records

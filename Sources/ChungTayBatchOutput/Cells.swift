@@ -1,6 +1,5 @@
 import ChungTayCoding
 import Foundation
-import ChungTayRules
 
 /// How a stored document's values become CSV cells: as stored, so the export shows what
 /// the review wrote (no trimming, no reformatting of numbers).

@@ -1,5 +1,4 @@
 import ChungTayCoding
-public import ChungTayRules
 
 extension CivilDate {
     /// A date the generator builds from values it has already kept in range (days 1...28

@@ -1,5 +1,4 @@
 import ChungTayCoding
-import ChungTayRules
 /// One field value as it is written to both formats.
 ///
 /// Numbers keep their literal text (`decimal`) so that a housing area such as 42.5 is

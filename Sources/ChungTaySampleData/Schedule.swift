@@ -1,5 +1,4 @@
 import ChungTayCoding
-import ChungTayRules
 /// The instalment plan of a sample loan (RULES.md 2.2): equal instalments every
 /// `period` months from disbursement, the last one taking the remainder.
 ///
