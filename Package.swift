@@ -43,12 +43,18 @@ let package = Package(
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CGlibcMalloc"),
-        .target(name: "ChungTayWire", swiftSettings: swiftSettings),
-        .target(name: "ChungTayRules", dependencies: ["ChungTayWire"], resources: [.copy("RuleData")], swiftSettings: swiftSettings),
+        // The general codecs (JSON, exact decimals, civil dates, UTF-8 and Vietnamese text):
+        // a leaf, so the wire, the rules and the batch modules share one of each.
+        .target(name: "ChungTayCoding", swiftSettings: swiftSettings),
+        .target(name: "ChungTayWire", dependencies: ["ChungTayCoding"], swiftSettings: swiftSettings),
+        .target(
+            name: "ChungTayRules", dependencies: ["ChungTayCoding", "ChungTayWire"], resources: [.copy("RuleData")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChungTayStore",
             dependencies: [
-                "ChungTayWire",
+                "ChungTayCoding", "ChungTayWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -87,11 +93,14 @@ let package = Package(
             dependencies: ["ChungTayWorker", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ChungTaySampleData", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
-        .target(name: "ChungTayBatchOutput", dependencies: ["ChungTayRules", "ChungTayStore"], swiftSettings: swiftSettings),
+        .target(name: "ChungTaySampleData", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
+        .target(
+            name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayRules", "ChungTayStore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChungTayBatchInput",
-            dependencies: ["ChungTayRules"],
+            dependencies: ["ChungTayCoding", "ChungTayWire"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -102,8 +111,8 @@ let package = Package(
         .executableTarget(
             name: "chungtay",
             dependencies: [
-                "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayRules", "ChungTayClient", "ChungTayRuntime",
-                "ChungTaySampleData", "ChungTayBatchInput", "ChungTayBatchOutput",
+                "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayRules", "ChungTayClient",
+                "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput", "ChungTayBatchOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +123,8 @@ let package = Package(
         .executableTarget(
             name: "chungtay-bench",
             dependencies: [
-                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData", "ChungTayStore",
+                "ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTayBatchInput", "ChungTayCoding", "ChungTayRules",
+                "ChungTaySampleData", "ChungTayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -123,13 +133,14 @@ let package = Package(
         // committed corpus through them without libFuzzer (the fuzzer itself is below).
         .target(
             name: "ChungTayFuzzTargets",
-            dependencies: ["ChungTayWire", "ChungTayRules", "ChungTayBatchInput"],
+            dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayBatchInput"],
             path: "Fuzz/Sources/ChungTayFuzzTargets",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChungTayCodingTests", dependencies: ["ChungTayCoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayRules"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChungTayDispatcherTests",
@@ -143,17 +154,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTaySampleDataTests",
-            dependencies: ["ChungTaySampleData", "ChungTayRules"],
+            dependencies: ["ChungTaySampleData", "ChungTayCoding", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChungTayBatchInputTests",
-            dependencies: ["ChungTayBatchInput", "ChungTayRules", "ChungTaySampleData"],
+            dependencies: ["ChungTayBatchInput", "ChungTayCoding", "ChungTayRules", "ChungTaySampleData"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChungTayBatchOutputTests",
-            dependencies: ["ChungTayBatchOutput", "ChungTayRules", "ChungTayStore"],
+            dependencies: ["ChungTayBatchOutput", "ChungTayCoding", "ChungTayRules", "ChungTayStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -176,7 +187,7 @@ if ProcessInfo.processInfo.environment["CHUNGTAY_BENCHMARKS"] == "1" {
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
     package.targets.append(.executableTarget(
         name: "RulesBenchmark",
-        dependencies: ["ChungTayRules", .product(name: "Benchmark", package: "benchmark")],
+        dependencies: ["ChungTayCoding", "ChungTayRules", .product(name: "Benchmark", package: "benchmark")],
         path: "Benchmarks/RulesBenchmark",
         swiftSettings: swiftSettings,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,4 +1,5 @@
 import Benchmark
+import ChungTayCoding
 import ChungTayRules
 
 /// Reviews and loan statuses per second on one core (the benchmarks are

@@ -1,3 +1,4 @@
+import ChungTayCoding
 import ChungTayRules
 
 /// A fixed, deterministic set of varied records (a linear congruential generator with

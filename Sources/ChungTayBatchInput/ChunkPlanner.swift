@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 public import ChungTayWire
 
 /// The `batch` object every stage payload carries.
@@ -86,7 +86,6 @@ public final class BatchChunks {
     private let loans: RecordReader?
     private let citizenId: RecordReader.FieldLocator
     private let householdCode: RecordReader.FieldLocator
-    private let prefix: [UInt8]
     private var sequence: Int
     /// Number of the household `households` reads next.
     private var nextHousehold = 0
@@ -109,15 +108,6 @@ public final class BatchChunks {
         } else {
             loans = nil
         }
-        var writer = PayloadWriter(capacity: 128)
-        writer.raw("{\"batch\":{\"id\":")
-        writer.string(planner.batch.id)
-        writer.raw(",\"asOf\":")
-        writer.string(planner.batch.asOf)
-        writer.raw(",\"whatIf\":")
-        writer.value(.bool(planner.batch.whatIf))
-        writer.raw("}")
-        prefix = writer.bytes
         if sequence < planner.householdChunkCount {
             try moveToHousehold(sequence * planner.chunkSize)
         }
@@ -137,58 +127,74 @@ public final class BatchChunks {
         let first = number * planner.chunkSize
         let end = min(first + planner.chunkSize, planner.index.householdCount)
         if nextHousehold != first { try moveToHousehold(first) }
-        var writer = PayloadWriter(capacity: sizeHint)
-        appendPrefix(&writer)
-        writer.raw(",\"households\":[")
-        for household in first..<end {
+        var writer = JSONWriter(capacity: sizeHint)
+        openPayload(&writer)
+        writer.key("households")
+        writer.openArray()
+        for _ in first..<end {
             guard try households.advance() else { throw .fileChanged(path: households.path) }
-            if household > first { writer.byte(UInt8(ascii: ",")) }
             let flags = planner.index.listFlags(
                 citizenId: households.currentKey(citizenId), householdCode: households.currentKey(householdCode))
             households.writeCurrentItem(into: &writer, listFlags: flags)
         }
         nextHousehold = end
-        writer.raw("],\"loans\":[")
+        writer.closeArray()
+        writer.key("loans")
+        writer.openArray()
         let joined = planner.index.joinedLoans
         var loanCount = 0
         while nextLoan < joined.count, Int(joined[nextLoan].household) < end {
-            if loanCount > 0 { writer.byte(UInt8(ascii: ",")) }
             try writeLoan(joined[nextLoan], into: &writer, listFlags: [])
             loanCount += 1
             nextLoan += 1
         }
-        writer.raw("]}")
-        sizeHint = max(sizeHint, writer.bytes.count + writer.bytes.count / 8)
+        writer.closeArray()
+        writer.closeObject()
+        sizeHint = max(sizeHint, writer.count + writer.count / 8)
         return BatchChunk(
             index: number, stage: .households, sequence: sequence, households: end - first, loans: loanCount,
-            payload: writer.bytes)
+            payload: writer.finish())
     }
 
     private func loanChunk(_ number: Int) throws(BatchInputError) -> BatchChunk {
         let unjoined = planner.index.unjoinedLoans
         let first = number * planner.chunkSize
         let end = min(first + planner.chunkSize, unjoined.count)
-        var writer = PayloadWriter(capacity: sizeHint)
-        appendPrefix(&writer)
-        writer.raw(",\"loans\":[")
+        var writer = JSONWriter(capacity: sizeHint)
+        openPayload(&writer)
+        writer.key("loans")
+        writer.openArray()
         for loan in first..<end {
             let position = unjoined[loan]
-            if loan > first { writer.byte(UInt8(ascii: ",")) }
             let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
             try writeLoan(position, into: &writer, listFlags: flags)
         }
-        writer.raw("],\"reviews\":[]}")
-        sizeHint = max(sizeHint, writer.bytes.count + writer.bytes.count / 8)
+        writer.closeArray()
+        writer.key("reviews")
+        writer.openArray()
+        writer.closeArray()
+        writer.closeObject()
+        sizeHint = max(sizeHint, writer.count + writer.count / 8)
         return BatchChunk(
-            index: number, stage: .loansOnly, sequence: sequence, households: 0, loans: end - first, payload: writer.bytes)
+            index: number, stage: .loansOnly, sequence: sequence, households: 0, loans: end - first, payload: writer.finish())
     }
 
-    private func appendPrefix(_ writer: inout PayloadWriter) {
-        writer.append(prefix)
+    /// Opens a stage payload with its `batch` member (docs/BATCH.md).
+    private func openPayload(_ writer: inout JSONWriter) {
+        writer.openObject()
+        writer.key("batch")
+        writer.openObject()
+        writer.key("id")
+        writer.string(planner.batch.id)
+        writer.key("asOf")
+        writer.string(planner.batch.asOf)
+        writer.key("whatIf")
+        writer.bool(planner.batch.whatIf)
+        writer.closeObject()
     }
 
     private func writeLoan(
-        _ position: ListIndex.Position, into writer: inout PayloadWriter, listFlags: [String]
+        _ position: ListIndex.Position, into writer: inout JSONWriter, listFlags: [String]
     ) throws(BatchInputError) {
         guard let loans else { throw .fileChanged(path: planner.householdPath) }
         do {

@@ -1,4 +1,4 @@
-public import ChungTayRules
+public import ChungTayCoding
 import Foundation
 
 /// Why one line of an input file could not be read as a record.

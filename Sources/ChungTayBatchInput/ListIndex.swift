@@ -1,4 +1,4 @@
-public import ChungTayRules
+public import ChungTayCoding
 import Foundation
 
 /// Pass 1 of docs/BATCH.md: the keys of a household list and the positions of a loan
@@ -123,7 +123,7 @@ public struct ListIndex: Sendable {
     /// The list-level flags of a household record: `duplicate_citizen_id`,
     /// `duplicate_household_code`, in that order, when its key occurs more than once.
     public func listFlags(for record: JSONObject) -> [String] {
-        listFlags(citizenId: Text.key(record["citizenId"]), householdCode: Text.key(record["householdCode"]))
+        listFlags(citizenId: RecordKey.text(of: record["citizenId"]), householdCode: RecordKey.text(of: record["householdCode"]))
     }
 
     /// The list-level flags of a household with these keys (trimmed, NFC).

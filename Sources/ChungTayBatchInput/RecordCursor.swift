@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 import Foundation
 
 /// A position in an input file from which records are read one at a time: the bytes
@@ -189,33 +189,45 @@ struct RecordCursor: ~Copyable {
     /// Writes the current CSV record as a JSON object straight from the buffer, the
     /// same members as `csvObject` without building strings; `keys` are the header's
     /// names already written as JSON strings.
-    func writeCSVObject(into writer: inout PayloadWriter, keys: [[UInt8]]) {
-        writer.byte(UInt8(ascii: "{"))
+    func writeCSVObject(into writer: inout JSONWriter, keys: [[UInt8]]) {
+        writer.openObject()
         let buffer = window.buffer
-        var first = true
         for column in 0..<min(scanner.cells.count, keys.count) {
             let cell = scanner.cells[column]
             guard cell.present, cell.end > cell.start else { continue }
-            if !first { writer.byte(UInt8(ascii: ",")) }
-            first = false
-            writer.append(keys[column])
-            writer.byte(UInt8(ascii: ":"))
+            writer.encodedKey(keys[column])
             let bytes = UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])
-            if ascii || UnicodeText.isProvablyNFC(bytes) {
-                writer.string(utf8: bytes, undoublingQuotes: cell.escaped)
-            } else {
+            if !(ascii || UnicodeText.isProvablyNFC(bytes)) {
                 writer.string(cellText(column) ?? "")
+            } else if cell.escaped {
+                // The inside of a quoted cell, where `""` stands for one quote.
+                Self.undoublingQuotes(bytes).withUnsafeBufferPointer { writer.string(utf8: $0) }
+            } else {
+                writer.string(utf8: bytes)
             }
         }
-        writer.byte(UInt8(ascii: "}"))
+        writer.closeObject()
+    }
+
+    /// The bytes with each `""` read as one quote.
+    private static func undoublingQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var undoubled: [UInt8] = []
+        undoubled.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            undoubled.append(bytes[index])
+            index += bytes[index] == UInt8(ascii: "\"") ? 2 : 1
+        }
+        return undoubled
     }
 
     /// Writes the current JSON line's object as given (`{}` for a line read with an error).
-    func writeJSONObject(into writer: inout PayloadWriter) {
+    func writeJSONObject(into writer: inout JSONWriter) {
         if objectEnd > objectStart {
-            writer.append(UnsafeBufferPointer(rebasing: window.buffer[objectStart..<objectEnd]))
+            writer.raw(UnsafeBufferPointer(rebasing: window.buffer[objectStart..<objectEnd]))
         } else {
-            writer.raw("{}")
+            writer.openObject()
+            writer.closeObject()
         }
     }
 
@@ -281,7 +293,7 @@ struct RecordCursor: ~Copyable {
                 object = parsed
                 error = nil
                 // The item nests the record three levels deeper than the line did; the
-                // stage's reader (JSONReader) refuses more than 64 levels.
+                // stage's reader refuses more than `JSONReader.maximumDepth` levels.
                 if Self.depth(value) > Self.maximumRecordDepth {
                     object = JSONObject([])
                     error = InputError(column: firstText + 1, message: "nested deeper than \(Self.maximumRecordDepth) levels")
@@ -304,8 +316,8 @@ struct RecordCursor: ~Copyable {
         return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
-    /// JSONReader's 64 levels less the three an item adds around its record.
-    static let maximumRecordDepth = 61
+    /// The reader's limit less the three levels an item adds around its record.
+    static let maximumRecordDepth = JSONReader.maximumDepth - 3
 
     private static func depth(_ value: JSONValue) -> Int {
         switch value {

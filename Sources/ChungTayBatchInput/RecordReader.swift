@@ -1,4 +1,4 @@
-import ChungTayRules
+package import ChungTayCoding
 
 /// Reads one input file record by record, in file order, holding only a window of it
 /// (1 MiB by default, more only while one record is longer), and reads single records
@@ -91,13 +91,13 @@ public final class RecordReader {
             }
         }
         self.header = header
-        var writer = PayloadWriter(capacity: 64)
-        writer.string(input.name)
-        encodedFile = writer.bytes
+        var encodedFile: [UInt8] = []
+        JSONWriter.appendQuoted(input.name, to: &encodedFile)
+        self.encodedFile = encodedFile
         encodedKeys = header.map { name in
-            var writer = PayloadWriter(capacity: name.utf8.count + 2)
-            writer.string(name)
-            return writer.bytes
+            var encoded: [UInt8] = []
+            JSONWriter.appendQuoted(name, to: &encoded)
+            return encoded
         }
         firstOffset = cursor.position
         firstLine = cursor.line
@@ -119,11 +119,6 @@ public final class RecordReader {
         guard try random.advance(in: input, format: format, headerCount: headerCount, maximumRecordBytes: maximumRecordBytes)
         else { throw .noRecord(path: path, offset: offset) }
         return record(from: random)
-    }
-
-    /// Goes back to the first record.
-    public func rewind() throws(BatchInputError) {
-        try seek(to: firstOffset, line: firstLine)
     }
 
     // MARK: Internal, for the index and the planner
@@ -170,7 +165,7 @@ public final class RecordReader {
             let trimmed = UnicodeText.trimmed(text)
             return trimmed.isEmpty ? nil : trimmed
         case .jsonLines:
-            return Text.key(stream.object[locator.name])
+            return RecordKey.text(of: stream.object[locator.name])
         }
     }
 
@@ -189,15 +184,15 @@ public final class RecordReader {
 
     // MARK: Items straight into a payload
 
-    /// Writes the current record as a docs/BATCH.md item, the same as
-    /// `PayloadWriter.item(current, …)` but without building the record: CSV cells are
-    /// copied (escaped) from the buffer, a JSON line's object as given.
-    package func writeCurrentItem(into writer: inout PayloadWriter, listFlags: [String]) {
+    /// Writes the current record as a docs/BATCH.md item,
+    /// `{"file","line","record",("listFlags"),("inputError")}`, without building the
+    /// record: CSV cells are copied (escaped) from the buffer, a JSON line's object as given.
+    package func writeCurrentItem(into writer: inout JSONWriter, listFlags: [String]) {
         writeItem(from: stream, into: &writer, listFlags: listFlags)
     }
 
     /// Writes the record at `offset` (starting on `line`) as an item.
-    package func writeItem(at offset: Int, line: Int, into writer: inout PayloadWriter, listFlags: [String]) throws(BatchInputError) {
+    package func writeItem(at offset: Int, line: Int, into writer: inout JSONWriter, listFlags: [String]) throws(BatchInputError) {
         guard offset >= firstOffset, offset < input.size else { throw .noRecord(path: path, offset: offset) }
         try random.seek(to: offset, line: line, in: input)
         guard try random.advance(in: input, format: format, headerCount: headerCount, maximumRecordBytes: maximumRecordBytes)
@@ -205,16 +200,34 @@ public final class RecordReader {
         writeItem(from: random, into: &writer, listFlags: listFlags)
     }
 
-    private func writeItem(from cursor: borrowing RecordCursor, into writer: inout PayloadWriter, listFlags: [String]) {
-        writer.raw("{\"file\":")
-        writer.append(encodedFile)
-        writer.raw(",\"line\":")
+    private func writeItem(from cursor: borrowing RecordCursor, into writer: inout JSONWriter, listFlags: [String]) {
+        writer.openObject()
+        writer.key("file")
+        encodedFile.withUnsafeBufferPointer { writer.raw($0) }
+        writer.key("line")
         writer.integer(cursor.recordLine)
-        writer.raw(",\"record\":")
+        writer.key("record")
         switch format {
         case .csv: cursor.writeCSVObject(into: &writer, keys: encodedKeys)
         case .jsonLines: cursor.writeJSONObject(into: &writer)
         }
-        writer.itemEnd(listFlags: listFlags, error: namedError(cursor.error))
+        if !listFlags.isEmpty {
+            writer.key("listFlags")
+            writer.strings(listFlags)
+        }
+        if let error = namedError(cursor.error) {
+            writer.key("inputError")
+            writer.openObject()
+            writer.key("column")
+            writer.integer(error.column)
+            if let field = error.field {
+                writer.key("field")
+                writer.string(field)
+            }
+            writer.key("message")
+            writer.string(error.message)
+            writer.closeObject()
+        }
+        writer.closeObject()
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChungTayCoding
 import ChungTayRules
 import ChungTayStore
 

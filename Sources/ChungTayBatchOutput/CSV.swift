@@ -1,4 +1,6 @@
-/// CSV as RFC 4180 writes it, for Excel on Vietnamese Windows: UTF-8 with a byte order
+import ChungTayCoding
+
+/// CSV as RFC 4180 writes it (cells by `CSVCell`), for Excel on Vietnamese Windows: UTF-8 with a byte order
 /// mark (without one Excel reads the file in the ANSI code page and garbles every
 /// diacritic), a header row, CRLF line ends, and a field quoted when it holds a comma,
 /// a double quote, CR or LF, with its quotes doubled.
@@ -27,21 +29,8 @@ enum CSV {
         mutating func field(_ text: String?) {
             if fields > 0 { bytes.append(UInt8(ascii: ",")) }
             fields += 1
-            guard let text, !text.isEmpty else { return }
-            let utf8 = text.utf8
-            let needsQuotes = utf8.contains { byte in
-                byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
-            }
-            guard needsQuotes else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            bytes.append(UInt8(ascii: "\""))
-            for byte in utf8 {
-                bytes.append(byte)
-                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-            }
-            bytes.append(UInt8(ascii: "\""))
+            guard let text else { return }
+            CSVCell.append(text, to: &bytes)
         }
 
         mutating func field(_ number: Int?) {

@@ -1,5 +1,5 @@
+import ChungTayCoding
 import Foundation
-import ChungTayRules
 
 /// How a stored document's values become CSV cells: as stored, so the export shows what
 /// the review wrote (no trimming, no reformatting of numbers).
@@ -54,57 +54,33 @@ enum Cells {
         }
     }
 
-    /// Compact JSON of a value, for the rare object where a cell expects text.
+    /// Compact JSON of a value, for the rare object where a cell expects text. As
+    /// `JSONWriter.value` writes it, but for a number too large or too precise to hold,
+    /// which is written as Swift prints its approximation (as exports always wrote it).
     static func json(_ value: JSONValue) -> String {
-        var output = ""
-        write(value, into: &output)
-        return output
+        var writer = JSONWriter(capacity: 64)
+        write(value, into: &writer)
+        return String(decoding: writer.finish(), as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into output: inout String) {
+    private static func write(_ value: JSONValue, into writer: inout JSONWriter) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let number): output += number.description
-        case .unrepresentableNumber(let approximation): output += "\(approximation)"
-        case .string(let text): writeString(text, into: &output)
+        case .unrepresentableNumber(let approximation):
+            let text = "\(approximation)"
+            writer.raw(Array(text.utf8)[...])
         case .array(let elements):
-            output += "["
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                write(element, into: &output)
-            }
-            output += "]"
+            writer.openArray()
+            for element in elements { write(element, into: &writer) }
+            writer.closeArray()
         case .object(let object):
-            output += "{"
-            for (index, member) in object.members.enumerated() {
-                if index > 0 { output += "," }
-                writeString(member.key, into: &output)
-                output += ":"
-                write(member.value, into: &output)
+            writer.openObject()
+            for member in object.members {
+                writer.dynamicKey(member.key)
+                write(member.value, into: &writer)
             }
-            output += "}"
+            writer.closeObject()
+        case .null, .bool, .number, .string:
+            writer.value(value)
         }
-    }
-
-    static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
     }
 }

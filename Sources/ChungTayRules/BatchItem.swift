@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// One input record of a batch stage payload with where it came from (docs/BATCH.md
 /// "item"). The item's shape is the client's contract, so a malformed item rejects the
 /// payload; the record inside is judged by the record checks, never rejected.

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A batch stage payload (docs/BATCH.md "Stage payloads"): the shared `batch` object
 /// and the stage's lists. Anything that breaks the stage contract is a
 /// `payload_invalid` rejection; the records inside are left to the record checks.

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Commune names before and after the 1 July 2025 reorganisation (`communes.json`),
 /// indexed once at load time.
 ///

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Tolerant reading of stored documents, which may have been edited by hand, and the
 /// matching writing of the notices batch stages hand on.
 enum DocumentFields {

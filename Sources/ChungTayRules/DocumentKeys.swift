@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A fixed list of member names read from documents in one pass over the members,
 /// rather than one search (and one name comparison per member) per field: what notices
 /// do for every review and loan of a `notify.emit` payload.

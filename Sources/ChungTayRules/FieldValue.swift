@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// One field of a record as decoded: the value the sender gave, read according to the
 /// kind of field it is, before any rule judges it.
 ///

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The record checks of RULES.md 1.7 on one household record, and the checked facts
 /// when no check failed with an error.
 ///

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The checked facts of a household that has no error flag: what the indicators,
 /// the classification and the list-status rules read.
 struct HouseholdFacts: Sendable {

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The fields of a household record (SCHEMA.md), in SCHEMA.md order, which is also
 /// the order flags of one code are reported in.
 public enum HouseholdField: Int, Sendable, CaseIterable {

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// A household record decoded tolerantly: each known field read according to its kind
 /// (see `FieldValue`), whatever the sender put there, so that the record checks can
 /// report a wrong type as a flag. Unknown fields are ignored.

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// The outcome of reviewing one household (SCHEMA.md review document, without the
 /// fields the worker runtime adds).
 ///

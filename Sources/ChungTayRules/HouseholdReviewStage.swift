@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Stage A of a batch (docs/BATCH.md): `{"batch", "households": [item…], "loans":
 /// [item…]}` in; one review document per household, and the `loan.status` follow-up with
 /// the same loan items and a review notice per household.

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// One deprivation indicator of a poverty standard, with its condition read from the
 /// standard file so that a new standard's wording is a data change.
 ///

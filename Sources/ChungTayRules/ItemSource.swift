@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Where a batch record came from: every document of a batch carries it as `source`
 /// (docs/BATCH.md), so an officer can go from a flag or a notification back to the
 /// line of the input file.

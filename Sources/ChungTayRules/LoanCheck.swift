@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The loan checks of RULES.md 2.1 that need no schedule: `field_missing`,
 /// `field_invalid`, `date_invalid` (errors) and the warnings
 /// `principal_above_programme_max` and `overpaid`, in that order, each code's flags in

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// The status of one loan as of a date (RULES.md section 2). A loan that fails its
 /// checks is not an error: the result carries the flags and nil computed fields.
 ///

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Interest and overdue surcharge (RULES.md 2.4): actual days over a 365-day year
 /// (Thông tư 14/2017/TT-NHNN), days inside a freeze bearing nothing, each figure
 /// computed exactly and rounded half up to whole đồng once.

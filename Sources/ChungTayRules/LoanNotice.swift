@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// What notifications need to know about a loan status: taken from a typed result or
 /// read tolerantly from a stored loan-status document.
 public struct LoanNotice: Sendable, Equatable {

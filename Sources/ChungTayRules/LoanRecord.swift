@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// A loan record decoded tolerantly: each known field read according to its kind (see
 /// `FieldValue`), whatever the sender put there, so that the loan checks can report a
 /// wrong type as a flag. Unknown fields are ignored.

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The repayment schedule of a loan (RULES.md 2.2): equal instalments every period
 /// from disbursement, the last one on the maturity date, then moved by term
 /// adjustments, an extension and a freeze, in that order.

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// A loan's status as of a date (SCHEMA.md loan-status document, without the fields
 /// the worker runtime adds). A loan with an error flag has every computed field nil.
 public struct LoanStatusResult: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Stage B of a batch (docs/BATCH.md): `{"batch", "loans": [item…], "reviews": [review
 /// notice…]}` in; one loan-status document per loan, and the `notify.emit` follow-up with
 /// the same review notices and a loan notice per loan.

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// The checked terms of a loan that has no error flag.
 struct LoanTerms {
     struct TermAdjustment {

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// One notification (SCHEMA.md notification document, without the fields the worker
 /// runtime adds).
 public struct NotificationMessage: Sendable, Equatable {

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// The notifications of RULES.md section 3 for one household's review and loans, in
 /// the table's order: due reminders, overdue notices, list change, supplement
 /// candidate, data corrections (review first, then loans), loans in the given order.

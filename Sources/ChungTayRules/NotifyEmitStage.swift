@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Stage C of a batch (docs/BATCH.md): `{"batch", "reviews": [review notice…], "loans":
 /// [loan notice…]}` in; the notifications of RULES.md section 3 per household of the
 /// chunk (its review and its loans), then for the loans whose household is not among the

@@ -1,3 +1,5 @@
+package import ChungTayCoding
+
 /// A task payload read once into a JSON object, so that a handler can tell a batch
 /// stage payload (it has a top-level `batch` member, docs/BATCH.md) from a
 /// single-record one and hand it on without parsing the bytes again.
@@ -12,7 +14,7 @@ public struct ParsedPayload: Sendable {
     public init(_ bytes: [UInt8]) throws(TaskRejection) {
         let value: JSONValue
         do throws(JSONSyntaxError) {
-            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes)
+            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes, checking: Self.handedOn)
         } catch {
             throw .payloadInvalid("payload is not JSON: \(error.message) at byte \(error.offset)")
         }
@@ -20,6 +22,10 @@ public struct ParsedPayload: Sendable {
         self.object = object
         self.bytes = bytes
     }
+
+    /// The top-level members batch stages hand on to the next stage (docs/BATCH.md):
+    /// `batch` always, the loan items in stage A, the review notices in stage B.
+    static let handedOn: Set<Int> = Set(["batch", "loans", "reviews"].map { KnownKeys.index(of: $0)! })
 
     /// The payload is for `BatchStage` rather than for the kind's single-record task.
     public var isBatchStage: Bool { object["batch"] != nil }

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A multidimensional poverty standard (`standard-ID.json`): the as-of dates it
 /// applies to, income thresholds per area and the deprivation indicators.
 ///

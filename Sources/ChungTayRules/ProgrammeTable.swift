@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// VBSP lending programmes, their rates and ceilings, the household-level eligibility
 /// gate, and the overdue rules (`programmes.json`).
 final class ProgrammeTable: Sendable {

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// One failed check (or applied adjustment) on one field of a record, with the
 /// message shown to commune officers in Vietnamese and English.
 public struct RecordFlag: Sendable, Equatable {

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// Reviews one household as of a date (RULES.md section 1).
 ///
 /// - Parameters:

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// What notifications need to know about a household review: taken from a typed
 /// review or read tolerantly from a stored review document (a `notify.emit` payload).
 public struct ReviewNotice: Sendable, Equatable {

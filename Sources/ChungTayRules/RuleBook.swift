@@ -1,3 +1,4 @@
+import ChungTayCoding
 public import Foundation
 
 /// All rule data in force: the poverty standards, the programme table, the review

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A value inside a rule file together with where it sits, so that every reading
 /// failure names the file and the field path (`indicators[7].deprivedWhen.below`).
 struct RuleFileNode {

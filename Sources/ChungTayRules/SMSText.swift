@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// An SMS rendering: unaccented GSM-7 text, and its split into the parts a gateway
 /// sends (one part up to 160 characters; above that, parts of 153 because each part
 /// carries a concatenation header).

@@ -1,3 +1,5 @@
+public import ChungTayCoding
+
 /// The consolidated list a group leader carries to the monthly fixed-day session at the
 /// commune transaction point (RULES.md section 3): per savings group and transaction
 /// day, the borrowers due or overdue, and the supplement candidates.

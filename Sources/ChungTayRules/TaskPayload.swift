@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// Reading a single-record task payload: anything that leaves no record or no date to
 /// judge it by is a `payload_invalid` rejection; everything inside the record is left
 /// to the record checks.

@@ -1,3 +1,4 @@
+import ChungTayCoding
 import ChungTayWire
 
 /// Why a task's payload cannot be processed at all. A record that fails its checks is

@@ -1,4 +1,4 @@
-public import ChungTayRules
+import ChungTayCoding
 
 extension CivilDate {
     /// A date the generator builds from values it has already kept in range (days 1...28

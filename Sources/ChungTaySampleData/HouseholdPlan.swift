@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 /// What a sample household is meant to be under the 2022-2025 standard as of
 /// 2026-11-30: its computed class and its status on the approved list.
 ///

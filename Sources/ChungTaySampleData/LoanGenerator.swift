@@ -1,3 +1,4 @@
+import ChungTayCoding
 import ChungTayRules
 /// Draws the loans of one borrowing household, each built backwards from the status it
 /// should have on 2026-11-30 (RULES.md 2.3), so that every status and overdue bucket

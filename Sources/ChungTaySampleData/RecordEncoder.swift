@@ -1,4 +1,5 @@
-import ChungTayRules
+import ChungTayCoding
+
 /// Renders records of one kind as JSON Lines and as CSV rows, appending UTF-8 bytes to a
 /// buffer.
 ///
@@ -34,9 +35,9 @@ struct RecordEncoder<Column: RecordColumn> {
         for (index, column) in csvColumns.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
             if case .booleanSpelling(column.rawValue, let spelling) = record.csvDamage {
-                Self.appendCSVCell(spelling, to: &buffer)
+                CSVCell.append(spelling, to: &buffer)
             } else if let value = record[column] {
-                Self.appendCSVCell(Self.csvText(value), to: &buffer)
+                CSVCell.append(Self.csvText(value), to: &buffer)
             }
         }
         if case .extraCell = record.csvDamage { buffer.append(contentsOf: Array(",x".utf8)) }
@@ -52,23 +53,9 @@ struct RecordEncoder<Column: RecordColumn> {
         }
     }
 
-    private static func appendCSVCell(_ text: String, to buffer: inout [UInt8]) {
-        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-        guard needsQuotes else {
-            buffer.append(contentsOf: text.utf8)
-            return
-        }
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { buffer.append(byte) }
-            buffer.append(byte)
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
     private static func appendJSON(_ value: SampleValue, to buffer: inout [UInt8]) {
         switch value {
-        case .text(let text): appendJSONString(text, to: &buffer)
+        case .text(let text): JSONWriter.appendQuoted(text, to: &buffer)
         case .decimal(let text): buffer.append(contentsOf: text.utf8)
         case .integer(let number): buffer.append(contentsOf: String(number).utf8)
         case .boolean(let flag): buffer.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -80,24 +67,5 @@ struct RecordEncoder<Column: RecordColumn> {
             }
             buffer.append(UInt8(ascii: "]"))
         }
-    }
-
-    private static func appendJSONString(_ text: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(byte)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: Array("\\u00".utf8))
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0xF)])
-            default:
-                buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 }

@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 /// One field value as it is written to both formats.
 ///
 /// Numbers keep their literal text (`decimal`) so that a housing area such as 42.5 is

@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 /// The instalment plan of a sample loan (RULES.md 2.2): equal instalments every
 /// `period` months from disbursement, the last one taking the remainder.
 ///

@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A stored document's position in its segment, under the hash of its key.
 public struct DocumentKey: Sendable, Equatable {
     public var hash: Int64
@@ -42,11 +44,6 @@ public struct DocumentKey: Sendable, Equatable {
     /// seeded per process, so it cannot index a file). Collisions are harmless: readers
     /// compare the document's own key.
     public static func hash(_ key: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return Int64(bitPattern: hash)
+        Int64(bitPattern: FNV1a.hash(key.utf8))
     }
 }

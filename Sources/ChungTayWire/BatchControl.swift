@@ -1,3 +1,4 @@
+import ChungTayCoding
 import Foundation
 
 /// BATCH-OPEN body: what a batch is, so a second `batch submit` with the same name can
@@ -66,12 +67,39 @@ public struct BatchSealing: Codable, Equatable, Sendable {
 }
 
 /// JSON coding of the batch control bodies: typed, so a body with a missing or mistyped
-/// field is refused as `malformed` rather than half read.
+/// field is refused as `malformed` rather than half read. Bodies are written with their
+/// keys in alphabetical order (as JSONEncoder's `.sortedKeys` wrote them).
 enum BatchControl {
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    static func encode(_ opening: BatchOpening) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.openObject()
+        writer.key("asOf")
+        writer.string(opening.asOf)
+        writer.key("inputs")
+        writer.strings(opening.inputs)
+        writer.key("name")
+        writer.string(opening.name)
+        writer.key("submittedBy")
+        writer.string(opening.submittedBy)
+        writer.key("whatIf")
+        writer.bool(opening.whatIf)
+        writer.closeObject()
+        return writer.finish()
+    }
+
+    static func encode(_ sealing: BatchSealing) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.openObject()
+        writer.key("batchId")
+        writer.string(sealing.batchId)
+        writer.key("householdChunks")
+        writer.integer(sealing.householdChunks)
+        writer.key("inputErrors")
+        writer.integer(sealing.inputErrors)
+        writer.key("loanChunks")
+        writer.integer(sealing.loanChunks)
+        writer.closeObject()
+        return writer.finish()
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ frame: [UInt8]) throws(WireError) -> T {

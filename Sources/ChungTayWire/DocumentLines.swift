@@ -1,3 +1,5 @@
+import ChungTayCoding
+
 /// A task's result documents as JSON Lines: one buffer of one-line JSON objects, each
 /// followed by a line feed, exactly as they are appended to a store segment.
 ///
@@ -89,18 +91,13 @@ public struct DocumentLines: Equatable, Sendable {
 enum LineBreaks {
     /// The offset of the first CR or LF at or after `start`, if any.
     static func first(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let newlines = ones &* UInt64(UInt8(ascii: "\n"))
-        let returns = ones &* UInt64(UInt8(ascii: "\r"))
         var index = start
-        while index + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let a = word ^ newlines
-            let b = word ^ returns
-            // Nonzero exactly when some byte of `a` or `b` is zero.
-            if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { break }
-            index += 8
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = ByteWord.load(base, at: index)
+                if ByteWord.matching(UInt8(ascii: "\n"), in: word) | ByteWord.matching(UInt8(ascii: "\r"), in: word) != 0 { break }
+                index += 8
+            }
         }
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "\n") || bytes[index] == UInt8(ascii: "\r") { return index }

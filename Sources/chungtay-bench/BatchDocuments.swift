@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ChungTayCoding
 import ChungTayRules
 import ChungTayWire
 import ChungTayStore
@@ -81,9 +82,9 @@ struct BatchDocuments {
     /// type tag before each value and lengths before strings, so no two structures feed
     /// the same bytes.
     static func fingerprint(_ document: JSONObject) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         func feed(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            hash.add(byte)
         }
         func feed(_ tag: UInt8, count: Int) {
             feed(tag)
@@ -113,7 +114,7 @@ struct BatchDocuments {
             }
         }
         feed(.object(document), skipping: runSpecificFields)
-        return hash
+        return hash.value
     }
 
     /// Whether `needle` (not empty) occurs in `haystack`: memchr for its first byte, then

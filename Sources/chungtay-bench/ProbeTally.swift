@@ -1,4 +1,5 @@
 import ChungTayClient
+import ChungTayCoding
 import ChungTayRules
 import ChungTayStore
 import ChungTayWire

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChungTayBatchInput
 import ChungTayClient
+import ChungTayCoding
 import ChungTayRules
 import ChungTayWire
 import Foundation
@@ -156,19 +157,13 @@ enum InputFingerprint {
             try handle.seek(toOffset: max(65536, size - 65536))
             bytes += [UInt8](try handle.read(upToCount: 65536) ?? Data())
         }
-        return "\(URL(fileURLWithPath: path).lastPathComponent) \(size) \(String(fnv1a(bytes), radix: 16))"
+        return "\(URL(fileURLWithPath: path).lastPathComponent) \(size) \(String(FNV1a.hash(bytes), radix: 16))"
     }
 
     static func defaultName(households: String, asOf: String, fingerprints: [String]) -> String {
-        let hash = fnv1a(fingerprints.joined(separator: "\n").utf8)
+        let hash = FNV1a.hash(fingerprints.joined(separator: "\n").utf8)
         let stem = URL(fileURLWithPath: households).deletingPathExtension().lastPathComponent
         return "\(stem)-\(asOf)-\(String(hash, radix: 16).prefix(8))"
-    }
-
-    private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
     }
 
     /// `user@host`, for the audit record.

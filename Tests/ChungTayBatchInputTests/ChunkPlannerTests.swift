@@ -1,4 +1,5 @@
 import ChungTayBatchInput
+import ChungTayCoding
 import ChungTayRules
 import ChungTaySampleData
 import Foundation

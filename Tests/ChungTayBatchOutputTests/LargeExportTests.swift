@@ -1,3 +1,4 @@
+import ChungTayCoding
 import Foundation
 import Testing
 import ChungTayRules

@@ -1,3 +1,4 @@
+import ChungTayCoding
 import ChungTayRules
 import Foundation
 import Testing

@@ -1,16 +1,19 @@
+import ChungTayCoding
 import ChungTayRules
 
 /// `json-reader`: the strict JSON reader (`JSONValue(parsing:)`), which every task
 /// payload, JSON Lines input line and rule file goes through.
 ///
-/// Properties: a value read, written compactly (`JSONWriter`), reads back equal; read as
-/// a task payload (`ParsedPayload`), a member the reader calls canonical (handed on by a
+/// Properties: what the reader takes the syntax check (`JSONSyntax`, the same grammar
+/// without values) takes too; a value read, written compactly (`JSONWriter`), reads back
+/// equal; read as a task payload (`ParsedPayload`), a member the reader calls canonical (handed on by a
 /// batch stage as its bytes) is exactly what writing its value gives.
 enum JSONReaderTarget {
     static let target = FuzzTarget(name: "json-reader", run: run, seeds: seeds)
 
     static func run(_ input: [UInt8]) throws(FuzzFailure) {
         guard let value = try? JSONValue(parsing: input) else { return }
+        try check(JSONSyntax.isValid(input), "the reader takes a text the syntax check refuses")
         let written = compact(value)
         try check((try? JSONValue(parsing: written)) == value, "the value written as \(String(decoding: written, as: UTF8.self)) reads back different")
         guard let payload = try? ParsedPayload(input) else { return }

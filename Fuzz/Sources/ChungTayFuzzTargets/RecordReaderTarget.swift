@@ -1,4 +1,5 @@
 import ChungTayBatchInput
+import ChungTayCoding
 import ChungTayRules
 import Foundation
 
@@ -48,14 +49,15 @@ enum RecordReaderTarget {
     }
 
     private static func checkItem(of record: InputRecord, reader: RecordReader) throws(FuzzFailure) {
-        var writer = PayloadWriter(capacity: 256)
+        var writer = JSONWriter(capacity: 256)
         do throws(BatchInputError) {
             try reader.writeItem(at: record.offset, line: record.line, into: &writer, listFlags: [])
         } catch {
             throw FuzzFailure("the record at \(record.offset) cannot be written as an item: \(error)")
         }
-        guard case .object(let item)? = try? JSONValue(parsing: writer.bytes) else {
-            throw FuzzFailure("the item of the record at \(record.offset) is not a JSON object: \(String(decoding: writer.bytes, as: UTF8.self))")
+        let bytes = writer.finish()
+        guard case .object(let item)? = try? JSONValue(parsing: bytes) else {
+            throw FuzzFailure("the item of the record at \(record.offset) is not a JSON object: \(String(decoding: bytes, as: UTF8.self))")
         }
         try check(item["line"] == JSONValue(integerLiteral: record.line), "the item of the record at \(record.offset) has another line")
         try check(item["record"] == .object(record.record), "the item of the record at \(record.offset) has other fields than the record")

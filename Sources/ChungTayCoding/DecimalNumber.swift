@@ -8,14 +8,17 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     public let units: Int
     public let scale: Int
 
-    static let maximumScale = 18
+    // Computed, not stored, so that inlined code in other modules folds it.
+    @inlinable static var maximumScale: Int { 18 }
 
+    @inlinable
     public init(_ integer: Int) {
         units = integer
         scale = 0
     }
 
     /// Returns nil when the value needs more than 18 fractional digits after normalising.
+    @inlinable
     public init?(units: Int, scale: Int) {
         var units = units
         var scale = scale
@@ -47,7 +50,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// What a JSON number token turned out to be.
-    enum ParseOutcome {
+    package enum ParseOutcome {
         case exact(DecimalNumber)
         /// Valid grammar, but beyond 18 significant digits or 18 fractional digits.
         case unrepresentable(Double)
@@ -55,7 +58,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// Parses exactly one JSON number occupying the whole buffer.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
         var index = 0
         let count = bytes.count
         var negative = false
@@ -124,6 +127,17 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         return .exact(number)
     }
 
+    /// Whether the byte can be part of a number token (the reader takes the longest run).
+    package static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+            UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
+        }
+    }
+
     private static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
@@ -133,27 +147,33 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// The value when it is a whole number.
+    @inlinable
     public var integerValue: Int? { scale == 0 ? units : nil }
 
+    @inlinable
     public var isNegative: Bool { units < 0 }
 
     /// Rounds toward negative infinity: incomes are "rounded down to whole đồng".
+    @inlinable
     public var floor: Int {
         let divisor = Self.powerOfTen(scale)
         let quotient = units / divisor
         return units % divisor < 0 ? quotient - 1 : quotient
     }
 
-    static func powerOfTen(_ exponent: Int) -> Int {
+    @inlinable
+    package static func powerOfTen(_ exponent: Int) -> Int {
         var result = 1
         for _ in 0..<exponent { result *= 10 }
         return result
     }
 
-    static func powerOfTen128(_ exponent: Int) -> Int128 {
+    @inlinable
+    package static func powerOfTen128(_ exponent: Int) -> Int128 {
         Int128(powerOfTen(exponent))
     }
 
+    @inlinable
     public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
         Int128(lhs.units) * powerOfTen128(rhs.scale) < Int128(rhs.units) * powerOfTen128(lhs.scale)
     }

@@ -5,35 +5,41 @@
 /// a second and encodes under 1,000 result documents a second, and a Codable round trip
 /// manages about 12,000, against a target of 25,000 reviews a second including both.
 /// Codable also cannot keep a field whose type is wrong, which record checks must report.
-enum JSONReader {
+public enum JSONReader {
     /// Nesting deeper than this is refused rather than risking the stack.
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        try parse(bytes, recordingMembers: false).value
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try parse(bytes, recordingMembers: nil).value
     }
 
     /// Where a member of the top-level object was in the bytes read, and whether its value
     /// is spelled exactly as `JSONWriter.value` writes what was read from it: then those
     /// bytes can be handed on as they are instead of being written again. Only the members
-    /// batch stages hand on (`handedOn`) are checked; the others are never canonical.
-    struct RawMember: Sendable {
-        let range: Range<Int>
-        let canonical: Bool
+    /// the caller hands on are checked; the others are never canonical.
+    package struct RawMember: Sendable {
+        package let range: Range<Int>
+        package let canonical: Bool
     }
 
     /// As `parse`, also giving one `RawMember` per member of the top-level object (none
-    /// when the document is not an object).
-    static func parseRecordingMembers(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
-        try parse(bytes, recordingMembers: true)
+    /// when the document is not an object); `handedOn` are the numbers (`KnownKeys`) of
+    /// the members whose spelling is checked.
+    package static func parseRecordingMembers(
+        _ bytes: [UInt8], checking handedOn: Set<Int>
+    ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
+        try parse(bytes, recordingMembers: handedOn)
     }
 
     private static func parse(
-        _ bytes: [UInt8], recordingMembers: Bool
+        _ bytes: [UInt8], recordingMembers handedOn: Set<Int>?
     ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<(JSONValue, [RawMember]), JSONSyntaxError> in
             var cursor = Cursor(bytes: buffer)
-            cursor.recordingMembers = recordingMembers
+            if let handedOn {
+                cursor.recordingMembers = true
+                cursor.handedOn = handedOn
+            }
             defer { cursor.releaseScratch() }
             do throws(JSONSyntaxError) {
                 cursor.skipWhitespace()
@@ -62,6 +68,8 @@ enum JSONReader {
         /// Whether to fill `rawMembers` for the top-level object.
         var recordingMembers = false
         var rawMembers: [RawMember] = []
+        /// The top-level members whose spelling is checked, by key number.
+        var handedOn: Set<Int> = []
         /// Whether the value being read is one of a top-level member in `handedOn`, whose
         /// spelling is checked.
         private var tracking = false
@@ -149,7 +157,7 @@ enum JSONReader {
                 let value: JSONValue
                 if recordingMembers && depth == 1 {
                     let start = index
-                    tracking = knownKey.map(JSONReader.handedOn.contains) ?? false
+                    tracking = knownKey.map(handedOn.contains) ?? false
                     canonical = true
                     value = try parseValue(depth: depth)
                     rawMembers.append(RawMember(range: start..<index, canonical: tracking && canonical))
@@ -199,7 +207,7 @@ enum JSONReader {
 
         mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
             let start = index
-            while index < bytes.count && Self.isNumberByte(bytes[index]) { index += 1 }
+            while index < bytes.count && DecimalNumber.isNumberByte(bytes[index]) { index += 1 }
             let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
             switch DecimalNumber.parse(token) {
             case .exact(let number):
@@ -227,16 +235,6 @@ enum JSONReader {
             return spelling.withUTF8 { $0.elementsEqual(token) }
         }
 
-        static func isNumberByte(_ byte: UInt8) -> Bool {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-                UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                return true
-            default:
-                return false
-            }
-        }
-
         /// A member name, with its number when it is a known key written without
         /// escapes (then the shared string is used, and nothing is allocated).
         mutating func parseKey() throws(JSONSyntaxError) -> (String, Int?) {
@@ -246,7 +244,7 @@ enum JSONReader {
             let base = bytes.baseAddress!
             while end < count {
                 if end + 8 <= count {
-                    let flags = JSONReader.quotesOrBackslashes(UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self))
+                    let flags = ByteWord.quotesOrBackslashes(ByteWord.load(base, at: end))
                     if flags == 0 {
                         end += 8
                         continue
@@ -281,8 +279,8 @@ enum JSONReader {
                 // backslash, a control character or, while the string looks ASCII, a byte
                 // above 0x7F. The lowest flagged byte of the has-zero tricks is exact.
                 if index + 8 <= count {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    let flags = JSONReader.specialBytes(word) | (ascii ? word & JSONReader.highBits : 0)
+                    let word = ByteWord.load(base, at: index)
+                    let flags = ByteWord.jsonStringSpecials(word) | (ascii ? word & ByteWord.highBits : 0)
                     if flags == 0 {
                         index += 8
                         continue
@@ -420,30 +418,6 @@ enum JSONReader {
             }
             return value
         }
-    }
-}
-
-extension JSONReader {
-    /// The top-level members batch stages hand on to the next stage (docs/BATCH.md):
-    /// `batch` always, the loan items in stage A, the review notices in stage B.
-    static let handedOn: Set<Int> = Set(["batch", "loans", "reviews"].map { KnownKeys.index(of: $0)! })
-
-    static let highBits: UInt64 = 0x8080_8080_8080_8080
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-
-    /// The high bit of each byte that is a quote or a backslash, and possibly of bytes
-    /// above such a byte (the borrow of the has-zero trick): the lowest is exact.
-    @inline(__always)
-    static func quotesOrBackslashes(_ word: UInt64) -> UInt64 {
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        return ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highBits
-    }
-
-    /// As `quotesOrBackslashes`, also flagging control characters (below 0x20).
-    @inline(__always)
-    static func specialBytes(_ word: UInt64) -> UInt64 {
-        quotesOrBackslashes(word) | ((word &- ones &* 0x20) & ~word & highBits)
     }
 }
 

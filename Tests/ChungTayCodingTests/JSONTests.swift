@@ -1,4 +1,4 @@
-import ChungTayRules
+import ChungTayCoding
 import Foundation
 import Testing
 
@@ -74,10 +74,11 @@ struct JSONTests {
     }
 
     @Test func writesOneLineWithControlCharactersEscaped() throws {
-        let review = try Fixture.reviewed(["headName": "Line one\nLine \"two\"\t\u{1}"])
-        let bytes = review.jsonBytes
+        var writer = JSONWriter()
+        writer.value(["headName": "Line one\nLine \"two\"\t\u{1}"])
+        let bytes = writer.finish()
         #expect(!bytes.contains(0x0A))
-        let object = try Fixture.jsonObject(bytes)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["headName"] as? String == "Line one\nLine \"two\"\t\u{1}")
     }
 }

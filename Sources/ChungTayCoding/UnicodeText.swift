@@ -9,14 +9,23 @@ package enum UnicodeText {
     /// review, so text that is provably NFC already (ASCII, Latin-1 to Latin Extended-B,
     /// and the precomposed Vietnamese letters U+1E00–U+1EFF, none of which combine) is
     /// returned as it is; only text with combining marks or other scripts is normalised.
+    @inlinable
     package static func nfc(_ text: String) -> String {
         var text = text
         let alreadyNFC = text.withUTF8 { isProvablyNFC($0) }
-        return alreadyNFC ? text : text.precomposedStringWithCanonicalMapping
+        return alreadyNFC ? text : composed(text)
+    }
+
+    /// Foundation's NFC, out of line: inlinable code cannot name Foundation, which this
+    /// module imports for itself only.
+    @usableFromInline
+    static func composed(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
     }
 
     /// Whether valid UTF-8 text is NFC by `nfc`'s quick test: ASCII, two-byte sequences
     /// below U+0300 and U+1E00–U+1EFF only.
+    @inlinable
     package static func isProvablyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
@@ -37,19 +46,26 @@ package enum UnicodeText {
         return true
     }
 
+    @inlinable
     package static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// The text without leading and trailing white space (Unicode white space included,
     /// since spreadsheets leave no-break spaces in cells).
+    /// Inlinable up to the quick test that nearly every field passes.
+    @inlinable
     package static func trimmed(_ text: String) -> String {
         var text = text
         let untouched = text.withUTF8 { bytes -> Bool in
             guard !bytes.isEmpty else { return true }
             return isCertainlyNotWhitespace(firstScalar(bytes)) && isCertainlyNotWhitespace(lastScalar(bytes))
         }
-        if untouched { return text }
+        return untouched ? text : trimmedAfterQuickTest(text)
+    }
+
+    @usableFromInline
+    static func trimmedAfterQuickTest(_ text: String) -> String {
         let utf8 = text.utf8
         guard let first = utf8.first else { return text }
         let last = utf8[utf8.index(before: utf8.endIndex)]
@@ -66,13 +82,13 @@ package enum UnicodeText {
     /// .isWhitespace`): printable ASCII but the space, and U+00A1–U+1FFF but U+1680 and
     /// U+180E (once a space), which holds every Vietnamese letter. Other scalars may or
     /// may not be white space.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func isCertainlyNotWhitespace(_ scalar: UInt32) -> Bool {
         (scalar >= 0x21 && scalar <= 0x7E) || (scalar >= 0xA1 && scalar <= 0x1FFF && scalar != 0x1680 && scalar != 0x180E)
     }
 
     /// The first scalar of valid, non-empty UTF-8.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func firstScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let lead = UInt32(bytes[0])
         switch lead {
@@ -85,7 +101,7 @@ package enum UnicodeText {
     }
 
     /// The last scalar of valid, non-empty UTF-8.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func lastScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var start = bytes.count - 1
         while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
@@ -105,7 +121,7 @@ package enum UnicodeText {
 
     /// Lower-cased, with runs of white space collapsed to one space and the ends trimmed:
     /// the form in which commune names are compared.
-    static func foldedForComparison(_ text: String) -> String {
+    package static func foldedForComparison(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -131,13 +147,13 @@ package enum UnicodeText {
     /// which is all Vietnamese text, goes through `UnaccentedLetters`' table; any other
     /// text goes through Foundation's decomposition (`unaccentedByFoundation`), which
     /// costs microseconds per string. Both give the same result (see the tests).
-    static func unaccented(_ text: String) -> String {
+    package static func unaccented(_ text: String) -> String {
         var text = text
         return text.withUTF8 { unaccented(utf8: $0) }
     }
 
     /// `unaccented` of the text these bytes spell, which must be valid UTF-8.
-    static func unaccented(utf8: UnsafeBufferPointer<UInt8>) -> String {
+    package static func unaccented(utf8: UnsafeBufferPointer<UInt8>) -> String {
         guard !utf8.isEmpty else { return "" }
         var complete = true
         let result = String(unsafeUninitializedCapacity: utf8.count) { buffer in
@@ -153,7 +169,7 @@ package enum UnicodeText {
     /// `unaccented` through Foundation's canonical decomposition: each scalar of the NFD
     /// form is kept when printable ASCII, dropped when a combining mark, and replaced
     /// otherwise. The reference the table of `UnaccentedLetters` is checked against.
-    static func unaccentedByFoundation(_ text: String) -> String {
+    package static func unaccentedByFoundation(_ text: String) -> String {
         var result = ""
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
             switch scalar.value {

@@ -10,6 +10,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public let day: Int
 
     /// Returns nil for an impossible date (30 February, month 13) or a year outside 1...9999.
+    @inlinable
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             day >= 1, day <= Self.daysInMonth(year: year, month: month)
@@ -19,7 +20,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.day = day
     }
 
-    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+    @usableFromInline
+    init(unchecked year: Int, _ month: Int, _ day: Int) {
         self.year = year
         self.month = month
         self.day = day
@@ -46,10 +48,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: parts.0, month: parts.1, day: parts.2)
     }
 
+    @inlinable
     public static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
+    @inlinable
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
@@ -59,6 +63,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Days since 1970-01-01.
+    @inlinable
     public var dayNumber: Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
@@ -69,6 +74,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    @inlinable
     public init(dayNumber: Int) {
         let shifted = dayNumber + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
@@ -81,12 +87,14 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(unchecked: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    @inlinable
     public func adding(days: Int) -> CivilDate {
         CivilDate(dayNumber: dayNumber + days)
     }
 
     /// Same day of month `months` later, clamped to the last day of a shorter month
     /// (31 January + 1 month = 28 or 29 February).
+    @inlinable
     public func adding(months: Int) -> CivilDate {
         let monthIndex = year * 12 + (month - 1) + months
         let newYear = monthIndex >= 0 ? monthIndex / 12 : (monthIndex - 11) / 12
@@ -95,11 +103,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Calendar years later; 29 February becomes 28 February in a common year.
+    @inlinable
     public func adding(years: Int) -> CivilDate {
         adding(months: years * 12)
     }
 
     /// `to − from` in days (negative when `to` is earlier).
+    @inlinable
     public static func days(from: CivilDate, to: CivilDate) -> Int {
         to.dayNumber - from.dayNumber
     }
@@ -112,6 +122,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return months
     }
 
+    @inlinable
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

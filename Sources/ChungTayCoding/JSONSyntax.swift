@@ -1,17 +1,25 @@
-/// A strict RFC 8259 syntax check of one JSON text, for bytes the dispatcher and workers
-/// splice into stored documents as they are (MDP replies, `system.echo` payloads).
+/// `JSONReader`'s strict RFC 8259 grammar as a check only, building nothing: for bytes
+/// the dispatcher and workers splice into stored documents as they are (MDP replies,
+/// `system.echo` payloads), which are any client's and need not be read.
 ///
-/// JSONSerialization is lenient (a trailing comma in an object passes on Linux), and a
-/// document spliced from what it accepted is a stored line no strict reader can parse.
-/// Nesting deeper than `maximumDepth` is refused rather than followed.
-struct JSONSyntax {
-    static let maximumDepth = 512
+/// It shares the reader's pieces (white space, the number grammar of `DecimalNumber`,
+/// UTF-8 validation) and differs where a reader must produce values: a `\u` escape of a
+/// lone surrogate is valid syntax here (the reader cannot make a scalar of it), and
+/// nesting is followed to `maximumDepth`, deeper than the reader's.
+///
+/// JSONSerialization, used before, is lenient (a trailing comma in an object passes on
+/// Linux, so does a byte order mark or UTF-16), and a document spliced from what it
+/// accepted is a stored line no strict reader can parse.
+public struct JSONSyntax {
+    public static let maximumDepth = 512
 
     private let bytes: [UInt8]
     private var index = 0
 
-    /// Whether `bytes` is exactly one JSON value with optional white space around it.
-    static func isValid(_ bytes: [UInt8]) -> Bool {
+    /// Whether `bytes` is exactly one JSON value in UTF-8 with optional white space around it.
+    public static func isValid(_ bytes: [UInt8]) -> Bool {
+        let utf8 = bytes.withUnsafeBufferPointer(UTF8Validation.classify)
+        guard utf8 != .invalid else { return false }
         var syntax = JSONSyntax(bytes: bytes)
         guard syntax.value(depth: 0) else { return false }
         syntax.skipWhiteSpace()
@@ -25,7 +33,7 @@ struct JSONSyntax {
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     private mutating func skipWhiteSpace() {
-        while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
+        while let byte = current, UnicodeText.isASCIIWhitespace(byte) { index += 1 }
     }
 
     private mutating func take(_ byte: UInt8) -> Bool {
@@ -98,26 +106,14 @@ struct JSONSyntax {
         return false
     }
 
+    /// A number token: the longest run of bytes a number can hold, in the reader's grammar.
     private mutating func number() -> Bool {
-        _ = take(UInt8(ascii: "-"))
-        if !take(UInt8(ascii: "0")) {
-            guard digits() else { return false }
-        }
-        if take(UInt8(ascii: ".")) {
-            guard digits() else { return false }
-        }
-        if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
-            if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
-            guard digits() else { return false }
-        }
-        return true
-    }
-
-    /// One or more decimal digits.
-    private mutating func digits() -> Bool {
         let start = index
-        while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { index += 1 }
-        return index > start
+        while let byte = current, DecimalNumber.isNumberByte(byte) { index += 1 }
+        return bytes.withUnsafeBufferPointer { all in
+            guard case .malformed = DecimalNumber.parse(UnsafeBufferPointer(rebasing: all[start..<index])) else { return true }
+            return false
+        }
     }
 
     private mutating func literal(_ word: StaticString) -> Bool {

@@ -3,71 +3,88 @@ import Foundation
 /// Writes compact one-line JSON straight into a byte buffer (see `JSONReader` for why
 /// not Foundation). Keys are written in the order the caller writes them, so result
 /// documents keep SCHEMA.md's field order; control characters are escaped, so the
-/// output never holds a raw newline.
+/// output never holds a raw newline. The one JSON writer and string escaper of the
+/// project: result documents, batch stage payloads, spliced wire fields.
 ///
 /// The bytes go to a `ByteBuffer`, not an array: array appends, each checking
-/// uniqueness and capacity, were most of the cost of encoding a review.
-package struct JSONWriter: ~Copyable {
-    private var buffer: ByteBuffer
-    private var needsComma = false
+/// uniqueness and capacity, were most of the cost of encoding a review. The members
+/// called per field are inlinable, so that the rules' encoders, in other modules, keep
+/// them inlined.
+public struct JSONWriter: ~Copyable {
+    @usableFromInline var buffer: ByteBuffer
+    @usableFromInline var needsComma = false
 
-    package init(capacity: Int = 1024) {
+    @inlinable
+    public init(capacity: Int = 1024) {
         buffer = ByteBuffer(capacity: capacity)
     }
 
+    /// The number of bytes written so far.
+    @inlinable
+    public var count: Int { buffer.count }
+
     /// The bytes written, with room to spare for a batch's `source` member
     /// (`ItemSource.append`) to be added without copying the document again.
-    package consuming func finish() -> [UInt8] {
+    @inlinable
+    public consuming func finish() -> [UInt8] {
         buffer.array(extraCapacity: 64)
     }
 
     /// Appends the bytes written to `bytes`.
-    consuming func finish(appendingTo bytes: inout [UInt8]) {
+    @inlinable
+    public consuming func finish(appendingTo bytes: inout [UInt8]) {
         buffer.withBytes { bytes.append(contentsOf: $0) }
     }
 
-    @inline(__always)
-    private mutating func put(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    mutating func put(_ byte: UInt8) {
         buffer.append(byte)
     }
 
-    @inline(__always)
-    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(bytes)
     }
 
-    private mutating func put(_ text: StaticString) {
+    @inlinable
+    mutating func put(_ text: StaticString) {
         buffer.append(text)
     }
 
-    private mutating func separate() {
+    @inlinable
+    mutating func separate() {
         if needsComma { put(UInt8(ascii: ",")) }
     }
 
-    mutating func openObject() {
+    @inlinable
+    public mutating func openObject() {
         separate()
         put(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func closeObject() {
+    @inlinable
+    public mutating func closeObject() {
         put(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    mutating func openArray() {
+    @inlinable
+    public mutating func openArray() {
         separate()
         put(UInt8(ascii: "["))
         needsComma = false
     }
 
-    mutating func closeArray() {
+    @inlinable
+    public mutating func closeArray() {
         put(UInt8(ascii: "]"))
         needsComma = true
     }
 
-    /// A key written in this module's source, which never needs escaping.
-    mutating func key(_ name: StaticString) {
+    /// A key written in the caller's source, which must not need escaping.
+    @inlinable
+    public mutating func key(_ name: StaticString) {
         let length = name.utf8CodeUnitCount
         buffer.reserve(length + 4)
         if needsComma { buffer.append(UInt8(ascii: ",")) }
@@ -80,34 +97,57 @@ package struct JSONWriter: ~Copyable {
         needsComma = false
     }
 
-    mutating func dynamicKey(_ name: String) {
+    @inlinable
+    public mutating func dynamicKey(_ name: String) {
         separate()
         putQuoted(name)
         put(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    mutating func null() {
+    /// A key already written as a JSON string (`appendQuoted`), copied as it is: for
+    /// names written again for every record, such as a CSV file's header.
+    @inlinable
+    public mutating func encodedKey(_ quoted: [UInt8]) {
+        separate()
+        quoted.withUnsafeBufferPointer { put($0) }
+        put(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    @inlinable
+    public mutating func null() {
         separate()
         put("null")
         needsComma = true
     }
 
-    mutating func string(_ value: String?) {
+    @inlinable
+    public mutating func string(_ value: String?) {
         guard let value else { return null() }
         separate()
         putQuoted(value)
         needsComma = true
     }
 
-    mutating func integer(_ value: Int?) {
+    /// A string given as its UTF-8 bytes, which must be valid.
+    @inlinable
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        separate()
+        putQuoted(utf8: utf8)
+        needsComma = true
+    }
+
+    @inlinable
+    public mutating func integer(_ value: Int?) {
         guard let value else { return null() }
         separate()
         putDigits(value)
         needsComma = true
     }
 
-    mutating func decimal(_ value: DecimalNumber?) {
+    @inlinable
+    public mutating func decimal(_ value: DecimalNumber?) {
         guard let value else { return null() }
         separate()
         if value.scale == 0 {
@@ -120,27 +160,36 @@ package struct JSONWriter: ~Copyable {
         needsComma = true
     }
 
-    mutating func bool(_ value: Bool?) {
+    @inlinable
+    public mutating func bool(_ value: Bool?) {
         guard let value else { return null() }
         separate()
         put(value ? "true" : "false")
         needsComma = true
     }
 
-    mutating func strings(_ values: [String]) {
+    @inlinable
+    public mutating func strings(_ values: [String]) {
         openArray()
         for value in values { string(value) }
         closeArray()
     }
 
     /// A value already written as JSON by this writer's rules, copied as it is.
-    mutating func raw(_ bytes: ArraySlice<UInt8>) {
+    @inlinable
+    public mutating func raw(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBufferPointer { raw($0) }
+    }
+
+    /// A value already written as JSON by this writer's rules, copied as it is.
+    @inlinable
+    public mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
         separate()
-        bytes.withUnsafeBufferPointer { put($0) }
+        put(bytes)
         needsComma = true
     }
 
-    package mutating func value(_ value: JSONValue) {
+    public mutating func value(_ value: JSONValue) {
         switch value {
         case .null:
             null()
@@ -177,14 +226,15 @@ package struct JSONWriter: ~Copyable {
     /// handed a payload on with other values than it was given. Beyond Double's range
     /// the approximation is infinite and underflow gives zero, which are written
     /// `1e999` and `1e-999`.
-    package static func spelling(ofUnrepresentable approximation: Double) -> String {
+    public static func spelling(ofUnrepresentable approximation: Double) -> String {
         let sign = approximation.sign == .minus ? "-" : ""
         if approximation.isInfinite { return sign + "1e999" }
         if approximation == 0 || approximation.isNaN { return sign + "1e-999" }
         return String(format: "%.24e", approximation)
     }
 
-    private mutating func putDigits(_ value: Int) {
+    @inlinable
+    mutating func putDigits(_ value: Int) {
         buffer.reserve(21)
         if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
@@ -203,30 +253,60 @@ package struct JSONWriter: ~Copyable {
         buffer.advance(by: digits)
     }
 
-    private mutating func putQuoted(_ text: String) {
+    @inlinable
+    mutating func putQuoted(_ text: String) {
+        var text = text
+        text.withUTF8 { putQuoted(utf8: $0) }
+    }
+
+    /// The one JSON string escaper: `\"`, `\\`, `\n`, `\r`, `\t` and `\u00xx` (lower case)
+    /// for the other control characters; everything else as it is.
+    @usableFromInline
+    mutating func putQuoted(utf8: UnsafeBufferPointer<UInt8>) {
+        let length = utf8.count
+        // The quotes and the text as it is; escapes reserve their own extra room.
+        buffer.reserve(length + 2)
+        put(UInt8(ascii: "\""))
+        if let source = utf8.baseAddress {
+            if !Self.needsEscaping(source, length) {
+                put(UnsafeBufferPointer(start: source, count: length))
+            } else {
+                var start = 0
+                for index in 0..<length {
+                    let byte = source[index]
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                    putEscaped(byte)
+                    start = index + 1
+                }
+                put(UnsafeBufferPointer(rebasing: utf8[start...]))
+            }
+        }
+        put(UInt8(ascii: "\""))
+    }
+
+    /// Appends `text` as a JSON string to `bytes`, escaped as `string` escapes it: for
+    /// fields spliced into documents written by hand.
+    public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
-            let length = utf8.count
-            // The quotes and the text as it is; escapes reserve their own extra room.
-            buffer.reserve(length + 2)
-            put(UInt8(ascii: "\""))
-            if let source = utf8.baseAddress {
-                if !Self.needsEscaping(source, length) {
-                    put(UnsafeBufferPointer(start: source, count: length))
-                } else {
-                    var start = 0
-                    for index in 0..<length {
-                        let byte = source[index]
-                        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                        put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                        putEscaped(byte)
-                        start = index + 1
-                    }
-                    put(UnsafeBufferPointer(rebasing: utf8[start...]))
-                }
+            if let source = utf8.baseAddress, needsEscaping(source, utf8.count) {
+                var writer = JSONWriter(capacity: utf8.count + 16)
+                writer.putQuoted(utf8: utf8)
+                writer.finish(appendingTo: &bytes)
+            } else {
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
             }
-            put(UInt8(ascii: "\""))
         }
+    }
+
+    /// `text` as a JSON string.
+    public static func quoted(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether any of the `length` bytes is below 0x20, a quote or a backslash, looked at
@@ -246,21 +326,14 @@ package struct JSONWriter: ~Copyable {
         return index < length && mayNeedEscape(raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
     }
 
-    /// Whether any of the eight bytes is below 0x20, a quote or a backslash (exact as a
-    /// whole, by the usual has-less and has-zero bit tricks).
+    /// Whether any of the eight bytes is below 0x20, a quote or a backslash.
     @inline(__always)
     private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word & highs
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let quote = (quotes &- ones) & ~quotes & highs
-        let backslash = (backslashes &- ones) & ~backslashes & highs
-        return control | quote | backslash != 0
+        ByteWord.jsonStringSpecials(word) != 0
     }
 
-    private mutating func putEscaped(_ byte: UInt8) {
+    @usableFromInline
+    mutating func putEscaped(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""): put("\\\"")
         case UInt8(ascii: "\\"): put("\\\\")

@@ -1,13 +1,16 @@
 /// Bytes put together in memory managed by hand, for `JSONWriter` and the notification
 /// texts: array appends, each checking uniqueness and capacity, were most of the cost of
-/// encoding a review.
-struct ByteBuffer: ~Copyable {
+/// encoding a review. Its members are inlinable: the writer calls them for every byte
+/// from other modules.
+@usableFromInline
+package struct ByteBuffer: ~Copyable {
     /// Where the bytes are; valid until the next `reserve`, `append` or the buffer's end.
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
+    @usableFromInline package internal(set) var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline package internal(set) var count = 0
+    @usableFromInline var capacity: Int
 
-    init(capacity: Int) {
+    @inlinable
+    package init(capacity: Int) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
     }
@@ -17,13 +20,13 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// Room for `extra` more bytes. Inlined: every write checks, and almost never grows.
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always)
+    package mutating func reserve(_ extra: Int) {
         if _slowPath(count + extra > capacity) { grow(extra) }
     }
 
-    @inline(never)
-    private mutating func grow(_ extra: Int) {
+    @usableFromInline @inline(never)
+    mutating func grow(_ extra: Int) {
         var newCapacity = capacity * 2
         while count + extra > newCapacity { newCapacity *= 2 }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -34,54 +37,61 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// Takes in `written` bytes the caller put at `base + count` after reserving room.
-    @inline(__always)
-    mutating func advance(by written: Int) {
+    @inlinable @inline(__always)
+    package mutating func advance(by written: Int) {
         count += written
     }
 
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    package mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always)
+    package mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
         (base + count).update(from: source, count: bytes.count)
         count += bytes.count
     }
 
-    mutating func append(_ bytes: [UInt8]) {
+    @inlinable
+    package mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    mutating func append(_ text: StaticString) {
+    @inlinable
+    package mutating func append(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    mutating func append(_ text: String) {
+    @inlinable
+    package mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { append($0) }
     }
 
-    mutating func removeAll() {
+    @inlinable
+    package mutating func removeAll() {
         count = 0
     }
 
-    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    @inlinable
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The text of the bytes, which must be valid UTF-8.
-    var string: String {
+    @inlinable
+    package var string: String {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
     /// The bytes as an array with room for `extraCapacity` more.
-    func array(extraCapacity: Int) -> [UInt8] {
+    @inlinable
+    package func array(extraCapacity: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count + extraCapacity) { buffer, initialized in
             buffer.baseAddress!.initialize(from: base, count: count)
             initialized = count

@@ -15,8 +15,7 @@ package enum UTF8Validation {
         var index = 0
         guard let base = bytes.baseAddress else { return .ascii }
         while index + 8 <= count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { break }
+            if ByteWord.load(base, at: index) & ByteWord.highBits != 0 { break }
             index += 8
         }
         var outcome = Outcome.ascii

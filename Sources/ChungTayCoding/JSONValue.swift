@@ -14,11 +14,13 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
+    @inlinable
     public var objectValue: JSONObject? {
         if case .object(let object) = self { return object }
         return nil
     }
 
+    @inlinable
     public var isNull: Bool {
         if case .null = self { return true }
         return false

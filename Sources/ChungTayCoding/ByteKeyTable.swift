@@ -4,15 +4,16 @@ import Foundation
 ///
 /// Swift's `Dictionary` normalises non-ASCII strings while hashing them, which made
 /// looking up a Vietnamese commune name cost as much as classifying the household.
-/// Keys and queries here are both NFC, so equal text means equal bytes.
-struct ByteKeyTable<Value: Sendable>: Sendable {
-    private let utf8: [UInt8]
-    private let offsets: [Int]
-    private let values: [Value]
+/// Keys and queries here are both NFC, so equal text means equal bytes. The lookup is
+/// inlinable so that it is specialised for the caller's `Value`.
+package struct ByteKeyTable<Value: Sendable>: Sendable {
+    @usableFromInline let utf8: [UInt8]
+    @usableFromInline let offsets: [Int]
+    @usableFromInline let values: [Value]
     /// Open addressing, at most a quarter full; -1 marks a free slot.
-    private let slots: [Int]
+    @usableFromInline let slots: [Int]
 
-    init(_ entries: [(key: String, value: Value)]) {
+    package init(_ entries: [(key: String, value: Value)]) {
         var unique: [(key: String, value: Value)] = []
         var seen: Set<String> = []
         for entry in entries where seen.insert(entry.key).inserted { unique.append(entry) }
@@ -30,7 +31,8 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         self.slots = slots
     }
 
-    subscript(key: String) -> Value? {
+    @inlinable
+    package subscript(key: String) -> Value? {
         var key = key
         return key.withUTF8 { bytes -> Value? in
             let mask = slots.count - 1
@@ -40,7 +42,7 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
                     let candidate = slots[slot]
                     let start = offsets[candidate]
                     if offsets[candidate + 1] - start == bytes.count
-                        && (bytes.isEmpty || memcmp(known.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0)
+                        && (bytes.isEmpty || Self.equal(known.baseAddress! + start, bytes.baseAddress!, bytes.count))
                     {
                         return values[candidate]
                     }
@@ -49,5 +51,12 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
                 return nil
             }
         }
+    }
+
+    /// `memcmp` out of line: inlinable code cannot name Foundation, which this module
+    /// imports for itself only.
+    @usableFromInline
+    static func equal(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        memcmp(left, right, count) == 0
     }
 }

@@ -1,12 +1,29 @@
 import Foundation
 
-/// Member names known to this module — every record field, payload key and result
-/// document key — numbered once, so that the reader can hand out shared strings instead
-/// of allocating one per occurrence, and records can find their fields by number
-/// instead of hashing names. A household payload has about thirty keys, half of them
-/// too long for Swift's inline small strings.
-enum KnownKeys {
-    static let names: [String] = {
+/// Member names the reader knows — every field of a household or loan record
+/// (SCHEMA.md), payload key and result document key — numbered once, so that the reader
+/// can hand out shared strings instead of allocating one per occurrence, and records can
+/// find their fields by number instead of hashing names. A household payload has about
+/// thirty keys, half of them too long for Swift's inline small strings.
+///
+/// The names are the rules' vocabulary, listed here because the reader interns them
+/// while it reads; the rules check that each of their field names is one
+/// (`fieldTable`), and a test that the documents' names are.
+package enum KnownKeys {
+    package static let names: [String] = {
+        let recordFields = [
+            // Household records.
+            "householdCode", "headName", "citizenId", "province", "commune", "village", "area", "members",
+            "monthlyIncomePerCapita", "annualHouseholdIncome", "unemployedMembers", "noContractWageMembers", "dependants",
+            "malnourishedChildren", "uninsuredMembersAged6Plus", "undereducatedAdults16to30", "childrenOutOfSchool3to15",
+            "nonDurableHousingParts", "housingAreaM2", "safeWater", "hygienicLatrine", "telecomUse", "informationDevices",
+            "ethnicMinority", "especiallyDifficultArea", "listStatus", "listStatusSince", "savingsGroup", "association",
+            "phone",
+            // Loan records.
+            "loanId", "program", "principal", "disbursedOn", "maturityOn", "repaymentPeriodMonths", "principalRepaid",
+            "interestPaidThrough", "annualRatePercent", "termAdjustments", "extendedTo", "frozenFrom", "frozenTo",
+            "writtenOffOn", "misusedFunds", "misuseFoundOn",
+        ]
         let documentKeys = [
             "asOf", "household", "loan", "whatIf", "standard", "dueSoonDays", "review", "loans", "hasActiveLoan",
             "dueOn", "newDueOn", "code", "severity", "field", "message_vi", "message_en", "newCommune",
@@ -18,7 +35,7 @@ enum KnownKeys {
             "batch", "id", "households", "reviews", "file", "line", "record", "listFlags", "inputError", "column",
             "message", "source",
         ]
-        let computed = Array(Set(HouseholdField.allCases.map(\.name) + LoanField.allCases.map(\.name) + documentKeys)).sorted()
+        let computed = Array(Set(recordFields + documentKeys)).sorted()
         // The same text, but the literal's immortal storage when there is one: the reader
         // hands these strings out for every member, and copies of an immortal string
         // cost no reference counting. (Names up to 15 bytes are stored inline anyway.)
@@ -69,7 +86,7 @@ enum KnownKeys {
     }()
 
     /// The number of the key these bytes spell; nil for other keys.
-    static func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    package static func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let table = table
         var slot = hash(bytes) & table.mask
         while true {
@@ -85,14 +102,15 @@ enum KnownKeys {
         }
     }
 
-    static func index(of name: String) -> Int? {
+    package static func index(of name: String) -> Int? {
         var name = name
         return name.withUTF8 { index(of: $0) }
     }
 
     /// Cheap and unseeded (the keys are ours, not an attacker's): the length and the
     /// first and last eight bytes, which tell every known name apart well enough.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    @inlinable
+    package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress, count > 0 else { return 0 }
         var head: UInt64 = 0
@@ -109,8 +127,9 @@ enum KnownKeys {
         return Int(truncatingIfNeeded: mixed >> 32)
     }
 
-    /// The fields of a record type by key number, for lookups without hashing.
-    static func fieldTable<Field>(_ fields: [Field], name: (Field) -> String) -> [Field?] {
+    /// The fields of a record type by key number, for lookups without hashing. Every
+    /// field's name must be a known key.
+    package static func fieldTable<Field>(_ fields: [Field], name: (Field) -> String) -> [Field?] {
         var table = [Field?](repeating: nil, count: names.count)
         for field in fields { table[index(of: name(field))!] = field }
         return table

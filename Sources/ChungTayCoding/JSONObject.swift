@@ -4,13 +4,13 @@ public struct JSONObject: Sendable, Equatable {
         public let key: String
         public let value: JSONValue
         /// The key's number among `KnownKeys`, so records find their fields without hashing.
-        let knownKey: Int?
+        package let knownKey: Int?
 
         public init(key: String, value: JSONValue) {
             self.init(key: key, value: value, knownKey: KnownKeys.index(of: key))
         }
 
-        init(key: String, value: JSONValue, knownKey: Int?) {
+        package init(key: String, value: JSONValue, knownKey: Int?) {
             self.key = key
             self.value = value
             self.knownKey = knownKey
@@ -23,12 +23,14 @@ public struct JSONObject: Sendable, Equatable {
 
     public let members: [Member]
 
+    @inlinable
     public init(_ members: [Member]) {
         self.members = members
     }
 
     /// The value of the last member with that key (a repeated key overrides, as in
     /// most JSON readers); nil when absent.
+    @inlinable
     public subscript(key: String) -> JSONValue? {
         members.last(where: { $0.key == key })?.value
     }
