@@ -12,20 +12,18 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "ChungTay",
     platforms: [.macOS(.v15)],
+    // Library products only for what another package would import: the ZeroMQ binding, the
+    // codecs, the wire protocol and its client, the worker runtime (to write handlers), the
+    // domain rules and the store's reader. The rest is the executables' own plumbing.
     products: [
         .executable(name: "chungtay", targets: ["chungtay"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "ChungTayCoding", targets: ["ChungTayCoding"]),
         .library(name: "ChungTayWire", targets: ["ChungTayWire"]),
+        .library(name: "ChungTayClient", targets: ["ChungTayClient"]),
+        .library(name: "ChungTayWorker", targets: ["ChungTayWorker"]),
         .library(name: "ChungTayRules", targets: ["ChungTayRules"]),
         .library(name: "ChungTayStore", targets: ["ChungTayStore"]),
-        .library(name: "ChungTayDispatcher", targets: ["ChungTayDispatcher"]),
-        .library(name: "ChungTayWorker", targets: ["ChungTayWorker"]),
-        .library(name: "ChungTayClient", targets: ["ChungTayClient"]),
-        .library(name: "ChungTayRuntime", targets: ["ChungTayRuntime"]),
-        .library(name: "ChungTayHandlers", targets: ["ChungTayHandlers"]),
-        .library(name: "ChungTaySampleData", targets: ["ChungTaySampleData"]),
-        .library(name: "ChungTayBatchInput", targets: ["ChungTayBatchInput"]),
-        .library(name: "ChungTayBatchOutput", targets: ["ChungTayBatchOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,12 +88,12 @@ let package = Package(
         ),
         .target(
             name: "ChungTayHandlers",
-            dependencies: ["ChungTayWorker", "ChungTayRules"],
+            dependencies: ["ChungTayWorker", "ChungTayWire", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .target(
-            name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayRules", "ChungTayStore"],
+            name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayStore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -111,8 +109,9 @@ let package = Package(
         .executableTarget(
             name: "chungtay",
             dependencies: [
-                "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayRules", "ChungTayClient",
-                "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput", "ChungTayBatchOutput",
+                "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
+                "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
+                "ChungTayBatchOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
