@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayClient
+import ChungTayCoding
 import ChungTayWire
 import Foundation
 
@@ -100,8 +101,8 @@ enum BatchText {
     /// reviews and loan statuses carry `householdCode`, which must match; notifications
     /// (whose subject may be a loan id) were indexed under it by the worker that wrote them.
     static func belongs(_ document: [UInt8], to householdCode: String) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(document)) as? [String: Any] else { return false }
+        guard case .object(let object)? = try? JSONValue(parsing: document) else { return false }
         guard let code = object["householdCode"] else { return true }
-        return code as? String == householdCode
+        return code == .string(householdCode)
     }
 }

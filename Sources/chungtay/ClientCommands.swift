@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayClient
+import ChungTayCoding
 import ChungTayWire
 import Foundation
 
@@ -158,10 +159,10 @@ struct JobView {
     var result: [UInt8]?
 
     init(_ document: [UInt8]) throws {
-        guard let object = try JSONSerialization.jsonObject(with: Data(document)) as? [String: Any] else {
-            throw ClientError.badReply("job document is not an object")
+        guard case .object(let object)? = try? JSONValue(parsing: document) else {
+            throw ClientError.badReply("job document is not a JSON object")
         }
-        state = object["state"] as? String ?? "unknown"
+        state = if case .string(let state)? = object["state"] { state } else { "unknown" }
         let marker = Array(#","result":"#.utf8)
         if let start = document.firstRange(of: marker)?.upperBound {
             let raw = Array(document[start..<(document.count - 1)])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChungTayCoding
 import ChungTayStore
 import Foundation
 
@@ -75,16 +76,25 @@ struct DataCommand: ParsableCommand {
             return lines.joined(separator: "\n")
         }
 
+        /// Members in alphabetical order, so the report's bytes are the same on every run.
         static func report(path: String, problems: [DataProblem], repaired: [DataProblem]) -> String {
-            func entry(_ problem: DataProblem) -> [String: Any] {
-                ["file": problem.file, "code": problem.code.rawValue, "message": problem.message, "blocksStart": problem.blocksStart,
-                 "repair": problem.repair.map { "\($0)" } ?? NSNull()]
+            func entry(_ problem: DataProblem) -> JSONValue {
+                .object(JSONObject([
+                    .init(key: "blocksStart", value: .bool(problem.blocksStart)),
+                    .init(key: "code", value: .string(problem.code.rawValue)),
+                    .init(key: "file", value: .string(problem.file)),
+                    .init(key: "message", value: .string(problem.message)),
+                    .init(key: "repair", value: problem.repair.map { .string("\($0)") } ?? .null),
+                ]))
             }
-            let report: [String: Any] = [
-                "dataDir": path, "clean": problems.isEmpty, "problems": problems.map(entry), "repaired": repaired.map(entry),
-            ]
-            let data = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            var writer = JSONWriter()
+            writer.value(.object(JSONObject([
+                .init(key: "clean", value: .bool(problems.isEmpty)),
+                .init(key: "dataDir", value: .string(path)),
+                .init(key: "problems", value: .array(problems.map(entry))),
+                .init(key: "repaired", value: .array(repaired.map(entry))),
+            ])))
+            return String(decoding: writer.finish(), as: UTF8.self)
         }
     }
 }
