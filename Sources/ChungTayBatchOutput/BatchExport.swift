@@ -99,7 +99,7 @@ public struct BatchExport: Sendable {
     public func write(to directory: URL) throws -> Summary {
         let rules = try self.rules ?? RuleBook.bundled()
         let store = try SegmentReader(resultsOf: DataDirectory(root: dataDirectory))
-        let exporter = Exporter(reader: BatchDocuments(store: store, batchId: batchId), rules: rules, spillLimit: spillLimit)
+        let exporter = Exporter(reader: BatchDocumentReader(store: store, batchId: batchId), rules: rules, spillLimit: spillLimit)
         return try exporter.run(into: directory)
     }
 }

@@ -82,7 +82,7 @@ final class Exporter {
         }
     }
 
-    private let reader: BatchDocuments
+    private let reader: BatchDocumentReader
     private let rules: RuleBook
     private var strings = StringTable()
     private var collation = SortKey()
@@ -96,13 +96,13 @@ final class Exporter {
     private var communeByName: [UInt32: Int] = [:]
     private var notInListCommune: Int?
     private var asOf: CivilDate?
-    private var tally = BatchDocuments.Tally()
+    private var tally = BatchDocumentReader.Tally()
     private var summary = BatchExport.Summary()
     private let spills: SpillSet
     private var staging = ""
     private var spillDirectory = ""
 
-    init(reader: BatchDocuments, rules: RuleBook, spillLimit: Int) {
+    init(reader: BatchDocumentReader, rules: RuleBook, spillLimit: Int) {
         self.reader = reader
         self.rules = rules
         spills = SpillSet(limit: spillLimit)

@@ -6,14 +6,14 @@ import Foundation
 /// looking up a Vietnamese commune name cost as much as classifying the household.
 /// Keys and queries here are both NFC, so equal text means equal bytes. The lookup is
 /// inlinable so that it is specialised for the caller's `Value`.
-package struct ByteKeyTable<Value: Sendable>: Sendable {
+public struct ByteKeyTable<Value: Sendable>: Sendable {
     @usableFromInline let utf8: [UInt8]
     @usableFromInline let offsets: [Int]
     @usableFromInline let values: [Value]
     /// Open addressing, at most a quarter full; -1 marks a free slot.
     @usableFromInline let slots: [Int]
 
-    package init(_ entries: [(key: String, value: Value)]) {
+    public init(_ entries: [(key: String, value: Value)]) {
         var unique: [(key: String, value: Value)] = []
         var seen: Set<String> = []
         for entry in entries where seen.insert(entry.key).inserted { unique.append(entry) }
@@ -32,7 +32,7 @@ package struct ByteKeyTable<Value: Sendable>: Sendable {
     }
 
     @inlinable
-    package subscript(key: String) -> Value? {
+    public subscript(key: String) -> Value? {
         var key = key
         return key.withUTF8 { bytes -> Value? in
             let mask = slots.count - 1

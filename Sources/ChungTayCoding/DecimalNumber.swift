@@ -50,7 +50,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// What a JSON number token turned out to be.
-    package enum ParseOutcome {
+    public enum ParseOutcome {
         case exact(DecimalNumber)
         /// Valid grammar, but beyond 18 significant digits or 18 fractional digits.
         case unrepresentable(Double)
@@ -58,7 +58,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// Parses exactly one JSON number occupying the whole buffer.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
         var index = 0
         let count = bytes.count
         var negative = false
@@ -128,7 +128,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// Whether the byte can be part of a number token (the reader takes the longest run).
-    package static func isNumberByte(_ byte: UInt8) -> Bool {
+    public static func isNumberByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
             UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
@@ -162,14 +162,14 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     @inlinable
-    package static func powerOfTen(_ exponent: Int) -> Int {
+    public static func powerOfTen(_ exponent: Int) -> Int {
         var result = 1
         for _ in 0..<exponent { result *= 10 }
         return result
     }
 
     @inlinable
-    package static func powerOfTen128(_ exponent: Int) -> Int128 {
+    public static func powerOfTen128(_ exponent: Int) -> Int128 {
         Int128(powerOfTen(exponent))
     }
 

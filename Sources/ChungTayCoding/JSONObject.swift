@@ -4,13 +4,13 @@ public struct JSONObject: Sendable, Equatable {
         public let key: String
         public let value: JSONValue
         /// The key's number among `KnownKeys`, so records find their fields without hashing.
-        package let knownKey: Int?
+        public let knownKey: Int?
 
         public init(key: String, value: JSONValue) {
             self.init(key: key, value: value, knownKey: KnownKeys.index(of: key))
         }
 
-        package init(key: String, value: JSONValue, knownKey: Int?) {
+        public init(key: String, value: JSONValue, knownKey: Int?) {
             self.key = key
             self.value = value
             self.knownKey = knownKey

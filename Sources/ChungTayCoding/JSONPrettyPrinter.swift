@@ -1,7 +1,7 @@
 /// Indented JSON for people reading the rule data in force (`chungtay rules show`);
 /// member order is kept as in the rule files so the output reads like them.
-package enum JSONPrettyPrinter {
-    package static func print(_ value: JSONValue) -> String {
+public enum JSONPrettyPrinter {
+    public static func print(_ value: JSONValue) -> String {
         var output: [UInt8] = []
         write(value, indent: 0, into: &output)
         output.append(0x0A)

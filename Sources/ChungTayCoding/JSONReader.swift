@@ -17,15 +17,15 @@ public enum JSONReader {
     /// is spelled exactly as `JSONWriter.value` writes what was read from it: then those
     /// bytes can be handed on as they are instead of being written again. Only the members
     /// the caller hands on are checked; the others are never canonical.
-    package struct RawMember: Sendable {
-        package let range: Range<Int>
-        package let canonical: Bool
+    public struct RawMember: Sendable {
+        public let range: Range<Int>
+        public let canonical: Bool
     }
 
     /// As `parse`, also giving one `RawMember` per member of the top-level object (none
     /// when the document is not an object); `handedOn` are the numbers (`KnownKeys`) of
     /// the members whose spelling is checked.
-    package static func parseRecordingMembers(
+    public static func parseRecordingMembers(
         _ bytes: [UInt8], checking handedOn: Set<Int>
     ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
         try parse(bytes, recordingMembers: handedOn)

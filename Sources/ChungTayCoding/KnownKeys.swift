@@ -9,8 +9,8 @@ import Foundation
 /// The names are the rules' vocabulary, listed here because the reader interns them
 /// while it reads; the rules check that each of their field names is one
 /// (`fieldTable`), and a test that the documents' names are.
-package enum KnownKeys {
-    package static let names: [String] = {
+public enum KnownKeys {
+    public static let names: [String] = {
         let recordFields = [
             // Household records.
             "householdCode", "headName", "citizenId", "province", "commune", "village", "area", "members",
@@ -86,7 +86,7 @@ package enum KnownKeys {
     }()
 
     /// The number of the key these bytes spell; nil for other keys.
-    package static func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let table = table
         var slot = hash(bytes) & table.mask
         while true {
@@ -102,7 +102,7 @@ package enum KnownKeys {
         }
     }
 
-    package static func index(of name: String) -> Int? {
+    public static func index(of name: String) -> Int? {
         var name = name
         return name.withUTF8 { index(of: $0) }
     }
@@ -110,7 +110,7 @@ package enum KnownKeys {
     /// Cheap and unseeded (the keys are ours, not an attacker's): the length and the
     /// first and last eight bytes, which tell every known name apart well enough.
     @inlinable
-    package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress, count > 0 else { return 0 }
         var head: UInt64 = 0
@@ -129,7 +129,7 @@ package enum KnownKeys {
 
     /// The fields of a record type by key number, for lookups without hashing. Every
     /// field's name must be a known key.
-    package static func fieldTable<Field>(_ fields: [Field], name: (Field) -> String) -> [Field?] {
+    public static func fieldTable<Field>(_ fields: [Field], name: (Field) -> String) -> [Field?] {
         var table = [Field?](repeating: nil, count: names.count)
         for field in fields { table[index(of: name(field))!] = field }
         return table

@@ -2,15 +2,15 @@
 /// U+10FFFF). The standard library's validating initialiser is generic and was the
 /// single largest cost of reading a payload; text is almost always ASCII, which this
 /// checks eight bytes at a time.
-package enum UTF8Validation {
-    package enum Outcome {
+public enum UTF8Validation {
+    public enum Outcome {
         /// Valid and all ASCII, hence also NFC.
         case ascii
         case unicode
         case invalid
     }
 
-    package static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+    public static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         let count = bytes.count
         var index = 0
         guard let base = bytes.baseAddress else { return .ascii }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Unicode handling for Vietnamese text: names arrive in NFC or NFD and must be stored
 /// in NFC and compare equal; SMS gateways want the same text without diacritics.
-package enum UnicodeText {
+public enum UnicodeText {
     /// The text in Unicode NFC.
     ///
     /// Foundation's normaliser costs microseconds per string, which would dominate a
@@ -10,7 +10,7 @@ package enum UnicodeText {
     /// and the precomposed Vietnamese letters U+1E00–U+1EFF, none of which combine) is
     /// returned as it is; only text with combining marks or other scripts is normalised.
     @inlinable
-    package static func nfc(_ text: String) -> String {
+    public static func nfc(_ text: String) -> String {
         var text = text
         let alreadyNFC = text.withUTF8 { isProvablyNFC($0) }
         return alreadyNFC ? text : composed(text)
@@ -26,7 +26,7 @@ package enum UnicodeText {
     /// Whether valid UTF-8 text is NFC by `nfc`'s quick test: ASCII, two-byte sequences
     /// below U+0300 and U+1E00–U+1EFF only.
     @inlinable
-    package static func isProvablyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isProvablyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -47,7 +47,7 @@ package enum UnicodeText {
     }
 
     @inlinable
-    package static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    public static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
@@ -55,7 +55,7 @@ package enum UnicodeText {
     /// since spreadsheets leave no-break spaces in cells).
     /// Inlinable up to the quick test that nearly every field passes.
     @inlinable
-    package static func trimmed(_ text: String) -> String {
+    public static func trimmed(_ text: String) -> String {
         var text = text
         let untouched = text.withUTF8 { bytes -> Bool in
             guard !bytes.isEmpty else { return true }
@@ -121,7 +121,7 @@ package enum UnicodeText {
 
     /// Lower-cased, with runs of white space collapsed to one space and the ends trimmed:
     /// the form in which commune names are compared.
-    package static func foldedForComparison(_ text: String) -> String {
+    public static func foldedForComparison(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -147,13 +147,13 @@ package enum UnicodeText {
     /// which is all Vietnamese text, goes through `UnaccentedLetters`' table; any other
     /// text goes through Foundation's decomposition (`unaccentedByFoundation`), which
     /// costs microseconds per string. Both give the same result (see the tests).
-    package static func unaccented(_ text: String) -> String {
+    public static func unaccented(_ text: String) -> String {
         var text = text
         return text.withUTF8 { unaccented(utf8: $0) }
     }
 
     /// `unaccented` of the text these bytes spell, which must be valid UTF-8.
-    package static func unaccented(utf8: UnsafeBufferPointer<UInt8>) -> String {
+    public static func unaccented(utf8: UnsafeBufferPointer<UInt8>) -> String {
         guard !utf8.isEmpty else { return "" }
         var complete = true
         let result = String(unsafeUninitializedCapacity: utf8.count) { buffer in
@@ -169,7 +169,7 @@ package enum UnicodeText {
     /// `unaccented` through Foundation's canonical decomposition: each scalar of the NFD
     /// form is kept when printable ASCII, dropped when a combining mark, and replaced
     /// otherwise. The reference the table of `UnaccentedLetters` is checked against.
-    package static func unaccentedByFoundation(_ text: String) -> String {
+    public static func unaccentedByFoundation(_ text: String) -> String {
         var result = ""
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
             switch scalar.value {

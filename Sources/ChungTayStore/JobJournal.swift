@@ -38,6 +38,9 @@ public final class JobJournal {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "chungtay.journal.reader"
+        // A dispatcher that is starting holds the journal briefly (recovering its WAL):
+        // wait for it rather than fail an export at once.
+        configuration.busyMode = .timeout(5)
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
         } catch {

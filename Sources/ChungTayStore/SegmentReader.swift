@@ -13,9 +13,11 @@ import Foundation
 /// them at any moment; bytes before it never change (result segments are only appended
 /// to and never deleted).
 ///
-/// It writes nothing and locks nothing (files are opened read-only, the journal through
-/// SQLite's read-only mode), so it reads a running dispatcher's store: what it sees is
-/// the store as of the committed ends it was given.
+/// It never writes a store file and takes no write lock (segments are opened read-only,
+/// the journal in SQLite's read-only mode; see `JobJournal(readingOnly:)` for the WAL
+/// files SQLite itself may add beside a stopped dispatcher's journal), so it reads a
+/// running dispatcher's store: what it sees is the store as of the committed ends it was
+/// given.
 public struct SegmentReader: Sendable {
     public let files: SegmentFiles
     /// Committed ends by path relative to `files.root` (entries of other stores are ignored).
@@ -67,8 +69,12 @@ public struct SegmentReader: Sendable {
                     if errno == EINTR { continue }
                     throw StoreError.errno("pread", path)
                 }
-                // A file shorter than its committed end (`chungtay data check` reports it).
-                if count == 0 { break }
+                // A file shorter than its committed end has lost committed documents: an
+                // export from it would be incomplete, so it is an error, not a shorter read
+                // (`chungtay data check` names the file as `short_segment`).
+                if count == 0 {
+                    throw StoreError("\(path) ends at byte \(position), before its committed end \(end): committed documents are missing (see `chungtay data check`)")
+                }
                 try chunk.withUnsafeBufferPointer { buffer in
                     var start = 0
                     while start < count {

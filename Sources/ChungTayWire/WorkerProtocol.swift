@@ -187,6 +187,10 @@ public enum WorkerMessage: Equatable, Sendable {
     case failures([TaskFailure])
     case heartbeat
     case disconnect(reason: String)
+
+    /// The DISCONNECT reason of a worker that stops on SIGTERM after its running tasks;
+    /// the dispatcher's own reasons are error codes (`WireError.Code`).
+    public static let drainingReason = "draining"
     case error(code: String, message: String)
 
     public func encode() -> [[UInt8]] {

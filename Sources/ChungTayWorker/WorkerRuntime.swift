@@ -84,7 +84,7 @@ public final class WorkerRuntime {
         }
         if let dealer {
             try? forwardResults(to: dealer)
-            _ = try? dealer.send(WorkerMessage.disconnect(reason: "draining").encode(), dontWait: true)
+            _ = try? dealer.send(WorkerMessage.disconnect(reason: WorkerMessage.drainingReason).encode(), dontWait: true)
             dealer.close()
         }
         taskPush.close()

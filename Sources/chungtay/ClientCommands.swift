@@ -158,15 +158,18 @@ struct JobView {
     var state: String
     var result: [UInt8]?
 
+    /// Only the members before `result` are parsed: the result is a worker's document,
+    /// which may nest deeper than the reader allows (the dispatcher checks it with the
+    /// strict syntax check, 512 levels) and is printed as it is.
     init(_ document: [UInt8]) throws {
-        guard case .object(let object)? = try? JSONValue(parsing: document) else {
-            throw ClientError.badReply("job document is not a JSON object")
-        }
-        state = if case .string(let state)? = object["state"] { state } else { "unknown" }
         let marker = Array(#","result":"#.utf8)
-        if let start = document.firstRange(of: marker)?.upperBound {
-            let raw = Array(document[start..<(document.count - 1)])
-            result = raw == Array("null".utf8) ? nil : raw
+        guard let resultRange = document.firstRange(of: marker), document.last == UInt8(ascii: "}"),
+              case .object(let head)? = try? JSONValue(parsing: Array(document[..<resultRange.lowerBound]) + [UInt8(ascii: "}")])
+        else {
+            throw ClientError.badReply("job document is not a JSON object ending in its result")
         }
+        state = if case .string(let state)? = head["state"] { state } else { "unknown" }
+        let raw = Array(document[resultRange.upperBound..<(document.count - 1)])
+        result = raw == Array("null".utf8) ? nil : raw
     }
 }

@@ -96,8 +96,15 @@ struct SettingsReader: Sendable {
         try await lookup(key, "a number") { try await reader.fetchDouble(forKey: $0) }
     }
 
+    /// A list: in the file either a JSON array of texts or one text, which callers split
+    /// as they split the flag's and the environment's (`"a,b"`).
     func strings(_ key: ConfigKey) async throws(ValidationError) -> [String]? {
-        try await lookup(key, "a list of names") { try await reader.fetchStringArray(forKey: $0) }
+        do {
+            return try await lookup(key, "a list of names") { try await reader.fetchStringArray(forKey: $0) }
+        } catch {
+            guard let text = try? await string(key) else { throw error }
+            return [text]
+        }
     }
 
     /// A value read the way its flag is parsed, so the flag, the environment and the file

@@ -126,4 +126,20 @@ import Testing
         #expect(throws: StoreError.self) { try SegmentReader(resultsOf: empty) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.root.path).isEmpty)
     }
+
+    /// A segment cut below its committed end has lost committed documents: reading it is
+    /// an error, not a silently shorter list (an export from it would be incomplete).
+    @Test func aSegmentShorterThanItsCommittedEndIsAnError() throws {
+        let path = "household.review/segment-000001.jsonl"
+        do {
+            let dispatcher = try Dispatcher(directory)
+            try dispatcher.append("household.review", [#"{"h":"A"}"#, #"{"h":"B"}"#])
+            try dispatcher.commit()
+        }
+        #expect(try lines("household.review") == [#"{"h":"A"}"#, #"{"h":"B"}"#])
+        let handle = try FileHandle(forWritingTo: segment(path))
+        try handle.truncate(atOffset: 12)
+        try handle.close()
+        #expect(throws: StoreError.self) { try lines("household.review") }
+    }
 }

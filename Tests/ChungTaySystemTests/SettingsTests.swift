@@ -105,7 +105,8 @@ import Testing
         }
     }
 
-    /// `--kinds a,b` and `--kinds a --kinds b` both serve both kinds; so does the environment's list.
+    /// `--kinds a,b` and `--kinds a --kinds b` both serve both kinds; so do the environment's
+    /// list and the file's, as a JSON array or as one comma-separated text.
     @Test func kindsAsAList() throws {
         let sandbox = try Sandbox("kinds")
         defer { sandbox.close() }
@@ -114,8 +115,13 @@ import Testing
         _ = try sandbox.spawn("worker-comma", connect + ["--name", "comma", "--kinds", "system.echo, loan.status"])
         _ = try sandbox.spawn("worker-repeated", connect + ["--name", "repeated", "--kinds", "system.echo", "--kinds", "loan.status,notify.emit"])
         _ = try sandbox.spawn("worker-env", connect + ["--name", "env"], environment: ["CHUNGTAY_WORKER_KINDS": "loan.status,system.echo"])
+        let arrayFile = try sandbox.writeFile("array.json", #"{"chungtay":{"worker":{"kinds":["notify.emit","system.echo"]}}}"#)
+        let textFile = try sandbox.writeFile("text.json", #"{"chungtay":{"worker":{"kinds":"notify.emit, loan.status"}}}"#)
+        _ = try sandbox.spawn("worker-file-array", connect + ["--name", "file-array", "--config", arrayFile.path])
+        _ = try sandbox.spawn("worker-file-text", connect + ["--name", "file-text", "--config", textFile.path])
         for (name, kinds) in [("comma", ["loan.status", "system.echo"]), ("repeated", ["loan.status", "notify.emit", "system.echo"]),
-                              ("env", ["loan.status", "system.echo"])] {
+                              ("env", ["loan.status", "system.echo"]), ("file-array", ["notify.emit", "system.echo"]),
+                              ("file-text", ["loan.status", "notify.emit"])] {
             let worker = try sandbox.waitForWorker(name, endpoint: dispatcher.clientEndpoint)
             #expect((worker["kinds"] as? [String])?.sorted() == kinds, "\(name): \(worker)")
         }

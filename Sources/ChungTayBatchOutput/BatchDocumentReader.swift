@@ -17,7 +17,7 @@ import ChungTayStore
 /// parsed; a line that passes is parsed and kept only when its top-level `batchId` is
 /// the batch and its `kind`, if any, the store's. A document whose `taskId` was already
 /// seen (a copy) is skipped.
-struct BatchDocuments {
+struct BatchDocumentReader {
     let store: SegmentReader
     let batchId: String
 
