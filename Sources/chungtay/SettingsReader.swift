@@ -60,6 +60,8 @@ struct SettingsReader: Sendable {
     /// Runs `read` over the settings from a synchronous command, which blocks until it is
     /// done: swift-configuration's file provider and its throwing lookups are async, and a
     /// command's `validate` and `run` run on the main thread, outside the cooperative pool.
+    /// Called from async code it could block a pool thread the lookup needs, so it may not be.
+    @available(*, noasync, message: "blocks its thread until the settings are read")
     static func resolve<Value: Sendable>(
         _ options: SettingsOptions, flags: [Flag], _ read: @escaping @Sendable (SettingsReader) async throws -> Value
     ) throws -> Value {
