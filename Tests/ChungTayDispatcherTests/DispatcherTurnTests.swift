@@ -87,6 +87,33 @@ import Testing
         #expect(job["attempts"] as? Int == 2)
     }
 
+    /// Silence while the dispatcher itself was away (one turn took 6 s, or its process was
+    /// stopped) is the dispatcher's, not its workers': their heartbeats may not even have
+    /// reached it. The turn after the gap excuses every worker, and the lease stays put.
+    @Test func silenceWhileTheDispatcherWasAwayIsExcused() throws {
+        let dispatcher = try InProcessDispatcher { $0.retryBaseDelay = .zero }
+        let worker = try TurnWorker(dispatcher, name: "patient", kinds: ["test.stall"], credit: 1)
+        try dispatcher.turn()
+        let client = try TurnClient(dispatcher)
+        let ids = try submit([Array("{}".utf8)], kind: "test.stall", by: client, in: dispatcher)
+        let leased = try worker.receivedTasks()
+        #expect(leased.map(\.taskId) == ids)
+        let standby = try TurnWorker(dispatcher, name: "standby", kinds: ["test.stall"], credit: 1)
+        try dispatcher.turn()
+
+        dispatcher.clock.advance(by: 6)
+        try dispatcher.turn()
+        #expect(try standby.receivedTasks().isEmpty, "twice the liveness passed, but while the dispatcher was away")
+        #expect(try client.job(ids[0], in: dispatcher)["state"] as? String == "running")
+
+        try dispatcher.advance(by: 2, beforeEachTurn: { try worker.heartbeat(); try standby.heartbeat() })
+        try worker.succeed(try #require(leased.first))
+        try dispatcher.turn()
+        let job = try client.job(ids[0], in: dispatcher)
+        #expect(job["state"] as? String == "completed")
+        #expect(job["attempts"] as? Int == 1, "the lease was never taken away")
+    }
+
     /// A lease older than the task timeout ends as a failed attempt (`task_timeout`) even while
     /// its worker heartbeats: the task runs again on a worker with a free slot, and the late
     /// answer of the first run is dropped, so the job keeps one document.
