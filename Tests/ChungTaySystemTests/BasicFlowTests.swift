@@ -72,6 +72,28 @@ extension SystemTests {
         #expect(checked >= 4, "expected the journal and a store segment under \(root): \(paths)")
     }
 
+    /// A result may nest deeper than the CLI's JSON reader goes (64 levels; the dispatcher
+    /// accepts up to 512): `submit --wait` and `job ID` read only the job's own members and
+    /// print the result as stored.
+    @Test func aResultNestedDeeperThanTheReaderGoesIsShownAsStored() throws {
+        let sandbox = try Sandbox("deep-result")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        _ = try sandbox.startWorker("w1", connect: dispatcher.workerEndpoint)
+        let client = dispatcher.clientEndpoint
+        let nested = String(repeating: "[", count: 100) + "7" + String(repeating: "]", count: 100)
+        let payload = try sandbox.writeFile("deep.json", nested)
+
+        let waited = try sandbox.cli(["submit", "system.echo", payload.path, "--wait", "--connect", client, "--timeout", "20"])
+        #expect(waited.status == 0, "\(waited)")
+        #expect(waited.stdout.contains(#""result":\#(nested)"#), "\(waited)")
+        let id = try #require(taskId(try waited.json()), "\(waited)")
+        let shown = try sandbox.cli(["job", String(id), "--connect", client, "--timeout", "20"])
+        #expect(shown.status == 0, "\(shown)")
+        #expect(try shown.json()["state"] as? String == "completed", "\(shown)")
+        #expect(shown.stdout.contains(nested), "\(shown)")
+    }
+
     /// The same idempotency key returns the same job; another key makes another job; one document per job.
     @Test func resubmittingWithTheSameKeyReturnsTheSameJob() throws {
         let sandbox = try Sandbox("idempotent")
