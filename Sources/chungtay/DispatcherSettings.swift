@@ -66,13 +66,11 @@ struct DispatcherSettings: ParsableArguments {
             if let value = try await count("max.message.bytes") { configuration.maxMessageSize = value }
             if let value = try await count("worker.window.bytes") { configuration.workerWindowBytes = value }
             if let value = try await count("max.message.frames") { configuration.maxMessageFrames = value }
-            if let value = try await settings.double("task.timeout") {
-                try settings.require(value.isFinite && (0.001...604_800).contains(value), "task.timeout", "must be 0.001 to 604800 seconds")
-                configuration.taskTimeout = .milliseconds(Int64(value * 1000))
+            if let value = try await settings.seconds("task.timeout", in: 0.001...604_800, "must be 0.001 to 604800 seconds") {
+                configuration.taskTimeout = value
             }
-            if let value = try await settings.double("drain.timeout.s") {
-                try settings.require(value.isFinite && (0...86_400).contains(value), "drain.timeout.s", "must be 0 to 86400 seconds")
-                configuration.drainTimeout = .milliseconds(Int64(value * 1000))
+            if let value = try await settings.seconds("drain.timeout.s", in: 0...86_400, "must be 0 to 86400 seconds") {
+                configuration.drainTimeout = value
             }
             do throws(ConfigurationError) {
                 try configuration.validate()

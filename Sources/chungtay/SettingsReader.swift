@@ -121,6 +121,14 @@ struct SettingsReader: Sendable {
     }
 
     /// Refuses the setting's value unless `condition` holds: "`SOURCE` `requirement`".
+    /// A number of seconds within `range` (checked before it is converted, so the
+    /// milliseconds always fit), as a duration; `requirement` says the range when it is not.
+    func seconds(_ key: ConfigKey, in range: ClosedRange<Double>, _ requirement: String) async throws(ValidationError) -> Duration? {
+        guard let value = try await double(key) else { return nil }
+        try require(value.isFinite && range.contains(value), key, requirement)
+        return .milliseconds(Int64(value * 1000))
+    }
+
     func require(_ condition: Bool, _ key: ConfigKey, _ requirement: String) throws(ValidationError) {
         if !condition { throw ValidationError("\(source(of: key)) \(requirement)") }
     }

@@ -51,8 +51,7 @@ struct WorkerSettings: ParsableArguments {
             try settings.require((1...1024).contains(concurrency), "worker.concurrency", "must be 1 to 1024")
             let heartbeatMs = try await settings.int("worker.heartbeat.ms") ?? 1000
             try settings.require(heartbeatMs >= 1, "worker.heartbeat.ms", "must be at least 1")
-            let drainTimeout = try await settings.double("worker.drain.timeout") ?? 30
-            try settings.require(drainTimeout.isFinite && (0...86_400).contains(drainTimeout), "worker.drain.timeout", "must be 0 to 86400 seconds")
+            let drainTimeout = try await settings.seconds("worker.drain.timeout", in: 0...86_400, "must be 0 to 86400 seconds") ?? .seconds(30)
             let prefetch = try await settings.int("worker.prefetch")
             try settings.require(prefetch.map { $0 >= 0 } ?? true, "worker.prefetch", "cannot be negative")
             let kinds = try await settings.strings("worker.kinds")?.flatMap(KindList.split) ?? [TaskKind.systemEcho.rawValue]
@@ -65,7 +64,7 @@ struct WorkerSettings: ParsableArguments {
                 endpoint: try await settings.string("worker.endpoint") ?? "tcp://127.0.0.1:5556",
                 name: try await settings.string("worker.name") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
                 kinds: kinds, concurrency: concurrency, prefetch: prefetch,
-                heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: .milliseconds(Int64(drainTimeout * 1000)))
+                heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: drainTimeout)
             return Resolved(configuration: configuration, rulesDirectory: try await settings.string("rules.dir"),
                             logLevel: try await LogLevelOption.read(from: settings))
         }
