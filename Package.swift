@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "ChungTayRuntime",
             dependencies: [
-                "CGlibcMalloc",
+                "CGlibcMalloc", "ChungTayWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTayRuntimeTests",
-            dependencies: ["ChungTayRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ChungTayRuntime", "ChungTayWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -101,6 +101,8 @@ extension Dispatcher {
             }
         case .heartbeat:
             break
+        case .log(let records):
+            receivedLog(records, from: worker.name)
         case .disconnect:
             workerLeft(envelope, countsAsAttempt: false, turn: &turn)
         case .ready, .tasks, .error:

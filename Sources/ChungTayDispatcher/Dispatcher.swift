@@ -71,6 +71,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
     public let boundClientEndpoint: String
     public let boundWorkerEndpoint: String
+    /// The log bus, when the configuration names a log endpoint (``Dispatcher/serveLogs()``).
+    let logBus: LogBus?
 
     /// Largest number of messages read from one socket in a turn, so neither side starves the other.
     static var readsPerTurn: Int { 2048 }
@@ -144,6 +146,10 @@ public final class Dispatcher<Clock: DispatcherClock> {
         boundWorkerEndpoint = try workerSocket.lastEndpoint
         poller.add(clientSocket)
         poller.add(workerSocket)
+        logBus = try configuration.logEndpoint.map { endpoint throws(ZMQError) in
+            try LogBus(context: context, endpoint: endpoint, sink: configuration.logSink)
+        }
+        if let logBus { poller.add(logBus.socket) }
 
         try recoverQueuedJobs()
         // A crash between a batch's last job and its summary leaves it ready to complete.
@@ -238,6 +244,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         releaseDueRetries()
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
+        logBus?.serve(now: clock.now)
     }
 
     private func pollTimeout() -> Int {

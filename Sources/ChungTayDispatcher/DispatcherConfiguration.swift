@@ -1,3 +1,4 @@
+public import ChungTayRuntime
 public import Foundation
 import ChungTayWire
 
@@ -35,6 +36,11 @@ public struct DispatcherConfiguration: Sendable {
     /// attempt (`task_timeout`) and the task runs again elsewhere, so a handler that hangs
     /// while its worker keeps heartbeating cannot hold a task for good.
     public var taskTimeout: Duration
+
+    /// Where the log bus (CTLP01) listens; nil: no log bus (in-process tests).
+    public var logEndpoint: String? = nil
+    /// The dispatcher's own log records, as its log handler hands them over to the log bus.
+    public var logSink: LogSink? = nil
 
     public static let builtInKinds = Set(TaskKind.builtIn.map(\.rawValue))
 

@@ -81,4 +81,13 @@ extension String {
     }
 
     var frame: [UInt8] { Array(utf8) }
+
+    /// The text cut to at most `limit` UTF-8 bytes at a scalar boundary.
+    func prefix(utf8Bytes limit: Int) -> String {
+        guard utf8.count > limit else { return self }
+        var end = utf8.index(utf8.startIndex, offsetBy: limit)
+        // Back over UTF-8 continuation octets (10xxxxxx) to the start of a scalar.
+        while utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        return String(self[..<end])
+    }
 }

@@ -54,6 +54,8 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The dispatcher could not encode its reply (a value JSON cannot hold): its own
         /// fault, which it logs.
         case encodingFailed = "encoding_failed"
+        /// The log bus already has the most subscribers following that it allows.
+        case tooManySubscribers = "too_many_subscribers"
     }
 
     public var code: Code

@@ -16,6 +16,8 @@ public enum WorkerProtocol {
         case fail = 0x04
         case heartbeat = 0x05
         case disconnect = 0x06
+        /// Worker → dispatcher: log records (`LogRecord`), one frame each.
+        case log = 0x08
         case error = 0x7F
     }
 }
@@ -156,11 +158,7 @@ public struct TaskFailure: Error, Equatable, Sendable {
 
     /// `message` cut to `maxMessageBytes` at a character boundary.
     public static func shortened(_ message: String) -> String {
-        guard message.utf8.count > maxMessageBytes else { return message }
-        var end = message.utf8.index(message.utf8.startIndex, offsetBy: maxMessageBytes)
-        // Back over UTF-8 continuation octets (10xxxxxx) to the start of a scalar.
-        while message.utf8[end] & 0xC0 == 0x80 { end = message.utf8.index(before: end) }
-        return String(message[..<end])
+        message.prefix(utf8Bytes: maxMessageBytes)
     }
 
     public var taskId: UInt64
@@ -187,6 +185,9 @@ public enum WorkerMessage: Equatable, Sendable {
     case failures([TaskFailure])
     case heartbeat
     case disconnect(reason: String)
+    /// Worker → dispatcher: log records for the log bus, at most
+    /// `LogProtocol.maxRecordsPerMessage` records and `LogProtocol.maxBytesPerMessage` bytes.
+    case log([LogRecord])
 
     /// The DISCONNECT reason of a worker that stops on SIGTERM after its running tasks;
     /// the dispatcher's own reasons are error codes (`WireError.Code`).
@@ -234,6 +235,8 @@ public enum WorkerMessage: Equatable, Sendable {
             break
         case .disconnect(let reason):
             frames.append(reason.frame)
+        case .log(let records):
+            frames += records.map { $0.encode() }
         case .error(let code, let message):
             frames += [code.frame, message.frame]
         }
@@ -248,6 +251,7 @@ public enum WorkerMessage: Equatable, Sendable {
         case .failures: .fail
         case .heartbeat: .heartbeat
         case .disconnect: .disconnect
+        case .log: .log
         case .error: .error
         }
     }
@@ -366,6 +370,8 @@ public enum WorkerMessage: Equatable, Sendable {
         case .disconnect:
             guard body.count <= 1 else { throw WireError(.malformed, "DISCONNECT takes at most a reason frame") }
             return .disconnect(reason: try body.first.map { frame throws(WireError) in try String(frame: frame, field: "reason") } ?? "")
+        case .log:
+            return .log(try LogRecord.decodeBatch(body))
         case .error:
             guard body.count == 2 else { throw WireError(.malformed, "ERROR needs code and message frames") }
             return .error(code: try String(frame: body[body.startIndex], field: "error code"),

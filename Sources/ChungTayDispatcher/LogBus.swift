@@ -1,0 +1,197 @@
+import ChungTayRuntime
+import ChungTayWire
+import Collections
+import ZeroMQ
+
+/// The dispatcher's log bus: a ROUTER on the log endpoint speaking CTLP01 (docs/PROTOCOL.md,
+/// "Log protocol"), the last `LogProtocol.ringCapacity` records (the dispatcher's own and
+/// those workers sent) for late joiners, and the subscribers that follow new records.
+///
+/// Everything here runs on the dispatcher thread once per turn: records gathered during
+/// the turn go out together. Sends never wait: a subscriber whose queue
+/// (`sendHighWaterMark` messages) is full loses the records (counted), so a slow or stopped
+/// `chungtay logs` costs the dispatcher a failed send, never a task's time.
+final class LogBus {
+    struct Subscriber {
+        var envelope: Envelope
+        var filter: LogFilter
+        var lastHeard: Double
+        var dropped = 0
+    }
+
+    /// A record and its encoding, made once and sent to every subscriber as is.
+    struct Entry {
+        var record: LogRecord
+        var bytes: [UInt8]
+    }
+
+    let socket: ZMQSocket
+    let peers: PeerConnections
+    let boundEndpoint: String
+    /// The dispatcher's own records, as its log handler hands them over.
+    private let sink: LogSink?
+    private var ring = Deque<Entry>()
+    /// Records gathered this turn, published at its end.
+    private var fresh: [Entry] = []
+    private var followers: [[UInt8]: Subscriber] = [:]
+    private var nextHeartbeat = 0.0
+    /// Records a subscriber's full queue lost.
+    private var droppedOnSend = 0
+
+    /// Most subscribers following at once; more get `too_many_subscribers`.
+    static let maxSubscribers = 64
+    /// Messages queued per subscriber before records are dropped for it.
+    static let sendHighWaterMark: Int32 = 1000
+    /// Messages read from the socket per turn.
+    static let readsPerTurn = 64
+
+    init(context: ZMQContext, endpoint: String, sink: LogSink?) throws(ZMQError) {
+        self.sink = sink
+        socket = try ZMQSocket(context: context, type: .router)
+        try socket.setLinger(milliseconds: 0)
+        try socket.setSendHighWaterMark(Self.sendHighWaterMark)
+        try socket.setReceiveHighWaterMark(100)
+        try socket.setMaxMessageSize(Int64(LogFilter.maxEncodedBytes) + 4096)
+        // A full queue then fails the send (EAGAIN), which is counted; a departed peer fails
+        // with EHOSTUNREACH and is forgotten.
+        try socket.setRouterMandatory(true)
+        peers = try PeerConnections(monitoring: socket, context: context, name: "logs")
+        try socket.bind(endpoint)
+        boundEndpoint = try socket.lastEndpoint
+    }
+
+    /// Records lost on the way: the dispatcher's own buffer full, or a subscriber's queue full.
+    var droppedCount: Int { droppedOnSend &+ (sink?.droppedCount ?? 0) }
+
+    var subscriberCount: Int { followers.count }
+
+    /// Records from a worker, published at the end of the turn.
+    func received(_ records: [LogRecord]) {
+        for record in records { fresh.append(Entry(record: record, bytes: record.encode())) }
+    }
+
+    /// Once per turn: reads subscribers' requests, publishes the turn's records, sends
+    /// heartbeats and forgets subscribers that went silent or left.
+    func serve(now: Double) {
+        readRequests(now: now)
+        for peer in peers.takeDepartures() { followers[peer] = nil }
+        if let sink {
+            for record in sink.takeAll() { fresh.append(Entry(record: record, bytes: record.encode())) }
+        }
+        if !fresh.isEmpty { publish() }
+        if now >= nextHeartbeat {
+            nextHeartbeat = now + LogProtocol.heartbeatInterval
+            let silence = LogProtocol.heartbeatInterval * Double(LogProtocol.heartbeatLiveness)
+            for (peer, subscriber) in followers where now - subscriber.lastHeard > silence { followers[peer] = nil }
+            for subscriber in followers.values { _ = send(LogMessage.heartbeat.encode(), to: subscriber.envelope) }
+        }
+    }
+
+    private func publish() {
+        let batch = fresh
+        fresh.removeAll(keepingCapacity: true)
+        for entry in batch {
+            if ring.count >= LogProtocol.ringCapacity { ring.removeFirst() }
+            ring.append(entry)
+        }
+        for (peer, subscriber) in followers {
+            let lost = sendRecords(batch.filter { subscriber.filter.matches($0.record) }, to: subscriber.envelope)
+            if lost > 0 { followers[peer]?.dropped += lost }
+        }
+    }
+
+    private func readRequests(now: Double) {
+        for _ in 0..<Self.readsPerTurn {
+            guard let message = try? socket.receive(limits: MessageLimits(maxFrames: 8, maxBytes: LogFilter.maxEncodedBytes + 1024), dontWait: true) else {
+                return
+            }
+            guard let peer = message.frames.first, let (envelope, body) = try? Envelope.split(message.frames) else { continue }
+            peers.noteMessage(from: peer, connection: message.connection)
+            if message.oversize != nil {
+                refuse(envelope, WireError(.tooLarge, "a CTLP01 request exceeds \(LogFilter.maxEncodedBytes + 1024) bytes"))
+                continue
+            }
+            let request: LogMessage
+            do {
+                request = try LogMessage.decode(body)
+            } catch {
+                refuse(envelope, error)
+                continue
+            }
+            switch request {
+            case .subscribe(let subscription):
+                subscribe(envelope, subscription, now: now)
+            case .heartbeat:
+                if followers[peer] != nil {
+                    followers[peer]?.lastHeard = now
+                } else {
+                    refuse(envelope, WireError(.notReady, "not subscribed; send SUBSCRIBE"))
+                }
+            case .cancel:
+                followers[peer] = nil
+            case .records, .tailEnd, .error:
+                refuse(envelope, WireError(.unknownCommand, "that command goes from the dispatcher to subscribers"))
+            }
+        }
+    }
+
+    private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, now: Double) {
+        if subscription.follow, followers[envelope.routingId] == nil, followers.count >= Self.maxSubscribers {
+            refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxSubscribers) subscribers following"))
+            return
+        }
+        let wanted = min(Int(subscription.tail), LogProtocol.ringCapacity)
+        var tail: [Entry] = []
+        if wanted > 0 {
+            for entry in ring.reversed() where subscription.filter.matches(entry.record) {
+                tail.append(entry)
+                if tail.count == wanted { break }
+            }
+            tail.reverse()
+        }
+        let lost = sendRecords(tail, to: envelope)
+        _ = send(LogMessage.tailEnd.encode(), to: envelope)
+        if subscription.follow {
+            followers[envelope.routingId] = Subscriber(envelope: envelope, filter: subscription.filter, lastHeard: now, dropped: lost)
+        } else {
+            followers[envelope.routingId] = nil
+        }
+    }
+
+    /// Sends the entries in RECORDS messages within the per-message caps; returns how many were lost.
+    private func sendRecords(_ entries: [Entry], to envelope: Envelope) -> Int {
+        var lost = 0
+        var start = 0
+        while start < entries.count {
+            var frames: [[UInt8]] = [LogProtocol.header, [LogProtocol.Command.records.rawValue]]
+            var bytes = 0
+            var end = start
+            while end < entries.count, end - start < LogProtocol.maxRecordsPerMessage,
+                  end == start || bytes + entries[end].bytes.count <= LogProtocol.maxBytesPerMessage {
+                frames.append(entries[end].bytes)
+                bytes += entries[end].bytes.count
+                end += 1
+            }
+            if !send(frames, to: envelope) {
+                lost += end - start
+                droppedOnSend &+= end - start
+            }
+            start = end
+        }
+        return lost
+    }
+
+    private func refuse(_ envelope: Envelope, _ error: WireError) {
+        _ = send(LogMessage.error(code: error.code.rawValue, message: error.message).encode(), to: envelope)
+    }
+
+    /// False when the peer's queue is full or it is gone (then it is forgotten).
+    private func send(_ frames: [[UInt8]], to envelope: Envelope) -> Bool {
+        do {
+            return try socket.send(envelope.wrap(frames), dontWait: true)
+        } catch {
+            followers[envelope.routingId] = nil
+            return false
+        }
+    }
+}
