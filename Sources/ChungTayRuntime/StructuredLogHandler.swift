@@ -39,7 +39,8 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     /// The masked record of an event. Metadata keys `task`/`taskId`, `kind`, `batch` and
-    /// `household` become the record's named members; the rest its fields.
+    /// `household` (and `worker` in a process that is not a worker) become the record's
+    /// named members; the rest its fields.
     func record(of event: LogEvent) -> LogRecord {
         var record = LogRecord(
             time: Timestamp.now(), level: LogRecord.Level(event.level), role: identity.role, worker: identity.worker,
@@ -53,6 +54,8 @@ public struct StructuredLogHandler: LogHandler {
             case "kind": record.kind = text
             case "batch": record.batch = text
             case "household": record.household = text
+            // The dispatcher's lines about a worker: they belong to that worker's stream too.
+            case "worker" where identity.worker == nil: record.worker = text
             default:
                 if record.fields.count < LogRecord.maxFields, !LogRecord.namedKeys.contains(key) {
                     record.fields[PersonalDataMask.mask(key)] = text
@@ -62,15 +65,28 @@ public struct StructuredLogHandler: LogHandler {
         return record
     }
 
-    /// `TIME LEVEL role[worker] message key=value…`, named members first, then fields by key.
-    public static func textLine(_ record: LogRecord) -> String {
-        var line = record.time + " " + record.level.rawValue.uppercased() + " " + record.role.rawValue
-        if let worker = record.worker { line += "[\(worker)]" }
-        line += " " + record.message
+    /// `TIME LEVEL role[worker] message key=value…`, named members first, then fields by
+    /// key; with `colours`, the level and the process in ANSI colours (for a terminal).
+    public static func textLine(_ record: LogRecord, colours: Bool = false) -> String {
+        func painted(_ text: String, _ code: String) -> String { colours ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var process = record.role.rawValue
+        if let worker = record.worker { process += "[\(worker)]" }
+        var line = record.time + " " + painted(record.level.rawValue.uppercased(), levelColour(record.level))
+        line += " " + painted(process, record.role == .worker ? "36" : "35") + " " + record.message
         let named: [(String, String?)] = [("task", record.taskId), ("kind", record.kind), ("batch", record.batch), ("household", record.household)]
         for case let (key, value?) in named { line += " \(key)=\(value)" }
         for key in record.fields.keys.sorted() { line += " \(key)=\(record.fields[key] ?? "")" }
         return line + "\n"
+    }
+
+    /// Red for errors, yellow for warnings, plain for info and notice, dim below.
+    private static func levelColour(_ level: LogRecord.Level) -> String {
+        switch level {
+        case .critical, .error: "31;1"
+        case .warning: "33"
+        case .notice, .info: "32"
+        case .debug, .trace: "2"
+        }
     }
 
     private static func text(of value: Logger.Metadata.Value) -> String {

@@ -1,5 +1,6 @@
 import ChungTayWire
 import Foundation
+import Logging
 import ZeroMQ
 
 /// One executor thread: takes batches of tasks from the runtime over inproc PUSH/PULL,
@@ -12,16 +13,16 @@ enum TaskExecutor {
     static let tasksEndpoint = "inproc://chungtay-worker-tasks"
     static let resultsEndpoint = "inproc://chungtay-worker-results"
 
-    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int) -> Thread {
+    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int, logger: Logger) -> Thread {
         let thread = Thread {
-            run(context: context, handlers: handlers, workerName: workerName)
+            run(context: context, handlers: handlers, workerName: workerName, logger: logger)
         }
         thread.name = "chungtay-executor-\(index)"
         thread.start()
         return thread
     }
 
-    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String) {
+    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, logger: Logger) {
         guard let tasks = try? ZMQSocket(context: context, type: .pull),
               let results = try? ZMQSocket(context: context, type: .push) else { return }
         defer {
@@ -37,8 +38,14 @@ enum TaskExecutor {
                 guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
                 var done: [TaskResult] = []
                 var failed: [TaskFailure] = []
+                // The level is read once per batch: with debug off, a task costs no log work at all.
+                let tracing = logger.logLevel <= .debug
                 for assignment in assignments {
-                    switch execute(assignment, handlers: handlers, workerName: workerName) {
+                    let started = tracing ? ContinuousClock.now : nil
+                    if tracing { logger.debug("task started", metadata: metadata(of: assignment)) }
+                    let outcome = execute(assignment, handlers: handlers, workerName: workerName)
+                    if let started { logFinished(assignment, outcome, after: ContinuousClock.now - started, logger: logger) }
+                    switch outcome {
                     case .success(let result): done.append(result)
                     case .failure(let failure): failed.append(failure)
                     }
@@ -52,6 +59,26 @@ enum TaskExecutor {
             // An executor that stopped silently would keep its tasks leased while the worker
             // heartbeats on; ending the process gives them back to the dispatcher.
             fatalError("executor socket failed: \(error)")
+        }
+    }
+
+    private static func metadata(of assignment: TaskAssignment) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["task": "\(assignment.taskId)", "kind": "\(assignment.kind)", "attempt": "\(assignment.attempt)"]
+        if let batch = assignment.batchId { metadata["batch"] = "\(batch)" }
+        return metadata
+    }
+
+    /// The per-task debug line: finished with its duration, or failed with the handler's message.
+    private static func logFinished(_ assignment: TaskAssignment, _ outcome: Result<TaskResult, TaskFailure>, after duration: Duration, logger: Logger) {
+        var metadata = metadata(of: assignment)
+        metadata["seconds"] = "\(duration.seconds)"
+        switch outcome {
+        case .success:
+            logger.debug("task finished", metadata: metadata)
+        case .failure(let failure):
+            metadata["code"] = "\(failure.code)"
+            metadata["retryable"] = "\(failure.retryable)"
+            logger.debug("task failed: \(failure.message)", metadata: metadata)
         }
     }
 

@@ -1,3 +1,5 @@
+public import ChungTayRuntime
+
 /// How a worker connects and how much it takes on.
 public struct WorkerConfiguration: Sendable {
     /// The dispatcher's worker endpoint.
@@ -15,6 +17,9 @@ public struct WorkerConfiguration: Sendable {
     public var reconnectMaxDelay: Duration
     /// How long SIGTERM waits for in-flight tasks.
     public var drainTimeout: Duration
+    /// The worker's log records, as its log handler hands them over, for the dispatcher's
+    /// log bus (CTWP01 LOG); nil: records stay on standard error only.
+    public var logSink: LogSink? = nil
 
     public init(
         endpoint: String = "tcp://127.0.0.1:5556", name: String, kinds: [String], concurrency: Int = 1,

@@ -54,7 +54,7 @@ public final class WorkerRuntime {
     @available(*, noasync)
     public func run(shouldStop: () -> Bool) throws {
         for index in 0..<configuration.concurrency {
-            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index))
+            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index, logger: logger))
         }
         try connect()
         var drainDeadline = Double.infinity
@@ -77,6 +77,7 @@ public final class WorkerRuntime {
             if ready[1].contains(.readable) { try forwardResults(to: dealer) }
             try feedExecutors()
             try keepAlive(dealer, draining: draining)
+            if let dealer = self.dealer { shipLogs(to: dealer) }
             if now >= nextSummary {
                 nextSummary = now + 10
                 logger.info("progress", metadata: ["completed": "\(completed)", "failed": "\(failed)", "running": "\(running)", "waiting": "\(waiting.count)"])
@@ -84,6 +85,7 @@ public final class WorkerRuntime {
         }
         if let dealer {
             try? forwardResults(to: dealer)
+            shipLogs(to: dealer)
             _ = try? dealer.send(WorkerMessage.disconnect(reason: WorkerMessage.drainingReason).encode(), dontWait: true)
             dealer.close()
         }
@@ -163,7 +165,7 @@ public final class WorkerRuntime {
                 try sendReady(socket)
             case .error(let code, let text):
                 logger.error("dispatcher refused a message", metadata: ["code": "\(code)", "reason": "\(text)"])
-            case .ready, .results, .failures:
+            case .ready, .results, .failures, .log:
                 logger.warning("ignored a worker-side command from the dispatcher")
             }
         }

@@ -53,7 +53,7 @@ final class BatchCluster {
     /// kill it again while it is still recovering).
     func startDispatcher(waitUntilReady: Bool = true) throws {
         var arguments = ["dispatcher", "--data-dir", settings.dataDirectory.path, "--client-endpoint", clientEndpoint,
-                         "--worker-endpoint", workerEndpoint, "--log-level", "info"]
+                         "--worker-endpoint", workerEndpoint, "--log-endpoint", "tcp://127.0.0.1:*", "--log-level", "info"]
         if let maxAttempts = settings.maxAttempts { arguments += ["--max-attempts", String(maxAttempts)] }
         let process = try launch("dispatcher", arguments)
         dispatcher = process

@@ -59,7 +59,7 @@ func launch(_ arguments: [String], stdout: FileHandle? = nil) -> Process {
 func startDispatcher(dataDirectory: URL) -> (Process, client: String, worker: String) {
     let pipe = Pipe()
     let process = launch(["dispatcher", "--data-dir", dataDirectory.path, "--client-endpoint", "tcp://127.0.0.1:*",
-                          "--worker-endpoint", "tcp://127.0.0.1:*", "--log-level", "warning"], stdout: pipe.fileHandleForWriting)
+                          "--worker-endpoint", "tcp://127.0.0.1:*", "--log-endpoint", "tcp://127.0.0.1:*", "--log-level", "warning"], stdout: pipe.fileHandleForWriting)
     var line = Data()
     while !line.contains(UInt8(ascii: "\n")) { line.append(pipe.fileHandleForReading.availableData) }
     let ready = try! JSONSerialization.jsonObject(with: line.prefix { $0 != UInt8(ascii: "\n") }) as! [String: String]

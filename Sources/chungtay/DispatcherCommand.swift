@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChungTayRuntime
 import ChungTayDispatcher
 import ChungTayWire
 import Foundation
@@ -10,7 +11,7 @@ struct DispatcherCommand: ParsableCommand {
         discussion: """
             Each setting comes from its flag, else the CHUNGTAY_* environment variable, else \
             the --config JSON file, else the default. On start it prints one JSON line \
-            {"event":"ready","clientEndpoint":…,"workerEndpoint":…} on standard output.
+            {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
             error code named, or as stated: 1000 ids per WAIT and 10,000 per RETRY-DEAD-LETTERS (too_large); \
@@ -25,11 +26,14 @@ struct DispatcherCommand: ParsableCommand {
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (configuration, logLevel) = try settings.resolve()
-        let logger = ProcessLogging.bootstrap(level: logLevel)
+        let (settled, logging) = try settings.resolve()
+        let configuration = { var configuration = settled; configuration.logSink = LogSink(); return configuration }()
+        let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configuration.logSink)
         try ServiceRunner.run(logger: logger) {
-            [Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
-                let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker) + "}\n"
+            [Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
+                let logMember = log.map { #","logEndpoint":"# + JSONText.quoted($0) } ?? ""
+                let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
+                    + logMember + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }]
         }

@@ -37,13 +37,14 @@ enum ServiceRunner {
     enum ExitCodeError: Error { case failure }
 }
 
-/// Logging for long-running commands: lines on standard error, personal data masked,
-/// level as the command's settings give it (`LogLevelOption`).
+/// Logging for long-running commands: lines on standard error as text or JSON, personal
+/// data masked, level as the command's settings give it (`LoggingOptions`), and every
+/// record also offered to `sink` for the log bus when there is one.
 enum ProcessLogging {
-    static func bootstrap(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = MaskingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
-            handler.logLevel = level
+    static func bootstrap(_ options: LoggingOptions.Resolved, identity: LogIdentity, sink: LogSink? = nil) -> Logger {
+        LoggingSystem.bootstrap { _ in
+            var handler = StructuredLogHandler(identity: identity, format: options.format, sink: sink)
+            handler.logLevel = options.level
             return handler
         }
         return Logger(label: "chungtay")

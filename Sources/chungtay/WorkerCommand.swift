@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChungTayRuntime
 import ChungTayHandlers
 import ChungTayRules
 import ChungTayWire
@@ -15,8 +16,9 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         let resolved = try settings.resolve()
-        let logger = ProcessLogging.bootstrap(level: resolved.logLevel)
-        let configuration = resolved.configuration
+        let configuration = { var configuration = resolved.configuration; configuration.logSink = LogSink(); return configuration }()
+        let logger = ProcessLogging.bootstrap(resolved.logging, identity: LogIdentity(role: .worker, worker: configuration.name),
+                                              sink: configuration.logSink)
         let ruleBook = try RuleSource.load(directory: resolved.rulesDirectory)
         let handlers = HandlerCatalog.all(rules: ruleBook).filter { configuration.kinds.contains($0.kind.rawValue) }
         try ServiceRunner.run(logger: logger) {

@@ -21,14 +21,14 @@ struct WorkerSettings: ParsableArguments {
     @Option(help: "Seconds SIGTERM waits for running tasks (CHUNGTAY_WORKER_DRAIN_TIMEOUT; default 30).") var drainTimeout: Double?
     @Option(help: "Heartbeat interval in milliseconds (CHUNGTAY_WORKER_HEARTBEAT_MS; default 1000).") var heartbeatMs: Int?
     @Option(help: "Directory of rule data files replacing the embedded ones (CHUNGTAY_RULES_DIR).") var rules: String?
-    @OptionGroup var logging: LogLevelOption
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var settings: SettingsOptions
 
     /// What the worker runs with.
     struct Resolved: Sendable {
         var configuration: WorkerConfiguration
         var rulesDirectory: String?
-        var logLevel: Logger.Level
+        var logging: LoggingOptions.Resolved
     }
 
     func validate() throws {
@@ -45,8 +45,7 @@ struct WorkerSettings: ParsableArguments {
             .init("worker.drain.timeout", "--drain-timeout", drainTimeout),
             .init("worker.heartbeat.ms", "--heartbeat-ms", heartbeatMs),
             .init("rules.dir", "--rules", rules),
-            logging.flag,
-        ]) { settings in
+        ] + logging.flags) { settings in
             let concurrency = try await settings.int("worker.concurrency") ?? ProcessInfo.processInfo.activeProcessorCount
             try settings.require((1...1024).contains(concurrency), "worker.concurrency", "must be 1 to 1024")
             let heartbeatMs = try await settings.int("worker.heartbeat.ms") ?? 1000
@@ -66,7 +65,7 @@ struct WorkerSettings: ParsableArguments {
                 kinds: kinds, concurrency: concurrency, prefetch: prefetch,
                 heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: drainTimeout)
             return Resolved(configuration: configuration, rulesDirectory: try await settings.string("rules.dir"),
-                            logLevel: try await LogLevelOption.read(from: settings))
+                            logging: try await LoggingOptions.read(from: settings))
         }
     }
 }

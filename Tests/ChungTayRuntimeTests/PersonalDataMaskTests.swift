@@ -1,6 +1,8 @@
 import Logging
 import Testing
 @testable import ChungTayRuntime
+import ChungTayWire
+import Foundation
 
 @Suite struct PersonalDataMaskTests {
     @Test(arguments: [
@@ -46,35 +48,51 @@ import Testing
         #expect(PersonalDataMask.mask(text) == text)
     }
 
-    @Test func theLogHandlerMasksMessagesAndMetadata() {
-        let recorder = RecordingHandler()
-        var logger = Logger(label: "test") { _ in MaskingLogHandler(wrapping: recorder) }
+    @Test func theLogHandlerMasksMessagesAndMetadata() throws {
+        let lines = LineRecorder()
+        let sink = LogSink()
+        var logger = Logger(label: "test") { _ in
+            StructuredLogHandler(identity: LogIdentity(role: .worker, worker: "w1", host: "h"), format: .json, sink: sink) { lines.append($0) }
+        }
         logger.logLevel = .info
-        logger.info("household 060123456789", metadata: ["phone": "0912345678", "nested": ["ids": ["079123456789"]]])
-        let entry = recorder.entries.first
-        #expect(entry?.message == "household ********6789")
-        #expect(entry?.metadata["phone"] == "******5678")
-        #expect(entry?.metadata["nested"] == ["ids": ["********6789"]])
+        logger.info("household 060123456789", metadata: [
+            "phone": "0912345678", "nested": ["ids": ["079123456789"]], "household": "079123456789", "task": "7",
+        ])
+        let record = sink.takeAll().first
+        #expect(record?.message == "household ********6789")
+        #expect(record?.fields["phone"] == "******5678")
+        #expect(record?.fields["nested"] == "[ids: [********6789]]")
+        #expect(record?.household == "********6789")
+        #expect(record?.taskId == "7")
+        #expect(record?.worker == "w1")
+        let line = try #require(lines.lines.first)
+        #expect(!line.contains("060123456789") && !line.contains("0912345678") && !line.contains("079123456789"))
+        #expect(try LogRecord.decode(Array(line.dropLast().utf8)) == record)
+    }
+
+    @Test func theTextLineHasTimeLevelProcessMessageAndFields() {
+        let record = LogRecord(time: "2026-12-04T04:00:00.000Z", level: .warning, role: .worker, worker: "w1", host: "h",
+                               message: "task failed", taskId: "9", kind: "system.echo", fields: ["code": "x"])
+        #expect(StructuredLogHandler.textLine(record) == "2026-12-04T04:00:00.000Z WARNING worker[w1] task failed task=9 kind=system.echo code=x\n")
+    }
+
+    @Test func aFullSinkDropsAndCounts() {
+        let sink = LogSink(capacity: 2)
+        let record = LogRecord(time: "t", level: .info, role: .dispatcher, host: "h", message: "m")
+        for _ in 0..<5 { sink.offer(record) }
+        #expect(sink.takeAll().count == 2)
+        #expect(sink.droppedCount == 3)
     }
 }
 
-/// Captures what reaches the wrapped handler.
-final class RecordingHandler: LogHandler, @unchecked Sendable {
-    struct Entry {
-        var message: String
-        var metadata: Logger.Metadata
-    }
+/// Captures the lines the handler writes.
+final class LineRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
 
-    var entries: [Entry] = []
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
+    var lines: [String] { lock.withLock { stored } }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        entries.append(Entry(message: event.message.description, metadata: event.metadata ?? [:]))
+    func append(_ line: String) {
+        lock.withLock { stored.append(line) }
     }
 }

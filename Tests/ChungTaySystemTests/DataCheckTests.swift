@@ -31,6 +31,7 @@ extension Sandbox {
     func refusedStart() throws -> (status: Int32?, stderr: String) {
         let child = try spawn("refused-\(UUID().uuidString.prefix(4))", [
             "dispatcher", "--data-dir", dataDir.path, "--client-endpoint", "tcp://127.0.0.1:*", "--worker-endpoint", "tcp://127.0.0.1:*",
+            "--log-endpoint", "tcp://127.0.0.1:*",
         ])
         guard child.waitForExit(timeout: .seconds(30)) else {
             child.stop()

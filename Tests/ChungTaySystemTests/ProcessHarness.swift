@@ -189,6 +189,7 @@ struct DispatcherProcess {
     var process: ChildProcess
     var clientEndpoint: String
     var workerEndpoint: String
+    var logEndpoint: String
 }
 
 // MARK: - The sandbox of one test
@@ -245,7 +246,7 @@ final class Sandbox {
     ) throws -> DispatcherProcess {
         let child = try spawn(name, [
             "dispatcher", "--data-dir", dataDir.path, "--client-endpoint", clientEndpoint, "--worker-endpoint", workerEndpoint,
-            "--heartbeat-interval-ms", "200", "--heartbeat-liveness", String(liveness), "--retry-base-ms", "50",
+            "--log-endpoint", "tcp://127.0.0.1:*", "--heartbeat-interval-ms", "200", "--heartbeat-liveness", String(liveness), "--retry-base-ms", "50",
         ] + extra, launcher: launcher)
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
@@ -253,10 +254,11 @@ final class Sandbox {
             if let line = text.split(separator: "\n").first, text.contains("\n") {
                 let ready = try JSON.object(String(line))
                 guard ready["event"] as? String == "ready",
-                      let client = ready["clientEndpoint"] as? String, let worker = ready["workerEndpoint"] as? String else {
+                      let client = ready["clientEndpoint"] as? String, let worker = ready["workerEndpoint"] as? String,
+                      let log = ready["logEndpoint"] as? String else {
                     throw HarnessError("dispatcher printed an unexpected first line: \(line)\n\(logs())")
                 }
-                return DispatcherProcess(process: child, clientEndpoint: client, workerEndpoint: worker)
+                return DispatcherProcess(process: child, clientEndpoint: client, workerEndpoint: worker, logEndpoint: log)
             }
             if !child.isRunning {
                 throw HarnessError("dispatcher \(name) ended before it was ready (\(child.exitDescription))\n\(logs())")
