@@ -137,7 +137,7 @@ final class FakeNativeWorker: Sendable {
                     try socket.send(ready)
                 case .error(let code, let message):
                     note("ERROR \(code): \(message)")
-                case .heartbeat, .ready, .results, .failures:
+                case .heartbeat, .ready, .results, .failures, .log:
                     break
                 }
             }

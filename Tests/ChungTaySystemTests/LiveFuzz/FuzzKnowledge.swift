@@ -96,7 +96,7 @@ struct FuzzKnowledge {
             leases[peer] = nil
         case .error(let code, _):
             replies["WORKER ERROR \(code)", default: 0] += 1
-        case .heartbeat, .ready, .results, .failures:
+        case .heartbeat, .ready, .results, .failures, .log:
             break
         }
     }

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+extension Sandbox {
+    /// `chungtay logs --json` on the log bus with `arguments`, parsed: one record per line.
+    func logRecords(_ endpoint: String, _ arguments: [String] = []) throws -> [[String: Any]] {
+        let result = try cli(["logs", "--connect", endpoint, "--json", "--tail", "10000"] + arguments, timeout: .seconds(60))
+        guard result.status == 0 else { throw HarnessError("logs failed: \(result)") }
+        return try result.lines.map { try JSON.object($0) }
+    }
+}
+
+/// Every digit run of 10 or more in the files: the citizen IDs (12 digits) and phone
+/// numbers (10) of the sample data, and anything else as long.
+func personalNumbers(in files: [URL]) throws -> Set<String> {
+    var numbers: Set<String> = []
+    let pattern = try NSRegularExpression(pattern: "[0-9]{10,}")
+    for file in files {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            numbers.insert(String(text[Range(match.range, in: text)!]))
+        }
+    }
+    return numbers
+}
+
+extension SystemTests {
+    /// The log bus with a dispatcher and two workers at debug running a sample batch: the
+    /// tail holds records of all three processes, each filter selects what it says, and no
+    /// record or log line holds a citizen ID or phone number of the input.
+    @Test func logsGatherEveryProcessFilterAndMaskPersonalData() throws {
+        let sandbox = try Sandbox("logs")
+        defer { sandbox.close() }
+        let input = try sandbox.demoData(households: 200, seed: 5, badRate: 0.05)
+        let dispatcher = try sandbox.startDispatcher()
+        for name in ["A", "B"] {
+            _ = try sandbox.startWorker(name, connect: dispatcher.workerEndpoint, kinds: pipelineKinds, extra: ["--log-level", "debug"])
+        }
+        let households = input.appendingPathComponent("households.jsonl")
+        let loans = input.appendingPathComponent("loans.jsonl")
+        let submitted = try sandbox.cli([
+            "batch", "submit", "--households", households.path, "--loans", loans.path, "--as-of", "2026-11-27",
+            "--name", "logs", "--wait", "--chunk-size", "20", "--connect", dispatcher.clientEndpoint,
+        ], timeout: .seconds(180))
+        #expect(submitted.status == 0, "\(submitted)")
+        let batch = try #require(batchId(submitted), "\(submitted)")
+
+        // Workers ship their records once per loop turn: wait until both have.
+        let all = try sandbox.eventually("records of both workers and the dispatcher") { () -> [[String: Any]]? in
+            let records = try sandbox.logRecords(dispatcher.logEndpoint)
+            let processes = Set(records.map { "\($0["role"] ?? "")/\($0["role"] as? String == "worker" ? $0["worker"] ?? "" : "")" })
+            return processes.isSuperset(of: ["dispatcher/", "worker/A", "worker/B"]) ? records : nil
+        }
+        for record in all {
+            for key in ["time", "level", "role", "host", "message"] { #expect(record[key] is String, "\(key) in \(record)") }
+        }
+        #expect(all.contains { $0["level"] as? String == "debug" && $0["message"] as? String == "task finished" })
+        let times = all.compactMap { $0["time"] as? String }
+        #expect(times == times.sorted(), "the tail is in time order")
+
+        let workerA = try sandbox.logRecords(dispatcher.logEndpoint, ["--worker", "A"])
+        #expect(!workerA.isEmpty && workerA.allSatisfy { $0["worker"] as? String == "A" })
+        let reviews = try sandbox.logRecords(dispatcher.logEndpoint, ["--kind", "household.review"])
+        #expect(!reviews.isEmpty && reviews.allSatisfy { $0["kind"] as? String == "household.review" })
+        let ofBatch = try sandbox.logRecords(dispatcher.logEndpoint, ["--batch", batch])
+        #expect(!ofBatch.isEmpty && ofBatch.allSatisfy { $0["batch"] as? String == batch })
+        let info = try sandbox.logRecords(dispatcher.logEndpoint, ["--level", "info"])
+        #expect(!info.isEmpty && info.allSatisfy { !["trace", "debug"].contains($0["level"] as? String) })
+        let finished = try sandbox.logRecords(dispatcher.logEndpoint, ["--grep", "task finished"])
+        #expect(!finished.isEmpty && finished.allSatisfy { ($0["message"] as? String)?.contains("task finished") == true })
+        let last = try sandbox.logRecords(dispatcher.logEndpoint, ["--tail", "5"])
+        #expect(last.count == 5)
+
+        let text = try sandbox.cli(["logs", "--connect", dispatcher.logEndpoint, "--tail", "10000"])
+        #expect(text.status == 0 && text.stdout.contains(" worker[B] "), "\(text.stdout.suffix(2000))")
+        #expect(!text.stdout.contains("\u{1B}["), "no colour when piped")
+
+        let numbers = try personalNumbers(in: [households, loans])
+        #expect(numbers.count > 100, "the sample data has citizen IDs and phone numbers")
+        let outputs = [text.stdout, try sandbox.cli(["logs", "--connect", dispatcher.logEndpoint, "--json", "--tail", "10000"]).stdout,
+                       sandbox.logs(limit: .max)]
+        for output in outputs {
+            let leaked = numbers.filter { output.contains($0) }
+            #expect(leaked.isEmpty, "personal numbers in the logs: \(leaked.prefix(5))")
+        }
+    }
+
+    /// `logs -f` prints records emitted after it started.
+    @Test func followedLogsShowNewRecords() throws {
+        let sandbox = try Sandbox("logs-follow")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        _ = try sandbox.startWorker("F", connect: dispatcher.workerEndpoint, extra: ["--log-level", "debug"])
+        let follower = try sandbox.spawn("logs-f", ["logs", "--connect", dispatcher.logEndpoint, "-f", "--json", "--tail", "0", "--worker", "F"])
+        let payload = try sandbox.writeFile("payload.json", #"{"hello":"log"}"#)
+        // Jobs until one submitted after the subscription shows up in the stream.
+        try sandbox.eventually("a record of a job submitted after logs -f started") { () -> Bool? in
+            let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--connect", dispatcher.clientEndpoint, "--timeout", "20"])
+            let id = try #require(try jobIds(submitted).first)
+            Thread.sleep(forTimeInterval: 1.5)
+            let records = try follower.stdout.split(separator: "\n").map { try JSON.object(String($0)) }
+            #expect(records.allSatisfy { $0["worker"] as? String == "F" })
+            return records.contains { $0["taskId"] as? String == String(id) && $0["message"] as? String == "task finished" } ? true : nil
+        }
+        #expect(follower.isRunning)
+    }
+}
