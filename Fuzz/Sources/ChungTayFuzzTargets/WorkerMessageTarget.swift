@@ -73,6 +73,8 @@ enum WorkerMessageTarget {
             ("heartbeat", .heartbeat),
             ("disconnect", .disconnect(reason: "bye")),
             ("error", .error(code: "malformed", message: "bad")),
+            ("log", .log([LogRecord(time: "2026-12-04T04:00:00.000Z", level: .notice, role: .worker, worker: "w1", host: "h",
+                                    message: "task failed", taskId: "9", kind: "system.echo", fields: ["code": "boom"])])),
         ]
         for (name, message) in messages {
             seeds.add(name, frames: [routingId] + message.encode())
