@@ -26,7 +26,7 @@ public struct FuzzTarget: Sendable {
     public static let all: [FuzzTarget] = [
         ClientRequestTarget.target, ClientReplyTarget.target, WorkerMessageTarget.target, JobHeaderTarget.target,
         ResultExtrasTarget.target, DocumentLinesTarget.target, BatchControlTarget.target, JSONReaderTarget.target,
-        StagePayloadTarget.target, RuleDataTarget.target, RecordReaderTarget.target,
+        StagePayloadTarget.target, RuleDataTarget.target, RecordReaderTarget.target, WorkerStatsTarget.target,
     ]
 
     public static func named(_ name: String) -> FuzzTarget? {

@@ -70,7 +70,8 @@ enum WorkerMessageTarget {
                 TaskResult(taskId: 6, documents: documents, isList: true, counters: [Counter(name: "min", value: .min)]),
             ])),
             ("fail", .failures([TaskFailure(taskId: 1, retryable: true, code: "payload_invalid", message: "no")])),
-            ("heartbeat", .heartbeat),
+            ("heartbeat", .heartbeat(nil)),
+            ("heartbeat-stats", .heartbeat(WorkerStatsTarget.sample)),
             ("disconnect", .disconnect(reason: "bye")),
             ("error", .error(code: "malformed", message: "bad")),
         ]
