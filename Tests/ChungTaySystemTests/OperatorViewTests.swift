@@ -59,9 +59,9 @@ import Testing
         #expect(text.stdout.contains("system.echo  succeeded=\(jobs)"), "\(text.stdout)")
     }
 
-    /// `top` in a tmux pane: both workers and the batch appear, and `q` quits, leaving the terminal usable.
+    /// `top` in a tmux pane: both workers and the batch appear, and `q` or SIGINT ends it, leaving the terminal as it was.
     @Test(.enabled(if: OperatorViewTests.tmux != nil, "tmux is not installed (scripts/install-system-packages)"))
-    func topShowsWorkersAndABatchAndQuitsOnQ() throws {
+    func topShowsWorkersAndABatchAndQuitsOnQOrSIGINT() throws {
         let sandbox = try Sandbox("top")
         defer { sandbox.close() }
         let input = try sandbox.demoData(households: 200, seed: 7, badRate: 0.05)
@@ -94,6 +94,23 @@ import Testing
         }
         #expect(after.contains("top-exited-0"), "top exits with status 0:\n\(after)")
         #expect(!after.contains("WORKERS"), "the alternate screen is left, the shell's screen is back:\n\(after)")
+
+        // SIGINT (Ctrl-C in raw mode still signals) restores the terminal too.
+        try tmux.startSession("interrupted", width: 120, height: 40, command: command)
+        try sandbox.eventually("the second top to draw") { () -> Bool? in
+            try tmux.run(["capture-pane", "-p", "-t", "interrupted"]).contains("WORKERS") ? true : nil
+        }
+        try tmux.run(["send-keys", "-t", "interrupted", "C-c"])
+        let interrupted = try sandbox.eventually("top to end on SIGINT") { () -> String? in
+            let pane = try tmux.run(["capture-pane", "-p", "-t", "interrupted"])
+            return pane.contains("top-exited-") ? pane : nil
+        }
+        #expect(interrupted.contains("top-exited-130") && !interrupted.contains("WORKERS"), "\(interrupted)")
+        // The terminal is back in cooked mode: what is typed is echoed by the line discipline.
+        try tmux.run(["send-keys", "-t", "interrupted", "echoed-by-tty"])
+        try sandbox.eventually("typed text to be echoed") { () -> Bool? in
+            try tmux.run(["capture-pane", "-p", "-t", "interrupted"]).contains("echoed-by-tty") ? true : nil
+        }
     }
 
     static let tmux: URL? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].map(URL.init(fileURLWithPath:))
