@@ -10,6 +10,8 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
+    static let refreshTimeout: Duration = .seconds(3)
+
     func run() throws {
         let terminal = RawTerminal()
         defer { terminal.restore() }
@@ -19,7 +21,10 @@ struct TopCommand: ParsableCommand {
             do {
                 let current = try connection ?? client.client()
                 connection = current
-                guard case .statusReport(let document) = try current.call(.status) else { throw ClientError.badReply("expected STATUS-REPORT") }
+                // At most a few seconds per refresh, whatever --timeout says, so q is never long unanswered.
+                guard case .statusReport(let document) = try current.call(.status, timeout: Self.refreshTimeout) else {
+                    throw ClientError.badReply("expected STATUS-REPORT")
+                }
                 let status = try StatusReport(json: document)
                 lines = TopScreen.lines(status, endpoint: status.clientEndpoint, width: terminal.width)
             } catch {
