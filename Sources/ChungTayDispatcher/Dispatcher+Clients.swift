@@ -237,29 +237,4 @@ extension Dispatcher {
         Array(#"{"error":{"code":"#.utf8) + Array(JSONText.quoted(code).utf8)
             + Array(#","message":"#.utf8) + Array(JSONText.quoted(message).utf8) + Array("}}".utf8)
     }
-
-    func statusReport() -> StatusReport {
-        let now = clock.now
-        var kinds = Set(acceptedKinds)
-        kinds.formUnion(stateCounts.keys)
-        var queueReports: [String: StatusReport.Queue] = [:]
-        for kind in kinds {
-            queueReports[kind] = StatusReport.Queue(
-                queued: queues.count(of: kind), delayed: delayed.countByKind[kind] ?? 0,
-                running: leases.countByKind[kind] ?? 0,
-                completed: stateCounts[kind]?[.completed] ?? 0, dead: stateCounts[kind]?[.dead] ?? 0)
-        }
-        return StatusReport(
-            clientEndpoint: boundClientEndpoint, workerEndpoint: boundWorkerEndpoint, draining: draining,
-            uptimeSeconds: (now - startedAt).rounded(),
-            workers: workers.workers.values.sorted { $0.name < $1.name }.map { worker in
-                StatusReport.Worker(
-                    name: worker.name, protocol: worker.wireProtocol == .native ? "native" : "mdp", kinds: worker.kinds,
-                    credit: worker.credit, inFlight: leases.count(for: worker.envelope),
-                    lastSeenSecondsAgo: ((now - worker.lastSeen) * 10).rounded() / 10)
-            },
-            queues: queueReports,
-            deadLetters: stateCounts.values.reduce(0) { $0 + ($1[.dead] ?? 0) },
-            pendingWaits: waits.count, pendingMajordomoReplies: majordomoClients.count)
-    }
 }

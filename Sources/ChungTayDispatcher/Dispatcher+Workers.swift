@@ -99,8 +99,8 @@ extension Dispatcher {
                 ])
                 record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message), turn: &turn)
             }
-        case .heartbeat:
-            break
+        case .heartbeat(let stats):
+            if let stats { figures.received(stats, from: worker, at: now) }
         case .log(let records):
             receivedLog(records, from: worker.name)
         case .disconnect:
@@ -171,6 +171,7 @@ extension Dispatcher {
 
     private func register(_ worker: WorkerRecord, turn: inout Turn) {
         workers.register(worker)
+        figures.registered(worker, at: clock.now)
         announcedKinds.accept(worker.kinds)
         acceptedKinds.formUnion(worker.kinds)
         logger.info("worker ready", metadata: [
@@ -236,7 +237,9 @@ extension Dispatcher {
     /// to the queue. A death counts as an attempt, so a task that kills every worker it
     /// touches ends as a dead letter instead of killing workers forever.
     func workerLeft(_ envelope: Envelope, countsAsAttempt: Bool, turn: inout Turn) {
-        guard let worker = workers.remove(envelope) else { return }
+        guard let worker = workers[envelope] else { return }
+        figures.left(worker, died: countsAsAttempt, report: workerReport(worker, at: clock.now))
+        workers.remove(envelope)
         let released = leases.releaseAll(heldBy: envelope)
         logger.log(level: countsAsAttempt ? .warning : .info, "worker gone", metadata: [
             "worker": "\(worker.name)", "requeued": "\(released.count)", "died": "\(countsAsAttempt)",
@@ -268,6 +271,7 @@ extension Dispatcher {
         guard now >= nextLeaseExpiry else { return }
         nextLeaseExpiry = now + min(1, configuration.taskTimeout.seconds / 4)
         for lease in leases.expire(grantedBefore: now - configuration.taskTimeout.seconds) {
+            figures.count(.timedOut, of: lease.task.kind)
             logger.warning("task timed out", metadata: [
                 "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
                 "worker": "\(workers[lease.worker]?.name ?? Self.hex(lease.worker.routingId))",
@@ -383,7 +387,7 @@ extension Dispatcher {
         nextHeartbeat = now + configuration.heartbeatInterval.seconds
         for worker in workers.workers.values {
             switch worker.wireProtocol {
-            case .native: sendToWorker(worker.envelope, WorkerMessage.heartbeat.encode())
+            case .native: sendToWorker(worker.envelope, WorkerMessage.heartbeat(nil).encode())
             case .majordomo: sendToWorker(worker.envelope, Majordomo.WorkerMessage.heartbeat.encode(), majordomo: true)
             }
         }

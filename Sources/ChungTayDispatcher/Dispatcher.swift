@@ -42,6 +42,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
     var workers = WorkerRegistry()
     var waits = WaitList()
     var majordomoClients = MajordomoReplies()
+    /// What `status` and `top` show beyond the queues.
+    var figures = OperatorFigures()
     var acceptedKinds: Set<String>
     var announcedKinds: AnnouncedKinds
     var stateCounts: [String: [JobState: Int]]
@@ -117,6 +119,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
         queues = TaskQueues(payloadBudget: configuration.payloadCacheBytes)
+        queues.now = startedAt
         let persistedKinds = try journal.knownKinds()
         announcedKinds = AnnouncedKinds(persisted: persistedKinds)
         acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
@@ -215,6 +218,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
             workers.excuseSilence(at: pollEnded)
         }
         lastPollEnded = pollEnded
+        queues.now = pollEnded
         var turn = Turn(now: clock.date)
         clientPeers.readEvents()
         workerPeers.readEvents()

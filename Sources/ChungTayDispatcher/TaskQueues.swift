@@ -13,6 +13,8 @@ struct QueuedTask {
     var batchId: String? = nil
     /// Bytes of the payload, known even when the payload itself is not in memory.
     var payloadSize: Int
+    /// Monotonic seconds when it last joined a queue (``TaskQueues/now`` then).
+    var enqueuedAt = 0.0
 
     init(id: UInt64, kind: String, priority: Int16, attempts: Int, payload: [UInt8], batchId: String?) {
         self.init(id: id, kind: kind, priority: priority, attempts: attempts, payload: payload, batchId: batchId, payloadSize: payload.count)
@@ -45,11 +47,16 @@ struct TaskQueues {
         /// Non-empty levels, highest first.
         var order: [Int16] = []
         var count = 0
+        /// Tasks with an attempt made already.
+        var retries = 0
     }
 
     private var queues: [String: KindQueue] = [:]
     private(set) var cachedPayloadBytes = 0
     let payloadBudget: Int
+    /// The time tasks pushed now are stamped with: the dispatcher sets it once a turn,
+    /// so a push reads no clock.
+    var now = 0.0
 
     init(payloadBudget: Int) {
         self.payloadBudget = payloadBudget
@@ -61,8 +68,17 @@ struct TaskQueues {
 
     var total: Int { queues.values.reduce(0) { $0 + $1.count } }
 
+    /// Queued tasks of `kind` that ran before.
+    func retries(of kind: String) -> Int { queues[kind]?.retries ?? 0 }
+
+    /// When the task of `kind` queued longest joined: the earliest first of the priority levels.
+    func oldestEnqueuedAt(of kind: String) -> Double? {
+        queues[kind]?.levels.values.compactMap { $0.first?.enqueuedAt }.min()
+    }
+
     mutating func push(_ task: QueuedTask) {
         var task = task
+        task.enqueuedAt = now
         if let payload = task.payload {
             if cachedPayloadBytes + payload.count <= payloadBudget {
                 cachedPayloadBytes += payload.count
@@ -78,6 +94,7 @@ struct TaskQueues {
         }
         queue.levels[task.priority]!.append(task)
         queue.count += 1
+        if task.attempts > 0 { queue.retries += 1 }
         queues[task.kind] = queue
     }
 
@@ -95,6 +112,7 @@ struct TaskQueues {
             queue.order.removeFirst()
         }
         queue.count -= 1
+        if task.attempts > 0 { queue.retries -= 1 }
         if queue.count > 0 { queues[kind] = queue }
         cachedPayloadBytes -= task.payload?.count ?? 0
         return task

@@ -67,12 +67,14 @@ extension Dispatcher {
         if !turn.commit.isEmpty || !storageBackoff.isPaused(at: clock.now) { turn.commit.newKinds = announcedKinds.unpersisted }
         guard !turn.commit.isEmpty else { return }
         let receipt: JournalReceipt
+        let commitStarted = clock.now
         do {
             try writePayloads(of: &turn.commit)
             turn.commit.segmentEnds = try store.sync().merging(try payloadStore.sync()) { _, new in new }
             receipt = try journal.commit(turn.commit)
             store.markCommitted(turn.commit.segmentEnds)
             payloadStore.markCommitted(turn.commit.segmentEnds)
+            figures.journalCommitted(seconds: clock.now - commitStarted)
         } catch {
             rollBackStores()
             abandon(turn, error: "\(error)")
@@ -143,6 +145,7 @@ extension Dispatcher {
     private func completed(_ completion: Turn.Completion) {
         let task = completion.lease.task
         count(task.kind, .completed, by: 1)
+        figures.count(.succeeded, of: task.kind)
         if let client = majordomoClients.take(task.id) {
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: completion.reply)), to: clientSocket)
         }
@@ -152,6 +155,7 @@ extension Dispatcher {
     private func failed(_ failure: Turn.Failure) {
         var task = failure.lease.task
         task.attempts = failure.lease.attempt
+        figures.count(failure.retryDelay == nil ? .deadLettered : .retried, of: task.kind)
         if let delay = failure.retryDelay {
             if delay > 0 {
                 delayed.insert(task, due: clock.now + delay)

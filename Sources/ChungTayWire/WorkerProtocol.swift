@@ -183,7 +183,9 @@ public enum WorkerMessage: Equatable, Sendable {
     case results([TaskResult])
     /// Worker → dispatcher; each failure also returns one credit.
     case failures([TaskFailure])
-    case heartbeat
+    /// Either way; a native worker's carries its figures (the dispatcher's and an older
+    /// worker's carry none).
+    case heartbeat(WorkerStats?)
     case disconnect(reason: String)
     /// Worker → dispatcher: log records for the log bus, at most
     /// `LogProtocol.maxRecordsPerMessage` records and `LogProtocol.maxBytesPerMessage` bytes.
@@ -231,8 +233,8 @@ public enum WorkerMessage: Equatable, Sendable {
                 header.write(UInt8(failure.retryable ? 1 : 0))
                 frames += [header.bytes, failure.code.frame, failure.message.frame]
             }
-        case .heartbeat:
-            break
+        case .heartbeat(let stats):
+            if let stats { frames.append(stats.encoded()) }
         case .disconnect(let reason):
             frames.append(reason.frame)
         case .log(let records):
@@ -365,8 +367,8 @@ public enum WorkerMessage: Equatable, Sendable {
             }
             return .failures(failures)
         case .heartbeat:
-            guard body.isEmpty else { throw WireError(.malformed, "HEARTBEAT takes no body") }
-            return .heartbeat
+            guard body.count <= 1 else { throw WireError(.malformed, "HEARTBEAT takes at most a stats frame") }
+            return .heartbeat(try body.first.map { frame throws(WireError) in try WorkerStats(frame: frame) })
         case .disconnect:
             guard body.count <= 1 else { throw WireError(.malformed, "DISCONNECT takes at most a reason frame") }
             return .disconnect(reason: try body.first.map { frame throws(WireError) in try String(frame: frame, field: "reason") } ?? "")

@@ -38,13 +38,18 @@ enum TaskExecutor {
                 guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
                 var done: [TaskResult] = []
                 var failed: [TaskFailure] = []
+                var figures = WorkerStats(host: "")
                 // The level is read once per batch: with debug off, a task costs no log work at all.
                 let tracing = logger.logLevel <= .debug
                 for assignment in assignments {
-                    let started = tracing ? ContinuousClock.now : nil
                     if tracing { logger.debug("task started", metadata: metadata(of: assignment)) }
+                    let started = DispatchTime.now().uptimeNanoseconds
                     let outcome = execute(assignment, handlers: handlers, workerName: workerName)
-                    if let started { logFinished(assignment, outcome, after: ContinuousClock.now - started, logger: logger) }
+                    let nanoseconds = DispatchTime.now().uptimeNanoseconds &- started
+                    if handlers[assignment.kind] != nil {
+                        figures.count(outcome, of: assignment.kind, nanoseconds: nanoseconds)
+                    }
+                    if tracing { logFinished(assignment, outcome, after: .nanoseconds(nanoseconds), logger: logger) }
                     switch outcome {
                     case .success(let result): done.append(result)
                     case .failure(let failure): failed.append(failure)
@@ -52,6 +57,8 @@ enum TaskExecutor {
                 }
                 if !done.isEmpty { try results.send(WorkerMessage.results(done).encode()) }
                 if !failed.isEmpty { try results.send(WorkerMessage.failures(failed).encode()) }
+                // The batch's figures, for the runtime to add to what its heartbeats report.
+                try results.send(WorkerMessage.heartbeat(figures).encode())
             }
         } catch let error as ZMQError where error.isTerminated {
             // The runtime is shutting down.
@@ -121,5 +128,15 @@ enum TaskExecutor {
         } catch {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))
         }
+    }
+}
+
+extension WorkerStats {
+    /// One task run by an executor: counted as done or failed, with its duration.
+    mutating func count(_ outcome: Result<TaskResult, TaskFailure>, of kind: String, nanoseconds: UInt64) {
+        var figures = KindFigures()
+        if case .success = outcome { figures.done = 1 } else { figures.failed = 1 }
+        figures.durations.observe(nanoseconds: nanoseconds)
+        add(figures, to: kind)
     }
 }

@@ -31,6 +31,8 @@ public final class WorkerRuntime {
     private var reconnectDelay: Double
     private var completed = 0
     private var failed = 0
+    /// What the heartbeats report: the executors' figures added up since the start.
+    private var stats = WorkerStats(host: ProcessInfo.processInfo.hostName)
 
     public init(configuration: WorkerConfiguration, handlers: [any TaskHandler], logger: Logger) throws {
         self.configuration = configuration
@@ -197,6 +199,8 @@ public final class WorkerRuntime {
                 for failure in batch {
                     logger.notice("task failed", metadata: ["task": "\(failure.taskId)", "code": "\(failure.code)", "reason": "\(failure.message)"])
                 }
+            case .heartbeat(let figures?):
+                for (kind, kindFigures) in figures.kinds { stats.add(kindFigures, to: kind) }
             default: continue
             }
         }
@@ -238,7 +242,9 @@ public final class WorkerRuntime {
         let now = MonotonicClock.now()
         if now >= nextHeartbeat {
             nextHeartbeat = now + configuration.heartbeatInterval.seconds
-            _ = try socket.send(WorkerMessage.heartbeat.encode(), dontWait: true)
+            stats.draining = draining
+            stats.inFlight = UInt32(clamping: running + waiting.count)
+            _ = try socket.send(WorkerMessage.heartbeat(stats).encode(), dontWait: true)
         }
         let silence = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
         guard !draining, now - lastHeard > silence else { return }

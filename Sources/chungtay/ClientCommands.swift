@@ -83,7 +83,7 @@ struct JobCommand: ParsableCommand {
 }
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Workers, queues by kind and dead letters.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Workers (lost ones too), queues by kind, batches, task outcomes and durations, dead letters.")
 
     @OptionGroup var client: ClientOptions
     @Flag(help: "Print the status as one JSON object.") var json = false

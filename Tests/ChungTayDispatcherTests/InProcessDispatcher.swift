@@ -95,7 +95,7 @@ final class TurnWorker {
         guard try socket.send(message.encode(), dontWait: true) else { throw TurnTestError("worker send would block") }
     }
 
-    func heartbeat() throws { try send(.heartbeat) }
+    func heartbeat() throws { try send(.heartbeat(nil)) }
 
     func succeed(_ task: TaskAssignment, keys: [String] = []) throws {
         let document = Array(#"{"taskId":"\#(task.taskId)","kind":"\#(task.kind)","result":"ok"}"#.utf8)

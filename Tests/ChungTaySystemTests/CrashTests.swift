@@ -70,7 +70,8 @@ extension SystemTests {
         _ = try sandbox.startWorker("B", connect: dispatcher.workerEndpoint)
         try sandbox.waitForCompleted(200, kind: "system.echo", endpoint: client)
         let status = try sandbox.status(client)
-        #expect(Status.worker(status, named: "A") == nil, "the dead worker is gone from status: \(status)")
+        #expect(Status.worker(status, named: "A") == nil, "the dead worker is no longer registered: \(status)")
+        #expect(Status.lostWorkers(status).map { $0["name"] as? String } == ["A"], "it is listed as lost: \(status)")
         #expect(Status.queue(status, "system.echo")["completed"] == 200, "\(status)")
 
         let jobs = try expectEveryJobCompletedOnce(ids, sandbox: sandbox, endpoint: client)

@@ -204,7 +204,7 @@ extension SystemTests {
         func workerRefusal(_ frames: [[UInt8]]) throws -> String {
             try rogue.send(frames)
             var reply = try rogue.receive("worker ERROR")
-            while reply == WorkerMessage.heartbeat.encode() { reply = try rogue.receive("worker ERROR") }
+            while reply == WorkerMessage.heartbeat(nil).encode() { reply = try rogue.receive("worker ERROR") }
             guard reply.first == WorkerProtocol.header, reply.count >= 2, reply[1] == [0x7F],
                   case .error(let code, let message) = try WorkerMessage.decode(reply.dropFirst()) else {
                 throw HarnessError("not a CTWP01 ERROR: \(reply.map(text))")

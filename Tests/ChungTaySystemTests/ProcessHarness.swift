@@ -439,8 +439,13 @@ enum JSON {
 }
 
 enum Status {
+    /// The registered workers: the report also lists lost ones for a while (`state` `lost`).
     static func workers(_ status: [String: Any]) -> [[String: Any]] {
-        status["workers"] as? [[String: Any]] ?? []
+        (status["workers"] as? [[String: Any]] ?? []).filter { $0["state"] as? String != "lost" }
+    }
+
+    static func lostWorkers(_ status: [String: Any]) -> [[String: Any]] {
+        (status["workers"] as? [[String: Any]] ?? []).filter { $0["state"] as? String == "lost" }
     }
 
     static func worker(_ status: [String: Any], named name: String) -> [String: Any]? {

@@ -111,7 +111,7 @@ final class FakeNativeWorker: Sendable {
             var nextHeartbeat = ContinuousClock.now + .milliseconds(150)
             while !stopRequested.load(ordering: .relaxed) {
                 if ContinuousClock.now >= nextHeartbeat {
-                    try socket.send(WorkerMessage.heartbeat.encode())
+                    try socket.send(WorkerMessage.heartbeat(nil).encode())
                     nextHeartbeat = ContinuousClock.now + .milliseconds(150)
                 }
                 guard let frames = try socket.receive() else { continue }

@@ -207,7 +207,7 @@ extension SystemTests {
 
         _ = try sandbox.startWorker("steady", connect: dispatcher.workerEndpoint)
         let job = try sandbox.eventually("job \(id) to complete on the second worker") { () -> [String: Any]? in
-            try hung.send(WorkerMessage.heartbeat.encode())
+            try hung.send(WorkerMessage.heartbeat(nil).encode())
             let document = try sandbox.cli(["job", String(id), "--connect", endpoint, "--timeout", "20"]).json()
             return document["state"] as? String == "completed" ? document : nil
         }
@@ -275,7 +275,7 @@ extension SystemTests {
         try sandbox.waitForWorker("failer", endpoint: endpoint)
         /// Answers every task that arrived with a non-retryable FAIL, and keeps heartbeating.
         func failEverything() throws {
-            try failer.send(WorkerMessage.heartbeat.encode())
+            try failer.send(WorkerMessage.heartbeat(nil).encode())
             while let frames = try failer.receiveIfAny() {
                 guard case .tasks(let tasks) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
                 try failer.send(WorkerMessage.failures(tasks.map {

@@ -17,7 +17,7 @@ import Testing
                       TaskResult(taskId: 2, documents: [], isList: true),
                       TaskResult(taskId: 3, documents: [Array("{}".utf8), Array("{\"b\":2}".utf8)], isList: true)]),
             .failures([TaskFailure(taskId: 4, retryable: true, code: "boom", message: "it broke")]),
-            .heartbeat, .disconnect(reason: "draining"), .error(code: "malformed", message: "bad"),
+            .heartbeat(nil), .heartbeat(WorkerStats(host: "may-1", inFlight: 3)), .disconnect(reason: "draining"), .error(code: "malformed", message: "bad"),
         ]
         for message in messages {
             #expect(try roundTrip(message) == message)
