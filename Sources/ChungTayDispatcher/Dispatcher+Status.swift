@@ -34,7 +34,11 @@ extension Dispatcher {
             taskDurations: figures.taskDurations.mapValues(StatusReport.Histogram.init),
             journalCommitDurations: StatusReport.Histogram(figures.journalCommitDurations),
             leasesInFlight: leases.count,
-            logRecordsDropped: figures.reported.values.reduce(0) { $0 + Int(clamping: $1.stats.logRecordsDropped) })
+            // Workers' counts come from the wire: added without overflow, whatever they claim.
+            logRecordsDropped: figures.reported.values.reduce(logRecordsDropped) { total, worker in
+                let (sum, overflow) = total.addingReportingOverflow(Int(clamping: worker.stats.logRecordsDropped))
+                return overflow ? .max : sum
+            })
     }
 
     /// A registered worker as listed, and as kept once it is lost.

@@ -244,6 +244,7 @@ public final class WorkerRuntime {
             nextHeartbeat = now + configuration.heartbeatInterval.seconds
             stats.draining = draining
             stats.inFlight = UInt32(clamping: running + waiting.count)
+            stats.logRecordsDropped = UInt64(clamping: logRecordsDropped)
             _ = try socket.send(WorkerMessage.heartbeat(stats).encode(), dontWait: true)
         }
         let silence = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)
