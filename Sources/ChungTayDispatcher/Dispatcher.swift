@@ -29,6 +29,9 @@ public final class Dispatcher<Clock: DispatcherClock> {
     let store: ResultStore
     /// Job payloads (see ``DispatcherStorage``).
     let payloadStore: ResultStore
+    /// The audit trail and the lines waiting for it (see `Dispatcher+Audit.swift`).
+    let auditTrail: AuditTrail
+    var audit = AuditBuffer()
     let clock: Clock
     let retryPolicy: RetryPolicy
     let startedAt: Double
@@ -111,6 +114,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         journal = storage.journal
         store = storage.resultStore
         payloadStore = storage.payloadStore
+        auditTrail = storage.auditTrail
         retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
@@ -193,6 +197,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
                 break
             }
         }
+        flushAudit(syncing: true)
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
     }
 
@@ -238,6 +243,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         releaseDueRetries()
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
+        flushAudit()
     }
 
     private func pollTimeout() -> Int {

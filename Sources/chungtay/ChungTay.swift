@@ -13,7 +13,7 @@ struct ChungTay: ParsableCommand {
         subcommands: [
             DispatcherCommand.self, WorkerCommand.self, SubmitCommand.self, JobCommand.self,
             StatusCommand.self, DeadLettersCommand.self, BatchCommand.self, ResultsCommand.self, RulesCommand.self,
-            DemoDataCommand.self, DataCommand.self,
+            DemoDataCommand.self, DataCommand.self, AuditCommand.self,
         ])
 
     static func main() {
