@@ -94,9 +94,14 @@ extension Dispatcher {
         }
     }
 
-    /// A RESULTS look-up: the household code only as its key hash.
-    func auditResultsLookedUp(key: String, batchId: String?, by client: ClientIdentity) {
+    /// A RESULTS look-up: the household code only as its key hash; the user the client
+    /// names (its OS user), beside what the transport says.
+    func auditResultsLookedUp(key: String, batchId: String?, requestedBy: String?, by client: ClientIdentity) {
         AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .resultsLookedUp) { writer in
+            if let requestedBy {
+                writer.key("user")
+                writer.string(requestedBy)
+            }
             write(client, into: &writer)
             writer.key("keyHash")
             writer.string(AuditLine.keyHash(key))

@@ -63,7 +63,7 @@ extension Dispatcher {
             case .batchList:
                 let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
                 replyWith(.batchInfo(try BatchStatus.encoded(statuses)))
-            case .results(let key, let batchId):
+            case .results(let key, let batchId, let requestedBy):
                 // Stored documents begin with the common fields, `batchId` among them.
                 let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
                 // A key entry is checked, not trusted: its bytes must be one whole line, and a
@@ -85,7 +85,7 @@ extension Dispatcher {
                     budget -= document.count
                     documents.append(document)
                 }
-                auditResultsLookedUp(key: key, batchId: batchId, by: client)
+                auditResultsLookedUp(key: key, batchId: batchId, requestedBy: requestedBy, by: client)
                 replyWith(.documents(documents))
             default:
                 return

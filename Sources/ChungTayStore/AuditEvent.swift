@@ -18,8 +18,8 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case batchSealed = "batch.sealed"
     /// `batch`, `jobs` (completed and dead).
     case batchCompleted = "batch.completed"
-    /// A `results show` look-up: `client`, `keyHash` (FNV-1a of the household code, as the
-    /// keys sidecars store it), `batch` when named.
+    /// A `results show` look-up: `user` (the OS user the client names), `client`, `keyHash`
+    /// (FNV-1a of the household code, as the keys sidecars store it), `batch` when named.
     case resultsLookedUp = "results.lookedUp"
     /// A `batch export`: `user` (OS user and host), `batch`.
     case batchExported = "batch.exported"

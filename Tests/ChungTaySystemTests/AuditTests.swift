@@ -85,6 +85,7 @@ extension SystemTests {
         let all = try sandbox.auditEntries()
         let lookup = try #require(all.first { $0["event"] as? String == "results.lookedUp" })
         #expect((lookup["keyHash"] as? String)?.count == 16)
+        #expect((lookup["user"] as? String)?.isEmpty == false)
         #expect(all.allSatisfy { $0["time"] is String && $0["event"] is String })
 
         // --since keeps exactly the entries at or after the time given.
