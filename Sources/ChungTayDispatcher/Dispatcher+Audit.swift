@@ -1,4 +1,3 @@
-import ChungTayCoding
 import ChungTayStore
 import ChungTayWire
 import Foundation
@@ -21,10 +20,10 @@ extension Dispatcher {
                 TaskGroup.add(receipt.submissions[index].jobId, kind: job.kind, batch: job.batchId, to: &groups)
             }
             for group in groups {
-                AuditLine.append(to: &audit.pending, time: time, event: .jobsSubmitted) { writer in
-                    write(submission.client, into: &writer)
-                    group.write(idsKey: "jobs", into: &writer)
-                }
+                AuditLine.append(to: &audit.pending, time: time, event: .jobsSubmitted, [
+                    "client": member(submission.client), "kind": .string(group.kind), "batch": .string(group.batch),
+                    "jobs": .ids(group.ids),
+                ])
             }
         }
         var completed: [TaskGroup] = []
@@ -33,7 +32,9 @@ extension Dispatcher {
             TaskGroup.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker, to: &completed)
         }
         for group in completed {
-            AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted) { group.write(idsKey: "tasks", into: &$0) }
+            AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
+                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch), "tasks": .ids(group.ids),
+            ])
         }
         var failed: [TaskGroup] = []
         for failure in turn.failures {
@@ -42,74 +43,49 @@ extension Dispatcher {
                           dead: failure.retryDelay == nil, to: &failed)
         }
         for group in failed {
-            AuditLine.append(to: &audit.pending, time: time, event: group.dead ? .tasksDeadLettered : .tasksFailed) {
-                group.write(idsKey: "tasks", into: &$0)
-            }
+            AuditLine.append(to: &audit.pending, time: time, event: group.dead ? .tasksDeadLettered : .tasksFailed, [
+                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch),
+                "code": .string(group.code), "tasks": .ids(group.ids),
+            ])
         }
     }
 
     func auditDeadLettersRetried(_ jobIds: [UInt64], by client: ClientIdentity) {
         guard !jobIds.isEmpty else { return }
-        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .deadLettersRetried) { writer in
-            write(client, into: &writer)
-            writer.key("jobs")
-            AuditLine.ids(jobIds, into: &writer)
-        }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .deadLettersRetried, [
+            "client": member(client), "jobs": .ids(jobIds),
+        ])
     }
 
     func auditBatchOpened(_ record: BatchRecord, by client: ClientIdentity) {
         audit.syncSoon = true
-        AuditLine.append(to: &audit.pending, time: AuditLine.time(record.createdAt), event: .batchOpened) { writer in
-            writer.key("batch")
-            writer.string(record.id)
-            writer.key("name")
-            writer.string(record.name)
-            writer.key("submittedBy")
-            writer.string(record.submittedBy)
-            write(client, into: &writer)
-        }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(record.createdAt), event: .batchOpened, [
+            "batch": .string(record.id), "name": .string(record.name), "submittedBy": .string(record.submittedBy),
+            "client": member(client),
+        ])
     }
 
     func auditBatchSealed(_ batchId: String, by client: ClientIdentity) {
         audit.syncSoon = true
-        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchSealed) { writer in
-            writer.key("batch")
-            writer.string(batchId)
-            write(client, into: &writer)
-        }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchSealed, [
+            "batch": .string(batchId), "client": member(client),
+        ])
     }
 
     func auditBatchCompleted(_ batchId: String, jobs: BatchStatus.Jobs) {
         audit.syncSoon = true
-        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchCompleted) { writer in
-            writer.key("batch")
-            writer.string(batchId)
-            writer.key("jobs")
-            writer.openObject()
-            writer.key("completed")
-            writer.integer(jobs.completed)
-            writer.key("dead")
-            writer.integer(jobs.dead)
-            writer.closeObject()
-        }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchCompleted, [
+            "batch": .string(batchId), "jobs": .object(["completed": .integer(jobs.completed), "dead": .integer(jobs.dead)]),
+        ])
     }
 
     /// A RESULTS look-up: the household code only as its key hash; the user the client
     /// names (its OS user), beside what the transport says.
     func auditResultsLookedUp(key: String, batchId: String?, requestedBy: String?, by client: ClientIdentity) {
-        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .resultsLookedUp) { writer in
-            if let requestedBy {
-                writer.key("user")
-                writer.string(requestedBy)
-            }
-            write(client, into: &writer)
-            writer.key("keyHash")
-            writer.string(AuditLine.keyHash(key))
-            if let batchId {
-                writer.key("batch")
-                writer.string(batchId)
-            }
-        }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .resultsLookedUp, [
+            "user": .string(requestedBy), "client": member(client), "keyHash": .string(AuditLine.keyHash(key)),
+            "batch": .string(batchId),
+        ])
     }
 
     /// Writes the turn's lines, and syncs when a second has passed, a batch event asks for
@@ -141,16 +117,12 @@ extension Dispatcher {
         }
     }
 
-    private func write(_ client: ClientIdentity, into writer: inout JSONWriter) {
-        writer.key("client")
-        writer.openObject()
-        writer.key("address")
-        writer.string(client.address)
-        writer.key("routingId")
-        writer.string(Self.hex(client.routingId))
-        writer.key("protocol")
-        writer.string(client.wireProtocol.rawValue)
-        writer.closeObject()
+    /// The `client` member: `{"address":…,"routingId":HEX,"protocol":…}`.
+    private func member(_ client: ClientIdentity) -> AuditLine.Value {
+        .object([
+            "address": .string(client.address), "routingId": .string(Self.hex(client.routingId)),
+            "protocol": .string(client.wireProtocol.rawValue),
+        ])
     }
 }
 
@@ -177,24 +149,5 @@ private struct TaskGroup {
         } else {
             groups.append(TaskGroup(kind: kind, batch: batch, worker: worker, code: code, dead: dead, ids: [id]))
         }
-    }
-
-    func write(idsKey: StaticString, into writer: inout JSONWriter) {
-        if let worker {
-            writer.key("worker")
-            writer.string(worker)
-        }
-        writer.key("kind")
-        writer.string(kind)
-        if let batch {
-            writer.key("batch")
-            writer.string(batch)
-        }
-        if let code {
-            writer.key("code")
-            writer.string(code)
-        }
-        writer.key(idsKey)
-        AuditLine.ids(ids, into: &writer)
     }
 }

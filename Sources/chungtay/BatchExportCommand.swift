@@ -38,12 +38,9 @@ struct BatchExportCommand: ParsableCommand {
         do {
             let trail = try AuditTrail(directory: DataDirectory(root: directory))
             var line: [UInt8] = []
-            AuditLine.append(to: &line, time: AuditLine.time(Date()), event: .batchExported) { writer in
-                writer.key("user")
-                writer.string(InputFingerprint.submitter)
-                writer.key("batch")
-                writer.string(batchId)
-            }
+            AuditLine.append(to: &line, time: AuditLine.time(Date()), event: .batchExported, [
+                "user": .string(InputFingerprint.submitter), "batch": .string(batchId),
+            ])
             try trail.append(line)
             try trail.sync()
         } catch {
