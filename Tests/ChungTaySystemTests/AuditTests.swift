@@ -158,3 +158,40 @@ extension SystemTests {
         #expect(secondRun.isSubset(of: Set(completed)))
     }
 }
+
+extension SystemTests {
+    /// Failed attempts, the dead letter and its retry are in the trail with the worker and
+    /// the client that asked for the retry.
+    @Test func auditTrailRecordsFailuresDeadLettersAndTheirRetry() throws {
+        let sandbox = try Sandbox("audit-dead")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(extra: ["--max-attempts", "2"])
+        let client = dispatcher.clientEndpoint
+        let worker = FakeNativeWorker(endpoint: dispatcher.workerEndpoint, name: "fake-failer", kind: "test.fail")
+        worker.start()
+        defer { worker.stop() }
+        try sandbox.waitForWorker("fake-failer", kind: "test.fail", endpoint: client)
+        let payload = try sandbox.writeFile("payload.txt", "doomed")
+        let submitted = try sandbox.cli(["submit", "test.fail", payload.path, "--connect", client, "--timeout", "20"])
+        let id = Int(try #require(try jobIds(submitted).first, "\(submitted)"))
+        _ = try sandbox.eventually("job \(id) to be dead") { () -> Bool? in
+            try sandbox.cli(["job", String(id), "--connect", client, "--timeout", "20"]).json()["state"] as? String == "dead" ? true : nil
+        }
+        worker.setBehaviour(.succeed)
+        let retried = try sandbox.cli(["dead-letters", "retry", "--connect", client, "--timeout", "20"])
+        #expect(retried.status == 0, "\(retried)")
+        try sandbox.waitForCompleted(1, kind: "test.fail", endpoint: client)
+
+        let entries = try sandbox.auditEntries()
+        func tasks(_ event: String) -> [[String: Any]] {
+            entries.filter { $0["event"] as? String == event && ($0["tasks"] as? [Int] ?? $0["jobs"] as? [Int] ?? []).contains(id) }
+        }
+        #expect(tasks("tasks.failed").count == 1)
+        let dead = try #require(tasks("tasks.deadLettered").first, "\(entries)")
+        #expect(dead["worker"] as? String == "fake-failer")
+        #expect(dead["code"] as? String == "boom")
+        let retry = try #require(tasks("deadLetters.retried").first, "\(entries)")
+        #expect((retry["client"] as? [String: Any])?["address"] as? String == "127.0.0.1")
+        #expect(tasks("tasks.completed").first?["worker"] as? String == "fake-failer")
+    }
+}
