@@ -30,7 +30,14 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let setting = try SettingsReader.resolve(settings, flags: [.init("data.dir", "--data-dir", dataDir)]) { try await $0.string("data.dir") }
         guard let path = setting else { throw ValidationError("give the data directory with --data-dir DIR") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(path) is not a directory")
+        }
         let trail = AuditTrail.path(in: DataDirectory(root: URL(fileURLWithPath: path)))
+        if !FileManager.default.fileExists(atPath: trail) {
+            FileHandle.standardError.write(Data("chungtay: no audit trail in \(path) yet (nothing was recorded there)\n".utf8))
+        }
         // Every line's time is written the same way (RFC 3339 UTC, milliseconds), so it compares
         // as text. The formatter cuts to the millisecond, and a parsed .194 may be .19399…: half
         // a millisecond more spells the time given.
