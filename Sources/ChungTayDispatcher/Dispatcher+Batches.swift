@@ -5,7 +5,7 @@ import Foundation
 /// Batches (docs/BATCH.md): opening and sealing them, their status, completion with the
 /// summary document, and lookups of stored documents by key.
 extension Dispatcher {
-    func handleBatch(_ request: ClientRequest, from envelope: Envelope, requestId: UInt64, turn: Turn) {
+    func handleBatch(_ request: ClientRequest, from envelope: Envelope, client: ClientIdentity, requestId: UInt64, turn: Turn) {
         let replyWith = { (body: ClientReply) in
             _ = self.send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: self.clientSocket)
         }
@@ -25,6 +25,7 @@ extension Dispatcher {
                 } else {
                     batches.insert(BatchTable.Entry(record: record, counters: [:], jobs: [:], workers: []))
                     logger.info("batch opened", metadata: ["batch": "\(record.id)", "name": "\(record.name)", "by": "\(record.submittedBy)"])
+                    auditBatchOpened(record, by: client)
                 }
                 replyWith(.batchInfo(try batchStatus(record.id)))
             case .batchSeal(let sealing):
@@ -49,6 +50,7 @@ extension Dispatcher {
                         entry.record.inputErrors = sealing.inputErrors
                     }
                     logger.info("batch sealed", metadata: ["batch": "\(sealing.batchId)"])
+                    auditBatchSealed(sealing.batchId, by: client)
                     completeBatchesIfDone([sealing.batchId])
                 }
                 replyWith(.batchInfo(try batchStatus(sealing.batchId)))
@@ -61,7 +63,7 @@ extension Dispatcher {
             case .batchList:
                 let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
                 replyWith(.batchInfo(try BatchStatus.encoded(statuses)))
-            case .results(let key, let batchId):
+            case .results(let key, let batchId, let requestedBy):
                 // Stored documents begin with the common fields, `batchId` among them.
                 let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
                 // A key entry is checked, not trusted: its bytes must be one whole line, and a
@@ -83,6 +85,7 @@ extension Dispatcher {
                     budget -= document.count
                     documents.append(document)
                 }
+                auditResultsLookedUp(key: key, batchId: batchId, requestedBy: requestedBy, by: client)
                 replyWith(.documents(documents))
             default:
                 return
@@ -144,6 +147,7 @@ extension Dispatcher {
                 finished.record.summary = location
                 batches.insert(finished)
                 payloadCollectionDue = true
+                auditBatchCompleted(id, jobs: status.jobs)
                 logger.info("batch complete", metadata: [
                     "batch": "\(id)", "households": "\(status.households)", "loans": "\(status.loans)",
                     "notifications": "\(status.notifications)", "deadJobs": "\(status.jobs.dead)",

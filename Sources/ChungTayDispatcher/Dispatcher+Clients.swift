@@ -14,7 +14,7 @@ extension Dispatcher {
             if clock.now >= deadline { return }
             let message: ReceivedMessage
             do {
-                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true) else { return }
+                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true, peerAddress: true) else { return }
                 message = received
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
@@ -42,13 +42,14 @@ extension Dispatcher {
         case ClientProtocol.header:
             do {
                 let request = try ClientMessage<ClientRequest>.decode(body.dropFirst())
-                handle(request, from: envelope, turn: &turn)
+                handle(request, from: envelope, client: ClientIdentity(envelope, address: message.peerAddress, protocol: .native), turn: &turn)
             } catch {
                 refuse(envelope, error, requestId: Self.requestId(in: body))
             }
         case Majordomo.clientHeader:
             do {
-                handleMajordomo(try Majordomo.ClientRequest.decode(body), from: envelope, turn: &turn)
+                handleMajordomo(try Majordomo.ClientRequest.decode(body), from: envelope,
+                                client: ClientIdentity(envelope, address: message.peerAddress, protocol: .majordomo), turn: &turn)
             } catch {
                 refuse(envelope, error)
             }
@@ -82,7 +83,7 @@ extension Dispatcher {
         _ = send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: clientSocket)
     }
 
-    private func handle(_ request: ClientMessage<ClientRequest>, from envelope: Envelope, turn: inout Turn) {
+    private func handle(_ request: ClientMessage<ClientRequest>, from envelope: Envelope, client: ClientIdentity, turn: inout Turn) {
         let requestId = request.requestId
         switch request.body {
         case .submit(let jobs):
@@ -104,7 +105,7 @@ extension Dispatcher {
             }
             let start = turn.commit.submissions.count
             turn.commit.submissions.append(contentsOf: jobs)
-            turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count)))
+            turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count), client: client))
         case .job(let id):
             do {
                 guard let record = try journal.job(id) else {
@@ -167,12 +168,13 @@ extension Dispatcher {
                     if let batchId = job.batchId { requeued(inBatch: batchId) }
                 }
                 logger.info("dead letters requeued", metadata: ["jobs": "\(jobs.count)"])
+                auditDeadLettersRetried(jobs.map(\.id), by: client)
                 reply(envelope, requestId, .retried(count: UInt64(jobs.count)))
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
         case .batchOpen, .batchSeal, .batchStatus, .batchList, .results:
-            handleBatch(request.body, from: envelope, requestId: requestId, turn: turn)
+            handleBatch(request.body, from: envelope, client: client, requestId: requestId, turn: turn)
         }
     }
 
@@ -193,7 +195,7 @@ extension Dispatcher {
 
     /// An MDP request is a job like any other; the client waits for its reply. `mmi.*`
     /// services are answered here (8/MMI): `mmi.service` says whether a worker serves a kind.
-    private func handleMajordomo(_ request: Majordomo.ClientRequest, from envelope: Envelope, turn: inout Turn) {
+    private func handleMajordomo(_ request: Majordomo.ClientRequest, from envelope: Envelope, client: ClientIdentity, turn: inout Turn) {
         if request.service.hasPrefix(Majordomo.mmiPrefix) {
             let answer: String
             if request.service == "mmi.service" {
@@ -226,7 +228,7 @@ extension Dispatcher {
         }
         let index = turn.commit.submissions.count
         turn.commit.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
-        turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1)))
+        turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1), client: client))
         turn.majordomoRequests[envelope.routingId, default: 0] += 1
         turn.majordomoRequestCount += 1
     }

@@ -97,7 +97,8 @@ extension Dispatcher {
                     "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
                     "code": "\(failure.code)", "worker": "\(worker.name)",
                 ])
-                record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message), turn: &turn)
+                record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message, worker: worker.name),
+                       turn: &turn)
             }
         case .heartbeat(let stats):
             if let stats { figures.received(stats, from: worker, at: now) }
@@ -196,7 +197,7 @@ extension Dispatcher {
                     "task": "\(lease.task.id)", "code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "worker": "\(worker)",
                 ])
                 record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
-                                    code: refusal.code.rawValue, message: refusal.message), turn: &turn)
+                                    code: refusal.code.rawValue, message: refusal.message, worker: worker), turn: &turn)
                 return
             }
         }
@@ -251,7 +252,7 @@ extension Dispatcher {
             }
             let dead = retryPolicy.delay(afterAttempt: lease.attempt) == nil
             record(Turn.Failure(lease: lease, retryDelay: dead ? nil : 0, code: WireError.Code.workerLost.rawValue,
-                                message: "worker \(worker.name) died holding the task"), turn: &turn)
+                                message: "worker \(worker.name) died holding the task", worker: worker.name), turn: &turn)
         }
     }
 
@@ -272,13 +273,14 @@ extension Dispatcher {
         nextLeaseExpiry = now + min(1, configuration.taskTimeout.seconds / 4)
         for lease in leases.expire(grantedBefore: now - configuration.taskTimeout.seconds) {
             figures.count(.timedOut, of: lease.task.kind)
+            let worker = workers[lease.worker]?.name ?? Self.hex(lease.worker.routingId)
             logger.warning("task timed out", metadata: [
-                "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
-                "worker": "\(workers[lease.worker]?.name ?? Self.hex(lease.worker.routingId))",
+                "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)", "worker": "\(worker)",
             ])
             record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
                                 code: WireError.Code.taskTimeout.rawValue,
-                                message: "no answer within the task timeout of \(configuration.taskTimeout.seconds) s"), turn: &turn)
+                                message: "no answer within the task timeout of \(configuration.taskTimeout.seconds) s", worker: worker),
+                   turn: &turn)
         }
     }
 

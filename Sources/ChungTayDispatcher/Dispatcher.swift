@@ -29,6 +29,9 @@ public final class Dispatcher<Clock: DispatcherClock> {
     let store: ResultStore
     /// Job payloads (see ``DispatcherStorage``).
     let payloadStore: ResultStore
+    /// The audit trail and the lines waiting for it (see `Dispatcher+Audit.swift`).
+    let auditTrail: AuditTrail
+    var audit = AuditBuffer()
     let clock: Clock
     let retryPolicy: RetryPolicy
     let startedAt: Double
@@ -115,6 +118,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         journal = storage.journal
         store = storage.resultStore
         payloadStore = storage.payloadStore
+        auditTrail = storage.auditTrail
         retryPolicy = RetryPolicy(maxAttempts: configuration.maxAttempts,
                                   baseDelay: configuration.retryBaseDelay.seconds,
                                   maxDelay: configuration.retryMaxDelay.seconds)
@@ -202,6 +206,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
                 break
             }
         }
+        flushAudit(syncing: true)
         logger.info("dispatcher stopped", metadata: ["unfinished": "\(leases.count)"])
     }
 
@@ -249,6 +254,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
         logBus?.serve(now: clock.now)
+        flushAudit()
     }
 
     private func pollTimeout() -> Int {

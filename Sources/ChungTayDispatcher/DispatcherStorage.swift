@@ -13,6 +13,8 @@ public struct DispatcherStorage {
     /// turn; the journal keeps their locations, so megabyte chunks never pass through SQLite's
     /// WAL and B-tree.
     let payloadStore: ResultStore
+    /// `DATA/audit.jsonl`: who submitted what, which worker processed each task.
+    let auditTrail: AuditTrail
 
     /// Locks and opens `root`, after checking that the journal and the files agree.
     public static func open(_ root: URL, logger: Logger) throws -> DispatcherStorage {
@@ -26,7 +28,8 @@ public struct DispatcherStorage {
         for segments in [resultStore, payloadStore] {
             segments.registerSegment = { [journal] file throws(StoreError) in try journal.registerSegment(file) }
         }
-        return DispatcherStorage(journal: journal, resultStore: resultStore, payloadStore: payloadStore)
+        return DispatcherStorage(journal: journal, resultStore: resultStore, payloadStore: payloadStore,
+                                 auditTrail: try AuditTrail(directory: directory))
     }
 
     /// Refuses to start when the journal and the files disagree in a way no crash explains

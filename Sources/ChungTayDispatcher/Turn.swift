@@ -13,6 +13,8 @@ struct Turn {
 
         var origin: Origin
         var range: Range<Int>
+        /// Who sent it, for the audit trail.
+        var client: ClientIdentity
     }
 
     struct Completion {
@@ -27,6 +29,8 @@ struct Turn {
         var retryDelay: Double?
         var code: String
         var message: String
+        /// The worker that held the lease, for the audit trail.
+        var worker: String
     }
 
     var commit: JournalCommit
@@ -82,6 +86,9 @@ extension Dispatcher {
         }
         if !hadUnstored { storageBackoff.succeeded() }
         announcedKinds.committed(turn.commit.newKinds)
+        // Written before anything is acknowledged: no client holds an ACCEPTED the trail lacks.
+        auditCommitted(turn, receipt: receipt)
+        flushAudit()
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.commit.submissions)
         var touchedBatches: Set<String> = []
         for (index, completion) in turn.completions.enumerated() {

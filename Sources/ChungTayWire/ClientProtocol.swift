@@ -56,8 +56,9 @@ public enum ClientRequest: Equatable, Sendable {
     /// A batch by id or by name.
     case batchStatus(String)
     case batchList
-    /// The stored documents indexed under a key (a household code), optionally of one batch only.
-    case results(key: String, batchId: String?)
+    /// The stored documents indexed under a key (a household code), optionally of one batch
+    /// only; `requestedBy` (the client's OS user and host) goes to the dispatcher's audit trail.
+    case results(key: String, batchId: String?, requestedBy: String? = nil)
 }
 
 /// Whether a submitted job was new or matched an earlier job's idempotency key.
@@ -118,8 +119,9 @@ extension ClientMessage where Body == ClientRequest {
             frames.append(BatchControl.encode(sealing))
         case .batchStatus(let reference):
             frames.append(reference.frame)
-        case .results(let key, let batchId):
+        case .results(let key, let batchId, let requestedBy):
             frames += [key.frame, (batchId ?? "").frame]
+            if let requestedBy { frames.append(requestedBy.frame) }
         }
         return frames
     }
@@ -186,11 +188,20 @@ extension ClientMessage where Body == ClientRequest {
             try ClientProtocol.none(body, "BATCH-LIST")
             return Self(requestId: requestId, body: .batchList)
         case .results:
-            guard body.count == 2 else { throw WireError(.malformed, "RESULTS needs key and batch id frames") }
+            guard body.count == 2 || body.count == 3 else {
+                throw WireError(.malformed, "RESULTS needs key and batch id frames (and optionally the requester)")
+            }
             let key = try String(frame: body[body.startIndex], field: "key")
             let batchId = try String(frame: body[body.startIndex + 1], field: "batch id")
             guard !key.isEmpty, key.utf8.count <= 1024 else { throw WireError(.malformed, "RESULTS key must be 1 to 1024 bytes") }
-            return Self(requestId: requestId, body: .results(key: key, batchId: batchId.isEmpty ? nil : batchId))
+            var requestedBy: String?
+            if body.count == 3 {
+                requestedBy = try String(frame: body[body.startIndex + 2], field: "requester")
+                guard body[body.startIndex + 2].count <= BatchOpening.maxSubmitterLength else {
+                    throw WireError(.malformed, "RESULTS requester must be at most \(BatchOpening.maxSubmitterLength) bytes")
+                }
+            }
+            return Self(requestId: requestId, body: .results(key: key, batchId: batchId.isEmpty ? nil : batchId, requestedBy: requestedBy))
         default:
             throw WireError(.unknownCommand, "command 0x\(String(command.rawValue, radix: 16)) is a reply, not a request")
         }

@@ -43,9 +43,13 @@ extension ZMQSocket {
     /// frames or their sum. Frames are copied out one at a time, so a message past either
     /// limit costs no more memory here than the limit itself: the rest of it is read and
     /// dropped, and the result says how big it really was.
+    ///
+    /// With `peerAddress`, the result also carries the connection's `Peer-Address`
+    /// property: asked for only where it is recorded (the dispatcher's client socket, for
+    /// the audit trail), since reading it costs a lookup and a string per message.
     @available(*, noasync)
-    public func receive(limits: MessageLimits, dontWait: Bool = false) throws(ZMQError) -> ReceivedMessage? {
-        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: limits)
+    public func receive(limits: MessageLimits, dontWait: Bool = false, peerAddress: Bool = false) throws(ZMQError) -> ReceivedMessage? {
+        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: limits, peerAddress: peerAddress)
     }
 
     /// ``receive(limits:dontWait:)`` with `dontWait`, callable from async code because it never blocks.
@@ -69,7 +73,7 @@ extension ZMQSocket {
         return true
     }
 
-    private func receiveMessage(flags: Int32, limits: MessageLimits) throws(ZMQError) -> ReceivedMessage? {
+    private func receiveMessage(flags: Int32, limits: MessageLimits, peerAddress: Bool = false) throws(ZMQError) -> ReceivedMessage? {
         let handle = try openHandle("receive")
         // A zmq_msg_t must not move between init and close; a temporary
         // allocation gives it a fixed address without a heap round trip.
@@ -98,6 +102,7 @@ extension ZMQSocket {
                 // A ROUTER that was polled prefetches the message and makes up its routing-id
                 // frame without the connection's metadata; the peer's own first frame has it.
                 if frameCount <= 2, received.connection == nil { received.connection = Self.sourceDescriptor(message) }
+                if peerAddress, frameCount <= 2, received.peerAddress == nil { received.peerAddress = Self.peerAddress(message) }
                 if received.oversize == nil, frameCount > limits.maxFrames || byteCount > limits.maxBytes {
                     received.oversize = .init(frames: 0, bytes: 0)
                 }
@@ -114,6 +119,13 @@ extension ZMQSocket {
     /// The connection's file descriptor, which libzmq attaches to every frame from a TCP or
     /// IPC peer (`ZMQ_SRCFD`, deprecated upstream in favour of the draft ZMQ_ROUTER_NOTIFY,
     /// which distribution builds of libzmq 4.3 do not enable); nil for inproc peers.
+    /// The `Peer-Address` metadata property libzmq attaches to frames from a TCP peer (its
+    /// IP address) or an IPC peer; nil for inproc peers, whose frames carry no metadata.
+    private static func peerAddress(_ message: UnsafeMutablePointer<zmq_msg_t>) -> String? {
+        guard let value = zmq_msg_gets(message, "Peer-Address") else { return nil }
+        return String(cString: value)
+    }
+
     private static func sourceDescriptor(_ message: UnsafeMutablePointer<zmq_msg_t>) -> Int32? {
         let descriptor = zmq_msg_get(message, ZMQ_SRCFD)
         return descriptor < 0 ? nil : descriptor
@@ -151,4 +163,7 @@ public struct ReceivedMessage: Sendable, Equatable {
     /// socket's monitor events (``MonitorEvents/accepted``, ``MonitorEvents/disconnected``);
     /// nil for inproc peers.
     public var connection: Int32?
+    /// The peer's address as the transport knows it (`Peer-Address`: the IP address of a
+    /// TCP peer), when asked for and known; nil for inproc peers.
+    public var peerAddress: String?
 }

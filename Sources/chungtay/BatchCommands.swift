@@ -61,7 +61,7 @@ struct ResultsCommand: ParsableCommand {
 
         func run() throws {
             do {
-                guard case .documents(let documents) = try client.client().call(.results(key: householdCode, batchId: batch)) else {
+                guard case .documents(let documents) = try client.client().call(.results(key: householdCode, batchId: batch, requestedBy: InputFingerprint.submitter)) else {
                     throw ClientError.badReply("expected DOCUMENTS")
                 }
                 // The index is by hash: keep only documents that really belong to the household.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChungTayBatchOutput
 import ChungTayClient
+import ChungTayStore
 import Foundation
 
 struct BatchExportCommand: ParsableCommand {
@@ -20,12 +21,31 @@ struct BatchExportCommand: ParsableCommand {
             if !status.isComplete {
                 FileHandle.standardError.write(Data("chungtay: batch \(status.id) is \(status.state); exporting what is stored so far\n".utf8))
             }
-            let export = BatchExport(dataDirectory: URL(fileURLWithPath: dataDir ?? status.dataDirectory), batchId: status.id)
+            let directory = URL(fileURLWithPath: dataDir ?? status.dataDirectory)
+            try Self.audit(status.id, in: directory)
+            let export = BatchExport(dataDirectory: directory, batchId: status.id)
             let summary = try export.write(to: URL(fileURLWithPath: out))
             print("\(status.id): \(summary.households) households, \(summary.loans) loans, \(summary.notifications) notifications; "
                 + "\(summary.communes) communes, \(summary.groups) savings groups; \(summary.filesWritten) files in \(out)")
         } catch let error as ClientError {
             throw report(error)
+        }
+    }
+
+    /// Records the export in the data directory's audit trail before anything is read: an
+    /// export that cannot be recorded does not happen.
+    static func audit(_ batchId: String, in directory: URL) throws {
+        do {
+            let trail = try AuditTrail(directory: DataDirectory(root: directory))
+            var line: [UInt8] = []
+            AuditLine.append(to: &line, time: AuditLine.time(Date()), event: .batchExported, [
+                "user": .string(InputFingerprint.submitter), "batch": .string(batchId),
+            ])
+            try trail.append(line)
+            try trail.sync()
+        } catch {
+            FileHandle.standardError.write(Data("chungtay: cannot record the export in the audit trail, so nothing was exported: \(error)\n".utf8))
+            throw ExitCode(CLIExit.jobFailed.rawValue)
         }
     }
 }

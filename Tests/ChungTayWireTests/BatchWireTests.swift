@@ -45,6 +45,7 @@ import Testing
         let requests: [ClientRequest] = [
             .batchOpen(opening), .batchSeal(BatchSealing(batchId: "B000001", householdChunks: 2, loanChunks: 1, inputErrors: 0)),
             .batchStatus("B000001"), .batchList, .results(key: "HH-1", batchId: nil), .results(key: "HH-1", batchId: "B000001"),
+            .results(key: "HH-1", batchId: nil, requestedBy: "operator@host"),
         ]
         for request in requests {
             let frames = ClientMessage(requestId: 1, body: request).encode()

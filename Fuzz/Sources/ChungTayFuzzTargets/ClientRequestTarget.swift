@@ -67,6 +67,7 @@ enum ClientRequestTarget {
             ("batch-list", .batchList),
             ("results", .results(key: "TL-0001", batchId: "B1")),
             ("results-any-batch", .results(key: "TL-0001", batchId: nil)),
+            ("results-requested-by", .results(key: "TL-0001", batchId: nil, requestedBy: "operator@host")),
         ]
         for (name, body) in requests {
             let message = ClientMessage(requestId: 7, body: body).encode()

@@ -1,0 +1,153 @@
+import ChungTayStore
+import ChungTayWire
+import Foundation
+
+/// The audit trail (`DATA/audit.jsonl`, see `AuditTrail`): who submitted each job and
+/// batch, which worker processed each task, dead letters and their retries, look-ups.
+///
+/// Lines are made once per commit, grouped (one line per worker, kind and batch listing
+/// the task ids, one per submission request), never per task; they wait in ``audit`` and
+/// are written with one `write` once the commit succeeded, before its acknowledgements,
+/// and at the end of the turn (``flushAudit(syncing:)``).
+extension Dispatcher {
+    /// The lines of a commit that succeeded: its submissions, completions and failures.
+    func auditCommitted(_ turn: Turn, receipt: JournalReceipt) {
+        let time = AuditLine.time(turn.commit.now)
+        for submission in turn.submissions {
+            var groups: [TaskGroup] = []
+            for index in submission.range where !receipt.submissions[index].existed {
+                let job = turn.commit.submissions[index]
+                TaskGroup.add(receipt.submissions[index].jobId, kind: job.kind, batch: job.batchId, to: &groups)
+            }
+            for group in groups {
+                AuditLine.append(to: &audit.pending, time: time, event: .jobsSubmitted, [
+                    "client": member(submission.client), "kind": .string(group.kind), "batch": .string(group.batch),
+                    "jobs": .ids(group.ids),
+                ])
+            }
+        }
+        var completed: [TaskGroup] = []
+        for (index, completion) in turn.completions.enumerated() where receipt.followUps[index] != nil {
+            let task = completion.lease.task
+            TaskGroup.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker, to: &completed)
+        }
+        for group in completed {
+            AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
+                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch), "tasks": .ids(group.ids),
+            ])
+        }
+        var failed: [TaskGroup] = []
+        for failure in turn.failures {
+            let task = failure.lease.task
+            TaskGroup.add(task.id, kind: task.kind, batch: task.batchId, worker: failure.worker, code: failure.code,
+                          dead: failure.retryDelay == nil, to: &failed)
+        }
+        for group in failed {
+            AuditLine.append(to: &audit.pending, time: time, event: group.dead ? .tasksDeadLettered : .tasksFailed, [
+                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch),
+                "code": .string(group.code), "tasks": .ids(group.ids),
+            ])
+        }
+    }
+
+    func auditDeadLettersRetried(_ jobIds: [UInt64], by client: ClientIdentity) {
+        guard !jobIds.isEmpty else { return }
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .deadLettersRetried, [
+            "client": member(client), "jobs": .ids(jobIds),
+        ])
+    }
+
+    func auditBatchOpened(_ record: BatchRecord, by client: ClientIdentity) {
+        audit.syncSoon = true
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(record.createdAt), event: .batchOpened, [
+            "batch": .string(record.id), "name": .string(record.name), "submittedBy": .string(record.submittedBy),
+            "client": member(client),
+        ])
+    }
+
+    func auditBatchSealed(_ batchId: String, by client: ClientIdentity) {
+        audit.syncSoon = true
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchSealed, [
+            "batch": .string(batchId), "client": member(client),
+        ])
+    }
+
+    func auditBatchCompleted(_ batchId: String, jobs: BatchStatus.Jobs) {
+        audit.syncSoon = true
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .batchCompleted, [
+            "batch": .string(batchId), "jobs": .object(["completed": .integer(jobs.completed), "dead": .integer(jobs.dead)]),
+        ])
+    }
+
+    /// A RESULTS look-up: the household code only as its key hash; the user the client
+    /// names (its OS user), beside what the transport says.
+    func auditResultsLookedUp(key: String, batchId: String?, requestedBy: String?, by client: ClientIdentity) {
+        AuditLine.append(to: &audit.pending, time: AuditLine.time(clock.date), event: .resultsLookedUp, [
+            "user": .string(requestedBy), "client": member(client), "keyHash": .string(AuditLine.keyHash(key)),
+            "batch": .string(batchId),
+        ])
+    }
+
+    /// Writes the turn's lines, and syncs when a second has passed, a batch event asks for
+    /// it, or `syncing` (at shutdown). A failed write keeps the lines for the next turn (up
+    /// to ``AuditBuffer/maxPendingBytes``, then drops and counts them): the audit trail
+    /// never stops the dispatcher's work.
+    func flushAudit(syncing: Bool = false) {
+        let now = clock.now
+        do {
+            try auditTrail.append(audit.pending)
+            audit.pending.removeAll(keepingCapacity: audit.pending.count <= 1 << 20)
+            if syncing || audit.syncSoon || now >= audit.nextSync {
+                try auditTrail.sync()
+                audit.syncSoon = false
+                audit.nextSync = now + AuditBuffer.syncInterval
+            }
+            if audit.failing { logger.notice("audit trail written again", metadata: ["path": "\(auditTrail.path)"]) }
+            audit.failing = false
+        } catch {
+            if !audit.failing {
+                logger.error("cannot write the audit trail; keeping its lines", metadata: ["path": "\(auditTrail.path)", "error": "\(error)"])
+            }
+            audit.failing = true
+            if audit.pending.count > AuditBuffer.maxPendingBytes {
+                audit.droppedBytes += audit.pending.count
+                logger.error("audit lines dropped", metadata: ["bytes": "\(audit.pending.count)", "droppedBytes": "\(audit.droppedBytes)"])
+                audit.pending = []
+            }
+        }
+    }
+
+    /// The `client` member: `{"address":…,"routingId":HEX,"protocol":…}`.
+    private func member(_ client: ClientIdentity) -> AuditLine.Value {
+        .object([
+            "address": .string(client.address), "routingId": .string(Self.hex(client.routingId)),
+            "protocol": .string(client.wireProtocol.rawValue),
+        ])
+    }
+}
+
+/// Task or job ids of one audit line: those of one worker (for tasks), kind and batch
+/// (and, for failures, error code and outcome) in one commit.
+private struct TaskGroup {
+    var kind: String
+    var batch: String?
+    var worker: String?
+    var code: String?
+    var dead = false
+    var ids: [UInt64] = []
+
+    /// Adds `id` to its group, looked for from the last one: a worker's results arrive
+    /// together, so the search is short.
+    static func add(
+        _ id: UInt64, kind: String, batch: String?, worker: String? = nil, code: String? = nil, dead: Bool = false,
+        to groups: inout [TaskGroup]
+    ) {
+        if let index = groups.lastIndex(where: {
+            $0.kind == kind && $0.batch == batch && $0.worker == worker && $0.code == code && $0.dead == dead
+        }) {
+            groups[index].ids.append(id)
+        } else {
+            groups.append(TaskGroup(kind: kind, batch: batch, worker: worker, code: code, dead: dead, ids: [id]))
+        }
+    }
+}
