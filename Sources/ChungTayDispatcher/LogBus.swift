@@ -41,9 +41,11 @@ final class LogBus {
     private var droppedOnSend = 0
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
-    static let maxSubscribers = 64
-    /// Messages queued per subscriber before records are dropped for it.
-    static let sendHighWaterMark: Int32 = 1000
+    static let maxSubscribers = 16
+    /// Messages queued per subscriber before records are dropped for it. With RECORDS of at
+    /// most 256 KiB, stopped subscribers make the dispatcher hold at most 16 × 64 × 256 KiB
+    /// (256 MiB; records are usually a few hundred bytes, so in practice a few MiB).
+    static let sendHighWaterMark: Int32 = 64
     /// Messages read from the socket per turn.
     static let readsPerTurn = 64
 
