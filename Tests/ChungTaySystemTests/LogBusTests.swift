@@ -88,11 +88,12 @@ extension SystemTests {
         }
     }
 
-    /// `logs -f` prints records emitted after it started.
+    /// `logs -f` prints records emitted after it started; `--log-format json` makes every
+    /// line on standard error a log record.
     @Test func followedLogsShowNewRecords() throws {
         let sandbox = try Sandbox("logs-follow")
         defer { sandbox.close() }
-        let dispatcher = try sandbox.startDispatcher()
+        let dispatcher = try sandbox.startDispatcher(extra: ["--log-format", "json"])
         _ = try sandbox.startWorker("F", connect: dispatcher.workerEndpoint, extra: ["--log-level", "debug"])
         let follower = try sandbox.spawn("logs-f", ["logs", "--connect", dispatcher.logEndpoint, "-f", "--json", "--tail", "0", "--worker", "F"])
         let payload = try sandbox.writeFile("payload.json", #"{"hello":"log"}"#)
@@ -106,6 +107,12 @@ extension SystemTests {
             return records.contains { $0["taskId"] as? String == String(id) && $0["message"] as? String == "task finished" } ? true : nil
         }
         #expect(follower.isRunning)
+        let lines = dispatcher.process.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let record = try JSON.object(String(line))
+            #expect(record["role"] as? String == "dispatcher" && record["time"] is String && record["message"] is String, "\(line)")
+        }
     }
 }
 
