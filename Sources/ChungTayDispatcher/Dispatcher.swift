@@ -154,7 +154,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         poller.add(clientSocket)
         poller.add(workerSocket)
         logBus = try configuration.logEndpoint.map { endpoint throws(ZMQError) in
-            try LogBus(context: context, endpoint: endpoint, sink: configuration.logSink)
+            try LogBus(context: context, endpoint: endpoint, sink: configuration.logSink, logger: logger)
         }
         if let logBus { poller.add(logBus.socket) }
 

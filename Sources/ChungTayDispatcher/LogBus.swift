@@ -1,6 +1,7 @@
 import ChungTayRuntime
 import ChungTayWire
 import Collections
+import Logging
 import ZeroMQ
 
 /// The dispatcher's log bus: a ROUTER on the log endpoint speaking CTLP01 (docs/PROTOCOL.md,
@@ -30,6 +31,7 @@ final class LogBus {
     let boundEndpoint: String
     /// The dispatcher's own records, as its log handler hands them over.
     private let sink: LogSink?
+    private let logger: Logger
     private var ring = Deque<Entry>()
     /// Records gathered this turn, published at its end.
     private var fresh: [Entry] = []
@@ -39,14 +41,17 @@ final class LogBus {
     private var droppedOnSend = 0
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
-    static let maxSubscribers = 64
-    /// Messages queued per subscriber before records are dropped for it.
-    static let sendHighWaterMark: Int32 = 1000
+    static let maxSubscribers = 16
+    /// Messages queued per subscriber before records are dropped for it. With RECORDS of at
+    /// most 256 KiB, stopped subscribers make the dispatcher hold at most 16 × 64 × 256 KiB
+    /// (256 MiB; records are usually a few hundred bytes, so in practice a few MiB).
+    static let sendHighWaterMark: Int32 = 64
     /// Messages read from the socket per turn.
     static let readsPerTurn = 64
 
-    init(context: ZMQContext, endpoint: String, sink: LogSink?) throws(ZMQError) {
+    init(context: ZMQContext, endpoint: String, sink: LogSink?, logger: Logger) throws(ZMQError) {
         self.sink = sink
+        self.logger = logger
         socket = try ZMQSocket(context: context, type: .router)
         try socket.setLinger(milliseconds: 0)
         try socket.setSendHighWaterMark(Self.sendHighWaterMark)
@@ -74,7 +79,7 @@ final class LogBus {
     /// heartbeats and forgets subscribers that went silent or left.
     func serve(now: Double) {
         readRequests(now: now)
-        for peer in peers.takeDepartures() { followers[peer] = nil }
+        for peer in peers.takeDepartures() { forget(peer, because: "disconnected") }
         if let sink {
             for record in sink.takeAll() { fresh.append(Entry(record: record, bytes: record.encode())) }
         }
@@ -82,7 +87,7 @@ final class LogBus {
         if now >= nextHeartbeat {
             nextHeartbeat = now + LogProtocol.heartbeatInterval
             let silence = LogProtocol.heartbeatInterval * Double(LogProtocol.heartbeatLiveness)
-            for (peer, subscriber) in followers where now - subscriber.lastHeard > silence { followers[peer] = nil }
+            for (peer, subscriber) in followers where now - subscriber.lastHeard > silence { forget(peer, because: "silent") }
             for subscriber in followers.values { _ = send(LogMessage.heartbeat.encode(), to: subscriber.envelope) }
         }
     }
@@ -128,11 +133,18 @@ final class LogBus {
                     refuse(envelope, WireError(.notReady, "not subscribed; send SUBSCRIBE"))
                 }
             case .cancel:
-                followers[peer] = nil
+                forget(peer, because: "cancelled")
             case .records, .tailEnd, .error:
                 refuse(envelope, WireError(.unknownCommand, "that command goes from the dispatcher to subscribers"))
             }
         }
+    }
+
+    /// Stops following a subscriber; what it lost is worth a line when it lost anything.
+    private func forget(_ peer: [UInt8], because reason: String) {
+        guard let subscriber = followers.removeValue(forKey: peer) else { return }
+        let level: Logger.Level = subscriber.dropped > 0 ? .notice : .info
+        logger.log(level: level, "log subscriber gone", metadata: ["reason": "\(reason)", "recordsDropped": "\(subscriber.dropped)"])
     }
 
     private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, now: Double) {
@@ -190,7 +202,7 @@ final class LogBus {
         do {
             return try socket.send(envelope.wrap(frames), dontWait: true)
         } catch {
-            followers[envelope.routingId] = nil
+            forget(envelope.routingId, because: "unreachable")
             return false
         }
     }

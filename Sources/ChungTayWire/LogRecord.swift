@@ -1,4 +1,3 @@
-public import Foundation
 import ChungTayCoding
 
 /// One log line as it crosses the wire (worker → dispatcher in CTWP01 LOG, dispatcher →

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -85,11 +88,12 @@ extension SystemTests {
         }
     }
 
-    /// `logs -f` prints records emitted after it started.
+    /// `logs -f` prints records emitted after it started; `--log-format json` makes every
+    /// line on standard error a log record.
     @Test func followedLogsShowNewRecords() throws {
         let sandbox = try Sandbox("logs-follow")
         defer { sandbox.close() }
-        let dispatcher = try sandbox.startDispatcher()
+        let dispatcher = try sandbox.startDispatcher(extra: ["--log-format", "json"])
         _ = try sandbox.startWorker("F", connect: dispatcher.workerEndpoint, extra: ["--log-level", "debug"])
         let follower = try sandbox.spawn("logs-f", ["logs", "--connect", dispatcher.logEndpoint, "-f", "--json", "--tail", "0", "--worker", "F"])
         let payload = try sandbox.writeFile("payload.json", #"{"hello":"log"}"#)
@@ -103,5 +107,35 @@ extension SystemTests {
             return records.contains { $0["taskId"] as? String == String(id) && $0["message"] as? String == "task finished" } ? true : nil
         }
         #expect(follower.isRunning)
+        let lines = dispatcher.process.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let record = try JSON.object(String(line))
+            #expect(record["role"] as? String == "dispatcher" && record["time"] is String && record["message"] is String, "\(line)")
+        }
+    }
+}
+
+extension SystemTests {
+    /// A subscriber stopped with SIGSTOP holds a subscription it never reads: the jobs still
+    /// all complete, and other subscribers are still served.
+    @Test func aStoppedSubscriberDoesNotHoldUpTheTasks() throws {
+        let sandbox = try Sandbox("logs-stopped")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        for name in ["S1", "S2"] { _ = try sandbox.startWorker(name, connect: dispatcher.workerEndpoint, extra: ["--log-level", "debug"]) }
+        let follower = try sandbox.spawn("logs-f", ["logs", "--connect", dispatcher.logEndpoint, "-f", "--json", "--tail", "1"])
+        try sandbox.eventually("the follower's tail") { follower.stdout.isEmpty ? nil : true }
+        follower.signal(SIGSTOP)
+        defer { follower.signal(SIGCONT) }
+        let payload = try sandbox.writeFile("lines.jsonl", numberedLines(3000))
+        let submitted = try sandbox.cli(["submit", "system.echo", payload.path, "--lines", "--connect", dispatcher.clientEndpoint, "--timeout", "30"])
+        #expect(submitted.status == 0, "\(submitted)")
+        try sandbox.waitForCompleted(3000, kind: "system.echo", endpoint: dispatcher.clientEndpoint)
+        let finished = try sandbox.eventually("records of the tasks for another subscriber") { () -> [[String: Any]]? in
+            let records = try sandbox.logRecords(dispatcher.logEndpoint, ["--grep", "task finished"])
+            return records.isEmpty ? nil : records
+        }
+        #expect(finished.allSatisfy { $0["kind"] as? String == "system.echo" })
     }
 }
