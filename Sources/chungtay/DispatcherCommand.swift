@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayDispatcher
+import ChungTayOperatorPage
 import ChungTayWire
 import Foundation
 
@@ -25,11 +26,21 @@ struct DispatcherCommand: ParsableCommand {
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (configuration, logLevel) = try settings.resolve()
+        let (configuration, logLevel, metrics) = try settings.resolve()
         let logger = ProcessLogging.bootstrap(level: logLevel)
+        let (boundClientEndpoint, clientEndpointBound) = AsyncStream.makeStream(of: String.self)
         try ServiceRunner.run(logger: logger) {
-            [Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
+            let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker) + "}\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+                clientEndpointBound.yield(client)
+            }
+            guard let metrics else { return [dispatcher] }
+            // The listener binds once the dispatcher is ready, so its line follows the ready line.
+            return [dispatcher, OperatorPageService(
+                address: metrics, clientEndpoint: { await boundClientEndpoint.first { _ in true } }, logFeed: nil, logger: logger
+            ) { address in
+                let line = #"{"event":"listening","metricsAddress":"# + JSONText.quoted(address) + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }]
         }

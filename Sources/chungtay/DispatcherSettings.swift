@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayDispatcher
+import ChungTayOperatorPage
 import Configuration
 import Foundation
 import Logging
@@ -26,13 +27,14 @@ struct DispatcherSettings: ParsableArguments {
     var taskTimeout: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
     @OptionGroup var logging: LogLevelOption
+    @OptionGroup var metrics: MetricsOption
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
         _ = try resolve()
     }
 
-    func resolve() throws -> (configuration: DispatcherConfiguration, logLevel: Logger.Level) {
+    func resolve() throws -> (configuration: DispatcherConfiguration, logLevel: Logger.Level, metrics: OperatorPageAddress?) {
         try SettingsReader.resolve(settings, flags: [
             .init("data.dir", "--data-dir", dataDir),
             .init("client.endpoint", "--client-endpoint", clientEndpoint),
@@ -47,7 +49,7 @@ struct DispatcherSettings: ParsableArguments {
             .init("task.timeout", "--task-timeout", taskTimeout),
             .init("drain.timeout.s", "--drain-timeout-s", drainTimeoutS),
             logging.flag,
-        ]) { settings in
+        ] + metrics.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
                 let value = try await settings.int(key)
@@ -77,7 +79,7 @@ struct DispatcherSettings: ParsableArguments {
             } catch {
                 throw ValidationError(error.message)
             }
-            return (configuration, try await LogLevelOption.read(from: settings))
+            return (configuration, try await LogLevelOption.read(from: settings), try await MetricsOption.read(from: settings))
         }
     }
 }

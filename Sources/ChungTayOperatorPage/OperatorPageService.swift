@@ -1,0 +1,116 @@
+import Hummingbird
+import HummingbirdCore
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// The operators' HTTP listener (`chungtay dispatcher --metrics HOST:PORT`): `/metrics`,
+/// the status page `/`, its `/status.json` and the live log tail `/logs/stream`.
+///
+/// A lifecycle service beside the dispatcher's, sharing none of its state: it asks the
+/// dispatcher's client endpoint like any client (`DispatcherView`) and reads the log bus
+/// through `LogFeed`. Read-only: no route changes anything.
+public struct OperatorPageService: Service {
+    /// At most this many connections at once, log tails included; more wait to be accepted.
+    static let maxConnections = 64
+    /// At most this many live log tails; more are answered 503.
+    static let maxLogStreams = 16
+
+    private let address: OperatorPageAddress
+    private let clientEndpoint: @Sendable () async -> String?
+    private let logFeed: (any LogFeed)?
+    private let logger: Logger
+    private let onListening: @Sendable (_ address: String) -> Void
+
+    /// - Parameters:
+    ///   - clientEndpoint: waits for the dispatcher's bound client endpoint (nil: it never came,
+    ///     the service group is stopping). The listener binds only then, so it never answers
+    ///     for a dispatcher that is not there yet.
+    ///   - logFeed: the log bus; without it `/logs/stream` answers 503.
+    ///   - onListening: called with `HOST:PORT` once bound (the port resolved when 0 was asked).
+    public init(
+        address: OperatorPageAddress, clientEndpoint: @escaping @Sendable () async -> String?, logFeed: (any LogFeed)?, logger: Logger,
+        onListening: @escaping @Sendable (_ address: String) -> Void = { _ in }
+    ) {
+        self.address = address
+        self.clientEndpoint = clientEndpoint
+        self.logFeed = logFeed
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        guard let endpoint = await clientEndpoint() else { return }
+        let metrics = MetricsFeed(logger: logger)
+        let view = DispatcherView(endpoint: endpoint) { metrics.update(with: OperatorFigures($0)) }
+        let router = Router()
+        router.get("/") { _, _ in
+            Self.response(.ok, "text/html; charset=utf-8", Array(StatusPageDocument.html.utf8))
+        }
+        router.get("/metrics") { _, _ in
+            do {
+                _ = try await view.snapshot()
+            } catch {
+                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("\(error)\n".utf8))
+            }
+            return Self.response(.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.text())
+        }
+        router.get("/status.json") { _, _ in
+            do {
+                let snapshot = try await view.snapshot()
+                return Self.response(.ok, "application/json", StatusPageData.encode(snapshot, logTail: logFeed != nil))
+            } catch {
+                return Self.response(.serviceUnavailable, "application/json", StatusPageData.encode(error: "\(error)"))
+            }
+        }
+        let logStreams = Atomic<Int>(0)
+        router.get("/logs/stream") { request, _ in
+            guard let logFeed else {
+                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("no log feed on this listener\n".utf8))
+            }
+            let query: LogTailQuery
+            do throws(LogTailQueryError) {
+                query = try LogTailQuery(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            } catch {
+                return Self.response(.badRequest, "text/plain; charset=utf-8", Array("\(error)\n".utf8))
+            }
+            guard logStreams.add(1, ordering: .relaxed).newValue <= Self.maxLogStreams else {
+                logStreams.subtract(1, ordering: .relaxed)
+                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("too many log tails open\n".utf8))
+            }
+            let records = logFeed.records(matching: query)
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                body: ResponseBody { writer in
+                    defer { logStreams.subtract(1, ordering: .relaxed) }
+                    try await writer.write(ByteBuffer(string: ": tail\n\n"))
+                    // One event per record; its JSON holds no raw line break, so one `data:` line.
+                    for try await record in records {
+                        var event = ByteBuffer(string: "data: ")
+                        event.writeBytes(record)
+                        event.writeString("\n\n")
+                        try await writer.write(event)
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        let onListening = self.onListening
+        let application = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(address.host, port: address.port),
+                availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                onListening(OperatorPageAddress(host: address.host, port: port).description)
+            },
+            logger: logger)
+        try await application.run()
+    }
+
+    private static func response(_ status: HTTPResponse.Status, _ contentType: String, _ body: [UInt8]) -> Response {
+        Response(
+            status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
