@@ -16,33 +16,44 @@ public struct OperatorPageService: Service {
     /// At most this many live log tails; more are answered 503.
     static let maxLogStreams = 16
 
+    /// What the listener needs of a dispatcher that is up.
+    public struct ReadyDispatcher: Sendable {
+        /// Its bound client endpoint.
+        public var clientEndpoint: String
+        /// Its log bus; without it `/logs/stream` answers 503.
+        public var logFeed: (any LogFeed)?
+
+        public init(clientEndpoint: String, logFeed: (any LogFeed)?) {
+            self.clientEndpoint = clientEndpoint
+            self.logFeed = logFeed
+        }
+    }
+
     private let address: OperatorPageAddress
-    private let clientEndpoint: @Sendable () async -> String?
-    private let logFeed: (any LogFeed)?
+    private let dispatcher: @Sendable () async -> ReadyDispatcher?
     private let logger: Logger
     private let onListening: @Sendable (_ address: String) -> Void
 
     /// - Parameters:
-    ///   - clientEndpoint: waits for the dispatcher's bound client endpoint (nil: it never came,
-    ///     the service group is stopping). The listener binds only then, so it never answers
-    ///     for a dispatcher that is not there yet.
-    ///   - logFeed: the log bus; without it `/logs/stream` answers 503.
+    ///   - dispatcher: waits until the dispatcher is up, with its bound endpoints (nil: it never
+    ///     came, the service group is stopping). The listener binds only then, so it never
+    ///     answers for a dispatcher that is not there yet.
     ///   - onListening: called with `HOST:PORT` once bound (the port resolved when 0 was asked).
     public init(
-        address: OperatorPageAddress, clientEndpoint: @escaping @Sendable () async -> String?, logFeed: (any LogFeed)?, logger: Logger,
+        address: OperatorPageAddress, dispatcher: @escaping @Sendable () async -> ReadyDispatcher?, logger: Logger,
         onListening: @escaping @Sendable (_ address: String) -> Void = { _ in }
     ) {
         self.address = address
-        self.clientEndpoint = clientEndpoint
-        self.logFeed = logFeed
+        self.dispatcher = dispatcher
         self.logger = logger
         self.onListening = onListening
     }
 
     public func run() async throws {
-        guard let endpoint = await clientEndpoint() else { return }
+        guard let ready = await dispatcher() else { return }
+        let logFeed = ready.logFeed
         let metrics = MetricsFeed(logger: logger)
-        let view = DispatcherView(endpoint: endpoint) { metrics.update(with: OperatorFigures($0)) }
+        let view = DispatcherView(endpoint: ready.clientEndpoint) { metrics.update(with: OperatorFigures($0)) }
         let router = Router()
         router.get("/") { _, _ in
             Self.response(.ok, "text/html; charset=utf-8", Array(StatusPageDocument.html.utf8))

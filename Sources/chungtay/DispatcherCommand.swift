@@ -11,7 +11,8 @@ struct DispatcherCommand: ParsableCommand {
         discussion: """
             Each setting comes from its flag, else the CHUNGTAY_* environment variable, else \
             the --config JSON file, else the default. On start it prints one JSON line \
-            {"event":"ready","clientEndpoint":…,"workerEndpoint":…} on standard output.
+            {"event":"ready","clientEndpoint":…,"workerEndpoint":…} on standard output; with \
+            --metrics, a second line {"event":"listening","metricsAddress":…} once that listener is bound.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
             error code named, or as stated: 1000 ids per WAIT and 10,000 per RETRY-DEAD-LETTERS (too_large); \
@@ -28,17 +29,17 @@ struct DispatcherCommand: ParsableCommand {
     func run() throws {
         let (configuration, logLevel, metrics) = try settings.resolve()
         let logger = ProcessLogging.bootstrap(level: logLevel)
-        let (boundClientEndpoint, clientEndpointBound) = AsyncStream.makeStream(of: String.self)
+        let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
         try ServiceRunner.run(logger: logger) {
             let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker in
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker) + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
-                clientEndpointBound.yield(client)
+                dispatcherReady.yield(.init(clientEndpoint: client, logFeed: nil))
             }
             guard let metrics else { return [dispatcher] }
             // The listener binds once the dispatcher is ready, so its line follows the ready line.
             return [dispatcher, OperatorPageService(
-                address: metrics, clientEndpoint: { await boundClientEndpoint.first { _ in true } }, logFeed: nil, logger: logger
+                address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
             ) { address in
                 let line = #"{"event":"listening","metricsAddress":"# + JSONText.quoted(address) + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -25,14 +25,14 @@ extension SystemTests {
             "--name", "metrics", "--wait", "--chunk-size", "40", "--connect", dispatcher.clientEndpoint,
         ], timeout: .seconds(180))
         #expect(batch.status == 0, "\(batch)")
-        let batchId = try #require(batchId(batch), "\(batch)")
+        let id = try #require(batchId(batch), "\(batch)")
         let reviewTasks = sandbox.storeDocuments(kind: "household.review").count
 
         // The listener asks the dispatcher at most once a second: poll until it has the final figures.
         let samples = try sandbox.eventually("/metrics to count the 40 echo tasks and the batch") { () -> [String: Double]? in
             let samples = try PrometheusText.samples(url: "http://\(address)/metrics")
             let echoes = samples[#"chungtay_tasks_total{kind="system.echo",outcome="succeeded"}"#]
-            let progress = samples[#"chungtay_batch_progress_ratio{batch="\#(batchId)"}"#]
+            let progress = samples[#"chungtay_batch_progress_ratio{batch="\#(id)"}"#]
             return echoes == 40 && progress == 1 ? samples : nil
         }
         #expect(samples[#"chungtay_tasks_total{kind="system.echo",outcome="deadLettered"}"#] == 0)
@@ -41,7 +41,7 @@ extension SystemTests {
         #expect(samples[#"chungtay_workers{state="idle"}"#] == 2, "\(samples)")
         #expect(samples[#"chungtay_workers{state="lost"}"#] == 0)
         #expect(samples["chungtay_dead_letters"] == 0)
-        #expect(samples[#"chungtay_batch_tasks{batch="\#(batchId)",state="queued"}"#] == 0)
+        #expect(samples[#"chungtay_batch_tasks{batch="\#(id)",state="queued"}"#] == 0)
         // The batch's review chunks are tasks of the pipeline kinds: each counted once.
         let reviewChunks = samples[#"chungtay_tasks_total{kind="household.review",outcome="succeeded"}"#] ?? 0
         #expect(reviewChunks >= 1 && reviewChunks <= Double(reviewTasks), "\(reviewChunks) review tasks for \(reviewTasks) documents")
@@ -51,10 +51,10 @@ extension SystemTests {
         #expect(page.contains("<title>ChungTay operators</title>"))
         let statusText = try PrometheusText.fetch("http://\(address)/status.json")
         let status = try JSON.object(statusText)
-        let report = try #require(status["status"] as? [String: Any], statusText)
+        let report = try #require(status["status"] as? [String: Any], "\(statusText)")
         #expect(Set(Status.workers(report).compactMap { $0["name"] as? String }) == ["A", "B"])
-        let batches = try #require(status["batches"] as? [[String: Any]], statusText)
-        let shown = try #require(batches.first { $0["id"] as? String == batchId }, statusText)
+        let batches = try #require(status["batches"] as? [[String: Any]], "\(statusText)")
+        let shown = try #require(batches.first { $0["id"] as? String == id }, "\(statusText)")
         let communes = try #require(shown["byCommune"] as? [String: Any], "\(shown)")
         #expect(!communes.isEmpty, "\(shown)")
         #expect(shown["audit"] == nil)
@@ -76,7 +76,7 @@ extension SystemTests {
         #expect(refused.stderr.contains("not a loopback address") && refused.stderr.contains("--metrics-allow-remote"), "\(refused)")
         let dispatcher = try sandbox.startDispatcher(extra: ["--metrics", "0.0.0.0:0", "--metrics-allow-remote"])
         let address = try sandbox.metricsAddress(of: dispatcher)
-        let port = try #require(address.split(separator: ":").last, address)
+        let port = try #require(address.split(separator: ":").last, "\(address)")
         #expect(try PrometheusText.fetch("http://127.0.0.1:\(port)/").contains("ChungTay operators"))
     }
 }
@@ -112,7 +112,8 @@ func personalNumbers(in directory: URL) throws -> Set<String> {
 }
 
 /// `/metrics` read by the Prometheus project's Python client parser
-/// (`prometheus_client.parser`, Debian's python3-prometheus-client): a real parser, not ours.
+/// (`prometheus_client.parser`): a real parser, not ours. Debian's python3-prometheus-client
+/// (`scripts/install-system-packages`), so the system's interpreter, not one earlier on PATH.
 enum PrometheusText {
     /// Samples by `name{label="value",…}` (labels sorted), every family the parser found.
     static func samples(url: String) throws -> [String: Double] {
@@ -140,8 +141,8 @@ enum PrometheusText {
 
     private static func python(_ script: String, _ argument: String) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, argument]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, argument]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
