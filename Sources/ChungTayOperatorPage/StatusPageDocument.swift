@@ -19,7 +19,7 @@ enum StatusPageDocument {
   header h1 { font-size: 18px; margin: 0; }
   header span { color: #c9d1dd; }
   main { padding: 12px 20px; display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
-  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 0; }
+  section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 0; overflow-x: auto; }
   section.wide { grid-column: 1 / -1; }
   h2 { font-size: 15px; margin: 0 0 8px; }
   table { border-collapse: collapse; width: 100%; }
@@ -55,16 +55,16 @@ enum StatusPageDocument {
       <th class="n">in flight</th><th class="n">done</th><th class="n">failed</th><th class="n">tasks/s</th></tr></thead>
       <tbody id="workers"></tbody></table>
   </section>
-  <section><h2>Queues</h2>
+  <section class="wide"><h2>Queues</h2>
     <table><thead><tr><th>kind</th><th class="n">queued</th><th class="n">delayed</th><th class="n">running</th>
       <th class="n">completed</th><th class="n">dead</th><th class="n">oldest waiting (s)</th><th class="n">retries waiting</th></tr></thead>
       <tbody id="queues"></tbody></table>
   </section>
-  <section><h2>Dead letters</h2>
+  <section class="wide"><h2>Dead letters</h2>
     <p><strong id="dead-letters">–</strong> <span class="muted">tasks wait in the dead-letter list (<code>chungtay dead-letters</code>)</span></p>
   </section>
   <section class="wide"><h2>Batches</h2>
-    <table><thead><tr><th>batch</th><th>name</th><th>state</th><th>progress</th><th class="n">done / total</th>
+    <table><thead><tr><th>batch</th><th>name</th><th>state</th><th>progress</th><th class="n">households</th><th class="n">tasks done / total</th>
       <th class="n">dead</th><th class="n">tasks/s</th><th class="n">ETA</th></tr></thead>
       <tbody id="batches"></tbody></table>
     <div class="charts" id="charts"></div>
@@ -172,7 +172,7 @@ function renderBatches(data) {
     fill.style.width = (total > 0 ? (100 * done / total) : 0).toFixed(1) + "%";
     bar.appendChild(fill);
     cell(row, "").replaceChildren(bar);
-    cell(row, done + " / " + total, true); cell(row, batch.dead, true);
+    cell(row, batch.households, true); cell(row, done + " / " + total, true); cell(row, batch.dead, true);
     const pace = batch.state === "complete" ? {} : batchPace(batch, reported.get(batch.id), now);
     cell(row, fixed(pace.rate, 1), true);
     cell(row, batch.state === "complete" ? "done" : duration(pace.eta), true);
