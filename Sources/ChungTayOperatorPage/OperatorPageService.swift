@@ -95,13 +95,7 @@ public struct OperatorPageService: Service {
                 body: ResponseBody { writer in
                     defer { logStreams.subtract(1, ordering: .relaxed) }
                     try await writer.write(ByteBuffer(string: ": tail\n\n"))
-                    // One event per record; its JSON holds no raw line break, so one `data:` line.
-                    for try await record in records {
-                        var event = ByteBuffer(string: "data: ")
-                        event.writeBytes(record)
-                        event.writeString("\n\n")
-                        try await writer.write(event)
-                    }
+                    try await Self.stream(records, to: &writer)
                     try await writer.finish(nil)
                 })
         }
@@ -118,6 +112,40 @@ public struct OperatorPageService: Service {
             logger: logger)
         try await application.run()
     }
+
+    /// Each record as one event (its JSON holds no raw line break, so one `data:` line),
+    /// and a comment line every `keepAliveInterval` while none comes: writing is how a page
+    /// that went away is noticed, and then the subscription ends with this stream.
+    private static func stream(
+        _ records: AsyncThrowingStream<[UInt8], any Error>, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        let (events, sink) = AsyncStream.makeStream(of: [UInt8]?.self, bufferingPolicy: .bufferingNewest(1000))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { sink.finish() }
+                for try await record in records { sink.yield(record) }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: keepAliveInterval)
+                    sink.yield(nil)
+                }
+            }
+            defer { group.cancelAll() }
+            for await event in events {
+                guard let record = event else {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    continue
+                }
+                var buffer = ByteBuffer(string: "data: ")
+                buffer.writeBytes(record)
+                buffer.writeString("\n\n")
+                try await writer.write(buffer)
+            }
+        }
+    }
+
+    static let keepAliveInterval: Duration = .seconds(15)
 
     private static func response(_ status: HTTPResponse.Status, _ contentType: String, _ body: [UInt8]) -> Response {
         Response(
