@@ -47,7 +47,7 @@ final class MetricsFeed: Sendable {
 
     func text() -> [UInt8] { registry.emitToBuffer() }
 
-    func update(with figures: OperatorFigures) {
+    func update(with figures: MetricFigures) {
         state.withLock { state in
             for (kind, outcomes) in figures.tasks {
                 for (outcome, total) in outcomes {
@@ -115,7 +115,7 @@ extension MetricsFeed.State {
     }
 
     fileprivate mutating func replay(
-        _ series: MetricsFeed.Series, _ histogram: OperatorFigures.Histogram, budget: inout UInt64, skipped: inout UInt64
+        _ series: MetricsFeed.Series, _ histogram: MetricFigures.Histogram, budget: inout UInt64, skipped: inout UInt64
     ) {
         guard histogram.counts.count == histogram.boundsSeconds.count + 1 else { return }
         let before = replayed[series] ?? (Array(repeating: 0, count: histogram.counts.count), 0)

@@ -53,7 +53,7 @@ public struct OperatorPageService: Service {
         guard let ready = await dispatcher() else { return }
         let logFeed = ready.logFeed
         let metrics = MetricsFeed(logger: logger)
-        let view = DispatcherView(endpoint: ready.clientEndpoint) { metrics.update(with: OperatorFigures($0)) }
+        let view = DispatcherView(endpoint: ready.clientEndpoint) { metrics.update(with: MetricFigures($0)) }
         let router = Router()
         router.get("/") { _, _ in
             Self.response(.ok, "text/html; charset=utf-8", Array(StatusPageDocument.html.utf8))

@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 @Suite struct MetricsFeedTests {
-    func figures(completed: Int, dead: Int, queued: Int = 0, workersInFlight: [Int] = []) -> OperatorFigures {
+    func figures(completed: Int, dead: Int, queued: Int = 0, workersInFlight: [Int] = []) -> MetricFigures {
         let report = StatusReport(
             clientEndpoint: "tcp://127.0.0.1:1", workerEndpoint: "tcp://127.0.0.1:2", draining: false, uptimeSeconds: 1,
             workers: workersInFlight.enumerated().map { index, inFlight in
@@ -12,7 +12,7 @@ import Testing
             },
             queues: ["k": StatusReport.Queue(queued: queued, delayed: 0, running: 0, completed: completed, dead: dead)],
             deadLetters: dead, pendingWaits: 0, pendingMajordomoReplies: 0)
-        return OperatorFigures(DispatcherView.Snapshot(statusJSON: [], status: report, batches: []))
+        return MetricFigures(DispatcherView.Snapshot(statusJSON: [], status: report, batches: []))
     }
 
     func lines(_ feed: MetricsFeed) -> Set<String> {

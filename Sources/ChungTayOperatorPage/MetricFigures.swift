@@ -8,7 +8,7 @@ import ChungTayWire
 /// `taskDurations`, `journalCommitDurations`, `leasesInFlight`, per worker `state`, per
 /// queue `oldestWaitingSeconds`, `logRecordsDropped`), `init(_:)` reads the nearest
 /// figures the report has today and leaves the rest empty; each such line says so.
-struct OperatorFigures {
+struct MetricFigures {
     /// Durations in fixed buckets with their exact sum, as `ChungTayWire.DurationHistogram`
     /// holds them: counts not cumulative, the last one above the last bound.
     struct Histogram {
