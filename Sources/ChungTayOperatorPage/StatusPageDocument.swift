@@ -276,7 +276,8 @@ function openLogTail() {
   const parameters = new URLSearchParams();
   for (const [key, value] of new FormData($("log-filter"))) if (value) parameters.set(key, value);
   source = new EventSource("logs/stream?" + parameters.toString());
-  source.onopen = () => { $("log-state").textContent = "following"; };
+  // Each (re)connection starts with the tail again: it replaces what is shown.
+  source.onopen = () => { list.replaceChildren(); $("log-state").textContent = "following"; };
   source.onerror = () => { $("log-state").textContent = "reconnecting…"; };
   source.onmessage = (event) => {
     let record;
