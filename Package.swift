@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -106,12 +109,27 @@ let package = Package(
             dependencies: ["ZeroMQ", "ChungTayWire"],
             swiftSettings: swiftSettings
         ),
+        // The operators' HTTP listener (`--metrics`): Prometheus text and the status page. It
+        // learns everything as a client does, so it links the client, never the dispatcher.
+        .target(
+            name: "ChungTayOperatorPage",
+            dependencies: [
+                "ChungTayCoding", "ChungTayWire", "ChungTayClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "chungtay",
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
                 "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
-                "ChungTayBatchOutput",
+                "ChungTayBatchOutput", "ChungTayOperatorPage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +187,11 @@ let package = Package(
         .testTarget(
             name: "ChungTayFuzzTargetsTests",
             dependencies: ["ChungTayFuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTayOperatorPageTests",
+            dependencies: ["ChungTayOperatorPage", "ChungTayWire"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

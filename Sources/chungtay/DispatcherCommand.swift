@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChungTayRuntime
 import ChungTayDispatcher
+import ChungTayOperatorPage
 import ChungTayWire
 import Foundation
 
@@ -11,7 +12,8 @@ struct DispatcherCommand: ParsableCommand {
         discussion: """
             Each setting comes from its flag, else the CHUNGTAY_* environment variable, else \
             the --config JSON file, else the default. On start it prints one JSON line \
-            {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output.
+            {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output; with \
+            --metrics, a second line {"event":"listening","metricsAddress":…} once that listener is bound.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
             error code named, or as stated: 1000 ids per WAIT and 10,000 per RETRY-DEAD-LETTERS (too_large); \
@@ -26,14 +28,24 @@ struct DispatcherCommand: ParsableCommand {
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (settled, logging) = try settings.resolve()
+        let (settled, logging, metrics) = try settings.resolve()
         let configuration = { var configuration = settled; configuration.logSink = LogSink(); return configuration }()
         let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configuration.logSink)
+        let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
         try ServiceRunner.run(logger: logger) {
-            [Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
+            let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
                 let logMember = log.map { #","logEndpoint":"# + JSONText.quoted($0) } ?? ""
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
                     + logMember + "}\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+                dispatcherReady.yield(.init(clientEndpoint: client, logFeed: log.map(LogBusFeed.init(endpoint:))))
+            }
+            guard let metrics else { return [dispatcher] }
+            // The listener binds once the dispatcher is ready, so its line follows the ready line.
+            return [dispatcher, OperatorPageService(
+                address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
+            ) { address in
+                let line = #"{"event":"listening","metricsAddress":"# + JSONText.quoted(address) + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }]
         }

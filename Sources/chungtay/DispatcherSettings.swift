@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayDispatcher
+import ChungTayOperatorPage
 import Configuration
 import Foundation
 import Logging
@@ -28,13 +29,14 @@ struct DispatcherSettings: ParsableArguments {
     @Option(help: "Log bus endpoint to bind, for `chungtay logs` (CHUNGTAY_LOG_ENDPOINT; default tcp://127.0.0.1:5557).")
     var logEndpoint: String?
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOption
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
         _ = try resolve()
     }
 
-    func resolve() throws -> (configuration: DispatcherConfiguration, logging: LoggingOptions.Resolved) {
+    func resolve() throws -> (configuration: DispatcherConfiguration, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?) {
         try SettingsReader.resolve(settings, flags: [
             .init("data.dir", "--data-dir", dataDir),
             .init("client.endpoint", "--client-endpoint", clientEndpoint),
@@ -49,7 +51,7 @@ struct DispatcherSettings: ParsableArguments {
             .init("task.timeout", "--task-timeout", taskTimeout),
             .init("drain.timeout.s", "--drain-timeout-s", drainTimeoutS),
             .init("log.endpoint", "--log-endpoint", logEndpoint),
-        ] + logging.flags) { settings in
+        ] + logging.flags + metrics.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
                 let value = try await settings.int(key)
@@ -80,7 +82,7 @@ struct DispatcherSettings: ParsableArguments {
             } catch {
                 throw ValidationError(error.message)
             }
-            return (configuration, try await LoggingOptions.read(from: settings))
+            return (configuration, try await LoggingOptions.read(from: settings), try await MetricsOption.read(from: settings))
         }
     }
 }

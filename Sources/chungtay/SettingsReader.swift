@@ -98,6 +98,11 @@ struct SettingsReader: Sendable {
         try await lookup(key, "a number") { try await reader.fetchDouble(forKey: $0) }
     }
 
+    /// `true` or `false` (a flag given counts as `true`).
+    func bool(_ key: ConfigKey) async throws(ValidationError) -> Bool? {
+        try await lookup(key, "true or false") { try await reader.fetchBool(forKey: $0) }
+    }
+
     /// A list: in the file either a JSON array of texts or one text, which callers split
     /// as they split the flag's and the environment's (`"a,b"`).
     func strings(_ key: ConfigKey) async throws(ValidationError) -> [String]? {
@@ -174,6 +179,10 @@ extension Int: SettingValue {
 
 extension Double: SettingValue {
     var configContent: ConfigContent { .double(self) }
+}
+
+extension Bool: SettingValue {
+    var configContent: ConfigContent { .bool(self) }
 }
 
 extension [String]: SettingValue {

@@ -1,0 +1,44 @@
+import ChungTayClient
+import ChungTayWire
+import Foundation
+import Synchronization
+
+/// The page's log tail from the dispatcher's log bus: one `LogSubscription` per open tail,
+/// read on a thread of its own (its calls block), each record handed on as its JSON.
+public struct LogBusFeed: LogFeed {
+    public let endpoint: String
+    /// Records waiting for a slow page; past it the oldest are dropped (the page is a view).
+    static let buffered = 1000
+
+    public init(endpoint: String) {
+        self.endpoint = endpoint
+    }
+
+    public func records(matching query: LogTailQuery) -> AsyncThrowingStream<[UInt8], any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(Self.buffered))
+        let request = LogSubscriptionRequest(
+            filter: LogFilter(
+                minimumLevel: query.level.flatMap(LogRecord.Level.init(rawValue:)), worker: query.worker, kind: query.kind,
+                batch: query.batch, grep: query.grep),
+            tail: UInt32(query.tail), follow: true)
+        let stopped = Atomic<Bool>(false)
+        let thread = Thread { [endpoint] in
+            do {
+                let subscription = try LogSubscription(endpoint: endpoint, request: request)
+                defer { subscription.cancel() }
+                while !stopped.load(ordering: .relaxed) {
+                    if case .records(let records)? = try subscription.next(timeout: .milliseconds(250)) {
+                        for record in records { continuation.yield(record.encode()) }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in stopped.store(true, ordering: .relaxed) }
+        thread.name = "chungtay-page-log-tail"
+        thread.start()
+        return stream
+    }
+}
