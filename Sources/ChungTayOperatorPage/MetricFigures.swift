@@ -9,8 +9,8 @@ import ChungTayWire
 /// queue `oldestWaitingSeconds`, `logRecordsDropped`), `init(_:)` reads the nearest
 /// figures the report has today and leaves the rest empty; each such line says so.
 struct MetricFigures {
-    /// Durations in fixed buckets with their exact sum, as `ChungTayWire.DurationHistogram`
-    /// holds them: counts not cumulative, the last one above the last bound.
+    /// Durations in fixed buckets with their exact sum, as `StatusReport.Histogram` holds
+    /// them: counts not cumulative, the last one above the last bound.
     struct Histogram {
         var boundsSeconds: [Double]
         var counts: [UInt64]
@@ -44,21 +44,34 @@ struct MetricFigures {
 
     init(_ snapshot: DispatcherView.Snapshot) {
         let report = snapshot.status
+        for (kind, outcomes) in report.tasks {
+            tasks[kind] = [
+                "succeeded": outcomes.succeeded, "failed": outcomes.failed, "retried": outcomes.retried,
+                "deadLettered": outcomes.deadLettered, "timedOut": outcomes.timedOut,
+            ]
+        }
+        for (kind, durations) in report.taskDurations { taskDurations[kind] = Histogram(durations) }
+        journalCommitDurations = Histogram(report.journalCommitDurations)
         for (kind, queue) in report.queues {
-            // Until merge: the journal's completed and dead jobs; then `report.tasks[kind]`, every outcome.
-            tasks[kind] = ["succeeded": queue.completed, "deadLettered": queue.dead]
             queueDepth[kind] = queue.queued
-            // Until merge: the running tasks; then `report.leasesInFlight`.
-            leasesInFlight += queue.running
+            oldestWaitingSeconds[kind] = queue.oldestWaitingSeconds
         }
+        leasesInFlight = report.leasesInFlight
         for state in Self.workerStates { workersByState[state] = 0 }
-        for worker in report.workers {
-            // Until merge: busy when it holds a task; then `worker.state`.
-            workersByState[worker.inFlight > 0 ? "busy" : "idle", default: 0] += 1
-        }
+        for worker in report.workers { workersByState[worker.state.rawValue, default: 0] += 1 }
         deadLetters = report.deadLetters
+        logRecordsDropped = report.logRecordsDropped
         let running = snapshot.batches.filter { !$0.isComplete }
         let complete = snapshot.batches.filter(\.isComplete).suffix(Self.completeBatchesShown)
         batches = (running + complete).map { Batch(id: $0.id, queued: $0.jobs.queued, completed: $0.jobs.completed, dead: $0.jobs.dead) }
+    }
+}
+
+extension MetricFigures.Histogram {
+    /// A count or sum below zero (a broken report) counts as zero.
+    init(_ reported: StatusReport.Histogram) {
+        boundsSeconds = reported.boundsSeconds
+        counts = reported.counts.map { UInt64(clamping: $0) }
+        sumNanoseconds = UInt64(clamping: reported.sumNanoseconds)
     }
 }

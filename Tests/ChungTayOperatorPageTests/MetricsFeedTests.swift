@@ -8,10 +8,12 @@ import Testing
         let report = StatusReport(
             clientEndpoint: "tcp://127.0.0.1:1", workerEndpoint: "tcp://127.0.0.1:2", draining: false, uptimeSeconds: 1,
             workers: workersInFlight.enumerated().map { index, inFlight in
-                StatusReport.Worker(name: "w\(index)", protocol: "native", kinds: ["k"], credit: 1, inFlight: inFlight, lastSeenSecondsAgo: 0)
+                StatusReport.Worker(name: "w\(index)", protocol: "native", kinds: ["k"], credit: 1, inFlight: inFlight, lastSeenSecondsAgo: 0,
+                                    state: inFlight > 0 ? .busy : .idle)
             },
             queues: ["k": StatusReport.Queue(queued: queued, delayed: 0, running: 0, completed: completed, dead: dead)],
-            deadLetters: dead, pendingWaits: 0, pendingMajordomoReplies: 0)
+            deadLetters: dead, pendingWaits: 0, pendingMajordomoReplies: 0,
+            tasks: ["k": StatusReport.TaskOutcomes(succeeded: completed, deadLettered: dead)])
         return MetricFigures(DispatcherView.Snapshot(statusJSON: [], status: report, batches: []))
     }
 

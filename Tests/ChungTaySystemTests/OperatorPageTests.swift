@@ -36,6 +36,13 @@ extension SystemTests {
             return echoes == 40 && progress == 1 ? samples : nil
         }
         #expect(samples[#"chungtay_tasks_total{kind="system.echo",outcome="deadLettered"}"#] == 0)
+        // The workers' duration histograms, aggregated by the dispatcher: one observation per task.
+        let durations = try sandbox.eventually("the echo tasks' durations") { () -> Double? in
+            let count = try PrometheusText.samples(url: "http://\(address)/metrics")[#"chungtay_task_duration_seconds_count{kind="system.echo"}"#]
+            return count == 40 ? count : nil
+        }
+        #expect(durations == 40)
+        #expect((samples["chungtay_journal_commit_duration_seconds_count"] ?? 0) >= 1, "\(samples)")
         #expect(samples[#"chungtay_queue_depth{kind="system.echo"}"#] == 0)
         #expect(samples["chungtay_leases_in_flight"] == 0)
         #expect(samples[#"chungtay_workers{state="idle"}"#] == 2, "\(samples)")
