@@ -14,13 +14,14 @@ import Testing
 /// in a real terminal (tmux).
 @Suite(.serialized) struct OperatorViewTests {
     /// The workers' heartbeats and the dispatcher's own counts agree with the work done,
-    /// and a worker killed with SIGKILL is listed as lost.
-    @Test func statusCountsTheWorkDoneAndShowsAKilledWorkerAsLost() throws {
+    /// a worker killed with SIGKILL is listed as lost, and so is one silent past the liveness
+    /// time until it registers again.
+    @Test func statusCountsTheWorkDoneAndShowsKilledAndSilentWorkersAsLost() throws {
         let sandbox = try Sandbox("status")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher()
         let alpha = try sandbox.startWorker("alpha", connect: dispatcher.workerEndpoint)
-        _ = try sandbox.startWorker("bravo", connect: dispatcher.workerEndpoint)
+        let bravo = try sandbox.startWorker("bravo", connect: dispatcher.workerEndpoint)
         for name in ["alpha", "bravo"] { try sandbox.waitForWorker(name, endpoint: dispatcher.clientEndpoint) }
         let jobs = 300
         let client = try DispatcherClient(endpoint: dispatcher.clientEndpoint, timeout: .seconds(20))
@@ -57,6 +58,21 @@ import Testing
         #expect(text.status == 0, "\(text)")
         #expect(text.stdout.contains("alpha  lost") && text.stdout.contains("bravo  idle"), "\(text.stdout)")
         #expect(text.stdout.contains("system.echo  succeeded=\(jobs)"), "\(text.stdout)")
+
+        // A worker that falls silent (SIGSTOP) is lost once the liveness time passes, and
+        // leaves the lost list when it comes back and registers again; its figures, already
+        // counted, are not counted twice.
+        bravo.signal(SIGSTOP)
+        try sandbox.eventually("bravo to be listed as lost after its silence", timeout: .seconds(60)) { () -> Bool? in
+            try Self.status(sandbox, dispatcher).workers.contains { $0.name == "bravo" && $0.state == .lost } ? true : nil
+        }
+        bravo.signal(SIGCONT)
+        let back = try sandbox.eventually("bravo to register again", timeout: .seconds(60)) { () -> StatusReport? in
+            let report = try Self.status(sandbox, dispatcher)
+            return report.workers.contains { $0.name == "bravo" && $0.state != .lost } ? report : nil
+        }
+        #expect(back.workers.filter { $0.state == .lost }.map(\.name) == ["alpha"])
+        #expect(back.taskDurations["system.echo"]?.count == jobs)
     }
 
     /// `top` in a tmux pane: both workers and the batch appear, and `q` or SIGINT ends it, leaving the terminal as it was.
