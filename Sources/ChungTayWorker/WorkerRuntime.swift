@@ -60,7 +60,10 @@ public final class WorkerRuntime {
         }
         try connect()
         var drainDeadline = Double.infinity
-        var nextSummary = MonotonicClock.now() + 10
+        // The periodic throughput line: tasks finished since the last one, per second.
+        let summaryInterval = 10.0
+        var nextSummary = MonotonicClock.now() + summaryInterval
+        var finishedAtLastSummary = 0
         while true {
             let now = MonotonicClock.now()
             if drainDeadline == .infinity, shouldStop() {
@@ -81,8 +84,14 @@ public final class WorkerRuntime {
             try keepAlive(dealer, draining: draining)
             if let dealer = self.dealer { shipLogs(to: dealer) }
             if now >= nextSummary {
-                nextSummary = now + 10
-                logger.info("progress", metadata: ["completed": "\(completed)", "failed": "\(failed)", "running": "\(running)", "waiting": "\(waiting.count)"])
+                nextSummary = now + summaryInterval
+                let finished = completed &+ failed
+                let rate = Double(finished &- finishedAtLastSummary) / summaryInterval
+                finishedAtLastSummary = finished
+                logger.info("throughput", metadata: [
+                    "tasksPerSecond": "\(rate.rounded())", "completed": "\(completed)", "failed": "\(failed)",
+                    "running": "\(running)", "waiting": "\(waiting.count)",
+                ])
             }
         }
         if let dealer {

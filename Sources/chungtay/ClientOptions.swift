@@ -1,7 +1,10 @@
 import ArgumentParser
 import ChungTayClient
+import ChungTayRuntime
 import ChungTayWire
 import Foundation
+import Logging
+import Synchronization
 
 /// Options every client-side command shares, read like every command's settings
 /// (`SettingsReader`): flag, then `CHUNGTAY_*`, then `--config`, then default.
@@ -9,6 +12,7 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The dispatcher's client endpoint (CHUNGTAY_CLIENT_ENDPOINT; default tcp://127.0.0.1:5555).") var connect: String?
     @Option(help: "Seconds to wait for the dispatcher before giving up with exit code 3 (CHUNGTAY_CLIENT_TIMEOUT; default 10).")
     var timeout: Double?
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
@@ -16,7 +20,8 @@ struct ClientOptions: ParsableArguments {
     }
 
     func client() throws -> DispatcherClient {
-        let (endpoint, timeout) = try resolve()
+        let (endpoint, timeout, logOptions) = try resolve()
+        ClientLogging.start(logOptions)
         do {
             return try DispatcherClient(endpoint: endpoint, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch {
@@ -24,21 +29,42 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    private func resolve() throws -> (endpoint: String, timeout: Double) {
+    private func resolve() throws -> (endpoint: String, timeout: Double, logging: LoggingOptions.Resolved) {
         try SettingsReader.resolve(settings, flags: [
             .init("client.endpoint", "--connect", connect), .init("client.timeout", "--timeout", timeout),
-        ]) { settings in
+        ] + logging.flags) { settings in
             let timeout = try await settings.double("client.timeout") ?? 10
             // Bounded so that the milliseconds fit in an Int64.
             try settings.require(timeout > 0 && timeout <= 1e9, "client.timeout", "must be positive (at most 1e9 seconds)")
-            return (try await settings.string("client.endpoint") ?? "tcp://127.0.0.1:5555", timeout)
+            return (try await settings.string("client.endpoint") ?? "tcp://127.0.0.1:5555", timeout,
+                    try await LoggingOptions.read(from: settings))
         }
     }
 }
 
-/// Prints a client error and picks the exit code the CLI contract gives it.
+/// Client commands are processes like the services: what they log (their errors) is a log
+/// record of role `client`, as text or JSON (`--log-format`), masked like every record, so
+/// a tool that runs `chungtay submit` reads its failures the way it reads the services' logs.
+enum ClientLogging {
+    private static let started = Mutex<Logger?>(nil)
+
+    /// Logging as the command's settings give it; the first call wins (swift-log bootstraps once).
+    static func start(_ options: LoggingOptions.Resolved) {
+        started.withLock { logger in
+            if logger == nil { logger = ProcessLogging.bootstrap(options, identity: LogIdentity(role: .client)) }
+        }
+    }
+
+    /// The command's logger; text at info when the command did not start logging itself.
+    static var logger: Logger {
+        start(LoggingOptions.Resolved(level: .info, format: .text))
+        return started.withLock { $0! }
+    }
+}
+
+/// Logs a client error and picks the exit code the CLI contract gives it.
 func report(_ error: ClientError) -> ExitCode {
-    FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+    ClientLogging.logger.error("\(error)")
     switch error {
     case .unreachable: return ExitCode(CLIExit.unreachable.rawValue)
     case .refused(let code, _):

@@ -89,7 +89,7 @@ extension SystemTests {
     }
 
     /// `logs -f` prints records emitted after it started; `--log-format json` makes every
-    /// line on standard error a log record.
+    /// line on standard error a log record, a client command's as well.
     @Test func followedLogsShowNewRecords() throws {
         let sandbox = try Sandbox("logs-follow")
         defer { sandbox.close() }
@@ -113,6 +113,13 @@ extension SystemTests {
             let record = try JSON.object(String(line))
             #expect(record["role"] as? String == "dispatcher" && record["time"] is String && record["message"] is String, "\(line)")
         }
+        // Client commands log as role `client`: an unreachable dispatcher is one error record.
+        let unreachable = try sandbox.cli(["status", "--connect", "tcp://127.0.0.1:1", "--timeout", "0.2", "--log-format", "json"])
+        #expect(unreachable.status == 3, "\(unreachable)")
+        let clientLines = unreachable.stderr.split(separator: "\n")
+        #expect(clientLines.count == 1, "\(unreachable)")
+        let clientRecord = try JSON.object(String(clientLines.first ?? ""))
+        #expect(clientRecord["role"] as? String == "client" && clientRecord["level"] as? String == "error", "\(unreachable)")
     }
 }
 
