@@ -40,7 +40,8 @@ enum HistogramReplay {
                 finiteSum += Double(counts[bucket]) * value
             }
             let share = ((sum - finiteSum) / aboveLast).rounded()
-            values[bounds.count] = Int64(min(Double(Int64.max), max(lower[bounds.count] + 1, share)))
+            // Double(Int64.max) is 2^63, one past Int64's range: the largest double below it fits.
+            values[bounds.count] = Int64(min(Double(Int64.max).nextDown, max(lower[bounds.count] + 1, share)))
         }
         return values
     }

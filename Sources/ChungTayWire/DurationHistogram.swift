@@ -13,6 +13,9 @@ public struct DurationHistogram: Equatable, Sendable {
     /// The same bounds in nanoseconds, for ``observe(nanoseconds:)``.
     static let boundsNanoseconds: [UInt64] = boundsSeconds.map { UInt64(($0 * 1e9).rounded()) }
     public static var bucketCount: Int { boundsSeconds.count + 1 }
+    /// The longest duration one observation counts for (about 11.6 days; a longer one counts
+    /// as this): what bounds a reported sum above the last bucket's bound.
+    public static let longestObservationNanoseconds: UInt64 = 1_000_000_000_000_000
 
     public private(set) var counts: [UInt64]
     public private(set) var sumNanoseconds: UInt64
@@ -42,8 +45,25 @@ public struct DurationHistogram: Equatable, Sendable {
         return total
     }
 
-    /// One duration; counts and sum stop at their maximum instead of wrapping.
+    /// The largest sum the counts allow: each count times its bucket's upper bound
+    /// (``longestObservationNanoseconds`` for the last); nil when it would not fit 64 bits
+    /// (then no sum is too large).
+    public var largestPossibleSumNanoseconds: UInt64? {
+        var largest: UInt64 = 0
+        for (bucket, count) in counts.enumerated() {
+            let bound = bucket < Self.boundsNanoseconds.count ? Self.boundsNanoseconds[bucket] : Self.longestObservationNanoseconds
+            let (product, productOverflow) = count.multipliedReportingOverflow(by: bound)
+            let (sum, sumOverflow) = largest.addingReportingOverflow(product)
+            if productOverflow || sumOverflow { return nil }
+            largest = sum
+        }
+        return largest
+    }
+
+    /// One duration (at most ``longestObservationNanoseconds``); counts and sum stop at
+    /// their maximum instead of wrapping.
     public mutating func observe(nanoseconds: UInt64) {
+        let nanoseconds = min(nanoseconds, Self.longestObservationNanoseconds)
         let bucket = Self.boundsNanoseconds.firstIndex { nanoseconds <= $0 } ?? Self.boundsNanoseconds.count
         if counts[bucket] < .max { counts[bucket] += 1 }
         let (sum, overflow) = sumNanoseconds.addingReportingOverflow(nanoseconds)

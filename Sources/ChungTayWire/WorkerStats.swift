@@ -47,7 +47,7 @@ public struct WorkerStats: Equatable, Sendable {
     /// Tasks the worker holds: queued locally and running.
     public var inFlight: UInt32
     /// Log records the worker dropped because its log buffer or the dispatcher could not
-    /// take them. The log bus feeds it; until then it stays 0.
+    /// take them.
     public var logRecordsDropped: UInt64
     /// By kind name; at most `WorkerProtocol.maxKindsPerWorker` kinds.
     public var kinds: [String: KindFigures]
@@ -99,8 +99,8 @@ public struct WorkerStats: Equatable, Sendable {
     }
 
     /// - Throws: `malformed` for another version, unknown flags, a kind that is not a kind
-    ///   name or comes twice, too many kinds, a bucket total other than done + failed, or
-    ///   bytes left over.
+    ///   name or comes twice, too many kinds, a bucket total other than done + failed, a
+    ///   duration sum above what the bucket counts allow, or bytes left over.
     public init(frame: [UInt8]) throws(WireError) {
         var reader = ByteReader(frame, context: "worker stats")
         let version = try reader.readInteger(UInt8.self, field: "version")
@@ -130,6 +130,10 @@ public struct WorkerStats: Equatable, Sendable {
             let (finished, overflow) = done.addingReportingOverflow(failed)
             guard !overflow, durations.total == finished else {
                 throw WireError(.malformed, "worker stats for '\(kind)': the histogram does not count done + failed tasks")
+            }
+            // A sum no durations in those buckets could reach would make every figure derived from it absurd.
+            if let largest = durations.largestPossibleSumNanoseconds, sum > largest {
+                throw WireError(.malformed, "worker stats for '\(kind)': the duration sum is more than the buckets allow")
             }
             kinds[kind] = KindFigures(done: done, failed: failed, durations: durations)
         }

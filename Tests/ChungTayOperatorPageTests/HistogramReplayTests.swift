@@ -35,4 +35,13 @@ import Testing
         let high = HistogramReplay.values(boundsSeconds: bounds, counts: counts, sumNanoseconds: .max)
         #expect(high[2] > 10_000_000 && high[2] <= 100_000_000)
     }
+
+    /// A sum near 2^64 over one observation above the last bound: the share is 2^63, one
+    /// past Int64, and converting it trapped (the scrape ran in the dispatcher process).
+    @Test func aHugeSumAboveTheLastBoundDoesNotTrap() {
+        let values = HistogramReplay.values(boundsSeconds: bounds, counts: [0, 0, 0, 0, 1], sumNanoseconds: .max)
+        #expect(values[4] > 1_000_000_000)
+        let mixed = HistogramReplay.values(boundsSeconds: bounds, counts: [1, 0, 0, 0, 1], sumNanoseconds: .max)
+        #expect(mixed[4] > 1_000_000_000)
+    }
 }

@@ -59,4 +59,25 @@ import Testing
         #expect(stats.host.utf8.count <= WorkerStats.maxHostBytes)
         #expect(stats.host.allSatisfy { $0 == "ố" })
     }
+
+    @Test func aSumAboveWhatTheBucketsAllowIsRefused() throws {
+        // One failed task above the last bound with a sum of 2^64 - 1 crashed the metrics page.
+        let counts = Array(repeating: UInt64(0), count: DurationHistogram.bucketCount - 1) + [1]
+        let huge = try DurationHistogram(counts: counts, sumNanoseconds: .max)
+        let stats = WorkerStats(host: "h", kinds: ["a": WorkerStats.KindFigures(failed: 1, durations: huge)])
+        #expect(throws: WireError.self) { try WorkerStats(frame: stats.encoded()) }
+        let longest = try DurationHistogram(counts: counts, sumNanoseconds: DurationHistogram.longestObservationNanoseconds)
+        let fits = WorkerStats(host: "h", kinds: ["a": WorkerStats.KindFigures(failed: 1, durations: longest)])
+        #expect(try WorkerStats(frame: fits.encoded()) == fits)
+        let oneMillisecond = try DurationHistogram(counts: [1] + counts.dropLast(), sumNanoseconds: 1_000_001)
+        #expect(throws: WireError.self) {
+            try WorkerStats(frame: WorkerStats(host: "h", kinds: ["a": .init(done: 1, durations: oneMillisecond)]).encoded())
+        }
+    }
+
+    @Test func anObservationCountsForAtMostTheLongestDuration() {
+        var histogram = DurationHistogram()
+        histogram.observe(nanoseconds: .max)
+        #expect(histogram.sumNanoseconds == DurationHistogram.longestObservationNanoseconds)
+    }
 }
