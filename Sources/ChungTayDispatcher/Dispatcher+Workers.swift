@@ -34,8 +34,9 @@ extension Dispatcher {
                 // A refused message from a registered worker may have carried results or
                 // failures; which leases they ended cannot be known, so all of its leases go
                 // back (as a failed attempt) and it must register again. Without this they
-                // would stay leased for as long as the worker keeps heartbeating.
-                if workers[envelope] != nil {
+                // would stay leased for as long as the worker keeps heartbeating. A refused
+                // LOG or HEARTBEAT ended no lease: the worker keeps them (and its registration).
+                if workers[envelope] != nil, !Self.endsNoLease(body.dropFirst().first) {
                     workerLeft(envelope, countsAsAttempt: true, turn: &turn)
                     sendToWorker(envelope, WorkerMessage.disconnect(reason: error.code.rawValue).encode())
                 }
@@ -50,6 +51,14 @@ extension Dispatcher {
         default:
             rejectNative(envelope, WireError(.unsupportedProtocol, "expected a CTWP01 or MDPW01 header frame"))
         }
+    }
+
+    /// Whether a message with this command frame can end no lease whatever its body: a
+    /// LOG or a HEARTBEAT (its stats are figures only).
+    private static func endsNoLease(_ commandFrame: [UInt8]?) -> Bool {
+        guard let commandFrame, commandFrame.count == 1 else { return false }
+        return commandFrame[0] == WorkerProtocol.Command.log.rawValue
+            || commandFrame[0] == WorkerProtocol.Command.heartbeat.rawValue
     }
 
     private func rejectNative(_ envelope: Envelope, _ error: WireError) {

@@ -39,4 +39,53 @@ import Testing
         #expect(shown.state == .draining && shown.host == "may-3" && shown.failed == 1 && shown.done == 0)
         #expect(status.taskDurations["test.queue"]?.counts[DurationHistogram.boundsSeconds.firstIndex(of: 0.005)!] == 1)
     }
+
+    /// A HEARTBEAT whose stats do not parse, or a LOG that does not decode, ended no lease:
+    /// the worker gets ERROR and keeps its registration and its tasks (it used to be
+    /// disconnected with every task it held charged a failed attempt).
+    @Test func aRefusedHeartbeatOrLogKeepsTheWorkersLeases() throws {
+        let dispatcher = try InProcessDispatcher()
+        let worker = try TurnWorker(dispatcher, name: "w", kinds: ["test.queue"], credit: 1)
+        let client = try TurnClient(dispatcher)
+        try dispatcher.turn()
+        _ = try DispatcherTurnTests().submit([Array("{}".utf8)], kind: "test.queue", by: client, in: dispatcher)
+        let task = try #require(try worker.receivedTasks().first)
+
+        for command in [WorkerProtocol.Command.heartbeat, .log] {
+            let frames: [[UInt8]] = [WorkerProtocol.header, [command.rawValue], [9, 9, 9]]
+            #expect(try worker.socket.send(frames, dontWait: true))
+            try dispatcher.turn()
+            var replies: [WorkerMessage] = []
+            while let reply = try worker.socket.receive(dontWait: true) { replies.append(try WorkerMessage.decode(reply.dropFirst())) }
+            #expect(replies.count == 1, "\(command): \(replies)")
+            guard case .error(let code, _) = replies.first else { Issue.record("\(command): \(replies)"); continue }
+            #expect(code == "malformed")
+            let status = dispatcher.dispatcher.statusReport()
+            #expect(status.leasesInFlight == 1, "\(command)")
+            #expect(status.workers.map(\.state) == [.busy], "\(command)")
+            #expect(status.tasks["test.queue"]?.failed ?? 0 == 0, "\(command)")
+        }
+        try worker.succeed(task)
+        try dispatcher.turn()
+        #expect(dispatcher.dispatcher.statusReport().tasks["test.queue"]?.succeeded == 1)
+    }
+
+    /// Two kinds whose `done` add up past Int.max: the worker's `done` stops at Int.max
+    /// (it wrapped to a negative count).
+    @Test func aWorkersClaimedCountsSaturate() throws {
+        let dispatcher = try InProcessDispatcher()
+        let worker = try TurnWorker(dispatcher, name: "w", kinds: ["test.a", "test.b"], credit: 1)
+        try dispatcher.turn()
+        func figures(_ done: UInt64) throws -> WorkerStats.KindFigures {
+            let counts = [done] + Array(repeating: UInt64(0), count: DurationHistogram.bucketCount - 1)
+            return WorkerStats.KindFigures(done: done, durations: try DurationHistogram(counts: counts, sumNanoseconds: 0))
+        }
+        let huge = UInt64(Int.max)
+        try worker.send(.heartbeat(WorkerStats(host: "h", logRecordsDropped: .max,
+                                               kinds: ["test.a": try figures(huge), "test.b": try figures(huge)])))
+        try dispatcher.turn()
+        let status = dispatcher.dispatcher.statusReport()
+        #expect(status.workers.first?.done == Int.max)
+        #expect(status.logRecordsDropped == Int.max)
+    }
 }
