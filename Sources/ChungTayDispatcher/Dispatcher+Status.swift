@@ -36,8 +36,7 @@ extension Dispatcher {
             leasesInFlight: leases.count,
             // Workers' counts come from the wire: added without overflow, whatever they claim.
             logRecordsDropped: figures.reported.values.reduce(logRecordsDropped) { total, worker in
-                let (sum, overflow) = total.addingReportingOverflow(Int(clamping: worker.stats.logRecordsDropped))
-                return overflow ? .max : sum
+                Self.saturating(total, plus: worker.stats.logRecordsDropped)
             })
     }
 
@@ -51,7 +50,7 @@ extension Dispatcher {
             inFlight > 0 ? .busy : .idle
         }
         let finished = reported?.stats.kinds.values.reduce((done: 0, failed: 0)) { sum, figures in
-            (sum.done &+ Int(clamping: figures.done), sum.failed &+ Int(clamping: figures.failed))
+            (Self.saturating(sum.done, plus: figures.done), Self.saturating(sum.failed, plus: figures.failed))
         } ?? (done: 0, failed: 0)
         let seenAgo = Self.tenths(now - worker.lastSeen)
         return StatusReport.Worker(
@@ -79,6 +78,13 @@ extension Dispatcher {
                 total: entry.jobs.values.reduce(0, +), done: done, failed: failed, ratePerSecond: rate,
                 etaSeconds: rate > 0 && !entry.isComplete ? (Double(entry.queuedJobs) / rate).rounded() : nil)
         }
+    }
+
+    /// `total` + `value`, stopping at `Int.max`: a worker's figures come from the wire and
+    /// may claim anything (a wrapped sum would show a negative count).
+    static func saturating(_ total: Int, plus value: UInt64) -> Int {
+        let (sum, overflow) = total.addingReportingOverflow(Int(clamping: value))
+        return overflow ? .max : sum
     }
 
     /// Seconds to a tenth, as the report shows them.
