@@ -86,7 +86,10 @@ extension Dispatcher {
         }
         if !hadUnstored { storageBackoff.succeeded() }
         announcedKinds.committed(turn.commit.newKinds)
-        // Written before anything is acknowledged: no client holds an ACCEPTED the trail lacks.
+        // Appended (and, when the once-a-second or batch-event fdatasync is due, synced) before
+        // this turn's acknowledgements. If the append fails the acknowledgements still go out:
+        // the lines wait in memory for the next turn, and past AuditBuffer.maxPendingBytes they
+        // are dropped (logged), so then the trail can lack what a client was told.
         auditCommitted(turn, receipt: receipt)
         flushAudit()
         acknowledge(turn.submissions, receipts: receipt.submissions, jobs: turn.commit.submissions)

@@ -23,8 +23,9 @@ import Foundation
 public final class AuditTrail {
     public let path: String
     private let descriptor: Int32
-    /// The first append checks that the file ends with a newline (another writer may have
-    /// been killed mid-line since the file was opened).
+    /// The first append, and the first after a failed one, checks that the file ends with a
+    /// newline (another writer may have been killed mid-line since the file was opened, or a
+    /// failed write left part of a line).
     private var checkedEnd = false
     private var dirty = false
 
@@ -57,7 +58,15 @@ public final class AuditTrail {
             if try !endsWithNewline() { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             checkedEnd = true
         }
-        try ResultStore.writeAll(bytes, to: descriptor, path: path)
+        do {
+            try ResultStore.writeAll(bytes, to: descriptor, path: path)
+        } catch {
+            // Part of `bytes` may be in the file (ENOSPC mid-way): the retry must end that
+            // torn line first, or its first line would be glued to the torn one. (Lines
+            // written whole before the failure are written again: a reader sees them twice.)
+            checkedEnd = false
+            throw error
+        }
         dirty = true
     }
 
