@@ -2,7 +2,6 @@ import Hummingbird
 import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 
 /// The operators' HTTP listener (`chungtay dispatcher --metrics HOST:PORT`): `/metrics`,
 /// the status page `/`, its `/status.json` and the live log tail `/logs/stream`.
@@ -74,7 +73,7 @@ public struct OperatorPageService: Service {
                 return Self.response(.serviceUnavailable, "application/json", StatusPageData.encode(error: "\(error)"))
             }
         }
-        let logStreams = Atomic<Int>(0)
+        let logStreams = LogStreamSlots(limit: Self.maxLogStreams)
         router.get("/logs/stream") { request, _ in
             guard let logFeed else {
                 return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("no log feed on this listener\n".utf8))
@@ -85,15 +84,14 @@ public struct OperatorPageService: Service {
             } catch {
                 return Self.response(.badRequest, "text/plain; charset=utf-8", Array("\(error)\n".utf8))
             }
-            guard logStreams.add(1, ordering: .relaxed).newValue <= Self.maxLogStreams else {
-                logStreams.subtract(1, ordering: .relaxed)
+            guard let slot = logStreams.reserve() else {
                 return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("too many log tails open\n".utf8))
             }
             let records = logFeed.records(matching: query)
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
-                    defer { logStreams.subtract(1, ordering: .relaxed) }
+                    withExtendedLifetime(slot) {}
                     try await writer.write(ByteBuffer(string: ": tail\n\n"))
                     try await Self.stream(records, to: &writer)
                     try await writer.finish(nil)
