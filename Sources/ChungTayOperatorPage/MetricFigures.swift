@@ -4,10 +4,7 @@ import ChungTayWire
 /// that reads STATUS-REPORT and BATCH-LIST for the metrics.
 ///
 /// Counters are cumulative as the dispatcher reports them; `MetricsFeed` turns them into
-/// increments. Until the status branch's `StatusReport` fields are merged (`tasks`,
-/// `taskDurations`, `journalCommitDurations`, `leasesInFlight`, per worker `state`, per
-/// queue `oldestWaitingSeconds`, `logRecordsDropped`), `init(_:)` reads the nearest
-/// figures the report has today and leaves the rest empty; each such line says so.
+/// increments.
 struct MetricFigures {
     /// Durations in fixed buckets with their exact sum, as `StatusReport.Histogram` holds
     /// them: counts not cumulative, the last one above the last bound.

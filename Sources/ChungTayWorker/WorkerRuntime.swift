@@ -32,7 +32,7 @@ public final class WorkerRuntime {
     private var completed = 0
     private var failed = 0
     /// What the heartbeats report: the executors' figures added up since the start.
-    private var stats = WorkerStats(host: ProcessInfo.processInfo.hostName)
+    private var stats = WorkerStats(host: LogIdentity.hostName)
 
     public init(configuration: WorkerConfiguration, handlers: [any TaskHandler], logger: Logger) throws {
         self.configuration = configuration

@@ -116,9 +116,6 @@ extension ZMQSocket {
         }
     }
 
-    /// The connection's file descriptor, which libzmq attaches to every frame from a TCP or
-    /// IPC peer (`ZMQ_SRCFD`, deprecated upstream in favour of the draft ZMQ_ROUTER_NOTIFY,
-    /// which distribution builds of libzmq 4.3 do not enable); nil for inproc peers.
     /// The `Peer-Address` metadata property libzmq attaches to frames from a TCP peer (its
     /// IP address) or an IPC peer; nil for inproc peers, whose frames carry no metadata.
     private static func peerAddress(_ message: UnsafeMutablePointer<zmq_msg_t>) -> String? {
@@ -126,6 +123,9 @@ extension ZMQSocket {
         return String(cString: value)
     }
 
+    /// The connection's file descriptor, which libzmq attaches to every frame from a TCP or
+    /// IPC peer (`ZMQ_SRCFD`, deprecated upstream in favour of the draft ZMQ_ROUTER_NOTIFY,
+    /// which distribution builds of libzmq 4.3 do not enable); nil for inproc peers.
     private static func sourceDescriptor(_ message: UnsafeMutablePointer<zmq_msg_t>) -> Int32? {
         let descriptor = zmq_msg_get(message, ZMQ_SRCFD)
         return descriptor < 0 ? nil : descriptor
