@@ -14,35 +14,35 @@ extension Dispatcher {
     func auditCommitted(_ turn: Turn, receipt: JournalReceipt) {
         let time = AuditLine.time(turn.commit.now)
         for submission in turn.submissions {
-            var groups: [TaskGroup] = []
+            var groups = TaskGroups()
             for index in submission.range where !receipt.submissions[index].existed {
                 let job = turn.commit.submissions[index]
-                TaskGroup.add(receipt.submissions[index].jobId, kind: job.kind, batch: job.batchId, to: &groups)
+                groups.add(receipt.submissions[index].jobId, kind: job.kind, batch: job.batchId)
             }
-            for group in groups {
+            for group in groups.groups {
                 AuditLine.append(to: &audit.pending, time: time, event: .jobsSubmitted, [
                     "client": member(submission.client), "kind": .string(group.kind), "batch": .string(group.batch),
                     "jobs": .ids(group.ids),
                 ])
             }
         }
-        var completed: [TaskGroup] = []
+        var completed = TaskGroups()
         for (index, completion) in turn.completions.enumerated() where receipt.followUps[index] != nil {
             let task = completion.lease.task
-            TaskGroup.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker, to: &completed)
+            completed.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker)
         }
-        for group in completed {
+        for group in completed.groups {
             AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
                 "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch), "tasks": .ids(group.ids),
             ])
         }
-        var failed: [TaskGroup] = []
+        var failed = TaskGroups()
         for failure in turn.failures {
             let task = failure.lease.task
-            TaskGroup.add(task.id, kind: task.kind, batch: task.batchId, worker: failure.worker, code: failure.code,
-                          dead: failure.retryDelay == nil, to: &failed)
+            failed.add(task.id, kind: task.kind, batch: task.batchId, worker: failure.worker, code: failure.code,
+                       dead: failure.retryDelay == nil)
         }
-        for group in failed {
+        for group in failed.groups {
             AuditLine.append(to: &audit.pending, time: time, event: group.dead ? .tasksDeadLettered : .tasksFailed, [
                 "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch),
                 "code": .string(group.code), "tasks": .ids(group.ids),
@@ -129,25 +129,39 @@ extension Dispatcher {
 /// Task or job ids of one audit line: those of one worker (for tasks), kind and batch
 /// (and, for failures, error code and outcome) in one commit.
 private struct TaskGroup {
-    var kind: String
-    var batch: String?
-    var worker: String?
-    var code: String?
-    var dead = false
-    var ids: [UInt64] = []
+    struct Key: Hashable {
+        var kind: String
+        var batch: String?
+        var worker: String?
+        var code: String?
+        var dead: Bool
+    }
 
-    /// Adds `id` to its group, looked for from the last one: a worker's results arrive
-    /// together, so the search is short.
-    static func add(
-        _ id: UInt64, kind: String, batch: String?, worker: String? = nil, code: String? = nil, dead: Bool = false,
-        to groups: inout [TaskGroup]
-    ) {
-        if let index = groups.lastIndex(where: {
-            $0.kind == kind && $0.batch == batch && $0.worker == worker && $0.code == code && $0.dead == dead
-        }) {
-            groups[index].ids.append(id)
+    var key: Key
+    var ids: [UInt64]
+    var kind: String { key.kind }
+    var batch: String? { key.batch }
+    var worker: String? { key.worker }
+    var code: String? { key.code }
+    var dead: Bool { key.dead }
+}
+
+/// A commit's groups in the order first seen. A worker's results arrive together, so the
+/// group of the previous id is compared first; any other is found by its key's hash, not by
+/// a scan of the groups (a commit can hold hundreds of workers' interleaved results).
+private struct TaskGroups {
+    private(set) var groups: [TaskGroup] = []
+    private var positions: [TaskGroup.Key: Int] = [:]
+
+    mutating func add(_ id: UInt64, kind: String, batch: String?, worker: String? = nil, code: String? = nil, dead: Bool = false) {
+        let key = TaskGroup.Key(kind: kind, batch: batch, worker: worker, code: code, dead: dead)
+        if let last = groups.indices.last, groups[last].key == key {
+            groups[last].ids.append(id)
+        } else if let position = positions[key] {
+            groups[position].ids.append(id)
         } else {
-            groups.append(TaskGroup(kind: kind, batch: batch, worker: worker, code: code, dead: dead, ids: [id]))
+            positions[key] = groups.count
+            groups.append(TaskGroup(key: key, ids: [id]))
         }
     }
 }

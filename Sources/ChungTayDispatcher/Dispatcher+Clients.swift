@@ -164,7 +164,7 @@ extension Dispatcher {
                 let jobs = try journal.requeueDeadLetters(ids, limit: ClientProtocol.retryLimit)
                 for job in jobs {
                     queues.push(QueuedTask(job))
-                    count(job.kind, .dead, by: -1)
+                    kindCounts[job.kind, default: KindCounts()].dead -= 1
                     if let batchId = job.batchId { requeued(inBatch: batchId) }
                 }
                 logger.info("dead letters requeued", metadata: ["jobs": "\(jobs.count)"])

@@ -10,14 +10,14 @@ extension Dispatcher {
     func statusReport() -> StatusReport {
         let now = clock.now
         var kinds = Set(acceptedKinds)
-        kinds.formUnion(stateCounts.keys)
+        kinds.formUnion(kindCounts.keys)
         var queueReports: [String: StatusReport.Queue] = [:]
         for kind in kinds {
             let delayedCount = delayed.countByKind[kind] ?? 0
             queueReports[kind] = StatusReport.Queue(
                 queued: queues.count(of: kind), delayed: delayedCount,
                 running: leases.countByKind[kind] ?? 0,
-                completed: stateCounts[kind]?[.completed] ?? 0, dead: stateCounts[kind]?[.dead] ?? 0,
+                completed: kindCounts[kind]?.completed ?? 0, dead: kindCounts[kind]?.dead ?? 0,
                 oldestWaitingSeconds: queues.oldestEnqueuedAt(of: kind).map { Self.tenths(now - $0) } ?? 0,
                 retriesWaiting: queues.retries(of: kind) + delayedCount)
         }
@@ -27,10 +27,10 @@ extension Dispatcher {
             uptimeSeconds: (now - startedAt).rounded(),
             workers: registered + figures.lostWorkers(at: now),
             queues: queueReports,
-            deadLetters: stateCounts.values.reduce(0) { $0 + ($1[.dead] ?? 0) },
+            deadLetters: kindCounts.values.reduce(0) { $0 + $1.dead },
             pendingWaits: waits.count, pendingMajordomoReplies: majordomoClients.count,
             batches: batchReports(at: now),
-            tasks: figures.outcomes,
+            tasks: kindCounts.compactMapValues { $0.outcomes == StatusReport.TaskOutcomes() ? nil : $0.outcomes },
             taskDurations: figures.taskDurations.mapValues(StatusReport.Histogram.init),
             journalCommitDurations: StatusReport.Histogram(figures.journalCommitDurations),
             leasesInFlight: leases.count,

@@ -281,7 +281,7 @@ extension Dispatcher {
         guard now >= nextLeaseExpiry else { return }
         nextLeaseExpiry = now + min(1, configuration.taskTimeout.seconds / 4)
         for lease in leases.expire(grantedBefore: now - configuration.taskTimeout.seconds) {
-            figures.count(.timedOut, of: lease.task.kind)
+            kindCounts[lease.task.kind, default: KindCounts()].outcomes.timedOut += 1
             let worker = workers[lease.worker]?.name ?? Self.hex(lease.worker.routingId)
             logger.warning("task timed out", metadata: [
                 "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)", "worker": "\(worker)",

@@ -49,7 +49,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
     var figures = OperatorFigures()
     var acceptedKinds: Set<String>
     var announcedKinds: AnnouncedKinds
-    var stateCounts: [String: [JobState: Int]]
+    var kindCounts: [String: KindCounts]
     var batches: BatchTable
     /// Batches whose completion could not be recorded yet; tried again every turn.
     var pendingBatchCompletions: Set<String> = []
@@ -127,7 +127,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         let persistedKinds = try journal.knownKinds()
         announcedKinds = AnnouncedKinds(persisted: persistedKinds)
         acceptedKinds = configuration.acceptedKinds.union(persistedKinds)
-        stateCounts = try journal.counts()
+        kindCounts = try journal.counts().mapValues(KindCounts.init(states:))
         batches = try BatchTable(journal: journal)
 
         self.context = context
@@ -280,9 +280,5 @@ public final class Dispatcher<Clock: DispatcherClock> {
             return WireError(.tooLarge, "message has more than \(configuration.maxMessageFrames) frames")
         }
         return WireError(.tooLarge, "message exceeds \(configuration.maxMessageSize) bytes")
-    }
-
-    func count(_ kind: String, _ state: JobState, by delta: Int) {
-        stateCounts[kind, default: [:]][state, default: 0] += delta
     }
 }

@@ -1,11 +1,11 @@
 import ChungTayWire
 
 /// What the dispatcher counts for operators (`status`, `top`, the metrics) beyond its
-/// queues: task outcomes by kind, the workers' reported figures and task durations, the
+/// queues and ``KindCounts``: the workers' reported figures and task durations, the
 /// journal's commit latency, lost workers and batch rates.
 ///
-/// Per task only an integer is added (``count(_:of:)``); everything else happens once
-/// per worker heartbeat, per commit or per STATUS request.
+/// Nothing here is touched per task: everything happens once per worker heartbeat, per
+/// commit or per STATUS request.
 struct OperatorFigures {
     /// A registered worker's last report and the rate derived from the one before.
     struct ReportedFigures {
@@ -22,30 +22,11 @@ struct OperatorFigures {
         var stats: WorkerStats?
     }
 
-    enum Outcome {
-        case succeeded, retried, deadLettered, timedOut
-    }
-
     private(set) var reported: [Envelope: ReportedFigures] = [:]
     private(set) var lost: [LostWorker] = []
-    private(set) var outcomes: [String: StatusReport.TaskOutcomes] = [:]
     private(set) var taskDurations: [String: DurationHistogram] = [:]
     private(set) var journalCommitDurations = DurationHistogram()
     private var batchRates: [String: RateMeter] = [:]
-
-    /// One attempt's outcome; a retried or dead-lettered attempt is a failed one too.
-    mutating func count(_ outcome: Outcome, of kind: String) {
-        switch outcome {
-        case .succeeded: outcomes[kind, default: .init()].succeeded += 1
-        case .retried:
-            outcomes[kind, default: .init()].failed += 1
-            outcomes[kind, default: .init()].retried += 1
-        case .deadLettered:
-            outcomes[kind, default: .init()].failed += 1
-            outcomes[kind, default: .init()].deadLettered += 1
-        case .timedOut: outcomes[kind, default: .init()].timedOut += 1
-        }
-    }
 
     mutating func journalCommitted(seconds: Double) {
         guard seconds.isFinite, seconds >= 0 else { return }

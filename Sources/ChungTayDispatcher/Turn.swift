@@ -154,8 +154,7 @@ extension Dispatcher {
 
     private func completed(_ completion: Turn.Completion) {
         let task = completion.lease.task
-        count(task.kind, .completed, by: 1)
-        figures.count(.succeeded, of: task.kind)
+        kindCounts[task.kind, default: KindCounts()].succeeded()
         if let client = majordomoClients.take(task.id) {
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: completion.reply)), to: clientSocket)
         }
@@ -165,7 +164,7 @@ extension Dispatcher {
     private func failed(_ failure: Turn.Failure) {
         var task = failure.lease.task
         task.attempts = failure.lease.attempt
-        figures.count(failure.retryDelay == nil ? .deadLettered : .retried, of: task.kind)
+        kindCounts[task.kind, default: KindCounts()].failed(deadLettered: failure.retryDelay == nil)
         if let delay = failure.retryDelay {
             if delay > 0 {
                 delayed.insert(task, due: clock.now + delay)
@@ -177,7 +176,6 @@ extension Dispatcher {
         logger.warning("task dead-lettered", metadata: [
             "task": "\(task.id)", "kind": "\(task.kind)", "attempts": "\(task.attempts)", "code": "\(failure.code)",
         ])
-        count(task.kind, .dead, by: 1)
         if let client = majordomoClients.take(task.id) {
             let body = Self.majordomoErrorBody(code: failure.code, message: failure.message)
             _ = send(client.envelope.wrap(Majordomo.clientReply(service: client.service, body: [body])), to: clientSocket)
