@@ -70,6 +70,16 @@ public struct DurationHistogram: Equatable, Sendable {
         sumNanoseconds = overflow ? .max : sum
     }
 
+    /// Adds `other` in place (no allocation); a figure that would overflow stops at its maximum.
+    public mutating func add(_ other: DurationHistogram) {
+        for index in counts.indices {
+            let (value, overflow) = counts[index].addingReportingOverflow(other.counts[index])
+            counts[index] = overflow ? .max : value
+        }
+        let (sum, overflow) = sumNanoseconds.addingReportingOverflow(other.sumNanoseconds)
+        sumNanoseconds = overflow ? .max : sum
+    }
+
     /// Both histograms together; nil when a figure would overflow.
     public func adding(_ other: DurationHistogram) -> DurationHistogram? {
         combined(with: other) { $0.addingReportingOverflow($1) }

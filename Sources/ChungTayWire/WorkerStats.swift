@@ -17,12 +17,19 @@ public struct WorkerStats: Equatable, Sendable {
             self.durations = durations
         }
 
-        /// Both added; nil when a figure would overflow.
-        public func adding(_ other: KindFigures) -> KindFigures? {
+        /// Adds `other` in place; a figure that would overflow stops at its maximum.
+        public mutating func add(_ other: KindFigures) {
             let (done, doneOverflow) = done.addingReportingOverflow(other.done)
             let (failed, failedOverflow) = failed.addingReportingOverflow(other.failed)
-            guard !doneOverflow, !failedOverflow, let durations = durations.adding(other.durations) else { return nil }
-            return KindFigures(done: done, failed: failed, durations: durations)
+            self.done = doneOverflow ? .max : done
+            self.failed = failedOverflow ? .max : failed
+            durations.add(other.durations)
+        }
+
+        /// One task finished after `nanoseconds`, done or failed; in place, without allocating.
+        public mutating func count(done isDone: Bool, nanoseconds: UInt64) {
+            if isDone { done = done < .max ? done + 1 : .max } else { failed = failed < .max ? failed + 1 : .max }
+            durations.observe(nanoseconds: nanoseconds)
         }
 
         /// What was added since `earlier`; nil when a figure went down.
@@ -66,13 +73,6 @@ public struct WorkerStats: Equatable, Sendable {
         var end = host.utf8.index(host.utf8.startIndex, offsetBy: maxHostBytes)
         while host.utf8[end] & 0xC0 == 0x80 { end = host.utf8.index(before: end) }
         return String(host[..<end])
-    }
-
-    /// Adds `figures` to `kind`'s; saturates a figure that would overflow rather than lose the report.
-    public mutating func add(_ figures: KindFigures, to kind: String) {
-        let current = kinds[kind] ?? KindFigures()
-        kinds[kind] = current.adding(figures) ?? KindFigures(
-            done: .max, failed: .max, durations: current.durations.adding(figures.durations) ?? current.durations)
     }
 
     /// The frame (big-endian): `version:u8 flags:u8 in-flight:u32 log-dropped:u64

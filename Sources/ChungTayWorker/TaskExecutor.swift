@@ -13,16 +13,18 @@ enum TaskExecutor {
     static let tasksEndpoint = "inproc://chungtay-worker-tasks"
     static let resultsEndpoint = "inproc://chungtay-worker-results"
 
-    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int, logger: Logger) -> Thread {
+    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int,
+                      figures: ExecutorFigures, logger: Logger) -> Thread {
         let thread = Thread {
-            run(context: context, handlers: handlers, workerName: workerName, logger: logger)
+            run(context: context, handlers: handlers, workerName: workerName, figures: figures, logger: logger)
         }
         thread.name = "chungtay-executor-\(index)"
         thread.start()
         return thread
     }
 
-    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, logger: Logger) {
+    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String,
+                            figures: ExecutorFigures, logger: Logger) {
         guard let tasks = try? ZMQSocket(context: context, type: .pull),
               let results = try? ZMQSocket(context: context, type: .push) else { return }
         defer {
@@ -34,11 +36,12 @@ enum TaskExecutor {
             try results.setLinger(milliseconds: 0)
             try tasks.connect(tasksEndpoint)
             try results.connect(resultsEndpoint)
+            // Counted in place per task, handed to `figures` once per batch.
+            var batchFigures: [String: WorkerStats.KindFigures] = [:]
             while let frames = try tasks.receive() {
                 guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
                 var done: [TaskResult] = []
                 var failed: [TaskFailure] = []
-                var figures = WorkerStats(host: "")
                 // The level is read once per batch: with debug off, a task costs no log work at all.
                 let tracing = logger.logLevel <= .debug
                 for assignment in assignments {
@@ -47,7 +50,11 @@ enum TaskExecutor {
                     let outcome = execute(assignment, handlers: handlers, workerName: workerName)
                     let nanoseconds = DispatchTime.now().uptimeNanoseconds &- started
                     if handlers[assignment.kind] != nil {
-                        figures.count(outcome, of: assignment.kind, nanoseconds: nanoseconds)
+                        if case .success = outcome {
+                            batchFigures[assignment.kind, default: WorkerStats.KindFigures()].count(done: true, nanoseconds: nanoseconds)
+                        } else {
+                            batchFigures[assignment.kind, default: WorkerStats.KindFigures()].count(done: false, nanoseconds: nanoseconds)
+                        }
                     }
                     if tracing { logFinished(assignment, outcome, after: .nanoseconds(nanoseconds), logger: logger) }
                     switch outcome {
@@ -57,8 +64,7 @@ enum TaskExecutor {
                 }
                 if !done.isEmpty { try results.send(WorkerMessage.results(done).encode()) }
                 if !failed.isEmpty { try results.send(WorkerMessage.failures(failed).encode()) }
-                // The batch's figures, for the runtime to add to what its heartbeats report.
-                try results.send(WorkerMessage.heartbeat(figures).encode())
+                figures.add(&batchFigures)
             }
         } catch let error as ZMQError where error.isTerminated {
             // The runtime is shutting down.
@@ -128,15 +134,5 @@ enum TaskExecutor {
         } catch {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))
         }
-    }
-}
-
-extension WorkerStats {
-    /// One task run by an executor: counted as done or failed, with its duration.
-    mutating func count(_ outcome: Result<TaskResult, TaskFailure>, of kind: String, nanoseconds: UInt64) {
-        var figures = KindFigures()
-        if case .success = outcome { figures.done = 1 } else { figures.failed = 1 }
-        figures.durations.observe(nanoseconds: nanoseconds)
-        add(figures, to: kind)
     }
 }

@@ -31,8 +31,10 @@ public final class WorkerRuntime {
     private var reconnectDelay: Double
     private var completed = 0
     private var failed = 0
-    /// What the heartbeats report: the executors' figures added up since the start.
+    /// What the heartbeats report.
     private var stats = WorkerStats(host: LogIdentity.hostName)
+    /// The executors' task figures, read into ``stats`` at each heartbeat.
+    private let executorFigures = ExecutorFigures()
 
     public init(configuration: WorkerConfiguration, handlers: [any TaskHandler], logger: Logger) throws {
         self.configuration = configuration
@@ -56,7 +58,8 @@ public final class WorkerRuntime {
     @available(*, noasync)
     public func run(shouldStop: () -> Bool) throws {
         for index in 0..<configuration.concurrency {
-            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index, logger: logger))
+            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index,
+                                                figures: executorFigures, logger: logger))
         }
         try connect()
         var drainDeadline = Double.infinity
@@ -208,8 +211,6 @@ public final class WorkerRuntime {
                 for failure in batch {
                     logger.notice("task failed", metadata: ["task": "\(failure.taskId)", "code": "\(failure.code)", "reason": "\(failure.message)"])
                 }
-            case .heartbeat(let figures?):
-                for (kind, kindFigures) in figures.kinds { stats.add(kindFigures, to: kind) }
             default: continue
             }
         }
@@ -254,6 +255,7 @@ public final class WorkerRuntime {
             stats.draining = draining
             stats.inFlight = UInt32(clamping: running + waiting.count)
             stats.logRecordsDropped = UInt64(clamping: logRecordsDropped)
+            stats.kinds = executorFigures.snapshot
             _ = try socket.send(WorkerMessage.heartbeat(stats).encode(), dontWait: true)
         }
         let silence = configuration.heartbeatInterval.seconds * Double(configuration.heartbeatLiveness)

@@ -80,4 +80,16 @@ import Testing
         histogram.observe(nanoseconds: .max)
         #expect(histogram.sumNanoseconds == DurationHistogram.longestObservationNanoseconds)
     }
+
+    @Test func countingInPlaceSaturatesAndAddsUp() throws {
+        var batch = WorkerStats.KindFigures()
+        batch.count(done: true, nanoseconds: 2_000_000)
+        batch.count(done: false, nanoseconds: 70_000_000_000)
+        #expect(batch.done == 1 && batch.failed == 1 && batch.durations.total == 2)
+        var total = WorkerStats.KindFigures(done: .max)
+        total.add(batch)
+        total.add(batch)
+        #expect(total.done == .max && total.failed == 2)
+        #expect(total.durations.sumNanoseconds == 2 * 70_002_000_000 && total.durations.counts.last == 2)
+    }
 }
