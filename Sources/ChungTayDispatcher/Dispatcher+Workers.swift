@@ -35,8 +35,11 @@ extension Dispatcher {
                 // failures; which leases they ended cannot be known, so all of its leases go
                 // back (as a failed attempt) and it must register again. Without this they
                 // would stay leased for as long as the worker keeps heartbeating. A refused
-                // LOG or HEARTBEAT ended no lease: the worker keeps them (and its registration).
-                if workers[envelope] != nil, !Self.endsNoLease(body.dropFirst().first) {
+                // LOG or HEARTBEAT ended no lease: the worker keeps them (and its registration),
+                // and is alive (a newer worker whose stats this dispatcher cannot read works on).
+                if Self.endsNoLease(body.dropFirst().first) {
+                    workers.touch(envelope, at: clock.now)
+                } else if workers[envelope] != nil {
                     workerLeft(envelope, countsAsAttempt: true, turn: &turn)
                     sendToWorker(envelope, WorkerMessage.disconnect(reason: error.code.rawValue).encode())
                 }

@@ -65,6 +65,11 @@ import Testing
             #expect(status.workers.map(\.state) == [.busy], "\(command)")
             #expect(status.tasks["test.queue"]?.failed ?? 0 == 0, "\(command)")
         }
+        // Heartbeats whose stats this dispatcher refuses (a newer worker's) still show the worker alive.
+        try dispatcher.advance(by: 30) {
+            _ = try worker.socket.send([WorkerProtocol.header, [WorkerProtocol.Command.heartbeat.rawValue], [9]], dontWait: true)
+        }
+        #expect(dispatcher.dispatcher.statusReport().leasesInFlight == 1)
         try worker.succeed(task)
         try dispatcher.turn()
         #expect(dispatcher.dispatcher.statusReport().tasks["test.queue"]?.succeeded == 1)
