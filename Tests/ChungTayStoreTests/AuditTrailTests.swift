@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 @testable import ChungTayStore
@@ -60,6 +63,33 @@ import Testing
             #expect(entry.time == "2026-12-04T05:00:00.000Z")
             #expect(AuditEntry(line: Array(#"{"event":"x"}"#.utf8)) == nil)
             #expect(try AuditEntry.scan(path: AuditTrail.path(in: directory)) { _ in Issue.record("an entry in a missing file") } == 0)
+        }
+    }
+
+    /// A write that stops part-way (here the file-size limit, as ENOSPC would) leaves a torn
+    /// line; the retried append must end it first, not glue its first line to it. Run in a
+    /// child process: the file-size limit is the whole process's.
+    @Test func aRetryAfterAPartialWriteStartsOnItsOwnLine() async {
+        await #expect(processExitsWith: .success) {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-audit-\(UUID().uuidString)")
+            try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            let trail = try? AuditTrail(directory: DataDirectory(root: root))
+            guard let trail else { exit(2) }
+            func line(_ batch: String) -> [UInt8] {
+                var bytes: [UInt8] = []
+                AuditLine.append(to: &bytes, time: "2026-12-04T05:00:00.000Z", event: .batchOpened, ["batch": .string(batch)])
+                return bytes
+            }
+            signal(SIGXFSZ, SIG_IGN)
+            var limit = rlimit(rlim_cur: rlim_t(line("B1").count / 2), rlim_max: rlim_t.max)
+            setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit)
+            guard (try? trail.append(line("B1"))) == nil else { exit(3) }
+            limit.rlim_cur = rlim_t.max
+            setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit)
+            guard (try? trail.append(line("B1"))) != nil else { exit(4) }
+            var batches: [String] = []
+            let torn = try? AuditEntry.scan(path: AuditTrail.path(in: DataDirectory(root: root))) { batches.append($0.batch ?? "") }
+            exit(torn == 1 && batches == ["B1"] ? 0 : 5)
         }
     }
 }
