@@ -121,6 +121,25 @@ extension SystemTests {
         let clientRecord = try JSON.object(String(clientLines.first ?? ""))
         #expect(clientRecord["role"] as? String == "client" && clientRecord["level"] as? String == "error", "\(unreachable)")
     }
+
+    /// The log bus binds loopback unless allowed otherwise, and `none` turns it off.
+    @Test func logEndpointStaysOnLoopbackUnlessAllowedAndNoneTurnsItOff() throws {
+        let sandbox = try Sandbox("log-endpoint")
+        defer { sandbox.close() }
+        let refused = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--log-endpoint", "tcp://0.0.0.0:*"])
+        #expect(refused.status == 64 || refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("not a loopback address") && refused.stderr.contains("--log-endpoint-allow-remote"), "\(refused)")
+        let remote = try sandbox.startDispatcher(name: "remote", extra: ["--log-endpoint", "tcp://0.0.0.0:*", "--log-endpoint-allow-remote"])
+        #expect(remote.logEndpoint.hasPrefix("tcp://0.0.0.0:"), "\(remote.logEndpoint)")
+        let quiet = try sandbox.spawn("quiet", [
+            "dispatcher", "--data-dir", sandbox.dataDir.appendingPathComponent("quiet").path, "--client-endpoint", "tcp://127.0.0.1:*",
+            "--worker-endpoint", "tcp://127.0.0.1:*", "--log-endpoint", "none",
+        ])
+        let ready = try sandbox.eventually("the ready line", timeout: .seconds(30)) { () -> [String: Any]? in
+            quiet.stdout.split(separator: "\n").first.flatMap { try? JSON.object(String($0)) }
+        }
+        #expect(ready["event"] as? String == "ready" && ready["clientEndpoint"] is String && ready["logEndpoint"] == nil, "\(ready)")
+    }
 }
 
 extension SystemTests {
