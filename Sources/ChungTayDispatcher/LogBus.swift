@@ -49,6 +49,9 @@ final class LogBus {
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
     static let maxSubscribers = 16
+    /// Most connected peers served a tail: each may hold a queue of RECORDS, so past it a
+    /// new peer's SUBSCRIBE gets `too_many_subscribers` (a few bytes) instead.
+    static let maxPeers = 64
     /// Messages queued per subscriber before records are dropped for it. Every peer that
     /// connects gets such a queue (ZeroMQ keeps one per connection, followers or not), so
     /// a stopped peer holds at most 64 RECORDS of at most 256 KiB (16 MiB); records are
@@ -204,6 +207,10 @@ final class LogBus {
     private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, now: Double) {
         if subscription.follow, followers[envelope.routingId] == nil, followers.count >= Self.maxSubscribers {
             refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxSubscribers) subscribers following"))
+            return
+        }
+        if followers[envelope.routingId] == nil, peers.count > Self.maxPeers {
+            refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxPeers) peers connected"))
             return
         }
         let wanted = min(Int(subscription.tail), LogProtocol.ringCapacity)

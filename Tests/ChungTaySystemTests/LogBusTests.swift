@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -139,6 +140,31 @@ extension SystemTests {
             quiet.stdout.split(separator: "\n").first.flatMap { try? JSON.object(String($0)) }
         }
         #expect(ready["event"] as? String == "ready" && ready["clientEndpoint"] is String && ready["logEndpoint"] == nil, "\(ready)")
+    }
+
+    /// Every connected peer can hold a queue of RECORDS at the dispatcher, so past 64 peers
+    /// a new one is refused its tail.
+    @Test func aTailIsRefusedPastTheConnectedPeersCap() throws {
+        let sandbox = try Sandbox("log-peers")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        func ask(_ peer: RawPeer, _ message: LogMessage) throws -> LogMessage {
+            try peer.send(message.encode())
+            return try LogMessage.decode(try peer.receive("an answer to \(message)")[...])
+        }
+        var peers: [RawPeer] = []
+        for _ in 0..<63 {
+            let peer = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+            #expect(try ask(peer, .heartbeat) == .error(code: "not_ready", message: "not subscribed; send SUBSCRIBE"))
+            peers.append(peer)
+        }
+        let tail = LogMessage.subscribe(LogSubscriptionRequest(filter: .everything, tail: 0, follow: false))
+        let served = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+        #expect(try ask(served, tail) == .tailEnd, "the 64th peer is served")
+        let late = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+        let refused = try ask(late, tail)
+        guard case .error(let code, _) = refused else { Issue.record("the 65th peer got \(refused)"); return }
+        #expect(code == "too_many_subscribers")
     }
 }
 
