@@ -97,11 +97,12 @@ final class LogBus {
     }
 
     /// Whether the worker message in `frames` (a ROUTER message, envelope first) is a LOG
-    /// past this turn's budget: then it is dropped without being decoded.
+    /// past this turn's budget: then it is dropped without being decoded. Called for every
+    /// worker message, so the common case is a few integer comparisons and no allocation.
     func skipsLog(_ frames: [[UInt8]]) -> Bool {
         let at = frames.count > 1 && frames[1].isEmpty ? 2 : 1
-        guard at + 1 < frames.count, frames[at] == WorkerProtocol.header,
-              frames[at + 1] == [WorkerProtocol.Command.log.rawValue] else { return false }
+        guard at + 1 < frames.count, frames[at + 1].count == 1, frames[at + 1][0] == WorkerProtocol.Command.log.rawValue,
+              frames[at] == WorkerProtocol.header else { return false }
         var bytes = 0
         for frame in frames[(at + 2)...] { bytes &+= frame.count }
         logBytesThisTurn &+= bytes
