@@ -92,4 +92,14 @@ import Testing
             #expect(error.message.utf8.count < 200)
         }
     }
+
+    @Test func aRefusedReadyQuotesLittleOfItsKinds() {
+        let kinds = Array(repeating: String(repeating: "\u{1B}", count: 100), count: 50)
+        do {
+            _ = try WorkerMessage.decode(WorkerMessage.ready(name: "w", kinds: kinds, credit: 1).encode().dropFirst())
+            Issue.record("bad kinds decoded")
+        } catch {
+            #expect(error.message.utf8.count < 200)
+        }
+    }
 }
