@@ -17,6 +17,7 @@ extension Dispatcher {
                 return false
             }
             if let peer = message.frames.first { workerPeers.noteMessage(from: peer, connection: message.connection) }
+            if logBus?.skipsLog(message.frames) == true { continue }
             handleWorker(message, turn: &turn)
         }
         return true

@@ -33,21 +33,41 @@ final class LogBus {
     private let sink: LogSink?
     private let logger: Logger
     private var ring = Deque<Entry>()
-    /// Records gathered this turn, published at its end.
-    private var fresh: [Entry] = []
+    /// Encoded bytes of the records in the ring.
+    private var ringBytes = 0
+    /// Records gathered this turn, published at its end (at most `ringCapacity`).
+    private var fresh = Deque<Entry>()
     private var followers: [[UInt8]: Subscriber] = [:]
     private var nextHeartbeat = 0.0
+    /// Worker LOG bytes read this turn; past `logBytesPerTurn` the rest are not decoded.
+    private var logBytesThisTurn = 0
     /// Records a subscriber's full queue lost.
     private var droppedOnSend = 0
+    /// Records dropped on the bus: over `LogRecord.maxEncodedBytes`, pushed out of a turn's
+    /// `fresh` before publishing, or in LOG messages past the turn's budget.
+    private var droppedOnBus = 0
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
     static let maxSubscribers = 16
-    /// Messages queued per subscriber before records are dropped for it. With RECORDS of at
-    /// most 256 KiB, stopped subscribers make the dispatcher hold at most 16 × 64 × 256 KiB
-    /// (256 MiB; records are usually a few hundred bytes, so in practice a few MiB).
+    /// Most connected peers served a tail: each may hold a queue of RECORDS, so past it a
+    /// new peer's SUBSCRIBE gets `too_many_subscribers` (a few bytes) instead.
+    static let maxPeers = 64
+    /// Messages queued per subscriber before records are dropped for it. Every peer that
+    /// connects gets such a queue (ZeroMQ keeps one per connection, followers or not), so
+    /// a stopped peer holds at most 64 RECORDS of at most 256 KiB (16 MiB); records are
+    /// usually a few hundred bytes, so in practice far less.
     static let sendHighWaterMark: Int32 = 64
     /// Messages read from the socket per turn.
     static let readsPerTurn = 64
+    /// SUBSCRIBEs served per turn: each may scan the whole ring; the rest wait in the
+    /// socket for the next turns, so a flood of them cannot hold the task path.
+    static let subscriptionsPerTurn = 2
+    /// Most encoded bytes the ring holds (besides its record count): 10,000 records of up
+    /// to 16 KiB would be 160 MiB.
+    static let ringByteCapacity = 16 << 20
+    /// Worker LOG bytes decoded per turn; past it LOG messages are dropped unread (counted
+    /// as one record each, the least they carried).
+    static let logBytesPerTurn = 4 << 20
 
     init(context: ZMQContext, endpoint: String, sink: LogSink?, logger: Logger) throws(ZMQError) {
         self.sink = sink
@@ -65,23 +85,55 @@ final class LogBus {
         boundEndpoint = try socket.lastEndpoint
     }
 
-    /// Records lost on the way: the dispatcher's own buffer full, or a subscriber's queue full.
-    var droppedCount: Int { droppedOnSend &+ (sink?.droppedCount ?? 0) }
+    /// Records lost on the way: the dispatcher's own buffer full, dropped on the bus, or a
+    /// subscriber's queue full.
+    var droppedCount: Int { droppedOnSend &+ droppedOnBus &+ (sink?.droppedCount ?? 0) }
 
     var subscriberCount: Int { followers.count }
 
     /// Records from a worker, published at the end of the turn.
     func received(_ records: [LogRecord]) {
-        for record in records { fresh.append(Entry(record: record, bytes: record.encode())) }
+        for record in records { admit(record) }
+    }
+
+    /// Whether the worker message in `frames` (a ROUTER message, envelope first) is a LOG
+    /// past this turn's budget: then it is dropped without being decoded. Called for every
+    /// worker message, so the common case is a few integer comparisons and no allocation.
+    func skipsLog(_ frames: [[UInt8]]) -> Bool {
+        let at = frames.count > 1 && frames[1].isEmpty ? 2 : 1
+        guard at + 1 < frames.count, frames[at + 1].count == 1, frames[at + 1][0] == WorkerProtocol.Command.log.rawValue,
+              frames[at] == WorkerProtocol.header else { return false }
+        var bytes = 0
+        for frame in frames[(at + 2)...] { bytes &+= frame.count }
+        logBytesThisTurn &+= bytes
+        guard logBytesThisTurn > Self.logBytesPerTurn else { return false }
+        droppedOnBus &+= 1
+        return true
+    }
+
+    /// Queues a record for the end of the turn, unless its encoding is over the cap every
+    /// reader enforces; past `ringCapacity` in one turn the oldest are dropped.
+    private func admit(_ record: LogRecord) {
+        let entry = Entry(record: record, bytes: record.encode())
+        guard entry.bytes.count <= LogRecord.maxEncodedBytes else {
+            droppedOnBus &+= 1
+            return
+        }
+        if fresh.count >= LogProtocol.ringCapacity {
+            fresh.removeFirst()
+            droppedOnBus &+= 1
+        }
+        fresh.append(entry)
     }
 
     /// Once per turn: reads subscribers' requests, publishes the turn's records, sends
     /// heartbeats and forgets subscribers that went silent or left.
     func serve(now: Double) {
+        logBytesThisTurn = 0
         readRequests(now: now)
         for peer in peers.takeDepartures() { forget(peer, because: "disconnected") }
         if let sink {
-            for record in sink.takeAll() { fresh.append(Entry(record: record, bytes: record.encode())) }
+            for record in sink.takeAll() { admit(record) }
         }
         if !fresh.isEmpty { publish() }
         if now >= nextHeartbeat {
@@ -93,11 +145,15 @@ final class LogBus {
     }
 
     private func publish() {
-        let batch = fresh
+        let batch = Array(fresh)
         fresh.removeAll(keepingCapacity: true)
         for entry in batch {
-            if ring.count >= LogProtocol.ringCapacity { ring.removeFirst() }
+            while let first = ring.first, ring.count >= LogProtocol.ringCapacity || ringBytes + entry.bytes.count > Self.ringByteCapacity {
+                ringBytes -= first.bytes.count
+                ring.removeFirst()
+            }
             ring.append(entry)
+            ringBytes += entry.bytes.count
         }
         for (peer, subscriber) in followers {
             let lost = sendRecords(batch.filter { subscriber.filter.matches($0.record) }, to: subscriber.envelope)
@@ -106,7 +162,8 @@ final class LogBus {
     }
 
     private func readRequests(now: Double) {
-        for _ in 0..<Self.readsPerTurn {
+        var subscriptions = 0
+        for _ in 0..<Self.readsPerTurn where subscriptions < Self.subscriptionsPerTurn {
             guard let message = try? socket.receive(limits: MessageLimits(maxFrames: 8, maxBytes: LogFilter.maxEncodedBytes + 1024), dontWait: true) else {
                 return
             }
@@ -125,6 +182,7 @@ final class LogBus {
             }
             switch request {
             case .subscribe(let subscription):
+                subscriptions += 1
                 subscribe(envelope, subscription, now: now)
             case .heartbeat:
                 if followers[peer] != nil {
@@ -150,6 +208,10 @@ final class LogBus {
     private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, now: Double) {
         if subscription.follow, followers[envelope.routingId] == nil, followers.count >= Self.maxSubscribers {
             refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxSubscribers) subscribers following"))
+            return
+        }
+        if followers[envelope.routingId] == nil, peers.count > Self.maxPeers {
+            refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxPeers) peers connected"))
             return
         }
         let wanted = min(Int(subscription.tail), LogProtocol.ringCapacity)

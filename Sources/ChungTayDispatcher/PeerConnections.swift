@@ -37,6 +37,9 @@ final class PeerConnections {
         try events.connect(endpoint)
     }
 
+    /// Peers on an open TCP or IPC connection that have sent a message.
+    var count: Int { connectionOf.count }
+
     /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not tracked).
     func noteMessage(from peer: [UInt8], connection: Int32?) {
         guard let connection else { return }

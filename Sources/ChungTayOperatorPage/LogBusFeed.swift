@@ -17,10 +17,7 @@ public struct LogBusFeed: LogFeed {
     public func records(matching query: LogTailQuery) -> AsyncThrowingStream<[UInt8], any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(Self.buffered))
         let request = LogSubscriptionRequest(
-            filter: LogFilter(
-                minimumLevel: query.level.flatMap(LogRecord.Level.init(rawValue:)), worker: query.worker, kind: query.kind,
-                batch: query.batch, grep: query.grep),
-            tail: UInt32(query.tail), follow: true)
+            filter: query.filter, tail: UInt32(query.tail), follow: true)
         let stopped = Atomic<Bool>(false)
         let thread = Thread { [endpoint] in
             do {

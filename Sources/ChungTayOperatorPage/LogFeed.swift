@@ -1,3 +1,5 @@
+public import ChungTayWire
+
 /// Where the page's live log tail comes from: the dispatcher's log bus, through the log
 /// subscription client (`chungtay logs` reads the same).
 ///
@@ -10,30 +12,19 @@ public protocol LogFeed: Sendable {
     func records(matching query: LogTailQuery) -> AsyncThrowingStream<[UInt8], any Error>
 }
 
-/// The filters of `chungtay logs`, as `/logs/stream`'s query parameters carry them
-/// (`level`, `worker`, `kind`, `batch`, `grep`, `tail`); the log feed maps them onto
-/// `LogFilter`.
+/// `/logs/stream`'s query parameters (`level`, `worker`, `kind`, `batch`, `grep`, `tail`):
+/// the one `LogFilter` of `chungtay logs` and the log bus, and how many records to show first.
 public struct LogTailQuery: Equatable, Sendable {
-    /// swift-log's level names, least severe first.
-    public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     /// The dispatcher keeps the last 10,000 records; the page shows 200 unless asked.
     public static let maxTail = 10_000
     /// Longest text accepted for a filter value.
     public static let maxValueBytes = 256
 
-    public var level: String?
-    public var worker: String?
-    public var kind: String?
-    public var batch: String?
-    public var grep: String?
-    public var tail = 200
+    public var filter: LogFilter
+    public var tail: Int
 
-    public init(level: String? = nil, worker: String? = nil, kind: String? = nil, batch: String? = nil, grep: String? = nil, tail: Int = 200) {
-        self.level = level
-        self.worker = worker
-        self.kind = kind
-        self.batch = batch
-        self.grep = grep
+    public init(filter: LogFilter = .everything, tail: Int = 200) {
+        self.filter = filter
         self.tail = tail
     }
 
@@ -42,16 +33,19 @@ public struct LogTailQuery: Equatable, Sendable {
     /// - Throws: a message for the page when a level is unknown, `tail` is not 0…10,000, or
     ///   a value is longer than `maxValueBytes`.
     public init(parameters: [(String, String)]) throws(LogTailQueryError) {
+        self.init()
         for (name, value) in parameters where !value.isEmpty {
             guard value.utf8.count <= Self.maxValueBytes else { throw LogTailQueryError("\(name) is longer than \(Self.maxValueBytes) bytes") }
             switch name {
             case "level":
-                guard Self.levels.contains(value) else { throw LogTailQueryError("level must be one of \(Self.levels.joined(separator: ", "))") }
-                level = value
-            case "worker": worker = value
-            case "kind": kind = value
-            case "batch": batch = value
-            case "grep": grep = value
+                guard let level = LogRecord.Level(rawValue: value) else {
+                    throw LogTailQueryError("level must be one of \(LogRecord.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter.minimumLevel = level
+            case "worker": filter.worker = value
+            case "kind": filter.kind = value
+            case "batch": filter.batch = value
+            case "grep": filter.grep = value
             case "tail":
                 guard let count = Int(value), (0...Self.maxTail).contains(count) else {
                     throw LogTailQueryError("tail must be 0 to \(Self.maxTail)")

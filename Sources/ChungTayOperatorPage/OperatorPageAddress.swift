@@ -35,7 +35,10 @@ public struct OperatorPageAddress: Equatable, Sendable, CustomStringConvertible 
     }
 
     /// `127.0.0.0/8`, `::1` and `localhost`: addresses no other machine can reach.
-    public var isLoopback: Bool {
+    public var isLoopback: Bool { Self.isLoopback(host: host) }
+
+    /// Whether `host` (an IPv6 one without brackets) is `127.0.0.0/8`, `::1` or `localhost`.
+    public static func isLoopback(host: String) -> Bool {
         if host == "localhost" || host == "::1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }

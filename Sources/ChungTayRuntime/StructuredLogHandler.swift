@@ -69,13 +69,14 @@ public struct StructuredLogHandler: LogHandler {
     /// key; with `colours`, the level and the process in ANSI colours (for a terminal).
     public static func textLine(_ record: LogRecord, colours: Bool = false) -> String {
         func painted(_ text: String, _ code: String) -> String { colours ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let shown = TerminalText.printable
         var process = record.role.rawValue
-        if let worker = record.worker { process += "[\(worker)]" }
-        var line = record.time + " " + painted(record.level.rawValue.uppercased(), levelColour(record.level))
-        line += " " + painted(process, record.role == .worker ? "36" : "35") + " " + record.message
+        if let worker = record.worker { process += "[\(shown(worker))]" }
+        var line = shown(record.time) + " " + painted(record.level.rawValue.uppercased(), levelColour(record.level))
+        line += " " + painted(process, record.role == .worker ? "36" : "35") + " " + shown(record.message)
         let named: [(String, String?)] = [("task", record.taskId), ("kind", record.kind), ("batch", record.batch), ("household", record.household)]
-        for case let (key, value?) in named { line += " \(key)=\(value)" }
-        for key in record.fields.keys.sorted() { line += " \(key)=\(record.fields[key] ?? "")" }
+        for case let (key, value?) in named { line += " \(key)=\(shown(value))" }
+        for key in record.fields.keys.sorted() { line += " \(shown(key))=\(shown(record.fields[key] ?? ""))" }
         return line + "\n"
     }
 

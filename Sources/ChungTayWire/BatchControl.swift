@@ -40,7 +40,7 @@ public struct BatchOpening: Codable, Equatable, Sendable {
         let digits = asOf.utf8.enumerated().allSatisfy { index, byte in
             index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        guard asOf.utf8.count == 10, digits else { throw WireError(.malformed, "batch asOf '\(asOf)' is not YYYY-MM-DD") }
+        guard asOf.utf8.count == 10, digits else { throw WireError(.malformed, "batch asOf '\(asOf.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not YYYY-MM-DD") }
     }
 }
 

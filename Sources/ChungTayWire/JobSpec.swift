@@ -74,7 +74,7 @@ public struct JobSpec: Equatable, Sendable {
             throw WireError(.malformed, "batch id longer than \(maxBatchIdLength) bytes")
         }
         guard isValidKind(kind) else {
-            throw WireError(.malformed, "kind '\(kind)' is not a valid kind name")
+            throw WireError(.malformed, "kind '\(kind.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not a valid kind name")
         }
         guard key.utf8.count <= maxKeyLength else {
             throw WireError(.malformed, "idempotency key longer than \(maxKeyLength) bytes")

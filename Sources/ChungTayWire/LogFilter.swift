@@ -66,17 +66,17 @@ public struct LogFilter: Equatable, Sendable {
         var filter = LogFilter()
         for member in object.members {
             guard case .string(let text) = member.value else {
-                throw WireError(.malformed, "log filter member '\(member.key)' is not a string")
+                throw WireError(.malformed, "log filter member '\(member.key.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not a string")
             }
             switch member.key {
             case "level":
-                guard let level = LogRecord.Level(rawValue: text) else { throw WireError(.malformed, "log filter level '\(text)' is unknown") }
+                guard let level = LogRecord.Level(rawValue: text) else { throw WireError(.malformed, "log filter level '\(text.prefix(utf8Bytes: WireError.maxEchoedBytes))' is unknown") }
                 filter.minimumLevel = level
             case "worker": filter.worker = text
             case "kind": filter.kind = text
             case "batch": filter.batch = text
             case "grep": filter.grep = text
-            default: throw WireError(.malformed, "log filter member '\(member.key)' is unknown")
+            default: throw WireError(.malformed, "log filter member '\(member.key.prefix(utf8Bytes: WireError.maxEchoedBytes))' is unknown")
             }
         }
         return filter

@@ -101,7 +101,12 @@ public enum LogMessage: Equatable, Sendable {
             guard body.isEmpty else { throw WireError(.malformed, "this log command takes no body") }
             return command == .heartbeat ? .heartbeat : command == .cancel ? .cancel : .tailEnd
         case .records:
-            return .records(try LogRecord.decodeBatch(body))
+            // One record a subscriber cannot read (a newer dispatcher's, or one cut wrong)
+            // costs that record, not the subscription.
+            guard body.count <= LogProtocol.maxRecordsPerMessage else {
+                throw WireError(.malformed, "RECORDS carries at most \(LogProtocol.maxRecordsPerMessage) records")
+            }
+            return .records(body.compactMap { try? LogRecord.decode($0) })
         case .error:
             guard body.count == 2 else { throw WireError(.malformed, "ERROR needs code and message frames") }
             return .error(code: try String(frame: body[body.startIndex], field: "error code"),
@@ -111,10 +116,18 @@ public enum LogMessage: Equatable, Sendable {
 }
 
 extension LogRecord {
-    /// The records of a RECORDS or LOG body: one frame each, 1 to `maxRecordsPerMessage`.
+    /// The records of a worker's LOG body: one frame each, 1 to `maxRecordsPerMessage`
+    /// records of at most `maxBytesPerMessage` bytes in all.
     static func decodeBatch(_ frames: ArraySlice<[UInt8]>) throws(WireError) -> [LogRecord] {
         guard !frames.isEmpty, frames.count <= LogProtocol.maxRecordsPerMessage else {
             throw WireError(.malformed, "a log message carries 1 to \(LogProtocol.maxRecordsPerMessage) records")
+        }
+        var total = 0
+        for frame in frames {
+            total += frame.count
+            guard total <= LogProtocol.maxBytesPerMessage else {
+                throw WireError(.malformed, "a log message carries at most \(LogProtocol.maxBytesPerMessage) bytes of records")
+            }
         }
         var records: [LogRecord] = []
         records.reserveCapacity(frames.count)

@@ -107,7 +107,7 @@ public struct LogRecord: Equatable, Sendable {
         var strings: [String: String] = [:]
         for member in object.members {
             guard case .string(let text) = member.value else {
-                throw WireError(.malformed, "log record member '\(member.key)' is not a string")
+                throw WireError(.malformed, "log record member '\(member.key.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not a string")
             }
             strings[member.key] = text
         }
@@ -117,9 +117,9 @@ public struct LogRecord: Equatable, Sendable {
         }
         let time = try required("time")
         let levelName = try required("level")
-        guard let level = Level(rawValue: levelName) else { throw WireError(.malformed, "log record level '\(levelName)' is unknown") }
+        guard let level = Level(rawValue: levelName) else { throw WireError(.malformed, "log record level '\(levelName.prefix(utf8Bytes: WireError.maxEchoedBytes))' is unknown") }
         let roleName = try required("role")
-        guard let role = Role(rawValue: roleName) else { throw WireError(.malformed, "log record role '\(roleName)' is unknown") }
+        guard let role = Role(rawValue: roleName) else { throw WireError(.malformed, "log record role '\(roleName.prefix(utf8Bytes: WireError.maxEchoedBytes))' is unknown") }
         let host = try required("host")
         let message = try required("message")
         let worker = strings.removeValue(forKey: "worker")

@@ -61,6 +61,10 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
     public var code: Code
     public var message: String
 
+    /// Most bytes of a peer's text a message quotes: the sentence goes back to the peer and
+    /// into the dispatcher's log, so a quoted field must not make either large.
+    static let maxEchoedBytes = 64
+
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

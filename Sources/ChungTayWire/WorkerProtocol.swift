@@ -139,7 +139,7 @@ public struct TaskResult: Equatable, Sendable {
         for index in 0..<followUpCount {
             let kind = try reader.readString(lengthAs: UInt8.self, field: "follow-up kind")
             let priority = try reader.readInteger(Int16.self, field: "follow-up priority")
-            guard JobSpec.isValidKind(kind) else { throw WireError(.malformed, "follow-up kind '\(kind)' is not a valid kind name") }
+            guard JobSpec.isValidKind(kind) else { throw WireError(.malformed, "follow-up kind '\(kind.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not a valid kind name") }
             followUps.append(JobSpec(kind: kind, payload: payloads[payloads.startIndex + index], priority: priority))
         }
         counters = try reader.readCounters()
@@ -279,7 +279,7 @@ public enum WorkerMessage: Equatable, Sendable {
             let kinds = kindList.split(separator: ",").filter { announced.insert($0).inserted }.map(String.init)
             guard !name.isEmpty, name.utf8.count <= 255 else { throw WireError(.malformed, "worker name must be 1 to 255 bytes") }
             guard !kinds.isEmpty, kinds.allSatisfy(JobSpec.isValidKind) else {
-                throw WireError(.malformed, "READY kinds '\(kindList)' is not a comma-separated list of kind names")
+                throw WireError(.malformed, "READY kinds '\(kindList.prefix(utf8Bytes: WireError.maxEchoedBytes))' is not a comma-separated list of kind names")
             }
             guard value > 0 else { throw WireError(.malformed, "READY credit must be at least 1") }
             return .ready(name: name, kinds: kinds, credit: value)

@@ -12,7 +12,8 @@ struct DispatcherCommand: ParsableCommand {
         discussion: """
             Each setting comes from its flag, else the CHUNGTAY_* environment variable, else \
             the --config JSON file, else the default. On start it prints one JSON line \
-            {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output; with \
+            {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output (no logEndpoint \
+            with --log-endpoint none); with \
             --metrics, a second line {"event":"listening","metricsAddress":…} once that listener is bound.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \

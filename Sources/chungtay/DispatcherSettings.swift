@@ -26,8 +26,7 @@ struct DispatcherSettings: ParsableArguments {
         """)
     var taskTimeout: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
-    @Option(help: "Log bus endpoint to bind, for `chungtay logs` (CHUNGTAY_LOG_ENDPOINT; default tcp://127.0.0.1:5557).")
-    var logEndpoint: String?
+    @OptionGroup var logEndpoint: LogEndpointOption
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOption
     @OptionGroup var settings: SettingsOptions
@@ -50,8 +49,7 @@ struct DispatcherSettings: ParsableArguments {
             .init("worker.window.bytes", "--worker-window-bytes", workerWindowBytes),
             .init("task.timeout", "--task-timeout", taskTimeout),
             .init("drain.timeout.s", "--drain-timeout-s", drainTimeoutS),
-            .init("log.endpoint", "--log-endpoint", logEndpoint),
-        ] + logging.flags + metrics.flags) { settings in
+        ] + logEndpoint.flags + logging.flags + metrics.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
                 let value = try await settings.int(key)
@@ -63,7 +61,7 @@ struct DispatcherSettings: ParsableArguments {
             configuration.dataDirectory = URL(fileURLWithPath: try await settings.string("data.dir") ?? defaults.dataDirectory.path)
             configuration.clientEndpoint = try await settings.string("client.endpoint") ?? defaults.clientEndpoint
             configuration.workerEndpoint = try await settings.string("worker.endpoint") ?? defaults.workerEndpoint
-            configuration.logEndpoint = try await settings.string("log.endpoint") ?? "tcp://127.0.0.1:5557"
+            configuration.logEndpoint = try await LogEndpointOption.read(from: settings)
             if let value = try await count("heartbeat.interval.ms") { configuration.heartbeatInterval = .milliseconds(value) }
             if let value = try await count("heartbeat.liveness") { configuration.heartbeatLiveness = value }
             if let value = try await count("max.attempts") { configuration.maxAttempts = value }

@@ -59,17 +59,12 @@ struct LogsCommand: ParsableCommand {
             }
             printer.print(Self.inTimeOrder(tailRecords))
             guard follow else { return }
-            var pending: [(record: LogRecord, arrived: ContinuousClock.Instant)] = []
+            var pending = LogReorderBuffer<ContinuousClock.Instant>()
             while true {
                 if case .records(let records) = try subscription.next(timeout: Self.reorderWindow / 2) {
-                    let now = ContinuousClock.now
-                    pending += records.map { ($0, now) }
+                    pending.add(records, arrivedAt: .now)
                 }
-                let due = ContinuousClock.now - Self.reorderWindow
-                let ready = pending.filter { $0.arrived <= due }.map(\.record)
-                guard !ready.isEmpty else { continue }
-                pending.removeAll { $0.arrived <= due }
-                printer.print(Self.inTimeOrder(ready))
+                printer.print(pending.takeDue(arrivedBy: .now - Self.reorderWindow))
             }
         } catch {
             throw report(error)

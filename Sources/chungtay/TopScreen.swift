@@ -1,3 +1,4 @@
+import ChungTayRuntime
 import ChungTayWire
 
 /// One frame of `chungtay top`: the status report as sections (workers, queues per kind,
@@ -66,7 +67,9 @@ enum TopScreen {
         }.joined(separator: " ")
     }
 
+    /// Also makes the text printable: worker names and hosts come from the wire.
     private static func cut(_ text: String, to width: Int) -> String {
-        text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
+        let text = TerminalText.printable(text)
+        return text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
     }
 }

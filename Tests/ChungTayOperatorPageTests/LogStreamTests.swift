@@ -1,4 +1,5 @@
 import ChungTayOperatorPage
+import ChungTayWire
 import Foundation
 import Logging
 import Testing
@@ -42,7 +43,7 @@ import Glibc
         #expect(stream.lowercased().contains("content-type: text/event-stream"), "\(stream)")
         #expect(stream.contains(#"data: {"time":"2026-12-04T04:00:00.000Z","level":"warning","role":"worker","worker":"w1","host":"h","message":"lost <b>"}"#), "\(stream)")
         #expect(stream.contains(#"data: {"time":"2026-12-04T04:00:01.000Z","level":"error","role":"dispatcher","host":"h","message":"two"}"#))
-        #expect(feed.queries == [LogTailQuery(level: "warning", worker: "w1", grep: "lost it", tail: 5)])
+        #expect(feed.queries == [LogTailQuery(filter: LogFilter(minimumLevel: .warning, worker: "w1", grep: "lost it"), tail: 5)])
 
         let refused = try await HTTPExchange.get(port: port, "/logs/stream?level=loud", until: "\r\n\r\n")
         #expect(refused.hasPrefix("HTTP/1.1 400"), "\(refused)")

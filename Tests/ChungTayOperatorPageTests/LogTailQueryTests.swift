@@ -1,4 +1,5 @@
 import ChungTayOperatorPage
+import ChungTayWire
 import Testing
 
 @Suite struct LogTailQueryTests {
@@ -7,7 +8,7 @@ import Testing
             ("level", "warning"), ("worker", "w1"), ("kind", "household.review"), ("batch", "B1"), ("grep", "lost"), ("tail", "50"),
             ("unknown", "ignored"), ("kind", ""),
         ])
-        #expect(query == LogTailQuery(level: "warning", worker: "w1", kind: "household.review", batch: "B1", grep: "lost", tail: 50))
+        #expect(query == LogTailQuery(filter: LogFilter(minimumLevel: .warning, worker: "w1", kind: "household.review", batch: "B1", grep: "lost"), tail: 50))
         #expect(try LogTailQuery(parameters: []) == LogTailQuery())
     }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -120,6 +121,50 @@ extension SystemTests {
         #expect(clientLines.count == 1, "\(unreachable)")
         let clientRecord = try JSON.object(String(clientLines.first ?? ""))
         #expect(clientRecord["role"] as? String == "client" && clientRecord["level"] as? String == "error", "\(unreachable)")
+    }
+
+    /// The log bus binds loopback unless allowed otherwise, and `none` turns it off.
+    @Test func logEndpointStaysOnLoopbackUnlessAllowedAndNoneTurnsItOff() throws {
+        let sandbox = try Sandbox("log-endpoint")
+        defer { sandbox.close() }
+        let refused = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--log-endpoint", "tcp://0.0.0.0:*"])
+        #expect(refused.status == 64 || refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("not a loopback address") && refused.stderr.contains("--log-endpoint-allow-remote"), "\(refused)")
+        let remote = try sandbox.startDispatcher(name: "remote", extra: ["--log-endpoint", "tcp://0.0.0.0:*", "--log-endpoint-allow-remote"])
+        #expect(remote.logEndpoint.hasPrefix("tcp://0.0.0.0:"), "\(remote.logEndpoint)")
+        let quiet = try sandbox.spawn("quiet", [
+            "dispatcher", "--data-dir", sandbox.dataDir.appendingPathComponent("quiet").path, "--client-endpoint", "tcp://127.0.0.1:*",
+            "--worker-endpoint", "tcp://127.0.0.1:*", "--log-endpoint", "none",
+        ])
+        let ready = try sandbox.eventually("the ready line", timeout: .seconds(30)) { () -> [String: Any]? in
+            quiet.stdout.split(separator: "\n").first.flatMap { try? JSON.object(String($0)) }
+        }
+        #expect(ready["event"] as? String == "ready" && ready["clientEndpoint"] is String && ready["logEndpoint"] == nil, "\(ready)")
+    }
+
+    /// Every connected peer can hold a queue of RECORDS at the dispatcher, so past 64 peers
+    /// a new one is refused its tail.
+    @Test func aTailIsRefusedPastTheConnectedPeersCap() throws {
+        let sandbox = try Sandbox("log-peers")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        func ask(_ peer: RawPeer, _ message: LogMessage) throws -> LogMessage {
+            try peer.send(message.encode())
+            return try LogMessage.decode(try peer.receive("an answer to \(message)")[...])
+        }
+        var peers: [RawPeer] = []
+        for _ in 0..<63 {
+            let peer = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+            #expect(try ask(peer, .heartbeat) == .error(code: "not_ready", message: "not subscribed; send SUBSCRIBE"))
+            peers.append(peer)
+        }
+        let tail = LogMessage.subscribe(LogSubscriptionRequest(filter: .everything, tail: 0, follow: false))
+        let served = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+        #expect(try ask(served, tail) == .tailEnd, "the 64th peer is served")
+        let late = try RawPeer(.dealer, connect: dispatcher.logEndpoint)
+        let refused = try ask(late, tail)
+        guard case .error(let code, _) = refused else { Issue.record("the 65th peer got \(refused)"); return }
+        #expect(code == "too_many_subscribers")
     }
 }
 

@@ -66,4 +66,40 @@ import Testing
         let unknownMember: [[UInt8]] = [LogProtocol.header, [0x01], Array(#"{"colour":"red"}"#.utf8), [0, 0, 0, 1, 0]]
         #expect(throws: WireError.self) { try LogMessage.decode(unknownMember[...]) }
     }
+
+    @Test func aLogMessageOverItsByteCapIsRefused() throws {
+        var record = Self.record
+        record.message = String(repeating: "x", count: LogRecord.maxEncodedBytes - 1024)
+        let records = Array(repeating: record, count: LogProtocol.maxBytesPerMessage / (LogRecord.maxEncodedBytes - 1024) + 1)
+        #expect(records.count < LogProtocol.maxRecordsPerMessage)
+        #expect(throws: WireError.self) { try WorkerMessage.decode(WorkerMessage.log(records).encode().dropFirst()) }
+        _ = try WorkerMessage.decode(WorkerMessage.log(Array(records.dropLast(2))).encode().dropFirst())
+    }
+
+    @Test func aSubscriberSkipsARecordItCannotReadAndKeepsTheRest() throws {
+        var frames = LogMessage.records([Self.record, Self.record]).encode()
+        frames.insert(Array(#"{"time":"t","level":"loud","role":"worker","host":"h","message":"m"}"#.utf8), at: 3)
+        #expect(try LogMessage.decode(frames[...]) == .records([Self.record, Self.record]))
+    }
+
+    @Test func aRefusalQuotesLittleOfThePeersText() {
+        let level = String(repeating: #"\u0001"#, count: 2700)
+        let text = #"{"time":"","level":"\#(level)","role":"worker","host":"h","message":"m"}"#
+        do {
+            _ = try LogRecord.decode(Array(text.utf8))
+            Issue.record("an unknown level decoded")
+        } catch {
+            #expect(error.message.utf8.count < 200)
+        }
+    }
+
+    @Test func aRefusedReadyQuotesLittleOfItsKinds() {
+        let kinds = Array(repeating: String(repeating: "\u{1B}", count: 100), count: 50)
+        do {
+            _ = try WorkerMessage.decode(WorkerMessage.ready(name: "w", kinds: kinds, credit: 1).encode().dropFirst())
+            Issue.record("bad kinds decoded")
+        } catch {
+            #expect(error.message.utf8.count < 200)
+        }
+    }
 }
