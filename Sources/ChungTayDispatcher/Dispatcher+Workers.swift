@@ -106,9 +106,10 @@ extension Dispatcher {
             for failure in failures {
                 guard let lease = leases.release(failure.taskId, heldBy: envelope) else { continue }
                 let delay = failure.retryable ? retryPolicy.delay(afterAttempt: lease.attempt) : nil
-                logger.notice("task failed", metadata: [
+                // A line per task only at debug; a task out of attempts is a dead letter, logged at warning.
+                logger.debug("task failed", metadata: [
                     "task": "\(lease.task.id)", "kind": "\(lease.task.kind)", "attempt": "\(lease.attempt)",
-                    "code": "\(failure.code)", "worker": "\(worker.name)",
+                    "code": "\(failure.code)", "retryable": "\(failure.retryable)", "worker": "\(worker.name)",
                 ])
                 record(Turn.Failure(lease: lease, retryDelay: delay, code: failure.code, message: failure.message, worker: worker.name),
                        turn: &turn)

@@ -187,7 +187,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
     @available(*, noasync)
     public func run(shouldStop: () -> Bool) {
         logger.info("dispatcher ready", metadata: [
-            "client": "\(boundClientEndpoint)", "worker": "\(boundWorkerEndpoint)",
+            // Not `worker`: in a log record that names the worker a record is about.
+            "clientEndpoint": "\(boundClientEndpoint)", "workerEndpoint": "\(boundWorkerEndpoint)",
             "queued": "\(queues.total + delayed.countByKind.values.reduce(0, +))",
         ])
         var drainDeadline = Double.infinity

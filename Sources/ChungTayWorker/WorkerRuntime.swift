@@ -206,11 +206,8 @@ public final class WorkerRuntime {
         while let frames = try resultPull.receive(dontWait: true) {
             switch try WorkerMessage.decode(frames.dropFirst()) {
             case .results(let batch): results += batch
-            case .failures(let batch):
-                failures += batch
-                for failure in batch {
-                    logger.notice("task failed", metadata: ["task": "\(failure.taskId)", "code": "\(failure.code)", "reason": "\(failure.message)"])
-                }
+            // The executors log each failure with the handler's message (debug: a line per task).
+            case .failures(let batch): failures += batch
             default: continue
             }
         }
