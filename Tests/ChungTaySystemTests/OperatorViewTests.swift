@@ -93,7 +93,7 @@ import Testing
 
         let server = "chungtay-top-\(getpid())"
         let tmux = Tmux(server: server, sandbox: sandbox)
-        defer { try? tmux.run(["kill-server"]) }
+        defer { _ = try? tmux.run(["kill-server"]) }
         let command = "\(sandbox.binary.path) top --connect \(dispatcher.clientEndpoint); echo top-exited-$?; sleep 120"
         try tmux.startSession("top", width: 160, height: 48, command: command)
         let screen = try sandbox.eventually("top to show both workers and the batch") { () -> String? in
