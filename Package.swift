@@ -60,6 +60,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ChungTayAccess", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayRuntime",
             dependencies: [
@@ -129,7 +130,7 @@ let package = Package(
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
                 "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
-                "ChungTayBatchOutput", "ChungTayOperatorPage",
+                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,4 +37,29 @@ public struct CurveKeyPair: Sendable, Equatable {
         }
         return String(nulTerminated: publicKey)
     }
+
+    /// A short, readable name for a public key in logs and refusals: the first 6 of its
+    /// 32 bytes in hex. The bytes of a Curve25519 public key are uniformly random, so
+    /// this names a key well enough to find its file; it authenticates nothing. Nil
+    /// when `publicKey` is not a Z85 key.
+    public static func shortId(ofPublicKey publicKey: String) -> String? {
+        guard let bytes = decode(publicKey) else { return nil }
+        return bytes.prefix(6).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
+        }.joined()
+    }
+
+    /// Whether `key` is 40 characters of Z85 that decode to 32 bytes.
+    public static func isValidKey(_ key: String) -> Bool {
+        decode(key) != nil
+    }
+
+    private static func decode(_ key: String) -> [UInt8]? {
+        guard key.utf8.count == z85KeyLength else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        // zmq_z85_decode rejects characters outside the Z85 alphabet; the length is checked above.
+        guard zmq_z85_decode(&bytes, key) != nil else { return nil }
+        return bytes
+    }
 }

@@ -1,0 +1,132 @@
+import Foundation
+public import ZeroMQ
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CURVE keys as files, like czmq's certificates but plain: `NAME.key` holds the public
+/// key and `NAME.key_secret` the secret key, each as one Z85 line. Lines after the first
+/// that start with `#` are comments; an allow-list's worker key may carry a `kinds:` line
+/// (``AllowList``), which this reader leaves to its caller.
+public enum CurveKeyFile {
+    public static let publicSuffix = ".key"
+    public static let secretSuffix = ".key_secret"
+    /// A key file is one line and perhaps a few more; anything bigger is not one.
+    static let maxFileBytes = 4096
+
+    /// Writes a new key pair as `DIR/NAME.key` and `DIR/NAME.key_secret`. The secret file
+    /// is created with mode 0600 by `open` itself (never readable by others, not even
+    /// between creation and a chmod), neither file may exist already, and both are
+    /// fsynced with their directory before this returns.
+    public static func generate(name: String, in directory: String) throws(KeyFileError) -> (publicPath: String, secretPath: String) {
+        guard isValidName(name) else {
+            throw KeyFileError("key name '\(name)' must be 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
+        }
+        let keyPair: CurveKeyPair
+        do {
+            keyPair = try CurveKeyPair.generate()
+        } catch {
+            throw KeyFileError("cannot generate a CURVE key pair: \(error)")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw KeyFileError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        let publicPath = (directory as NSString).appendingPathComponent(name + publicSuffix)
+        let secretPath = (directory as NSString).appendingPathComponent(name + secretSuffix)
+        // The secret first: a run that fails half-way leaves no public key without its secret.
+        try write(keyPair.secretKey + "\n", to: secretPath, mode: 0o600)
+        try write(keyPair.publicKey + "\n", to: publicPath, mode: 0o644)
+        try syncDirectory(directory)
+        return (publicPath, secretPath)
+    }
+
+    /// The public key in `path`: its first line, which must be a Z85 key.
+    public static func readPublicKey(path: String) throws(KeyFileError) -> String {
+        try key(in: lines(of: path), path: path)
+    }
+
+    /// The key pair of a secret key file; the public half is derived from the secret.
+    /// Refuses a secret file that others may read (as ssh does), since it would have leaked.
+    public static func readKeyPair(secretPath path: String) throws(KeyFileError) -> CurveKeyPair {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard status.st_mode & 0o077 == 0 else {
+            throw KeyFileError("\(path) is readable by others (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it, and replace the key if others could have read it")
+        }
+        let secretKey = try key(in: lines(of: path), path: path)
+        do {
+            return CurveKeyPair(publicKey: try CurveKeyPair.publicKey(forSecret: secretKey), secretKey: secretKey)
+        } catch {
+            throw KeyFileError("\(path): cannot derive the public key: \(error)")
+        }
+    }
+
+    /// The file's lines, trimmed, without blank lines and `#` comments.
+    static func lines(of path: String) throws(KeyFileError) -> [Substring] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch {
+            throw KeyFileError("cannot read \(path): \(error.localizedDescription)")
+        }
+        guard data.count <= maxFileBytes else { throw KeyFileError("\(path) is over \(maxFileBytes) bytes: not a key file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw KeyFileError("\(path) is not UTF-8 text: not a key file") }
+        return text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces)[...] }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    static func key(in lines: [Substring], path: String) throws(KeyFileError) -> String {
+        guard let first = lines.first, CurveKeyPair.isValidKey(String(first)) else {
+            throw KeyFileError("\(path) does not start with a Z85 CURVE key (40 characters)")
+        }
+        return String(first)
+    }
+
+    /// Letters, digits, '.', '_' and '-', as file names and log fields take them safely.
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && !name.hasPrefix(".")
+            && name.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: "-")
+            }
+    }
+
+    private static func write(_ text: String, to path: String, mode: mode_t) throws(KeyFileError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "it exists already (keys are never overwritten)" : String(cString: strerror(errno))
+            throw KeyFileError("cannot create \(path): \(reason)")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw KeyFileError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func syncDirectory(_ path: String) throws(KeyFileError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw KeyFileError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw KeyFileError("cannot sync \(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// A key file that cannot be written or read, with what to do about it.
+public struct KeyFileError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
