@@ -1,6 +1,6 @@
 public import ChungTayWire
 import Foundation
-import ZeroMQ
+public import ZeroMQ
 
 /// A synchronous client of the dispatcher's client endpoint (CTCP01), for the CLI and tests.
 ///
@@ -15,7 +15,8 @@ public final class DispatcherClient {
     private let socket: ZMQSocket
     private var nextRequestId: UInt64 = 1
 
-    public init(endpoint: String, timeout: Duration = .seconds(10)) throws(ClientError) {
+    /// With `curve`, the connection is encrypted and the dispatcher knows this client by its key.
+    public init(endpoint: String, timeout: Duration = .seconds(10), curve: CurveClientKeys? = nil) throws(ClientError) {
         self.endpoint = endpoint
         self.timeout = timeout
         do {
@@ -24,6 +25,7 @@ public final class DispatcherClient {
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(0)
             try socket.setReceiveHighWaterMark(0)
+            try socket.setCurveClient(curve)
             try socket.connect(endpoint)
         } catch {
             throw .socket("\(error)")

@@ -1,5 +1,5 @@
 public import ChungTayWire
-import ZeroMQ
+public import ZeroMQ
 
 /// A subscriber of the dispatcher's log bus (CTLP01, docs/PROTOCOL.md "Log protocol"): the
 /// last matching records first, then, when following, new ones as they come.
@@ -23,7 +23,8 @@ public final class LogSubscription {
     private var nextHeartbeat: ContinuousClock.Instant
     private var lastHeard: ContinuousClock.Instant
 
-    public init(endpoint: String, request: LogSubscriptionRequest) throws(ClientError) {
+    /// With `curve`, the connection is encrypted and the dispatcher admits it only for an operator's key.
+    public init(endpoint: String, request: LogSubscriptionRequest, curve: CurveClientKeys? = nil) throws(ClientError) {
         self.endpoint = endpoint
         self.request = request
         do {
@@ -31,6 +32,7 @@ public final class LogSubscription {
             socket = try ZMQSocket(context: context, type: .dealer)
             try socket.setLinger(milliseconds: 0)
             try socket.setReceiveHighWaterMark(0)
+            try socket.setCurveClient(curve)
             try socket.connect(endpoint)
             _ = try socket.send(LogMessage.subscribe(request).encode())
         } catch {

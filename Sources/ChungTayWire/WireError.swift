@@ -56,6 +56,9 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case encodingFailed = "encoding_failed"
         /// The log bus already has the most subscribers following that it allows.
         case tooManySubscribers = "too_many_subscribers"
+        /// The peer's key does not give its role this command, or the batch, job or result
+        /// it names belongs to another client (with CURVE; docs/PROTOCOL.md, "Security").
+        case forbidden
     }
 
     public var code: Code

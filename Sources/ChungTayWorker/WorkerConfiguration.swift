@@ -1,4 +1,5 @@
 public import ChungTayRuntime
+public import ZeroMQ
 
 /// How a worker connects and how much it takes on.
 public struct WorkerConfiguration: Sendable {
@@ -20,6 +21,8 @@ public struct WorkerConfiguration: Sendable {
     /// The worker's log records, as its log handler hands them over, for the dispatcher's
     /// log bus (CTWP01 LOG); nil: records stay on standard error only.
     public var logSink: LogSink? = nil
+    /// The dispatcher's public key and this worker's key pair; nil: the NULL mechanism (loopback or `--insecure` dispatchers only).
+    public var curve: CurveClientKeys? = nil
 
     public init(
         endpoint: String = "tcp://127.0.0.1:5556", name: String, kinds: [String], concurrency: Int = 1,

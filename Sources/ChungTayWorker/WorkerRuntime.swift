@@ -124,6 +124,7 @@ public final class WorkerRuntime {
         try socket.setLinger(milliseconds: 2000)
         try socket.setSendHighWaterMark(0)
         try socket.setReceiveHighWaterMark(0)
+        try socket.setCurveClient(configuration.curve)
         try socket.connect(configuration.endpoint)
         dealer = socket
         try sendReady(socket)
