@@ -20,7 +20,7 @@ final class PeerConnections {
     private let events: ZMQSocket
     private var accepted: [Int32: Int] = [:]
     private var disconnected: [Int32: Int] = [:]
-    private var peerOn: [Int32: (peer: [UInt8], generation: Int)] = [:]
+    private var peerOn: [Int32: (peer: [UInt8], generation: Int, key: String?)] = [:]
     private var connectionOf: [[UInt8]: Int32] = [:]
     /// A set: a peer that reconnects is taken off it at once, however many departures wait.
     private var departures: Set<[UInt8]> = []
@@ -40,8 +40,9 @@ final class PeerConnections {
     /// Peers on an open TCP or IPC connection that have sent a message.
     var count: Int { connectionOf.count }
 
-    /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not tracked).
-    func noteMessage(from peer: [UInt8], connection: Int32?) {
+    /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not
+    /// tracked), with the connection's authenticated key (`User-Id`) when the socket is CURVE.
+    func noteMessage(from peer: [UInt8], connection: Int32?, key: String? = nil) {
         guard let connection else { return }
         if let holder = peerOn[connection], holder.peer == peer { return }
         // A peer not yet tied to this connection: every event up to its accept is queued by now.
@@ -53,7 +54,7 @@ final class PeerConnections {
             return
         }
         if let previous = connectionOf[peer], previous != connection { peerOn[previous] = nil }
-        peerOn[connection] = (peer, generation)
+        peerOn[connection] = (peer, generation, key)
         connectionOf[peer] = connection
         // A peer that set its own routing id may come back before its old connection's departure is handed out.
         departures.remove(peer)
@@ -89,6 +90,11 @@ final class PeerConnections {
         peerOn[connection] = nil
         connectionOf[holder.peer] = nil
         departures.insert(holder.peer)
+    }
+
+    /// The open connections whose key `isRevoked` says no longer admitted, to be closed.
+    func connections(withKey isRevoked: (String) -> Bool) -> [Int32] {
+        peerOn.compactMap { connection, holder in holder.key.map(isRevoked) == true ? connection : nil }
     }
 
     /// Peers whose connection ended, to be dropped. Called after reading the socket until
