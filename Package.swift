@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "ChungTayOperatorPage",
             dependencies: [
-                "ChungTayCoding", "ChungTayWire", "ChungTayClient",
+                "ChungTayCoding", "ChungTayWire", "ChungTayClient", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
