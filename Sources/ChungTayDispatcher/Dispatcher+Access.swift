@@ -54,4 +54,21 @@ extension Dispatcher {
         }
         logger.notice("allow list in force", metadata: ["keys": "\(allowList.count)", "connectionsClosed": "\(closed)"])
     }
+
+    /// Handshakes that failed without a key (a NULL peer, a wrong server key): a warning
+    /// once per socket per minute with the count, so a flood of them costs one line.
+    func logHandshakeFailures() {
+        var sockets = [clientPeers, workerPeers]
+        if let logBus { sockets.append(logBus.peers) }
+        for peers in sockets {
+            let failures = peers.takeHandshakeFailures()
+            guard failures > 0 else { continue }
+            handshakeFailuresUnlogged[peers.name, default: 0] += failures
+            guard refusalLog.shouldLog("handshake \(peers.name)", at: .now) else { continue }
+            logger.warning("refused handshakes without a key (no CURVE, or not this dispatcher's server key)", metadata: [
+                "socket": "\(peers.name)", "failures": "\(handshakeFailuresUnlogged[peers.name] ?? failures)",
+            ])
+            handshakeFailuresUnlogged[peers.name] = 0
+        }
+    }
 }

@@ -83,6 +83,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
     var allowGeneration = 0
     /// Refusals logged once per principal and command per minute.
     var refusalLog = RefusalLimiter()
+    /// Failed handshakes per socket (three names) not yet in a log line.
+    var handshakeFailuresUnlogged: [String: Int] = [:]
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
     public let boundClientEndpoint: String
@@ -166,8 +168,9 @@ public final class Dispatcher<Clock: DispatcherClock> {
         // A send to a worker whose queue is full fails (EAGAIN) instead of being dropped, so
         // the tasks in it stay queued; a client that does not read loses replies instead.
         try workerSocket.setRouterMandatory(true)
-        clientPeers = try PeerConnections(monitoring: clientSocket, context: context, name: "clients")
-        workerPeers = try PeerConnections(monitoring: workerSocket, context: context, name: "workers")
+        let curve = configuration.curve != nil
+        clientPeers = try PeerConnections(monitoring: clientSocket, context: context, name: "clients", handshakes: curve)
+        workerPeers = try PeerConnections(monitoring: workerSocket, context: context, name: "workers", handshakes: curve)
         if let curve = configuration.curve {
             try clientSocket.makeCurveServer(curve.keyPair, domain: .client)
             try workerSocket.makeCurveServer(curve.keyPair, domain: .worker)
@@ -284,6 +287,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
         logBus?.serve(now: clock.now)
+        if access != nil { logHandshakeFailures() }
         flushAudit()
     }
 

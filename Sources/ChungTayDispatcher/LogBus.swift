@@ -86,7 +86,7 @@ final class LogBus {
         // A full queue then fails the send (EAGAIN), which is counted; a departed peer fails
         // with EHOSTUNREACH and is forgotten.
         try socket.setRouterMandatory(true)
-        peers = try PeerConnections(monitoring: socket, context: context, name: "logs")
+        peers = try PeerConnections(monitoring: socket, context: context, name: "logs", handshakes: curve != nil)
         if let curve { try socket.makeCurveServer(curve, domain: .log) }
         try socket.bindOwnerOnly(endpoint)
         boundEndpoint = try socket.lastEndpoint

@@ -24,11 +24,20 @@ final class PeerConnections {
     private var connectionOf: [[UInt8]: Int32] = [:]
     /// A set: a peer that reconnects is taken off it at once, however many departures wait.
     private var departures: Set<[UInt8]> = []
+    /// Handshakes that failed before any key was known (a NULL peer against a CURVE server,
+    /// a wrong server key), since ``takeHandshakeFailures()``; those refused by ZAP are
+    /// logged by the ZAP handler with their key.
+    private var handshakeFailures = 0
+    /// The socket's name, for logs.
+    let name: String
 
-    /// Call before `socket` binds, so no connection's events are missed.
-    init(monitoring socket: ZMQSocket, context: ZMQContext, name: String) throws(ZMQError) {
+    /// Call before `socket` binds, so no connection's events are missed. With `handshakes`
+    /// (a CURVE socket) failed handshakes are counted too.
+    init(monitoring socket: ZMQSocket, context: ZMQContext, name: String, handshakes: Bool = false) throws(ZMQError) {
+        self.name = name
         let endpoint = "inproc://chungtay-peers-\(name)"
-        try socket.monitor(endpoint, events: [.accepted, .disconnected])
+        let handshakeEvents: MonitorEvents = handshakes ? [.handshakeFailedNoDetail, .handshakeFailedProtocol] : []
+        try socket.monitor(endpoint, events: MonitorEvents([.accepted, .disconnected]).union(handshakeEvents))
         events = try ZMQSocket(context: context, type: .pair)
         // libzmq's I/O thread blocks on a full monitor queue; events are a few dozen bytes
         // and are read every turn, so the queue is unbounded rather than able to stall I/O.
@@ -72,6 +81,10 @@ final class PeerConnections {
                 accepted[connection] = previous + 1
                 continue
             }
+            if event.kind == .handshakeFailedNoDetail || event.kind == .handshakeFailedProtocol {
+                handshakeFailures &+= 1
+                continue
+            }
             guard event.kind == .disconnected else { continue }
             let generation = disconnected[connection, default: 0] + 1
             end(connection, generation: generation)
@@ -90,6 +103,12 @@ final class PeerConnections {
         peerOn[connection] = nil
         connectionOf[holder.peer] = nil
         departures.insert(holder.peer)
+    }
+
+    /// Failed handshakes since the last call.
+    func takeHandshakeFailures() -> Int {
+        defer { handshakeFailures = 0 }
+        return handshakeFailures
     }
 
     /// The open connections whose key `isRevoked` says no longer admitted, to be closed.
