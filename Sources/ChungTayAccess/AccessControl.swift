@@ -51,14 +51,13 @@ public final class AccessControl: Sendable {
     /// key itself as `User-Id`. A refusal is logged once per address and key per minute.
     public func authorize(_ request: ZAPRequest, now: ContinuousClock.Instant = .now) -> ZAPVerdict {
         let domain = AccessDomain(rawValue: request.domain)
-        let (identity, shouldLog): (PeerIdentity?, Bool) = state.withLock { state in
+        let (identity, admitted, shouldLog): (PeerIdentity?, Bool, Bool) = state.withLock { state in
             let identity = request.clientPublicKey.flatMap { state.list.identity(ofKey: $0) }
-            if let identity, let domain, request.mechanism == "CURVE", domain.admits(identity.role) { return (identity, false) }
-            return (identity, state.refusals.shouldLog("\(request.address) \(request.clientPublicKey ?? "-")", at: now))
+            let admitted = request.mechanism == "CURVE" && identity.map { domain?.admits($0.role) == true } == true
+            if admitted { return (identity, true, false) }
+            return (identity, false, state.refusals.shouldLog("\(request.address) \(request.clientPublicKey ?? "-")", at: now))
         }
-        if let identity, let domain, request.mechanism == "CURVE", domain.admits(identity.role) {
-            return .allow(userId: identity.publicKey)
-        }
+        if admitted, let identity { return .allow(userId: identity.publicKey) }
         if shouldLog {
             let key = request.clientPublicKey.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
             let reason =

@@ -27,6 +27,12 @@ struct DispatcherCommand: ParsableCommand {
             16,384 counter names per batch (too_many_counters); failure messages cut to 4 KiB; \
             JOB-INFO, WAIT-DONE, DEAD-LETTER-LIST and DOCUMENTS replies within \
             --max-message-bytes. A client's waits and a worker's leases end with its connection.
+
+            With --curve-secret FILE --allow DIR the client, worker and log endpoints are CURVE \
+            servers admitting the keys in DIR/clients, DIR/workers and DIR/operators, every command \
+            is checked by role and owner (refusals: error code forbidden), and SIGHUP reloads DIR, \
+            closing the connections of keys no longer listed. Without it, a tcp:// endpoint beyond \
+            loopback is refused unless --insecure (docs/PROTOCOL.md, "Security considerations").
             """)
 
     @OptionGroup var settings: DispatcherSettings
