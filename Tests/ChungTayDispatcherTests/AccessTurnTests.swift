@@ -23,7 +23,7 @@ import ZeroMQ
         let access: AccessControl
         let dispatcher: InProcessDispatcher
 
-        init() throws {
+        init(logBus: Bool = false) throws {
             let allow = try TemporaryAllowDirectory()
             let server = try CurveKeyPair.generate()
             self.allow = allow
@@ -41,6 +41,7 @@ import ZeroMQ
                 configuration.clientEndpoint = "tcp://127.0.0.1:*"
                 configuration.workerEndpoint = "tcp://127.0.0.1:*"
                 configuration.curve = DispatcherCurve(keyPair: server, access: access)
+                if logBus { configuration.logEndpoint = "tcp://127.0.0.1:*" }
             }
         }
 
@@ -128,6 +129,18 @@ import ZeroMQ
         let allowed = try setup.workerSocket(setup.worker)
         try allowed.socket.send(WorkerMessage.ready(name: "w1", kinds: ["test.any"], credit: 1).encode())
         try setup.dispatcher.turns(until: { setup.dispatcher.dispatcher.workers.serves("test.any") })
+    }
+
+    /// The log bus admits operators' keys (the ZAP domain) and re-checks each SUBSCRIBE.
+    @Test func theLogBusServesAnOperatorsSubscription() throws {
+        let setup = try Setup(logBus: true)
+        let endpoint = try #require(setup.dispatcher.dispatcher.boundLogEndpoint)
+        let subscriber = try CurveClient(setup.dispatcher, endpoint: endpoint,
+                                         curve: CurveClientKeys(serverPublicKey: setup.server.publicKey, keyPair: setup.operatorKeys))
+        let subscribe = LogMessage.subscribe(LogSubscriptionRequest(filter: .everything, tail: 0, follow: false)).encode()
+        let reply = try subscriber.exchange(subscribe, in: setup.dispatcher)
+        guard case .tailEnd = try LogMessage.decode(reply[...]) else { Issue.record("\(reply)"); return }
+        #expect(setup.dispatcher.dispatcher.logBus?.allowList?.identity(ofKey: setup.operatorKeys.publicKey)?.role == .operators)
     }
 
     /// A reload that removes a worker's key drops the worker: its connection is shut down
