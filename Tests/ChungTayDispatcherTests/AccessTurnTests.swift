@@ -81,6 +81,10 @@ import ZeroMQ
                                                                             idempotencyKey: "a-1")]), in: setup.dispatcher)
         else { Issue.record("not accepted"); return }
         let id = receipts[0].jobId
+        let audit = try String(contentsOf: setup.dispatcher.directory.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+        let keyId = try #require(CurveKeyPair.shortId(ofPublicKey: setup.clientA.publicKey))
+        #expect(audit.contains(#""principal":"clients/a","key":"\#(keyId)""#), "the audit names the submitter: \(audit)")
+        #expect(!audit.contains(setup.clientA.publicKey), "never the whole key")
         guard case .jobInfo = try owner.ask(.job(id), in: setup.dispatcher) else { Issue.record("the owner cannot read its job"); return }
         guard case .jobInfo = try operatorClient.ask(.job(id), in: setup.dispatcher) else { Issue.record("an operator cannot"); return }
         for request in [ClientRequest.job(id), .wait([id]),
