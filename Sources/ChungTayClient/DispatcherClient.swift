@@ -13,9 +13,7 @@ public final class DispatcherClient {
     public let timeout: Duration
     private let context: ZMQContext
     private let socket: ZMQSocket
-    private let handshake: HandshakeWatch
-    /// A handshake failure that may have been passing; it names the silence if no reply comes.
-    private var handshakeFailure: HandshakeWatch.Failure?
+    private var handshake: HandshakeReport
     private var nextRequestId: UInt64 = 1
 
     /// With `curve`, the connection is encrypted and the dispatcher knows this client by its key.
@@ -29,7 +27,7 @@ public final class DispatcherClient {
             try socket.setSendHighWaterMark(0)
             try socket.setReceiveHighWaterMark(0)
             try socket.setCurveClient(curve)
-            handshake = try HandshakeWatch(monitoring: socket, context: context, name: "dispatcher-client")
+            handshake = try HandshakeReport(monitoring: socket, context: context, name: "dispatcher-client", endpoint: endpoint, curve: curve)
             try socket.connect(endpoint)
         } catch {
             throw .socket("\(error)")
@@ -55,17 +53,14 @@ public final class DispatcherClient {
         let limit = timeout ?? self.timeout
         var poller = ZMQPoller()
         poller.add(socket)
-        poller.add(handshake.socket)
+        poller.add(handshake.watch.socket)
         do {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
                 let remaining = deadline - ContinuousClock.now
                 let milliseconds = max(1, Int(remaining.seconds * 1000))
                 let ready = try poller.poll(timeoutMilliseconds: milliseconds)
-                if ready[1].contains(.readable), let failure = handshake.failure() {
-                    if failure.isDefinite { throw ClientError.rejected(endpoint: endpoint, reason: failure.description) }
-                    handshakeFailure = failure
-                }
+                if ready[1].contains(.readable) { try handshake.read() }
                 guard ready[0].contains(.readable),
                       let frames = try socket.receive(dontWait: true) else { continue }
                 do {
@@ -96,10 +91,9 @@ public final class DispatcherClient {
         }
     }
 
-    /// What no reply in `seconds` means: a rejected key when a handshake failed meanwhile.
+    /// What no answer in `seconds` means: a rejected key when a handshake was closed meanwhile.
     public func silence(seconds: Double) -> ClientError {
-        if let handshakeFailure { return .rejected(endpoint: endpoint, reason: handshakeFailure.description) }
-        return .unreachable(endpoint: endpoint, seconds: seconds)
+        handshake.silence(seconds: seconds)
     }
 
     /// Submits jobs in batches with at most `window` batches unacknowledged, so a list of

@@ -20,9 +20,7 @@ public final class LogSubscription {
     public let request: LogSubscriptionRequest
     private let context: ZMQContext
     private let socket: ZMQSocket
-    private let handshake: HandshakeWatch
-    /// A handshake failure that may have been passing; it names the silence if nothing comes.
-    private var handshakeFailure: HandshakeWatch.Failure?
+    private var handshake: HandshakeReport
     private var nextHeartbeat: ContinuousClock.Instant
     private var lastHeard: ContinuousClock.Instant
 
@@ -36,7 +34,7 @@ public final class LogSubscription {
             try socket.setLinger(milliseconds: 0)
             try socket.setReceiveHighWaterMark(0)
             try socket.setCurveClient(curve)
-            handshake = try HandshakeWatch(monitoring: socket, context: context, name: "log-subscription")
+            handshake = try HandshakeReport(monitoring: socket, context: context, name: "log-subscription", endpoint: endpoint, curve: curve)
             try socket.connect(endpoint)
             _ = try socket.send(LogMessage.subscribe(request).encode())
         } catch {
@@ -56,7 +54,7 @@ public final class LogSubscription {
         let deadline = ContinuousClock.now + timeout
         var poller = ZMQPoller()
         poller.add(socket)
-        poller.add(handshake.socket)
+        poller.add(handshake.watch.socket)
         let silence = Duration.seconds(LogProtocol.heartbeatInterval * Double(LogProtocol.heartbeatLiveness))
         do {
             while true {
@@ -71,10 +69,7 @@ public final class LogSubscription {
                 if now >= deadline { return nil }
                 let wait = min(deadline, nextHeartbeat) - now
                 let ready = try poller.poll(timeoutMilliseconds: max(1, Int(wait.seconds * 1000)))
-                if ready[1].contains(.readable), let failure = handshake.failure() {
-                    if failure.isDefinite { throw ClientError.rejected(endpoint: endpoint, reason: failure.description) }
-                    handshakeFailure = failure
-                }
+                if ready[1].contains(.readable) { try handshake.read() }
                 guard ready[0].contains(.readable),
                       let frames = try socket.receive(dontWait: true) else { continue }
                 lastHeard = .now
@@ -105,10 +100,9 @@ public final class LogSubscription {
         }
     }
 
-    /// What hearing nothing for `seconds` means: a rejected key when a handshake failed meanwhile.
+    /// What hearing nothing for `seconds` means: a rejected key when a handshake was closed meanwhile.
     public func silence(seconds: Double) -> ClientError {
-        if let handshakeFailure { return .rejected(endpoint: endpoint, reason: handshakeFailure.description) }
-        return .unreachable(endpoint: endpoint, seconds: seconds)
+        handshake.silence(seconds: seconds)
     }
 
     /// Tells the dispatcher to stop sending (it also forgets a subscriber that goes silent).
