@@ -261,7 +261,8 @@ public final class WorkerRuntime {
     /// The dispatcher refused the handshake (the worker keeps retrying: the key may be
     /// admitted by a reload of its allow list).
     private func logHandshakeFailure() {
-        guard let failure = handshake?.failure() else { return }
+        // Without keys a closed handshake is only a dispatcher going away, which the silence check handles.
+        guard let failure = handshake?.failure(), failure.isDefinite || configuration.curve != nil else { return }
         let now = MonotonicClock.now()
         guard now >= nextRefusalLog else { return }
         nextRefusalLog = now + 60
