@@ -13,6 +13,7 @@ public final class DispatcherClient {
     public let timeout: Duration
     private let context: ZMQContext
     private let socket: ZMQSocket
+    private var handshake: HandshakeReport
     private var nextRequestId: UInt64 = 1
 
     /// With `curve`, the connection is encrypted and the dispatcher knows this client by its key.
@@ -26,6 +27,7 @@ public final class DispatcherClient {
             try socket.setSendHighWaterMark(0)
             try socket.setReceiveHighWaterMark(0)
             try socket.setCurveClient(curve)
+            handshake = try HandshakeReport(monitoring: socket, context: context, name: "dispatcher-client", endpoint: endpoint, curve: curve)
             try socket.connect(endpoint)
         } catch {
             throw .socket("\(error)")
@@ -51,12 +53,15 @@ public final class DispatcherClient {
         let limit = timeout ?? self.timeout
         var poller = ZMQPoller()
         poller.add(socket)
+        poller.add(handshake.watch.socket)
         do {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
                 let remaining = deadline - ContinuousClock.now
                 let milliseconds = max(1, Int(remaining.seconds * 1000))
-                guard try poller.poll(timeoutMilliseconds: milliseconds)[0].contains(.readable),
+                let ready = try poller.poll(timeoutMilliseconds: milliseconds)
+                if ready[1].contains(.readable) { try handshake.read() }
+                guard ready[0].contains(.readable),
                       let frames = try socket.receive(dontWait: true) else { continue }
                 do {
                     return try ClientMessage<ClientReply>.decode(frames)
@@ -78,12 +83,17 @@ public final class DispatcherClient {
         let requestId = try send(request)
         while true {
             guard let reply = try receive(timeout: timeout) else {
-                throw .unreachable(endpoint: endpoint, seconds: (timeout ?? self.timeout).seconds)
+                throw silence(seconds: (timeout ?? self.timeout).seconds)
             }
             guard reply.requestId == requestId else { continue }
             if case .error(let code, let message) = reply.body { throw .refused(code: code, message: message) }
             return reply.body
         }
+    }
+
+    /// What no answer in `seconds` means: a rejected key when a handshake was closed meanwhile.
+    public func silence(seconds: Double) -> ClientError {
+        handshake.silence(seconds: seconds)
     }
 
     /// Submits jobs in batches with at most `window` batches unacknowledged, so a list of
@@ -104,7 +114,7 @@ public final class DispatcherClient {
                 order.append(try send(.submit(batch)))
             }
             guard !order.isEmpty else { return }
-            guard let reply = try receive() else { throw .unreachable(endpoint: endpoint, seconds: timeout.seconds) }
+            guard let reply = try receive() else { throw silence(seconds: timeout.seconds) }
             switch reply.body {
             case .accepted(let receipts): arrived[reply.requestId] = receipts
             case .error(let code, let message): throw .refused(code: code, message: message)

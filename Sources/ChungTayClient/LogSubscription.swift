@@ -20,6 +20,7 @@ public final class LogSubscription {
     public let request: LogSubscriptionRequest
     private let context: ZMQContext
     private let socket: ZMQSocket
+    private var handshake: HandshakeReport
     private var nextHeartbeat: ContinuousClock.Instant
     private var lastHeard: ContinuousClock.Instant
 
@@ -33,6 +34,7 @@ public final class LogSubscription {
             try socket.setLinger(milliseconds: 0)
             try socket.setReceiveHighWaterMark(0)
             try socket.setCurveClient(curve)
+            handshake = try HandshakeReport(monitoring: socket, context: context, name: "log-subscription", endpoint: endpoint, curve: curve)
             try socket.connect(endpoint)
             _ = try socket.send(LogMessage.subscribe(request).encode())
         } catch {
@@ -45,12 +47,14 @@ public final class LogSubscription {
     /// The next records or the end of the tail; nil when `timeout` passed with neither.
     ///
     /// - Throws: `unreachable` when a following subscription heard nothing (not even a
-    ///   heartbeat) for the liveness; `refused` for an error reply other than "not subscribed".
+    ///   heartbeat) for the liveness; `rejected` when the dispatcher refused the handshake;
+    ///   `refused` for an error reply other than "not subscribed".
     @available(*, noasync)
     public func next(timeout: Duration) throws(ClientError) -> Event? {
         let deadline = ContinuousClock.now + timeout
         var poller = ZMQPoller()
         poller.add(socket)
+        poller.add(handshake.watch.socket)
         let silence = Duration.seconds(LogProtocol.heartbeatInterval * Double(LogProtocol.heartbeatLiveness))
         do {
             while true {
@@ -60,11 +64,13 @@ public final class LogSubscription {
                     _ = try socket.send(LogMessage.heartbeat.encode(), dontWait: true)
                 }
                 if request.follow, now - lastHeard > silence {
-                    throw ClientError.unreachable(endpoint: endpoint, seconds: silence.seconds)
+                    throw self.silence(seconds: silence.seconds)
                 }
                 if now >= deadline { return nil }
                 let wait = min(deadline, nextHeartbeat) - now
-                guard try poller.poll(timeoutMilliseconds: max(1, Int(wait.seconds * 1000)))[0].contains(.readable),
+                let ready = try poller.poll(timeoutMilliseconds: max(1, Int(wait.seconds * 1000)))
+                if ready[1].contains(.readable) { try handshake.read() }
+                guard ready[0].contains(.readable),
                       let frames = try socket.receive(dontWait: true) else { continue }
                 lastHeard = .now
                 let message: LogMessage
@@ -92,6 +98,11 @@ public final class LogSubscription {
         } catch {
             throw .socket("\(error)")
         }
+    }
+
+    /// What hearing nothing for `seconds` means: a rejected key when a handshake was closed meanwhile.
+    public func silence(seconds: Double) -> ClientError {
+        handshake.silence(seconds: seconds)
     }
 
     /// Tells the dispatcher to stop sending (it also forgets a subscriber that goes silent).

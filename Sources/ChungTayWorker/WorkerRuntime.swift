@@ -23,6 +23,12 @@ public final class WorkerRuntime {
     private let taskPush: ZMQSocket
     private let resultPull: ZMQSocket
     private var dealer: ZMQSocket?
+    /// The dealer's handshake failures: a refused key is said in the log, not only as silence.
+    private var handshake: HandshakeWatch?
+    private var connections = 0
+    /// When a refused handshake may next be logged: libzmq retries the handshake every
+    /// reconnect interval, and one warning per minute says it as well as hundreds would.
+    private var nextRefusalLog = 0.0
     private var executors: [Thread] = []
     private var waiting = Deque<TaskAssignment>()
     private var running = 0
@@ -80,9 +86,11 @@ public final class WorkerRuntime {
             var poller = ZMQPoller()
             poller.add(dealer)
             poller.add(resultPull)
+            if let handshake { poller.add(handshake.socket) }
             let ready = try poller.poll(timeoutMilliseconds: 100)
             if ready[0].contains(.readable) { try readDispatcher(dealer, accepting: !draining) }
             if ready[1].contains(.readable) { try forwardResults(to: dealer) }
+            if ready.count > 2, ready[2].contains(.readable) { logHandshakeFailure() }
             try feedExecutors()
             try keepAlive(dealer, draining: draining)
             if let dealer = self.dealer { shipLogs(to: dealer) }
@@ -125,6 +133,8 @@ public final class WorkerRuntime {
         try socket.setSendHighWaterMark(0)
         try socket.setReceiveHighWaterMark(0)
         try socket.setCurveClient(configuration.curve)
+        connections += 1
+        handshake = try HandshakeWatch(monitoring: socket, context: context, name: "worker-\(connections)")
         try socket.connect(configuration.endpoint)
         dealer = socket
         try sendReady(socket)
@@ -136,6 +146,8 @@ public final class WorkerRuntime {
     /// to linger, its READY would reach a restarted dispatcher, which would register a ghost
     /// worker, lease it tasks nobody runs, and count them as failed attempts when it goes silent.
     private func abandonDealer() {
+        handshake?.socket.close()
+        handshake = nil
         guard let abandoned = dealer else { return }
         try? abandoned.setLinger(milliseconds: 0)
         abandoned.close()
@@ -245,6 +257,19 @@ public final class WorkerRuntime {
     static let maxResultBytes = 8 << 20
     /// Target size of one RESULT message.
     static let resultMessageBytes = 1 << 20
+
+    /// The dispatcher refused the handshake (the worker keeps retrying: the key may be
+    /// admitted by a reload of its allow list).
+    private func logHandshakeFailure() {
+        // Without keys a closed handshake is only a dispatcher going away, which the silence check handles.
+        guard let failure = handshake?.failure(), failure.isDefinite || configuration.curve != nil else { return }
+        let now = MonotonicClock.now()
+        guard now >= nextRefusalLog else { return }
+        nextRefusalLog = now + 60
+        logger.warning("the dispatcher refused this worker's key; retrying", metadata: [
+            "endpoint": "\(configuration.endpoint)", "reason": "\(failure)",
+        ])
+    }
 
     private func keepAlive(_ socket: ZMQSocket, draining: Bool) throws {
         let now = MonotonicClock.now()

@@ -36,5 +36,6 @@ enum CLIExit: Int32 {
     case success = 0
     case jobFailed = 1
     case usage = 2
+    /// The dispatcher did not answer within the timeout, or refused this peer's key in the handshake.
     case unreachable = 3
 }

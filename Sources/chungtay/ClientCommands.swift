@@ -14,7 +14,8 @@ struct SubmitCommand: ParsableCommand {
     @Argument(help: "The task kind, e.g. system.echo or household.review.") var kind: String
     @Argument(help: "The payload file, or - for standard input.") var file: String
     @Flag(help: "Wait for the jobs to finish and print their results.") var wait = false
-    @Option(help: "Idempotency key: resubmitting with the same key returns the first job's id.") var key: String?
+    /// Not `--key`: every command that connects takes that for its CURVE secret key file.
+    @Option(help: "Idempotency key: resubmitting with the same key returns the first job's id.") var idempotencyKey: String?
     @Option(help: "Priority; higher runs first.") var priority: Int16 = 0
     @Flag(help: "Each line of the file is one job (keys get the suffix #LINE).") var lines = false
 
@@ -22,8 +23,8 @@ struct SubmitCommand: ParsableCommand {
         guard JobSpec.isValidKind(kind) else { throw ValidationError("'\(kind)' is not a kind name (lowercase letters, digits, '.', '_', '-')") }
         if file != "-", !FileManager.default.isReadableFile(atPath: file) { throw ValidationError("cannot read \(file)") }
         // With --lines the key gets a #LINE suffix of up to 20 characters.
-        if let key, key.utf8.count > JobSpec.maxKeyLength - 21 {
-            throw ValidationError("--key is longer than \(JobSpec.maxKeyLength - 21) bytes")
+        if let idempotencyKey, idempotencyKey.utf8.count > JobSpec.maxKeyLength - 21 {
+            throw ValidationError("--idempotency-key is longer than \(JobSpec.maxKeyLength - 21) bytes")
         }
     }
 
@@ -34,14 +35,14 @@ struct SubmitCommand: ParsableCommand {
         do {
             if lines {
                 let jobs = LineReader(input).enumerated().lazy.map { index, line in
-                    JobSpec(kind: kind, payload: line, idempotencyKey: key.map { "\($0)#\(index + 1)" }, priority: priority)
+                    JobSpec(kind: kind, payload: line, idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, priority: priority)
                 }
                 try connection.submit(jobs) { receipts in
                     if wait { ids += receipts.map(\.jobId) } else { for receipt in receipts { print(receipt.jobId) } }
                 }
             } else {
                 let payload = [UInt8](input.readDataToEndOfFile())
-                guard case .accepted(let receipts) = try connection.call(.submit([JobSpec(kind: kind, payload: payload, idempotencyKey: key, priority: priority)])) else {
+                guard case .accepted(let receipts) = try connection.call(.submit([JobSpec(kind: kind, payload: payload, idempotencyKey: idempotencyKey, priority: priority)])) else {
                     throw ClientError.badReply("expected ACCEPTED")
                 }
                 if wait { ids = receipts.map(\.jobId) } else { print(receipts[0].jobId) }

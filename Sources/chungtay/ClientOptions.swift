@@ -5,6 +5,7 @@ import ChungTayWire
 import Foundation
 import Logging
 import Synchronization
+import ZeroMQ
 
 /// Options every client-side command shares, read like every command's settings
 /// (`SettingsReader`): flag, then `CHUNGTAY_*`, then `--config`, then default.
@@ -12,6 +13,7 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The dispatcher's client endpoint (CHUNGTAY_CLIENT_ENDPOINT; default tcp://127.0.0.1:5555).") var connect: String?
     @Option(help: "Seconds to wait for the dispatcher before giving up with exit code 3 (CHUNGTAY_CLIENT_TIMEOUT; default 10).")
     var timeout: Double?
+    @OptionGroup var curve: CurveOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var settings: SettingsOptions
 
@@ -20,24 +22,24 @@ struct ClientOptions: ParsableArguments {
     }
 
     func client() throws -> DispatcherClient {
-        let (endpoint, timeout, logOptions) = try resolve()
+        let (endpoint, timeout, curve, logOptions) = try resolve()
         ClientLogging.start(logOptions)
         do {
-            return try DispatcherClient(endpoint: endpoint, timeout: .milliseconds(Int64(timeout * 1000)))
+            return try DispatcherClient(endpoint: endpoint, timeout: .milliseconds(Int64(timeout * 1000)), curve: curve)
         } catch {
             throw report(error)
         }
     }
 
-    private func resolve() throws -> (endpoint: String, timeout: Double, logging: LoggingOptions.Resolved) {
+    private func resolve() throws -> (endpoint: String, timeout: Double, curve: CurveClientKeys?, logging: LoggingOptions.Resolved) {
         try SettingsReader.resolve(settings, flags: [
             .init("client.endpoint", "--connect", connect), .init("client.timeout", "--timeout", timeout),
-        ] + logging.flags) { settings in
+        ] + curve.flags + logging.flags) { settings in
             let timeout = try await settings.double("client.timeout") ?? 10
             // Bounded so that the milliseconds fit in an Int64.
             try settings.require(timeout > 0 && timeout <= 1e9, "client.timeout", "must be positive (at most 1e9 seconds)")
             return (try await settings.string("client.endpoint") ?? "tcp://127.0.0.1:5555", timeout,
-                    try await LoggingOptions.read(from: settings))
+                    try await CurveOptions.read(from: settings), try await LoggingOptions.read(from: settings))
         }
     }
 }
@@ -66,7 +68,7 @@ enum ClientLogging {
 func report(_ error: ClientError) -> ExitCode {
     ClientLogging.logger.error("\(error)")
     switch error {
-    case .unreachable: return ExitCode(CLIExit.unreachable.rawValue)
+    case .unreachable, .rejected: return ExitCode(CLIExit.unreachable.rawValue)
     case .refused(let code, _):
         switch WireError.Code(rawValue: code) {
         case .unknownKind, .malformed, .tooLarge: return ExitCode(CLIExit.usage.rawValue)

@@ -3,6 +3,7 @@ import ChungTayClient
 import ChungTayRuntime
 import ChungTayWire
 import Foundation
+import ZeroMQ
 
 /// `chungtay logs`: the records of every process in one stream, from the dispatcher's log bus.
 struct LogsCommand: ParsableCommand {
@@ -26,6 +27,7 @@ struct LogsCommand: ParsableCommand {
     @Option(help: "Only records whose message or a field value contains this text.") var grep: String?
     @Flag(help: "Print JSON Lines instead of text.") var json = false
     @Option(help: "Seconds to wait for the dispatcher before giving up with exit code 3 (default 10).") var timeout: Double = 10
+    @OptionGroup var curve: CurveOptions
     @OptionGroup var settings: SettingsOptions
 
     /// How long a followed record waits for earlier ones from slower peers.
@@ -36,9 +38,9 @@ struct LogsCommand: ParsableCommand {
         _ = try endpoint()
     }
 
-    private func endpoint() throws -> String {
-        try SettingsReader.resolve(settings, flags: [.init("log.endpoint", "--connect", connect)]) { settings in
-            try await settings.string("log.endpoint") ?? "tcp://127.0.0.1:5557"
+    private func endpoint() throws -> (endpoint: String, curve: CurveClientKeys?) {
+        try SettingsReader.resolve(settings, flags: [.init("log.endpoint", "--connect", connect)] + curve.flags) { settings in
+            (try await settings.string("log.endpoint") ?? "tcp://127.0.0.1:5557", try await CurveOptions.read(from: settings))
         }
     }
 
@@ -46,13 +48,13 @@ struct LogsCommand: ParsableCommand {
         let filter = LogFilter(minimumLevel: level.map { LogRecord.Level($0.level) }, worker: worker, kind: kind, batch: batch, grep: grep)
         let request = LogSubscriptionRequest(filter: filter, tail: min(tail, UInt32(LogProtocol.ringCapacity)), follow: follow)
         let printer = RecordPrinter(json: json, colours: !json && isatty(STDOUT_FILENO) == 1)
-        let endpoint = try endpoint()
+        let (endpoint, curve) = try endpoint()
         do throws(ClientError) {
-            let subscription = try LogSubscription(endpoint: endpoint, request: request)
+            let subscription = try LogSubscription(endpoint: endpoint, request: request, curve: curve)
             var tailRecords: [LogRecord] = []
             while true {
                 guard let event = try subscription.next(timeout: .milliseconds(Int64(timeout * 1000))) else {
-                    throw .unreachable(endpoint: endpoint, seconds: timeout)
+                    throw subscription.silence(seconds: timeout)
                 }
                 if case .records(let records) = event { tailRecords += records; continue }
                 break

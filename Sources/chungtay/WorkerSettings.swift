@@ -21,6 +21,7 @@ struct WorkerSettings: ParsableArguments {
     @Option(help: "Seconds SIGTERM waits for running tasks (CHUNGTAY_WORKER_DRAIN_TIMEOUT; default 30).") var drainTimeout: Double?
     @Option(help: "Heartbeat interval in milliseconds (CHUNGTAY_WORKER_HEARTBEAT_MS; default 1000).") var heartbeatMs: Int?
     @Option(help: "Directory of rule data files replacing the embedded ones (CHUNGTAY_RULES_DIR).") var rules: String?
+    @OptionGroup var curve: CurveOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var settings: SettingsOptions
 
@@ -45,7 +46,7 @@ struct WorkerSettings: ParsableArguments {
             .init("worker.drain.timeout", "--drain-timeout", drainTimeout),
             .init("worker.heartbeat.ms", "--heartbeat-ms", heartbeatMs),
             .init("rules.dir", "--rules", rules),
-        ] + logging.flags) { settings in
+        ] + curve.flags + logging.flags) { settings in
             let concurrency = try await settings.int("worker.concurrency") ?? ProcessInfo.processInfo.activeProcessorCount
             try settings.require((1...1024).contains(concurrency), "worker.concurrency", "must be 1 to 1024")
             let heartbeatMs = try await settings.int("worker.heartbeat.ms") ?? 1000
@@ -59,11 +60,12 @@ struct WorkerSettings: ParsableArguments {
             for kind in kinds where !available.contains(kind) {
                 throw ValidationError("no handler for kind '\(kind)' (\(settings.source(of: "worker.kinds"))); available: \(available.sorted().joined(separator: ", "))")
             }
-            let configuration = WorkerConfiguration(
+            var configuration = WorkerConfiguration(
                 endpoint: try await settings.string("worker.endpoint") ?? "tcp://127.0.0.1:5556",
                 name: try await settings.string("worker.name") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
                 kinds: kinds, concurrency: concurrency, prefetch: prefetch,
                 heartbeatInterval: .milliseconds(heartbeatMs), drainTimeout: drainTimeout)
+            configuration.curve = try await CurveOptions.read(from: settings)
             return Resolved(configuration: configuration, rulesDirectory: try await settings.string("rules.dir"),
                             logging: try await LoggingOptions.read(from: settings))
         }

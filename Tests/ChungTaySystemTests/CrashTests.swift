@@ -96,7 +96,7 @@ extension SystemTests {
         // Submit with the worker frozen so the whole batch is accepted before anything runs.
         worker.signal(SIGSTOP)
         let lines = try sandbox.writeFile("jobs.txt", numberedLines(2000))
-        let submit = ["submit", "system.echo", lines.path, "--lines", "--key", "run1", "--connect", client, "--timeout", "30"]
+        let submit = ["submit", "system.echo", lines.path, "--lines", "--idempotency-key", "run1", "--connect", client, "--timeout", "30"]
         let submitted = try sandbox.cli(submit)
         #expect(submitted.status == 0, "\(submitted)")
         let ids = try jobIds(submitted)
@@ -193,7 +193,7 @@ extension SystemTests {
 
         let count = 10_000
         let lines = try sandbox.writeFile("jobs.txt", numberedLines(count))
-        let arguments = ["submit", "system.echo", lines.path, "--lines", "--key", "run2", "--connect", client, "--timeout", "5"]
+        let arguments = ["submit", "system.echo", lines.path, "--lines", "--idempotency-key", "run2", "--connect", client, "--timeout", "5"]
         let submitter = try sandbox.spawn("submit-1", arguments)
         // Once some batches are acknowledged, freeze the client so the kill lands mid-stream.
         try sandbox.eventually("the first acknowledgements", interval: .milliseconds(5)) { () -> Bool? in

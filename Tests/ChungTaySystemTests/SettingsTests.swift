@@ -133,4 +133,94 @@ import Testing
         let empty = try sandbox.cli(["worker", "--connect", dispatcher.workerEndpoint, "--kinds", ","], timeout: .seconds(30))
         #expect(empty.status == 2, "\(empty)")
     }
+
+    /// `--server-key` and `--key` from each layer, read off which missing secret file is
+    /// named: flag over `CHUNGTAY_KEY` over the file's `key`; the same for every command that connects.
+    @Test func curveKeySettingPrecedence() throws {
+        let sandbox = try Sandbox("curvelayers")
+        defer { sandbox.close() }
+        let keys = try Self.generateKeys(sandbox, ["dispatcher"])
+        let missing = sandbox.root.appendingPathComponent("missing").path
+        let config = try sandbox.writeFile("settings.json", """
+            {"chungtay":{"server":{"key":"\(keys)/dispatcher.key"},"key":"\(missing)/file.key_secret"}}
+            """)
+        let environment: [String: String?] = ["CHUNGTAY_SERVER_KEY": "\(keys)/dispatcher.key", "CHUNGTAY_KEY": "\(missing)/env.key_secret"]
+        let layers: [(name: String, arguments: [String], environment: [String: String?])] = [
+            ("flag", ["--key", "\(missing)/flag.key_secret", "--config", config.path], environment),
+            ("env", ["--config", config.path], environment),
+            ("file", ["--config", config.path], [:]),
+        ]
+        let commands = [["status", "--connect", "tcp://127.0.0.1:1"], ["worker", "--connect", "tcp://127.0.0.1:1"],
+                        ["logs", "--connect", "tcp://127.0.0.1:1"], ["batch", "list", "--connect", "tcp://127.0.0.1:1"]]
+        for command in commands {
+            for layer in layers {
+                let result = try sandbox.cli(command + layer.arguments, environment: layer.environment, timeout: .seconds(30))
+                #expect(result.status == 2, "\(command[0]) \(layer.name): \(result)")
+                #expect(result.stderr.contains("cannot read \(missing)/\(layer.name).key_secret"), "\(command[0]) \(layer.name): \(result)")
+            }
+        }
+    }
+
+    /// One of the two keys alone is a usage error naming what is missing, and so is a
+    /// secret key file others may read.
+    @Test func curveKeysBothOrNeither() throws {
+        let sandbox = try Sandbox("curvepair")
+        defer { sandbox.close() }
+        let keys = try Self.generateKeys(sandbox, ["dispatcher", "c1"])
+        let status = ["status", "--connect", "tcp://127.0.0.1:1", "--timeout", "0.2"]
+
+        let serverOnly = try sandbox.cli(status + ["--server-key", "\(keys)/dispatcher.key"], timeout: .seconds(30))
+        #expect(serverOnly.status == 2, "\(serverOnly)")
+        #expect(serverOnly.stderr.contains("--server-key needs --key (CHUNGTAY_KEY): this peer's secret key file"), "\(serverOnly)")
+
+        let keyOnly = try sandbox.cli(["worker", "--connect", "tcp://127.0.0.1:1"], environment: ["CHUNGTAY_KEY": "\(keys)/c1.key_secret"],
+                                      timeout: .seconds(30))
+        #expect(keyOnly.status == 2, "\(keyOnly)")
+        #expect(keyOnly.stderr.contains("CHUNGTAY_KEY needs --server-key (CHUNGTAY_SERVER_KEY): the dispatcher's public key file"), "\(keyOnly)")
+
+        #expect(chmod("\(keys)/c1.key_secret", 0o644) == 0)
+        let exposed = try sandbox.cli(status + ["--server-key", "\(keys)/dispatcher.key", "--key", "\(keys)/c1.key_secret"], timeout: .seconds(30))
+        #expect(exposed.status == 2, "\(exposed)")
+        #expect(exposed.stderr.contains("\(keys)/c1.key_secret is readable by others (mode 644)"), "\(exposed)")
+
+        // A public key given as the secret: readable by all, so refused the same way.
+        let swapped = try sandbox.cli(status + ["--server-key", "\(keys)/dispatcher.key", "--key", "\(keys)/dispatcher.key"], timeout: .seconds(30))
+        #expect(swapped.status == 2, "\(swapped)")
+    }
+
+    /// A client with keys at a dispatcher without CURVE is told at once that its key was
+    /// refused and why (exit 3), instead of waiting out --timeout; the worker says so in its log.
+    @Test func curveClientOfAPlainDispatcherIsToldWhy() throws {
+        let sandbox = try Sandbox("curveplain")
+        defer { sandbox.close() }
+        let keys = try Self.generateKeys(sandbox, ["dispatcher", "c1"])
+        let dispatcher = try sandbox.startDispatcher()
+        let curve = ["--server-key", "\(keys)/dispatcher.key", "--key", "\(keys)/c1.key_secret"]
+
+        // A timeout the harness would notice: the answer must not be the timeout's.
+        let status = try sandbox.cli(["status", "--connect", dispatcher.clientEndpoint, "--timeout", "600"] + curve, timeout: .seconds(90))
+        #expect(status.status == 3, "\(status)")
+        #expect(status.stderr.contains("the dispatcher at \(dispatcher.clientEndpoint) refused this key: the dispatcher and this peer disagree on CURVE"),
+                "\(status)")
+
+        let logs = try sandbox.cli(["logs", "--connect", dispatcher.logEndpoint, "--timeout", "600"] + curve, timeout: .seconds(90))
+        #expect(logs.status == 3, "\(logs)")
+        #expect(logs.stderr.contains("the dispatcher at \(dispatcher.logEndpoint) refused this key"), "\(logs)")
+
+        let worker = try sandbox.spawn("worker-curve", ["worker", "--connect", dispatcher.workerEndpoint, "--concurrency", "1"] + curve)
+        try sandbox.eventually("the worker's refusal line") {
+            worker.stderr.contains("the dispatcher refused this worker's key; retrying") ? true : nil
+        }
+        #expect(worker.stderr.components(separatedBy: "refused this worker's key").count == 2, "one line per minute: \(worker.stderr)")
+    }
+
+    /// Key pairs made by `chungtay keys generate`, in the sandbox's `keys/`, whose path it returns.
+    private static func generateKeys(_ sandbox: Sandbox, _ names: [String]) throws -> String {
+        let directory = sandbox.root.appendingPathComponent("keys").path
+        for name in names {
+            let result = try sandbox.cli(["keys", "generate", "--name", name, "--out", directory], timeout: .seconds(30))
+            try #require(result.status == 0, "\(result)")
+        }
+        return directory
+    }
 }
