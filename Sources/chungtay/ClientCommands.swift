@@ -14,8 +14,12 @@ struct SubmitCommand: ParsableCommand {
     @Argument(help: "The task kind, e.g. system.echo or household.review.") var kind: String
     @Argument(help: "The payload file, or - for standard input.") var file: String
     @Flag(help: "Wait for the jobs to finish and print their results.") var wait = false
-    /// Not `--key`: every command that connects takes that for its CURVE secret key file.
-    @Option(help: "Idempotency key: resubmitting with the same key returns the first job's id.") var idempotencyKey: String?
+    /// Every command that connects takes `--key` for its CURVE secret key file; here, without a
+    /// server key, `--key K` is still the idempotency key (issue 2's interface).
+    @Option(help: """
+        Idempotency key: resubmitting with the same key returns the first job's id. Without --server-key,         --key K means the same (as before CURVE); with it, --key is this client's secret key file.
+        """)
+    var idempotencyKey: String?
     @Option(help: "Priority; higher runs first.") var priority: Int16 = 0
     @Flag(help: "Each line of the file is one job (keys get the suffix #LINE).") var lines = false
 
@@ -28,8 +32,17 @@ struct SubmitCommand: ParsableCommand {
         }
     }
 
+    /// `--idempotency-key`, else a `--key` that is not a key file because no server key is set.
+    private func jobKey(_ connection: DispatcherClient) throws -> String? {
+        guard !connection.usesCurve, let legacy = client.curve.key else { return idempotencyKey }
+        guard idempotencyKey == nil else { throw ValidationError("give the idempotency key once: --idempotency-key, or --key without --server-key") }
+        guard legacy.utf8.count <= JobSpec.maxKeyLength - 21 else { throw ValidationError("--key is longer than \(JobSpec.maxKeyLength - 21) bytes") }
+        return legacy
+    }
+
     func run() throws {
-        let connection = try client.client()
+        let connection = try client.client(keyFlagAlone: true)
+        let idempotencyKey = try jobKey(connection)
         let input = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         var ids: [UInt64] = []
         do {

@@ -18,11 +18,14 @@ struct ClientOptions: ParsableArguments {
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
-        _ = try resolve()
+        // A lone --key is refused when the command connects, unless the command takes it (submit).
+        _ = try resolve(keyFlagAlone: true)
     }
 
-    func client() throws -> DispatcherClient {
-        let (endpoint, timeout, curve, logOptions) = try resolve()
+    /// With `keyFlagAlone`, a `--key` flag without a server key is the command's to read
+    /// (``CurveOptions/read(from:keyFlagAlone:)``); the client then uses no CURVE.
+    func client(keyFlagAlone: Bool = false) throws -> DispatcherClient {
+        let (endpoint, timeout, curve, logOptions) = try resolve(keyFlagAlone: keyFlagAlone)
         ClientLogging.start(logOptions)
         do {
             return try DispatcherClient(endpoint: endpoint, timeout: .milliseconds(Int64(timeout * 1000)), curve: curve)
@@ -31,7 +34,7 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    private func resolve() throws -> (endpoint: String, timeout: Double, curve: CurveClientKeys?, logging: LoggingOptions.Resolved) {
+    private func resolve(keyFlagAlone: Bool) throws -> (endpoint: String, timeout: Double, curve: CurveClientKeys?, logging: LoggingOptions.Resolved) {
         try SettingsReader.resolve(settings, flags: [
             .init("client.endpoint", "--connect", connect), .init("client.timeout", "--timeout", timeout),
         ] + curve.flags + logging.flags) { settings in
@@ -39,7 +42,7 @@ struct ClientOptions: ParsableArguments {
             // Bounded so that the milliseconds fit in an Int64.
             try settings.require(timeout > 0 && timeout <= 1e9, "client.timeout", "must be positive (at most 1e9 seconds)")
             return (try await settings.string("client.endpoint") ?? "tcp://127.0.0.1:5555", timeout,
-                    try await CurveOptions.read(from: settings), try await LoggingOptions.read(from: settings))
+                    try await CurveOptions.read(from: settings, keyFlagAlone: keyFlagAlone), try await LoggingOptions.read(from: settings))
         }
     }
 }

@@ -20,11 +20,17 @@ struct CurveOptions: ParsableArguments {
     /// The keys as the settings give them; nil when neither is set (the NULL mechanism).
     /// Only one of the two, an unreadable file or a secret readable by others is a usage
     /// error: connecting without the keys would only fail later, and less clearly.
-    static func read(from settings: SettingsReader) async throws(ValidationError) -> CurveClientKeys? {
+    ///
+    /// With `keyFlagAlone`, a `--key` flag without any server key is not a key file but left
+    /// to the command: `submit --key K` named the idempotency key before CURVE came (issue 2's
+    /// interface), and scripts that submit to a plain dispatcher keep working.
+    static func read(from settings: SettingsReader, keyFlagAlone: Bool = false) async throws(ValidationError) -> CurveClientKeys? {
         let serverKey = try await settings.string("server.key")
         let key = try await settings.string("key")
         switch (serverKey, key) {
         case (nil, nil):
+            return nil
+        case (nil, _?) where keyFlagAlone && settings.source(of: "key") == "--key":
             return nil
         case (let serverKey?, let key?):
             do {

@@ -104,7 +104,7 @@ extension SystemTests {
         let payload = try sandbox.writeFile("payload.txt", "same work")
 
         func submit(key: String) throws -> UInt64 {
-            let result = try sandbox.cli(["submit", "system.echo", payload.path, "--idempotency-key", key, "--connect", client, "--timeout", "20"])
+            let result = try sandbox.cli(["submit", "system.echo", payload.path, "--key", key, "--connect", client, "--timeout", "20"])
             #expect(result.status == 0, "\(result)")
             let ids = try jobIds(result)
             guard ids.count == 1 else { throw HarnessError("expected one id: \(result)") }

@@ -18,7 +18,7 @@ import ZeroMQ
 
     @Test func keyTheZAPHandlerDeniesIsDefinite() throws {
         let context = try ZMQContext()
-        let handler = try ZAPHandler(context: context) { _ in false }
+        let handler = try ZAPHandler(context: context) { _ in .deny }
         defer { handler.stop() }
         let serverKeys = try CurveKeyPair.generate()
         let server = try makeSocket(context, .router)
