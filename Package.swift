@@ -60,7 +60,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ChungTayAccess", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
+        .target(
+            name: "ChungTayAccess",
+            dependencies: ["ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChungTayRuntime",
             dependencies: [
@@ -73,7 +77,7 @@ let package = Package(
         .target(
             name: "ChungTayDispatcher",
             dependencies: [
-                "ZeroMQ", "ChungTayWire", "ChungTayStore", "ChungTayRuntime",
+                "ZeroMQ", "ChungTayWire", "ChungTayStore", "ChungTayRuntime", "ChungTayAccess",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,7 +119,7 @@ let package = Package(
         .target(
             name: "ChungTayOperatorPage",
             dependencies: [
-                "ChungTayCoding", "ChungTayWire", "ChungTayClient",
+                "ChungTayCoding", "ChungTayWire", "ChungTayClient", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -156,13 +160,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTayAccessTests",
+            dependencies: ["ChungTayAccess", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChungTayCodingTests", dependencies: ["ChungTayCoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChungTayDispatcherTests",
-            dependencies: ["ChungTayDispatcher", "ChungTayWire", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ChungTayDispatcher", "ChungTayAccess", "ChungTayWire", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

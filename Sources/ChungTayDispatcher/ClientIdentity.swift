@@ -1,19 +1,36 @@
+import ChungTayAccess
 import ChungTayWire
 
-/// A client as the transport knows it, for the audit trail: its routing id (chosen by
-/// libzmq per connection unless the client set one), its address (ZeroMQ's `Peer-Address`:
-/// the IP address of a TCP peer, none for inproc) and the protocol it spoke. Nothing
-/// the client could claim about itself beyond that.
+/// A client as the transport knows it, for the audit trail and the checks by role: its
+/// routing id (chosen by libzmq per connection unless the client set one), its address
+/// (ZeroMQ's `Peer-Address`: the IP address of a TCP peer, none for inproc), the protocol
+/// it spoke and, with CURVE, the identity its key was admitted as. Nothing the client
+/// could claim about itself beyond that.
 struct ClientIdentity {
     enum WireProtocol: String { case native = "ctcp", majordomo = "mdp" }
 
     var routingId: [UInt8]
     var address: String?
     var wireProtocol: WireProtocol
+    /// Who the client's key is (from its message's `User-Id`); nil without CURVE, when
+    /// nothing is checked.
+    var peer: PeerIdentity?
 
-    init(_ envelope: Envelope, address: String?, protocol wireProtocol: WireProtocol) {
+    init(_ envelope: Envelope, address: String?, protocol wireProtocol: WireProtocol, peer: PeerIdentity? = nil) {
         routingId = envelope.routingId
         self.address = address
         self.wireProtocol = wireProtocol
+        self.peer = peer
+    }
+
+    /// Operators may do everything; without CURVE everyone may.
+    var isOperator: Bool { peer.map { $0.role == .operators } ?? true }
+
+    /// Whether the client may act on something `owner` (a principal) owns: its owner or an
+    /// operator; without CURVE anyone. Something without an owner (made before CURVE was
+    /// turned on) is the operators' alone.
+    func mayAct(asOwnerOf owner: String?) -> Bool {
+        guard let peer else { return true }
+        return peer.role == .operators || (owner != nil && owner == peer.principal)
     }
 }

@@ -117,11 +117,18 @@ extension Dispatcher {
         }
     }
 
-    /// The `client` member: `{"address":…,"routingId":HEX,"protocol":…}`.
+    /// The `client` member: `{"address":…,"routingId":HEX,"protocol":…}`, with CURVE also
+    /// `"principal":"ROLE/NAME","key":SHORT-ID` (the authenticated key, never the whole key).
     private func member(_ client: ClientIdentity) -> AuditLine.Value {
-        .object([
+        guard let peer = client.peer else {
+            return .object([
+                "address": .string(client.address), "routingId": .string(Self.hex(client.routingId)),
+                "protocol": .string(client.wireProtocol.rawValue),
+            ])
+        }
+        return .object([
             "address": .string(client.address), "routingId": .string(Self.hex(client.routingId)),
-            "protocol": .string(client.wireProtocol.rawValue),
+            "protocol": .string(client.wireProtocol.rawValue), "principal": .string(peer.principal), "key": .string(peer.keyId),
         ])
     }
 }

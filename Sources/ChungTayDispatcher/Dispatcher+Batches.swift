@@ -9,11 +9,20 @@ extension Dispatcher {
         let replyWith = { (body: ClientReply) in
             _ = self.send(envelope.wrap(ClientMessage(requestId: requestId, body: body).encode()), to: self.clientSocket)
         }
+        let forbidden = { (text: String) in
+            self.forbid(envelope, requestId: requestId, command: request.commandName, peer: client.peer, key: nil, text)
+        }
         do {
             switch request {
-            case .batchOpen(let opening):
+            case .batchOpen(var opening):
                 if draining {
                     refuse(envelope, WireError(.shuttingDown, "the dispatcher is shutting down; submit again later"), requestId: requestId)
+                    return
+                }
+                // With CURVE the batch is the authenticated principal's, whatever the request claimed.
+                if let peer = client.peer { opening.submittedBy = peer.principal }
+                if let existing = batches.find(opening.name), !client.mayAct(asOwnerOf: existing.record.submittedBy) {
+                    forbidden("batch name '\(opening.name)' is another client's batch; choose another name")
                     return
                 }
                 let (record, existed) = try journal.openBatch(opening, now: clock.date)
@@ -31,6 +40,10 @@ extension Dispatcher {
             case .batchSeal(let sealing):
                 guard let entry = batches[sealing.batchId] else {
                     refuse(envelope, WireError(.unknownBatch, "no batch \(sealing.batchId)"), requestId: requestId)
+                    return
+                }
+                guard client.mayAct(asOwnerOf: entry.record.submittedBy) else {
+                    forbidden("batch \(sealing.batchId) is another client's: only its owner or an operator key may seal it")
                     return
                 }
                 let mismatch = turn.submittedBatches.contains(sealing.batchId)
@@ -59,11 +72,24 @@ extension Dispatcher {
                     refuse(envelope, WireError(.unknownBatch, "no batch with id or name '\(reference)'"), requestId: requestId)
                     return
                 }
+                guard client.mayAct(asOwnerOf: entry.record.submittedBy) else {
+                    forbidden("batch \(entry.record.id) is another client's: only its owner or an operator key may follow it")
+                    return
+                }
                 replyWith(.batchInfo(try batchStatus(entry.record.id)))
             case .batchList:
-                let statuses = batches.all.map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
+                // A client sees its own batches; operators see all.
+                let statuses = batches.all.filter { client.mayAct(asOwnerOf: $0.record.submittedBy) }
+                    .map { BatchStatus($0, dataDirectory: configuration.dataDirectory.path) }
                 replyWith(.batchInfo(try BatchStatus.encoded(statuses)))
             case .results(let key, let batchId, let requestedBy):
+                if let batchId, !client.mayAct(asOwnerOf: batches[batchId]?.record.submittedBy) {
+                    forbidden("batch \(batchId) is another client's: only its owner or an operator key may read its documents")
+                    return
+                }
+                // A client reads only documents of batches it owns; nil: no such limit.
+                let ownBatches: Set<String>? = client.isOperator ? nil
+                    : Set(batches.all.filter { client.mayAct(asOwnerOf: $0.record.submittedBy) }.map(\.record.id))
                 // Stored documents begin with the common fields, `batchId` among them.
                 let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
                 // A key entry is checked, not trusted: its bytes must be one whole line, and a
@@ -81,6 +107,7 @@ extension Dispatcher {
                     document.removeLast()
                     if document.contains(UInt8(ascii: "\n")) { continue }
                     if let marker, document.prefix(200).firstRange(of: marker) == nil { continue }
+                    if let ownBatches, !Self.names(oneOf: ownBatches, document) { continue }
                     if document.firstRange(of: householdCode) != nil, document.firstRange(of: ownCode) == nil { continue }
                     budget -= document.count
                     documents.append(document)
@@ -97,6 +124,15 @@ extension Dispatcher {
         } catch {
             refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
         }
+    }
+
+    /// Whether a stored document's `batchId` (among its leading common fields) is one of `batchIds`.
+    private static func names(oneOf batchIds: Set<String>, _ document: [UInt8]) -> Bool {
+        let head = document.prefix(200)
+        let member = Array(#""batchId":""#.utf8)
+        guard let found = head.firstRange(of: member) else { return false }
+        let value = head[found.upperBound...].prefix { $0 != UInt8(ascii: "\"") }
+        return batchIds.contains(String(decoding: value, as: UTF8.self))
     }
 
     private func batchStatus(_ id: String) throws -> [UInt8] {

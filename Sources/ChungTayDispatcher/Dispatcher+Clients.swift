@@ -1,3 +1,4 @@
+import ChungTayAccess
 import ChungTayStore
 import ChungTayWire
 import ZeroMQ
@@ -14,13 +15,14 @@ extension Dispatcher {
             if clock.now >= deadline { return }
             let message: ReceivedMessage
             do {
-                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true, peerAddress: true) else { return }
+                guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true, peerAddress: true, userId: access != nil)
+                else { return }
                 message = received
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
                 return
             }
-            if let peer = message.frames.first { clientPeers.noteMessage(from: peer, connection: message.connection) }
+            if let peer = message.frames.first { clientPeers.noteMessage(from: peer, connection: message.connection, key: message.userId) }
             handleClient(message, turn: &turn)
         }
     }
@@ -33,6 +35,20 @@ extension Dispatcher {
         } catch {
             return
         }
+        var peer: PeerIdentity?
+        if access != nil {
+            peer = identity(of: message, on: .client)
+            guard peer != nil else {
+                let text = "no admitted key: the client endpoint needs a key in clients/ or operators/ of the allow directory"
+                if body.first == Majordomo.clientHeader {
+                    _ = send(envelope.wrap(Majordomo.clientReply(service: "", body: [Self.majordomoErrorBody(code: "forbidden", message: text)])),
+                             to: clientSocket)
+                } else {
+                    forbid(envelope, requestId: Self.requestId(in: body), command: "connect", peer: nil, key: message.userId, text)
+                }
+                return
+            }
+        }
         // Only the leading frames of an oversized message were kept: enough for the request id.
         if let oversize = message.oversize {
             refuse(envelope, refusal(oversize), requestId: Self.requestId(in: body))
@@ -42,14 +58,14 @@ extension Dispatcher {
         case ClientProtocol.header:
             do {
                 let request = try ClientMessage<ClientRequest>.decode(body.dropFirst())
-                handle(request, from: envelope, client: ClientIdentity(envelope, address: message.peerAddress, protocol: .native), turn: &turn)
+                handle(request, from: envelope, client: ClientIdentity(envelope, address: message.peerAddress, protocol: .native, peer: peer), turn: &turn)
             } catch {
                 refuse(envelope, error, requestId: Self.requestId(in: body))
             }
         case Majordomo.clientHeader:
             do {
                 handleMajordomo(try Majordomo.ClientRequest.decode(body), from: envelope,
-                                client: ClientIdentity(envelope, address: message.peerAddress, protocol: .majordomo), turn: &turn)
+                                client: ClientIdentity(envelope, address: message.peerAddress, protocol: .majordomo, peer: peer), turn: &turn)
             } catch {
                 refuse(envelope, error)
             }
@@ -59,7 +75,7 @@ extension Dispatcher {
     }
 
     /// The request id of a message that failed to decode, when it got that far, so the client can match the error.
-    private static func requestId(in body: ArraySlice<[UInt8]>) -> UInt64 {
+    static func requestId(in body: ArraySlice<[UInt8]>) -> UInt64 {
         guard body.count >= 3, let ids = try? IdList.decode(body[body.startIndex + 2]), ids.count == 1 else { return 0 }
         return ids[0]
     }
@@ -103,13 +119,28 @@ extension Dispatcher {
                 refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
                 return
             }
+            do {
+                if let refusal = try submitRefusal(jobs, client: client) {
+                    forbid(envelope, requestId: requestId, command: "SUBMIT", peer: client.peer, key: nil, refusal)
+                    return
+                }
+            } catch {
+                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+                return
+            }
             let start = turn.commit.submissions.count
             turn.commit.submissions.append(contentsOf: jobs)
+            if let peer = client.peer { turn.commit.submitters.append(contentsOf: repeatElement(String?(peer.principal), count: jobs.count)) }
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count), client: client))
         case .job(let id):
             do {
                 guard let record = try journal.job(id) else {
                     refuse(envelope, WireError(.unknownJob, "no job \(id)"), requestId: requestId)
+                    return
+                }
+                guard client.mayAct(asOwnerOf: owner(of: record)) else {
+                    forbid(envelope, requestId: requestId, command: "JOB", peer: client.peer, key: nil,
+                           "job \(id) is another client's: only its owner or an operator key may read it")
                     return
                 }
                 reply(envelope, requestId, .jobInfo(try jobDocuments([id], records: [id: record])[0]))
@@ -126,6 +157,11 @@ extension Dispatcher {
                     refuse(envelope, WireError(.unknownJob, "no job \(missing)"), requestId: requestId)
                     return
                 }
+                if let foreign = ids.first(where: { !client.mayAct(asOwnerOf: records[$0].flatMap(owner(of:))) }) {
+                    forbid(envelope, requestId: requestId, command: "WAIT", peer: client.peer, key: nil,
+                           "job \(foreign) is another client's: only its owner or an operator key may wait for it")
+                    return
+                }
                 let pending = Set(ids.filter { records[$0]?.state.isFinal == false })
                 let wait = WaitList.Wait(envelope: envelope, requestId: requestId, jobIds: ids, pending: pending)
                 if pending.isEmpty {
@@ -138,6 +174,21 @@ extension Dispatcher {
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
+        case .status, .deadLetters, .retryDeadLetters:
+            guard client.isOperator else {
+                forbid(envelope, requestId: requestId, command: request.body.commandName, peer: client.peer, key: nil,
+                       "\(request.body.commandName) needs an operator key (operators/ in the allow directory)")
+                return
+            }
+            operatorRequest(request.body, from: envelope, client: client, requestId: requestId)
+        case .batchOpen, .batchSeal, .batchStatus, .batchList, .results:
+            handleBatch(request.body, from: envelope, client: client, requestId: requestId, turn: turn)
+        }
+    }
+
+    /// STATUS, DEAD-LETTERS and RETRY-DEAD-LETTERS, which only operators may send.
+    private func operatorRequest(_ body: ClientRequest, from envelope: Envelope, client: ClientIdentity, requestId: UInt64) {
+        switch body {
         case .status:
             do {
                 reply(envelope, requestId, .statusReport(try statusReport().encoded()))
@@ -173,9 +224,26 @@ extension Dispatcher {
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
             }
-        case .batchOpen, .batchSeal, .batchStatus, .batchList, .results:
-            handleBatch(request.body, from: envelope, client: client, requestId: requestId, turn: turn)
+        default:
+            return
         }
+    }
+
+    /// Why a client may not make this submission (with CURVE): a job into another
+    /// principal's batch, or reusing another principal's idempotency key (it would get
+    /// that job). Nil when it may; looks keys up only for a checked, non-operator client.
+    private func submitRefusal(_ jobs: [JobSpec], client: ClientIdentity) throws(StoreError) -> String? {
+        guard !client.isOperator else { return nil }
+        for job in jobs {
+            if let batchId = job.batchId, !client.mayAct(asOwnerOf: batches[batchId]?.record.submittedBy) {
+                return "batch \(batchId) is another client's: only its owner or an operator key may submit into it"
+            }
+            if let key = job.idempotencyKey, let existing = try journal.job(idempotencyKey: key),
+               !client.mayAct(asOwnerOf: owner(of: existing)) {
+                return "idempotency key '\(key)' names another client's job; choose another key"
+            }
+        }
+        return nil
     }
 
     /// A dead letter of a batch went back to work: the batch is not complete any more.
@@ -228,6 +296,7 @@ extension Dispatcher {
         }
         let index = turn.commit.submissions.count
         turn.commit.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
+        if let peer = client.peer { turn.commit.submitters.append(peer.principal) }
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1), client: client))
         turn.majordomoRequests[envelope.routingId, default: 0] += 1
         turn.majordomoRequestCount += 1

@@ -1,3 +1,4 @@
+import ChungTayAccess
 import ChungTayStore
 import ChungTayWire
 import Foundation
@@ -10,14 +11,15 @@ extension Dispatcher {
         for _ in 0..<Self.readsPerTurn {
             let message: ReceivedMessage
             do {
-                guard let received = try workerSocket.receive(limits: messageLimits, dontWait: true) else { return false }
+                guard let received = try workerSocket.receive(limits: messageLimits, dontWait: true, userId: access != nil) else { return false }
                 message = received
             } catch {
                 logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
                 return false
             }
-            if let peer = message.frames.first { workerPeers.noteMessage(from: peer, connection: message.connection) }
+            if let peer = message.frames.first { workerPeers.noteMessage(from: peer, connection: message.connection, key: message.userId) }
             if logBus?.skipsLog(message.frames) == true { continue }
+            if access != nil, !admitsWorker(message, turn: &turn) { continue }
             handleWorker(message, turn: &turn)
         }
         return true
@@ -55,6 +57,44 @@ extension Dispatcher {
         default:
             rejectNative(envelope, WireError(.unsupportedProtocol, "expected a CTWP01 or MDPW01 header frame"))
         }
+    }
+
+    /// With CURVE, whether the message's key is a worker's now: every message is checked, so
+    /// a key revoked by a reload stops counting at once. Otherwise the worker is dropped as
+    /// lost (its leases go back without counting an attempt: the tasks did nothing wrong)
+    /// and told `forbidden`; READY from such a key registers nothing. A READY announcing a
+    /// kind the key's `kinds:` line does not list is refused the same way.
+    private func admitsWorker(_ message: ReceivedMessage, turn: inout Turn) -> Bool {
+        guard let (envelope, body) = try? Envelope.split(message.frames) else { return false }
+        let identity = identity(of: message, on: .worker)
+        // Only a READY names kinds; the command frame tells it without decoding anything else.
+        let isReady = body.count > 1 && body[body.startIndex + 1] == [WorkerProtocol.Command.ready.rawValue]
+        var refusal: String?
+        if identity == nil {
+            refusal = "no admitted key: the worker endpoint needs a key in workers/ of the allow directory"
+        } else if isReady, let identity, identity.kinds != nil, body.first == WorkerProtocol.header,
+                  case .ready(_, let kinds, _)? = try? WorkerMessage.decode(body.dropFirst()),
+                  let other = kinds.first(where: { !identity.mayServe($0) }) {
+            refusal = "\(identity.principal) may not serve kind '\(other)' (its key file lists the kinds it may serve)"
+        } else if isReady, let identity, identity.kinds != nil, body.first == Majordomo.workerHeader,
+                  case .ready(let service)? = try? Majordomo.WorkerMessage.decode(body), !identity.mayServe(service) {
+            refusal = "\(identity.principal) may not serve kind '\(service)' (its key file lists the kinds it may serve)"
+        }
+        guard let refusal else { return true }
+        let who = identity?.principal ?? "unknown key"
+        let keyId = identity?.keyId ?? message.userId.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
+        if refusalLog.shouldLog("\(who) \(keyId) worker", at: .now) {
+            logger.notice("refused a worker", metadata: ["principal": "\(who)", "key": "\(keyId)", "reason": "\(refusal)"])
+        }
+        for hasDelimiter in [false, true] {
+            workerLeft(Envelope(routingId: envelope.routingId, hasDelimiter: hasDelimiter), countsAsAttempt: false, turn: &turn)
+        }
+        if body.first == Majordomo.workerHeader {
+            sendToWorker(envelope, Majordomo.WorkerMessage.disconnect.encode(), majordomo: true)
+        } else {
+            sendToWorker(envelope, WorkerMessage.error(code: WireError.Code.forbidden.rawValue, message: refusal).encode())
+        }
+        return false
     }
 
     /// Whether a message with this command frame can end no lease whatever its body: a

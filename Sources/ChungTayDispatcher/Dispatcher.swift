@@ -1,3 +1,4 @@
+import ChungTayAccess
 import ChungTayStore
 import ChungTayWire
 import Foundation
@@ -72,6 +73,18 @@ public final class Dispatcher<Clock: DispatcherClock> {
     /// another peer's flood.
     var workerRoster = BacklogPostponement(limit: maxRosterPostponement)
     var dispatchRound = 0
+    /// Who may connect, with CURVE (see `Dispatcher+Access.swift`); nil: nothing is checked.
+    let access: AccessControl?
+    /// Answers libzmq's ZAP requests for the sockets' domains; kept as long as the sockets.
+    let zapHandler: ZAPHandler?
+    /// The dispatcher's copy of the allow list, taken when ``AccessControl/generation``
+    /// moves (a SIGHUP reload), so checking a message takes no lock.
+    var allowList = AllowList()
+    var allowGeneration = 0
+    /// Refusals logged once per principal and command per minute.
+    var refusalLog = RefusalLimiter()
+    /// Failed handshakes per socket (three names) not yet in a log line.
+    var handshakeFailuresUnlogged: [String: Int] = [:]
 
     /// The endpoints actually bound (a `*` port in the configuration resolved to the real one).
     public let boundClientEndpoint: String
@@ -131,6 +144,16 @@ public final class Dispatcher<Clock: DispatcherClock> {
         batches = try BatchTable(journal: journal)
 
         self.context = context
+        access = configuration.curve?.access
+        // Before any socket binds: while no handler answers, libzmq admits every CURVE
+        // client (without a User-Id, which the checks then refuse; still, admit no one).
+        zapHandler = try configuration.curve.map { curve throws(ZMQError) in
+            try ZAPHandler(context: context) { request in curve.access.authorize(request) }
+        }
+        if let access {
+            allowList = access.list
+            allowGeneration = access.generation
+        }
         clientSocket = try ZMQSocket(context: context, type: .router)
         workerSocket = try ZMQSocket(context: context, type: .router)
         for socket in [clientSocket, workerSocket] {
@@ -145,18 +168,26 @@ public final class Dispatcher<Clock: DispatcherClock> {
         // A send to a worker whose queue is full fails (EAGAIN) instead of being dropped, so
         // the tasks in it stay queued; a client that does not read loses replies instead.
         try workerSocket.setRouterMandatory(true)
-        clientPeers = try PeerConnections(monitoring: clientSocket, context: context, name: "clients")
-        workerPeers = try PeerConnections(monitoring: workerSocket, context: context, name: "workers")
-        try clientSocket.bind(configuration.clientEndpoint)
-        try workerSocket.bind(configuration.workerEndpoint)
+        let curve = configuration.curve != nil
+        clientPeers = try PeerConnections(monitoring: clientSocket, context: context, name: "clients", handshakes: curve)
+        workerPeers = try PeerConnections(monitoring: workerSocket, context: context, name: "workers", handshakes: curve)
+        if let curve = configuration.curve {
+            try clientSocket.makeCurveServer(curve.keyPair, domain: .client)
+            try workerSocket.makeCurveServer(curve.keyPair, domain: .worker)
+        }
+        try clientSocket.bindOwnerOnly(configuration.clientEndpoint)
+        try workerSocket.bindOwnerOnly(configuration.workerEndpoint)
         boundClientEndpoint = try clientSocket.lastEndpoint
         boundWorkerEndpoint = try workerSocket.lastEndpoint
         poller.add(clientSocket)
         poller.add(workerSocket)
         logBus = try configuration.logEndpoint.map { endpoint throws(ZMQError) in
-            try LogBus(context: context, endpoint: endpoint, sink: configuration.logSink, logger: logger)
+            try LogBus(context: context, endpoint: endpoint, curve: configuration.curve?.keyPair, sink: configuration.logSink, logger: logger)
         }
-        if let logBus { poller.add(logBus.socket) }
+        if let logBus {
+            poller.add(logBus.socket)
+            if access != nil { logBus.allowList = allowList }
+        }
 
         try recoverQueuedJobs()
         // A crash between a batch's last job and its summary leaves it ready to complete.
@@ -225,6 +256,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         }
         lastPollEnded = pollEnded
         queues.now = pollEnded
+        if let access, access.generation != allowGeneration { allowListReloaded(access) }
         var turn = Turn(now: clock.date)
         clientPeers.readEvents()
         workerPeers.readEvents()
@@ -255,6 +287,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
         logBus?.serve(now: clock.now)
+        if access != nil { logHandshakeFailures() }
         flushAudit()
     }
 

@@ -41,6 +41,8 @@ public struct DispatcherConfiguration: Sendable {
     public var logEndpoint: String? = nil
     /// The dispatcher's own log records, as its log handler hands them over to the log bus.
     public var logSink: LogSink? = nil
+    /// CURVE and the checks of every command by role; nil: the NULL mechanism and no checks.
+    public var curve: DispatcherCurve? = nil
 
     public static let builtInKinds = Set(TaskKind.builtIn.map(\.rawValue))
 

@@ -1,3 +1,4 @@
+import ChungTayAccess
 import ChungTayRuntime
 import ChungTayWire
 import Collections
@@ -18,6 +19,8 @@ final class LogBus {
         var filter: LogFilter
         var lastHeard: Double
         var dropped = 0
+        /// Its connection's key (`User-Id`), with CURVE: a reload that revokes it ends the subscription.
+        var key: String?
     }
 
     /// A record and its encoding, made once and sent to every subscriber as is.
@@ -46,6 +49,9 @@ final class LogBus {
     /// Records dropped on the bus: over `LogRecord.maxEncodedBytes`, pushed out of a turn's
     /// `fresh` before publishing, or in LOG messages past the turn's budget.
     private var droppedOnBus = 0
+    /// With CURVE, the operators' keys as the dispatcher last loaded them: every SUBSCRIBE
+    /// and HEARTBEAT is checked against it. Nil without CURVE: nothing is checked.
+    var allowList: AllowList?
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
     static let maxSubscribers = 16
@@ -69,7 +75,7 @@ final class LogBus {
     /// as one record each, the least they carried).
     static let logBytesPerTurn = 4 << 20
 
-    init(context: ZMQContext, endpoint: String, sink: LogSink?, logger: Logger) throws(ZMQError) {
+    init(context: ZMQContext, endpoint: String, curve: CurveKeyPair? = nil, sink: LogSink?, logger: Logger) throws(ZMQError) {
         self.sink = sink
         self.logger = logger
         socket = try ZMQSocket(context: context, type: .router)
@@ -80,8 +86,9 @@ final class LogBus {
         // A full queue then fails the send (EAGAIN), which is counted; a departed peer fails
         // with EHOSTUNREACH and is forgotten.
         try socket.setRouterMandatory(true)
-        peers = try PeerConnections(monitoring: socket, context: context, name: "logs")
-        try socket.bind(endpoint)
+        peers = try PeerConnections(monitoring: socket, context: context, name: "logs", handshakes: curve != nil)
+        if let curve { try socket.makeCurveServer(curve, domain: .log) }
+        try socket.bindOwnerOnly(endpoint)
         boundEndpoint = try socket.lastEndpoint
     }
 
@@ -164,11 +171,17 @@ final class LogBus {
     private func readRequests(now: Double) {
         var subscriptions = 0
         for _ in 0..<Self.readsPerTurn where subscriptions < Self.subscriptionsPerTurn {
-            guard let message = try? socket.receive(limits: MessageLimits(maxFrames: 8, maxBytes: LogFilter.maxEncodedBytes + 1024), dontWait: true) else {
+            let limits = MessageLimits(maxFrames: 8, maxBytes: LogFilter.maxEncodedBytes + 1024)
+            guard let message = try? socket.receive(limits: limits, dontWait: true, userId: allowList != nil) else {
                 return
             }
             guard let peer = message.frames.first, let (envelope, body) = try? Envelope.split(message.frames) else { continue }
-            peers.noteMessage(from: peer, connection: message.connection)
+            peers.noteMessage(from: peer, connection: message.connection, key: message.userId)
+            if let allowList, !Self.isOperator(message.userId, in: allowList) {
+                forget(peer, because: "key not allowed")
+                refuse(envelope, WireError(.forbidden, "the log bus needs an operator key (operators/ in the allow directory)"))
+                continue
+            }
             if message.oversize != nil {
                 refuse(envelope, WireError(.tooLarge, "a CTLP01 request exceeds \(LogFilter.maxEncodedBytes + 1024) bytes"))
                 continue
@@ -183,7 +196,7 @@ final class LogBus {
             switch request {
             case .subscribe(let subscription):
                 subscriptions += 1
-                subscribe(envelope, subscription, now: now)
+                subscribe(envelope, subscription, key: message.userId, now: now)
             case .heartbeat:
                 if followers[peer] != nil {
                     followers[peer]?.lastHeard = now
@@ -198,6 +211,19 @@ final class LogBus {
         }
     }
 
+    private static func isOperator(_ key: String?, in list: AllowList) -> Bool {
+        key.flatMap { list.identity(ofKey: $0) }?.role == .operators
+    }
+
+    /// A reloaded allow list: followers whose key it no longer lists as an operator stop
+    /// getting records at once (their connections are closed too).
+    func allowListReloaded(_ list: AllowList) {
+        allowList = list
+        for (peer, subscriber) in followers where !Self.isOperator(subscriber.key, in: list) {
+            forget(peer, because: "key revoked")
+        }
+    }
+
     /// Stops following a subscriber; what it lost is worth a line when it lost anything.
     private func forget(_ peer: [UInt8], because reason: String) {
         guard let subscriber = followers.removeValue(forKey: peer) else { return }
@@ -205,7 +231,7 @@ final class LogBus {
         logger.log(level: level, "log subscriber gone", metadata: ["reason": "\(reason)", "recordsDropped": "\(subscriber.dropped)"])
     }
 
-    private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, now: Double) {
+    private func subscribe(_ envelope: Envelope, _ subscription: LogSubscriptionRequest, key: String?, now: Double) {
         if subscription.follow, followers[envelope.routingId] == nil, followers.count >= Self.maxSubscribers {
             refuse(envelope, WireError(.tooManySubscribers, "the log bus has \(Self.maxSubscribers) subscribers following"))
             return
@@ -226,7 +252,7 @@ final class LogBus {
         let lost = sendRecords(tail, to: envelope)
         _ = send(LogMessage.tailEnd.encode(), to: envelope)
         if subscription.follow {
-            followers[envelope.routingId] = Subscriber(envelope: envelope, filter: subscription.filter, lastHeard: now, dropped: lost)
+            followers[envelope.routingId] = Subscriber(envelope: envelope, filter: subscription.filter, lastHeard: now, dropped: lost, key: key)
         } else {
             followers[envelope.routingId] = nil
         }

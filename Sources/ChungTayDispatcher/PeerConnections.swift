@@ -20,15 +20,24 @@ final class PeerConnections {
     private let events: ZMQSocket
     private var accepted: [Int32: Int] = [:]
     private var disconnected: [Int32: Int] = [:]
-    private var peerOn: [Int32: (peer: [UInt8], generation: Int)] = [:]
+    private var peerOn: [Int32: (peer: [UInt8], generation: Int, key: String?)] = [:]
     private var connectionOf: [[UInt8]: Int32] = [:]
     /// A set: a peer that reconnects is taken off it at once, however many departures wait.
     private var departures: Set<[UInt8]> = []
+    /// Handshakes that failed before any key was known (a NULL peer against a CURVE server,
+    /// a wrong server key), since ``takeHandshakeFailures()``; those refused by ZAP are
+    /// logged by the ZAP handler with their key.
+    private var handshakeFailures = 0
+    /// The socket's name, for logs.
+    let name: String
 
-    /// Call before `socket` binds, so no connection's events are missed.
-    init(monitoring socket: ZMQSocket, context: ZMQContext, name: String) throws(ZMQError) {
+    /// Call before `socket` binds, so no connection's events are missed. With `handshakes`
+    /// (a CURVE socket) failed handshakes are counted too.
+    init(monitoring socket: ZMQSocket, context: ZMQContext, name: String, handshakes: Bool = false) throws(ZMQError) {
+        self.name = name
         let endpoint = "inproc://chungtay-peers-\(name)"
-        try socket.monitor(endpoint, events: [.accepted, .disconnected])
+        let handshakeEvents: MonitorEvents = handshakes ? [.handshakeFailedNoDetail, .handshakeFailedProtocol] : []
+        try socket.monitor(endpoint, events: MonitorEvents([.accepted, .disconnected]).union(handshakeEvents))
         events = try ZMQSocket(context: context, type: .pair)
         // libzmq's I/O thread blocks on a full monitor queue; events are a few dozen bytes
         // and are read every turn, so the queue is unbounded rather than able to stall I/O.
@@ -40,8 +49,9 @@ final class PeerConnections {
     /// Peers on an open TCP or IPC connection that have sent a message.
     var count: Int { connectionOf.count }
 
-    /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not tracked).
-    func noteMessage(from peer: [UInt8], connection: Int32?) {
+    /// Records that `peer` sent a message on `connection` (nil for inproc peers, which are not
+    /// tracked), with the connection's authenticated key (`User-Id`) when the socket is CURVE.
+    func noteMessage(from peer: [UInt8], connection: Int32?, key: String? = nil) {
         guard let connection else { return }
         if let holder = peerOn[connection], holder.peer == peer { return }
         // A peer not yet tied to this connection: every event up to its accept is queued by now.
@@ -53,7 +63,7 @@ final class PeerConnections {
             return
         }
         if let previous = connectionOf[peer], previous != connection { peerOn[previous] = nil }
-        peerOn[connection] = (peer, generation)
+        peerOn[connection] = (peer, generation, key)
         connectionOf[peer] = connection
         // A peer that set its own routing id may come back before its old connection's departure is handed out.
         departures.remove(peer)
@@ -69,6 +79,10 @@ final class PeerConnections {
                 let previous = accepted[connection, default: 0]
                 if disconnected[connection, default: 0] < previous { end(connection, generation: previous) }
                 accepted[connection] = previous + 1
+                continue
+            }
+            if event.kind == .handshakeFailedNoDetail || event.kind == .handshakeFailedProtocol {
+                handshakeFailures &+= 1
                 continue
             }
             guard event.kind == .disconnected else { continue }
@@ -89,6 +103,17 @@ final class PeerConnections {
         peerOn[connection] = nil
         connectionOf[holder.peer] = nil
         departures.insert(holder.peer)
+    }
+
+    /// Failed handshakes since the last call.
+    func takeHandshakeFailures() -> Int {
+        defer { handshakeFailures = 0 }
+        return handshakeFailures
+    }
+
+    /// The open connections whose key `isRevoked` says no longer admitted, to be closed.
+    func connections(withKey isRevoked: (String) -> Bool) -> [Int32] {
+        peerOn.compactMap { connection, holder in holder.key.map(isRevoked) == true ? connection : nil }
     }
 
     /// Peers whose connection ended, to be dropped. Called after reading the socket until

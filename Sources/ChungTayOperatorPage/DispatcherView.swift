@@ -1,6 +1,7 @@
 import ChungTayClient
 import ChungTayWire
 import Dispatch
+import ZeroMQ
 
 /// What the listener knows of the dispatcher, learnt as any client learns it: STATUS and
 /// BATCH-LIST over the client endpoint, at most once a second whoever asks, the answer
@@ -21,6 +22,8 @@ final class DispatcherView: @unchecked Sendable {
 
     /// The dispatcher's bound client endpoint.
     private let endpoint: String
+    /// The dispatcher's own key pair with CURVE (admitted as `operators/dispatcher`).
+    private let curve: CurveClientKeys?
     private let onSnapshot: @Sendable (Snapshot) -> Void
     /// Every use of `client` and `last` happens on this queue: `DispatcherClient` blocks and
     /// is not thread-safe, and the queue keeps it off Swift's cooperative threads.
@@ -32,8 +35,9 @@ final class DispatcherView: @unchecked Sendable {
 
     /// `onSnapshot` runs on the view's queue for each new answer (the metrics are fed there,
     /// once per answer, however many scrapes and pages read it).
-    init(endpoint: String, onSnapshot: @escaping @Sendable (Snapshot) -> Void) {
+    init(endpoint: String, curve: CurveClientKeys? = nil, onSnapshot: @escaping @Sendable (Snapshot) -> Void) {
         self.endpoint = endpoint
+        self.curve = curve
         self.onSnapshot = onSnapshot
     }
 
@@ -60,7 +64,7 @@ final class DispatcherView: @unchecked Sendable {
             if let existing = self.client {
                 client = existing
             } else {
-                client = try DispatcherClient(endpoint: endpoint, timeout: Self.timeout)
+                client = try DispatcherClient(endpoint: endpoint, timeout: Self.timeout, curve: curve)
                 self.client = client
             }
             guard case .statusReport(let statusJSON) = try client.call(.status) else { throw .badReply("expected STATUS-REPORT") }

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
+public import ZeroMQ
 
 /// The operators' HTTP listener (`chungtay dispatcher --metrics HOST:PORT`): `/metrics`,
 /// the status page `/`, its `/status.json` and the live log tail `/logs/stream`.
@@ -19,11 +20,14 @@ public struct OperatorPageService: Service {
     public struct ReadyDispatcher: Sendable {
         /// Its bound client endpoint.
         public var clientEndpoint: String
+        /// With CURVE, the keys the page connects with (the dispatcher's own).
+        public var curve: CurveClientKeys?
         /// Its log bus; without it `/logs/stream` answers 503.
         public var logFeed: (any LogFeed)?
 
-        public init(clientEndpoint: String, logFeed: (any LogFeed)?) {
+        public init(clientEndpoint: String, curve: CurveClientKeys? = nil, logFeed: (any LogFeed)?) {
             self.clientEndpoint = clientEndpoint
+            self.curve = curve
             self.logFeed = logFeed
         }
     }
@@ -52,7 +56,7 @@ public struct OperatorPageService: Service {
         guard let ready = await dispatcher() else { return }
         let logFeed = ready.logFeed
         let metrics = MetricsFeed(logger: logger)
-        let view = DispatcherView(endpoint: ready.clientEndpoint) { metrics.update(with: MetricFigures($0)) }
+        let view = DispatcherView(endpoint: ready.clientEndpoint, curve: ready.curve) { metrics.update(with: MetricFigures($0)) }
         let router = Router()
         router.get("/") { _, _ in
             Self.response(.ok, "text/html; charset=utf-8", Array(StatusPageDocument.html.utf8))

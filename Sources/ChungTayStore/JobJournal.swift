@@ -113,6 +113,11 @@ public final class JobJournal {
                 ALTER TABLE job ADD COLUMN payload_length INTEGER;
                 """)
         }
+        // Who submitted a job (`ROLE/NAME`) when the dispatcher authenticates clients (CURVE);
+        // NULL without it, and for the follow-ups of a batch, which belong to the batch's owner.
+        migrator.registerMigration("v4-submitted-by") { db in
+            try db.execute(sql: "ALTER TABLE job ADD COLUMN submitted_by TEXT")
+        }
         return migrator
     }
 
@@ -137,8 +142,9 @@ public final class JobJournal {
                 }
                 let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
                 let insert = try db.cachedStatement(sql: """
-                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id, payload_file, payload_offset, payload_length)
-                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id, payload_file, payload_offset, payload_length,
+                        submitted_by)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
                     """)
                 // A payload written to a payload segment is referenced, not copied into the row.
                 func payloadArguments(_ job: JobSpec, _ location: ResultLocation?) -> [DatabaseValue] {
@@ -152,9 +158,10 @@ public final class JobJournal {
                     }
                     let location = index < commit.payloadLocations.count ? commit.payloadLocations[index] : nil
                     let payload = payloadArguments(job, location)
+                    let submitter = index < commit.submitters.count ? commit.submitters[index] : nil
                     try insert.execute(arguments: StatementArguments([
                         job.kind.databaseValue, Int64(job.priority).databaseValue, job.idempotencyKey.databaseValue, payload[0],
-                        now.databaseValue, job.batchId.databaseValue, payload[1], payload[2], payload[3],
+                        now.databaseValue, job.batchId.databaseValue, payload[1], payload[2], payload[3], submitter.databaseValue,
                     ]))
                     receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(db.lastInsertedRowID), existed: false))
                     if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
@@ -183,7 +190,7 @@ public final class JobJournal {
                         let payload = payloadArguments(job, location)
                         try insert.execute(arguments: StatementArguments([
                             job.kind.databaseValue, Int64(job.priority).databaseValue, DatabaseValue.null, payload[0],
-                            now.databaseValue, completion.batchId.databaseValue, payload[1], payload[2], payload[3],
+                            now.databaseValue, completion.batchId.databaseValue, payload[1], payload[2], payload[3], DatabaseValue.null,
                         ]))
                         followUpIds.append(JobKey.id(db.lastInsertedRowID))
                     }
@@ -257,6 +264,15 @@ public final class JobJournal {
                 }
             }
             return payloads
+        }
+    }
+
+    /// The job an idempotency key already names, if any: a SUBMIT reusing it gets that job,
+    /// so under authentication only the job's owner may reuse it.
+    public func job(idempotencyKey key: String) throws(StoreError) -> JobRecord? {
+        try read("job by key") { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(JobRecord.columns) FROM job WHERE idempotency_key = ?")
+            return try Row.fetchOne(statement, arguments: [key]).map(JobRecord.init(row:))
         }
     }
 

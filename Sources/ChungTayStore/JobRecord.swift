@@ -53,8 +53,15 @@ public struct JobRecord: Equatable, Sendable {
     public var result: ResultLocation?
     /// The result is a list of documents (shown as a JSON array), not one document.
     public var resultIsList: Bool
+    /// The batch it belongs to; its owner owns the job.
+    public var batchId: String?
+    /// Who submitted it (`ROLE/NAME`), recorded when the dispatcher authenticates clients.
+    public var submittedBy: String?
 
-    static let columns = "id, kind, state, attempts, error_code, error_message, result_file, result_offset, result_length, result_list"
+    static let columns = """
+        id, kind, state, attempts, error_code, error_message, result_file, result_offset, result_length, result_list, batch_id,
+        submitted_by
+        """
 
     init(row: Row) {
         id = JobKey.id(row[0])
@@ -64,6 +71,8 @@ public struct JobRecord: Equatable, Sendable {
         errorCode = row[4]
         errorMessage = row[5]
         resultIsList = (row[9] as Int64) != 0
+        batchId = row[10]
+        submittedBy = row[11]
         if let file: String = row[6] {
             result = ResultLocation(file: file, offset: row[7], length: row[8])
         }

@@ -59,6 +59,9 @@ public struct JournalCommit: Sendable {
     /// Where each submission's payload was written in the payload segments, in order; a
     /// submission without one keeps its payload in the journal row.
     public var payloadLocations: [ResultLocation] = []
+    /// Who submitted each submission (`ROLE/NAME`), in order, when the dispatcher
+    /// authenticates clients; empty without authentication (no owner is recorded).
+    public var submitters: [String?] = []
     public var completions: [Completion] = []
     public var failures: [Failure] = []
     public var segmentEnds: [String: Int64] = [:]

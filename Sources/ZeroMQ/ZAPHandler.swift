@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Answers libzmq's authentication requests (ZAP, RFC 27) for one context
-/// with the verdict of `authorize`.
+/// with the verdict of `authorize`; an admitted peer's user id reaches every
+/// message it sends as the `User-Id` property (``ReceivedMessage/userId``).
 ///
 /// libzmq asks whatever REP socket is bound at `inproc://zeromq.zap.01` in the
 /// server socket's context, and a context has at most one. While nothing is
@@ -25,7 +26,7 @@ public final class ZAPHandler: Sendable {
     /// Returns once the handler is bound, so clients connecting afterwards are
     /// authenticated; throws if binding failed, for example EADDRINUSE when
     /// the context already has a handler.
-    public init(context: ZMQContext, authorize: @escaping @Sendable (ZAPRequest) -> Bool) throws(ZMQError) {
+    public init(context: ZMQContext, authorize: @escaping @Sendable (ZAPRequest) -> ZAPVerdict) throws(ZMQError) {
         self.context = context
         let startup = StartupReport()
         let finished = self.finished
@@ -65,7 +66,7 @@ public final class ZAPHandler: Sendable {
 
     private static func serve(
         context: ZMQContext,
-        authorize: @Sendable (ZAPRequest) -> Bool,
+        authorize: @Sendable (ZAPRequest) -> ZAPVerdict,
         startup: StartupReport
     ) {
         let requests: ZMQSocket
@@ -90,7 +91,7 @@ public final class ZAPHandler: Sendable {
     private static func answer(
         _ requests: ZMQSocket,
         until stopSignal: ZMQSocket,
-        authorize: @Sendable (ZAPRequest) -> Bool
+        authorize: @Sendable (ZAPRequest) -> ZAPVerdict
     ) {
         var poller = ZMQPoller()
         let requestIndex = poller.add(requests)
@@ -111,15 +112,15 @@ public final class ZAPHandler: Sendable {
 
     /// A REP socket must answer every request, so malformed ones get a 500
     /// rather than silence, which would wedge the handshake.
-    static func reply(to frames: [[UInt8]], authorize: (ZAPRequest) -> Bool) -> [[UInt8]] {
+    static func reply(to frames: [[UInt8]], authorize: (ZAPRequest) -> ZAPVerdict) -> [[UInt8]] {
         let requestID = frames.count > 1 ? frames[1] : []
-        let (status, text) =
+        let (status, text, userId) =
             switch ZAPRequest(frames: frames).map(authorize) {
-            case true?: ("200", "OK")
-            case false?: ("400", "Unauthorized")
-            case nil: ("500", "Malformed ZAP request")
+            case .allow(let userId)?: ("200", "OK", userId)
+            case .deny?: ("400", "Unauthorized", "")
+            case nil: ("500", "Malformed ZAP request", "")
             }
-        return [Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), [], []]
+        return [Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(userId.utf8), []]
     }
 }
 

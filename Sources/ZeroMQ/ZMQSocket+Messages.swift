@@ -47,9 +47,13 @@ extension ZMQSocket {
     /// With `peerAddress`, the result also carries the connection's `Peer-Address`
     /// property: asked for only where it is recorded (the dispatcher's client socket, for
     /// the audit trail), since reading it costs a lookup and a string per message.
+    /// With `userId`, it carries the `User-Id` a ``ZAPHandler`` gave the connection: asked
+    /// for only on CURVE sockets, for the same reason.
     @available(*, noasync)
-    public func receive(limits: MessageLimits, dontWait: Bool = false, peerAddress: Bool = false) throws(ZMQError) -> ReceivedMessage? {
-        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: limits, peerAddress: peerAddress)
+    public func receive(
+        limits: MessageLimits, dontWait: Bool = false, peerAddress: Bool = false, userId: Bool = false
+    ) throws(ZMQError) -> ReceivedMessage? {
+        try receiveMessage(flags: dontWait ? ZMQ_DONTWAIT : 0, limits: limits, peerAddress: peerAddress, userId: userId)
     }
 
     /// ``receive(limits:dontWait:)`` with `dontWait`, callable from async code because it never blocks.
@@ -73,7 +77,9 @@ extension ZMQSocket {
         return true
     }
 
-    private func receiveMessage(flags: Int32, limits: MessageLimits, peerAddress: Bool = false) throws(ZMQError) -> ReceivedMessage? {
+    private func receiveMessage(
+        flags: Int32, limits: MessageLimits, peerAddress: Bool = false, userId: Bool = false
+    ) throws(ZMQError) -> ReceivedMessage? {
         let handle = try openHandle("receive")
         // A zmq_msg_t must not move between init and close; a temporary
         // allocation gives it a fixed address without a heap round trip.
@@ -103,6 +109,7 @@ extension ZMQSocket {
                 // frame without the connection's metadata; the peer's own first frame has it.
                 if frameCount <= 2, received.connection == nil { received.connection = Self.sourceDescriptor(message) }
                 if peerAddress, frameCount <= 2, received.peerAddress == nil { received.peerAddress = Self.peerAddress(message) }
+                if userId, frameCount <= 2, received.userId == nil { received.userId = Self.property("User-Id", of: message) }
                 if received.oversize == nil, frameCount > limits.maxFrames || byteCount > limits.maxBytes {
                     received.oversize = .init(frames: 0, bytes: 0)
                 }
@@ -119,8 +126,15 @@ extension ZMQSocket {
     /// The `Peer-Address` metadata property libzmq attaches to frames from a TCP peer (its
     /// IP address) or an IPC peer; nil for inproc peers, whose frames carry no metadata.
     private static func peerAddress(_ message: UnsafeMutablePointer<zmq_msg_t>) -> String? {
-        guard let value = zmq_msg_gets(message, "Peer-Address") else { return nil }
-        return String(cString: value)
+        property("Peer-Address", of: message)
+    }
+
+    /// A metadata property of the frame's connection; `User-Id` is set only when a ZAP handler
+    /// answered the handshake with one (a CURVE server with no handler admits without it).
+    private static func property(_ name: String, of message: UnsafeMutablePointer<zmq_msg_t>) -> String? {
+        guard let value = zmq_msg_gets(message, name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
     }
 
     /// The connection's file descriptor, which libzmq attaches to every frame from a TCP or
@@ -166,4 +180,7 @@ public struct ReceivedMessage: Sendable, Equatable {
     /// The peer's address as the transport knows it (`Peer-Address`: the IP address of a
     /// TCP peer), when asked for and known; nil for inproc peers.
     public var peerAddress: String?
+    /// The `User-Id` a ``ZAPHandler`` gave the connection (``ZAPVerdict/allow(userId:)``),
+    /// when asked for; nil when none was given, e.g. no ZAP handler answered.
+    public var userId: String?
 }

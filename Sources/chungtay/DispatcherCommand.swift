@@ -1,9 +1,12 @@
 import ArgumentParser
+import ChungTayAccess
 import ChungTayRuntime
 import ChungTayDispatcher
 import ChungTayOperatorPage
 import ChungTayWire
+import Dispatch
 import Foundation
+import ZeroMQ
 
 struct DispatcherCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,14 +27,30 @@ struct DispatcherCommand: ParsableCommand {
             16,384 counter names per batch (too_many_counters); failure messages cut to 4 KiB; \
             JOB-INFO, WAIT-DONE, DEAD-LETTER-LIST and DOCUMENTS replies within \
             --max-message-bytes. A client's waits and a worker's leases end with its connection.
+
+            With --curve-secret FILE --allow DIR the client, worker and log endpoints are CURVE \
+            servers admitting the keys in DIR/clients, DIR/workers and DIR/operators, every command \
+            is checked by role and owner (refusals: error code forbidden), and SIGHUP reloads DIR, \
+            closing the connections of keys no longer listed. Without it, a tcp:// endpoint beyond \
+            loopback is refused unless --insecure (docs/PROTOCOL.md, "Security considerations").
             """)
 
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (settled, logging, metrics) = try settings.resolve()
-        let configuration = { var configuration = settled; configuration.logSink = LogSink(); return configuration }()
-        let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configuration.logSink)
+        let (settled, curve, logging, metrics) = try settings.resolve()
+        var configured = settled
+        configured.logSink = LogSink()
+        let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configured.logSink)
+        var reloads: (any DispatchSourceSignal)?
+        if let curve {
+            let access = try AccessControl(directory: curve.allowDirectory, serverPublicKey: curve.keyPair.publicKey, logger: logger)
+            configured.curve = DispatcherCurve(keyPair: curve.keyPair, access: access)
+            reloads = AllowListReload.start(access, logger: logger)
+        }
+        defer { reloads?.cancel() }
+        let configuration = configured
+        let operatorKeys = configuration.curve.map { CurveClientKeys(serverPublicKey: $0.keyPair.publicKey, keyPair: $0.keyPair) }
         let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
         try ServiceRunner.run(logger: logger) {
             let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
@@ -39,7 +58,7 @@ struct DispatcherCommand: ParsableCommand {
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
                     + logMember + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
-                dispatcherReady.yield(.init(clientEndpoint: client, logFeed: log.map(LogBusFeed.init(endpoint:))))
+                dispatcherReady.yield(.init(clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) }))
             }
             guard let metrics else { return [dispatcher] }
             // The listener binds once the dispatcher is ready, so its line follows the ready line.

@@ -1,9 +1,11 @@
 import ArgumentParser
+import ChungTayAccess
 import ChungTayDispatcher
 import ChungTayOperatorPage
 import Configuration
 import Foundation
 import Logging
+import ZeroMQ
 
 /// The dispatcher's settings, read like every command's (`SettingsReader`): a flag wins,
 /// then `CHUNGTAY_*` environment variables, then the `--config` JSON file, then the default.
@@ -26,6 +28,21 @@ struct DispatcherSettings: ParsableArguments {
         """)
     var taskTimeout: Double?
     @Option(help: "Seconds a graceful shutdown waits for in-flight tasks (CHUNGTAY_DRAIN_TIMEOUT_S; default 10).") var drainTimeoutS: Double?
+    @Option(help: """
+        The dispatcher's CURVE secret key file (`chungtay keys generate`): the client, worker and log endpoints become \
+        CURVE servers and admit only the keys in --allow (CHUNGTAY_CURVE_SECRET).
+        """)
+    var curveSecret: String?
+    @Option(help: """
+        Allow directory with --curve-secret: clients/, workers/ and operators/ hold the admitted public keys (NAME.key); \
+        SIGHUP reloads it (CHUNGTAY_ALLOW).
+        """)
+    var allow: String?
+    @Flag(help: """
+        Without --curve-secret, bind TCP endpoints beyond loopback anyway: anyone who reaches them may submit, read every \
+        result and log, and serve as a worker (CHUNGTAY_INSECURE).
+        """)
+    var insecure = false
     @OptionGroup var logEndpoint: LogEndpointOption
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOption
@@ -35,7 +52,16 @@ struct DispatcherSettings: ParsableArguments {
         _ = try resolve()
     }
 
-    func resolve() throws -> (configuration: DispatcherConfiguration, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?) {
+    /// With CURVE: the dispatcher's key pair and the allow directory (loaded once here, so a
+    /// broken one stops the start; the dispatcher loads it again with its logger).
+    struct Curve {
+        var keyPair: CurveKeyPair
+        var allowDirectory: String
+    }
+
+    func resolve() throws -> (
+        configuration: DispatcherConfiguration, curve: Curve?, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?
+    ) {
         try SettingsReader.resolve(settings, flags: [
             .init("data.dir", "--data-dir", dataDir),
             .init("client.endpoint", "--client-endpoint", clientEndpoint),
@@ -49,6 +75,9 @@ struct DispatcherSettings: ParsableArguments {
             .init("worker.window.bytes", "--worker-window-bytes", workerWindowBytes),
             .init("task.timeout", "--task-timeout", taskTimeout),
             .init("drain.timeout.s", "--drain-timeout-s", drainTimeoutS),
+            .init("curve.secret", "--curve-secret", curveSecret),
+            .init("allow", "--allow", allow),
+            .init("insecure", "--insecure", insecure ? true : nil),
         ] + logEndpoint.flags + logging.flags + metrics.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
@@ -80,7 +109,46 @@ struct DispatcherSettings: ParsableArguments {
             } catch {
                 throw ValidationError(error.message)
             }
-            return (configuration, try await LoggingOptions.read(from: settings), try await MetricsOption.read(from: settings))
+            let curve = try await Self.readCurve(from: settings)
+            if curve == nil, try await settings.bool("insecure") != true {
+                try Self.requireLoopback(configuration, settings: settings)
+            }
+            return (configuration, curve, try await LoggingOptions.read(from: settings), try await MetricsOption.read(from: settings))
+        }
+    }
+
+    private static func readCurve(from settings: SettingsReader) async throws(ValidationError) -> Curve? {
+        let secret = try await settings.string("curve.secret")
+        let allow = try await settings.string("allow")
+        guard let secret else {
+            try settings.require(allow == nil, "allow", "needs --curve-secret (the allow directory names who may connect with CURVE)")
+            return nil
+        }
+        guard let allow else {
+            throw ValidationError("\(settings.source(of: "curve.secret")) needs --allow DIR: the directory of the admitted public keys")
+        }
+        do throws(KeyFileError) {
+            let keyPair = try CurveKeyFile.readKeyPair(secretPath: secret)
+            _ = try AllowList.load(directory: allow)
+            return Curve(keyPair: keyPair, allowDirectory: allow)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Without CURVE every endpoint must be unreachable from other machines, unless `--insecure`.
+    private static func requireLoopback(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
+        let endpoints: [(ConfigKey, String?)] = [
+            ("client.endpoint", configuration.clientEndpoint), ("worker.endpoint", configuration.workerEndpoint),
+            (LogEndpointOption.endpointKey, configuration.logEndpoint),
+        ]
+        for case let (key, endpoint?) in endpoints where !LogEndpointOption.isLocal(endpoint) {
+            throw ValidationError("""
+                \(settings.source(of: key)): \(endpoint) is not a loopback address, and without --curve-secret the \
+                dispatcher has no encryption or authentication: anyone who reaches it may submit jobs, read every result \
+                and log, and serve as a worker. Give --curve-secret FILE --allow DIR (see `chungtay keys generate`), or \
+                --insecure to bind it anyway (behind a firewall)
+                """)
         }
     }
 }

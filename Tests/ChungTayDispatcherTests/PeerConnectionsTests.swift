@@ -8,6 +8,33 @@ import ZeroMQ
 struct PeerConnectionsTests {
     struct NothingArrived: Error {}
 
+    /// On a CURVE socket, handshakes that fail before any key is known (here a NULL peer)
+    /// are counted, for the dispatcher's once-a-minute warning.
+    @Test("a NULL peer's failed handshake on a CURVE socket is counted")
+    func failedHandshakesAreCounted() throws {
+        let context = try ZMQContext()
+        let router = try ZMQSocket(context: context, type: .router)
+        defer { router.close() }
+        try router.setLinger(milliseconds: 0)
+        try router.setCurveServer(secretKey: CurveKeyPair.generate().secretKey)
+        let peers = try PeerConnections(monitoring: router, context: context, name: "test-\(UUID().uuidString)", handshakes: true)
+        try router.bind("tcp://127.0.0.1:*")
+        let dealer = try ZMQSocket(context: context, type: .dealer)
+        defer { dealer.close() }
+        try dealer.setLinger(milliseconds: 0)
+        try dealer.connect(try router.lastEndpoint)
+        _ = try dealer.send([Array("no key".utf8)])
+
+        var failures = 0
+        for _ in 0..<500 where failures == 0 {
+            peers.readEvents()
+            failures += peers.takeHandshakeFailures()
+            if failures == 0 { usleep(10_000) }
+        }
+        #expect(failures >= 1)
+        #expect(peers.takeHandshakeFailures() == 0, "taken once")
+    }
+
     /// Client departures are taken every turn, even with the peer's messages still queued:
     /// a message read from the closed connection afterwards must make its peer a departure
     /// again, or what that message added would stay for good.

@@ -123,14 +123,14 @@ extension SystemTests {
         #expect(clientRecord["role"] as? String == "client" && clientRecord["level"] as? String == "error", "\(unreachable)")
     }
 
-    /// The log bus binds loopback unless allowed otherwise, and `none` turns it off.
+    /// Without CURVE the log bus binds loopback unless `--insecure`, and `none` turns it off.
     @Test func logEndpointStaysOnLoopbackUnlessAllowedAndNoneTurnsItOff() throws {
         let sandbox = try Sandbox("log-endpoint")
         defer { sandbox.close() }
         let refused = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--log-endpoint", "tcp://0.0.0.0:*"])
         #expect(refused.status == 64 || refused.status == 2, "\(refused)")
-        #expect(refused.stderr.contains("not a loopback address") && refused.stderr.contains("--log-endpoint-allow-remote"), "\(refused)")
-        let remote = try sandbox.startDispatcher(name: "remote", extra: ["--log-endpoint", "tcp://0.0.0.0:*", "--log-endpoint-allow-remote"])
+        #expect(refused.stderr.contains("not a loopback address") && refused.stderr.contains("--insecure"), "\(refused)")
+        let remote = try sandbox.startDispatcher(name: "remote", extra: ["--log-endpoint", "tcp://0.0.0.0:*", "--insecure"])
         #expect(remote.logEndpoint.hasPrefix("tcp://0.0.0.0:"), "\(remote.logEndpoint)")
         let quiet = try sandbox.spawn("quiet", [
             "dispatcher", "--data-dir", sandbox.dataDir.appendingPathComponent("quiet").path, "--client-endpoint", "tcp://127.0.0.1:*",

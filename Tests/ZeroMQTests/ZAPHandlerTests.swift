@@ -11,7 +11,7 @@ import ZeroMQ
         let requests = RequestLog()
         let handler = try ZAPHandler(context: context) { request in
             requests.record(request)
-            return request.clientPublicKey == trusted.publicKey
+            return request.clientPublicKey == trusted.publicKey ? .allow(userId: "trusted") : .deny
         }
         defer { handler.stop() }
 
@@ -47,12 +47,52 @@ import ZeroMQ
         #expect(try accepted.receive() == [bytes("welcome")])
     }
 
+    @Test func theVerdictsUserIdTravelsWithEveryMessage() throws {
+        let context = try ZMQContext()
+        let serverKeys = try CurveKeyPair.generate()
+        let client = try CurveKeyPair.generate()
+        let handler = try ZAPHandler(context: context) { request in
+            request.clientPublicKey.map { .allow(userId: $0) } ?? .deny
+        }
+        defer { handler.stop() }
+        let server = try makeSocket(context, .router, receiveTimeout: patience)
+        try server.setCurveServer(secretKey: serverKeys.secretKey)
+        try server.setZAPDomain("jobs")
+        let dealer = try makeSocket(context, .dealer)
+        try dealer.setCurveClient(serverPublicKey: serverKeys.publicKey, keyPair: client)
+        try dealer.connect(server.bindLoopback())
+        try dealer.send([bytes("one")])
+        try dealer.send([bytes("two")])
+
+        let limits = MessageLimits(maxFrames: 4, maxBytes: 1000)
+        #expect(try #require(try server.receive(limits: limits)).userId == nil)
+        #expect(try #require(try server.receive(limits: limits, userId: true)).userId == client.publicKey)
+    }
+
+    /// libzmq admits every CURVE client that knows the server key when no handler answers
+    /// ZAP; such a message carries no `User-Id`, which is what lets a receiver refuse it.
+    @Test func withoutAHandlerACurveClientGetsInButWithoutAUserId() throws {
+        let context = try ZMQContext()
+        let serverKeys = try CurveKeyPair.generate()
+        let server = try makeSocket(context, .router, receiveTimeout: patience)
+        try server.setCurveServer(secretKey: serverKeys.secretKey)
+        try server.setZAPDomain("jobs")
+        let dealer = try makeSocket(context, .dealer)
+        try dealer.setCurveClient(serverPublicKey: serverKeys.publicKey, keyPair: .generate())
+        try dealer.connect(server.bindLoopback())
+        try dealer.send([bytes("anyone")])
+
+        let received = try #require(try server.receive(limits: MessageLimits(maxFrames: 4, maxBytes: 1000), userId: true))
+        #expect(received.frames.last == bytes("anyone"))
+        #expect(received.userId == nil)
+    }
+
     @Test func secondHandlerOnTheSameContextFails() throws {
         let context = try ZMQContext()
-        let first = try ZAPHandler(context: context) { _ in true }
+        let first = try ZAPHandler(context: context) { _ in .allow(userId: "") }
 
         let error = #expect(throws: ZMQError.self) {
-            try ZAPHandler(context: context) { _ in true }
+            try ZAPHandler(context: context) { _ in .allow(userId: "") }
         }
         #expect(error?.operation == "bind")
         // Stopping twice is harmless. (Rebinding right after is not asserted: libzmq
@@ -63,7 +103,7 @@ import ZeroMQ
 
     @Test func contextShutdownEndsTheHandler() throws {
         let context = try ZMQContext()
-        let handler = try ZAPHandler(context: context) { _ in true }
+        let handler = try ZAPHandler(context: context) { _ in .allow(userId: "") }
 
         context.shutdown()
         handler.stop()

@@ -1,0 +1,74 @@
+import ChungTayAccess
+import ChungTayStore
+import ChungTayWire
+import ZeroMQ
+
+/// With CURVE: who a message comes from (its `User-Id` looked up in the dispatcher's copy of
+/// the allow list), refusals by role, and what a reloaded list revokes. libzmq admits any
+/// CURVE client when no ZAP handler answers, but then sets no `User-Id`: such a message,
+/// like one whose key was since removed, finds no identity here and is refused.
+extension Dispatcher {
+    /// The identity of a message on the socket of `domain`; nil when it has no `User-Id`,
+    /// its key is not listed now, or its role may not use that socket.
+    func identity(of message: ReceivedMessage, on domain: AccessDomain) -> PeerIdentity? {
+        guard let key = message.userId, let identity = allowList.identity(ofKey: key), domain.admits(identity.role) else { return nil }
+        return identity
+    }
+
+    /// Sends a `forbidden` error reply, and logs the refusal once per principal (or key) and
+    /// command per minute, naming the key by its short id only.
+    func forbid(_ envelope: Envelope, requestId: UInt64, command: String, peer: PeerIdentity?, key: String?, _ message: String) {
+        let who = peer?.principal ?? "unknown key"
+        let keyId = peer?.keyId ?? key.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
+        if refusalLog.shouldLog("\(who) \(keyId) \(command)", at: .now) {
+            logger.notice("refused a command", metadata: [
+                "command": "\(command)", "principal": "\(who)", "key": "\(keyId)", "reason": "\(message)",
+            ])
+        }
+        _ = send(envelope.wrap(ClientProtocol.errorReply(WireError(.forbidden, message), requestId: requestId)), to: clientSocket)
+    }
+
+    /// The owner of a job: its batch's owner for a batch job (follow-ups included), else
+    /// whoever submitted it.
+    func owner(of record: JobRecord) -> String? {
+        if let batchId = record.batchId { return batches[batchId]?.record.submittedBy }
+        return record.submittedBy
+    }
+
+    /// A SIGHUP reload moved the list: take a copy, and close every connection whose key the
+    /// new list no longer admits on its socket. Their departures then run the usual way (a
+    /// worker's leases go back, a client's waits go).
+    func allowListReloaded(_ access: AccessControl) {
+        allowGeneration = access.generation
+        allowList = access.list
+        logBus?.allowListReloaded(allowList)
+        var closed = 0
+        var sockets: [(PeerConnections, AccessDomain)] = [(clientPeers, .client), (workerPeers, .worker)]
+        if let logBus { sockets.append((logBus.peers, .log)) }
+        for (peers, domain) in sockets {
+            let list = allowList
+            for connection in peers.connections(withKey: { key in !(list.identity(ofKey: key).map { domain.admits($0.role) } ?? false) }) {
+                ZMQSocket.shutDownConnection(connection)
+                closed += 1
+            }
+        }
+        logger.notice("allow list in force", metadata: ["keys": "\(allowList.count)", "connectionsClosed": "\(closed)"])
+    }
+
+    /// Handshakes that failed without a key (a NULL peer, a wrong server key): a warning
+    /// once per socket per minute with the count, so a flood of them costs one line.
+    func logHandshakeFailures() {
+        var sockets = [clientPeers, workerPeers]
+        if let logBus { sockets.append(logBus.peers) }
+        for peers in sockets {
+            let failures = peers.takeHandshakeFailures()
+            guard failures > 0 else { continue }
+            handshakeFailuresUnlogged[peers.name, default: 0] += failures
+            guard refusalLog.shouldLog("handshake \(peers.name)", at: .now) else { continue }
+            logger.warning("refused handshakes without a key (no CURVE, or not this dispatcher's server key)", metadata: [
+                "socket": "\(peers.name)", "failures": "\(handshakeFailuresUnlogged[peers.name] ?? failures)",
+            ])
+            handshakeFailuresUnlogged[peers.name] = 0
+        }
+    }
+}
