@@ -100,97 +100,100 @@ struct CaptureFindings {
 }
 
 extension SystemTests {
-    /// The dispatcher in one network namespace, two workers and the client in another, a
-    /// batch across the veth between them while tcpdump records it: with `--insecure`
-    /// (NULL) the capture holds the households' names, citizen IDs and phone numbers (so
-    /// it sees the traffic); with CURVE and keys it holds none of them. Skipped where
-    /// namespaces cannot be made or tcpdump is missing.
-    @Test func curveHidesTheBatchOnTheWireBetweenNamespaces() throws {
-        guard let tcpdump = NamespacePair.executable("tcpdump") else {
-            try Test.cancel("tcpdump is not installed (scripts/install-system-packages installs it)")
-        }
-        let namespaces: NamespacePair
-        switch NamespacePair.create() {
-        case .success(let pair): namespaces = pair
-        case .failure(let reason): try Test.cancel("network namespaces cannot be created here: \(reason)")
-        }
-        defer { namespaces.remove() }
-
-        let plain = try captureBatch(across: namespaces, tcpdump: tcpdump, curve: false)
-        #expect(!plain.names.isEmpty && !plain.citizenIds.isEmpty && !plain.phones.isEmpty,
-                "the plain (--insecure) capture should show the batch's personal data, or it saw no traffic: \(plain)")
-        let encrypted = try captureBatch(across: namespaces, tcpdump: tcpdump, curve: true)
-        #expect(encrypted.captureBytes > 0)
-        #expect(encrypted.isEmpty, "the CURVE capture holds personal data: \(encrypted)")
-    }
-
-    /// One run: a fresh sandbox, tcpdump on the dispatcher's veth, the dispatcher, two
-    /// workers and `batch submit --wait`; what the capture holds of the input.
-    private func captureBatch(across namespaces: NamespacePair, tcpdump: String, curve: Bool) throws -> CaptureFindings {
-        let sandbox = try Sandbox(curve ? "netns-curve" : "netns-plain")
-        defer { sandbox.close() }
-        let input = try sandbox.demoData(households: 80, seed: 31, badRate: 0)
-        let households = input.appendingPathComponent("households.jsonl")
-        let capture = sandbox.root.appendingPathComponent("veth.pcap")
-        // -Z root: tcpdump would otherwise drop to its own user, which may not write here.
-        let capturing = try sandbox.spawnTool("tcpdump", namespaces.launcher(namespaces.dispatcherSide).first!,
-                                              Array(namespaces.launcher(namespaces.dispatcherSide).dropFirst())
-                                                  + [tcpdump, "-i", namespaces.dispatcherVeth, "-n", "-U", "-s", "0", "-Z", "root", "-w", capture.path])
-        try sandbox.eventually("tcpdump listening on \(namespaces.dispatcherVeth)") { () -> Bool? in
-            guard capturing.isRunning else { throw HarnessError("tcpdump ended: \(capturing.exitDescription)\n\(capturing.stderr)") }
-            return capturing.stderr.contains("listening on") ? true : nil
-        }
-
-        var deployment: CurveDeployment?
-        var clientArguments: [String] = []
-        var workerArguments: [[String]] = [[], []]
-        if curve {
-            let keys = try sandbox.curveDeployment()
-            let client = try sandbox.generateKey("teller")
-            try sandbox.admit(client, as: .clients)
-            for (index, name) in ["A", "B"].enumerated() {
-                let key = try sandbox.generateKey("worker-\(name)")
-                try sandbox.admit(key, as: .workers)
-                workerArguments[index] = keys.arguments(key)
+    /// Nested in `SystemTests`, so serialized with every other system test; `--filter NamespaceCaptureTests`.
+    @Suite struct NamespaceCaptureTests {
+        /// The dispatcher in one network namespace, two workers and the client in another, a
+        /// batch across the veth between them while tcpdump records it: with `--insecure`
+        /// (NULL) the capture holds the households' names, citizen IDs and phone numbers (so
+        /// it sees the traffic); with CURVE and keys it holds none of them. Skipped where
+        /// namespaces cannot be made or tcpdump is missing.
+        @Test func curveHidesTheBatchOnTheWireBetweenNamespaces() throws {
+            guard let tcpdump = NamespacePair.executable("tcpdump") else {
+                try Test.cancel("tcpdump is not installed (scripts/install-system-packages installs it)")
             }
-            clientArguments = keys.arguments(client)
-            deployment = keys
-        }
-        let address = namespaces.dispatcherAddress
-        let dispatcher = try sandbox.startDispatcher(
-            clientEndpoint: "tcp://\(address):*", workerEndpoint: "tcp://\(address):*", curve: deployment,
-            extra: curve ? [] : ["--insecure"], launcher: namespaces.launcher(namespaces.dispatcherSide))
-        for (index, name) in ["A", "B"].enumerated() {
-            _ = try sandbox.spawn("worker-\(name)", [
-                "worker", "--connect", dispatcher.workerEndpoint, "--kinds", pipelineKinds, "--concurrency", "2", "--name", name,
-                "--heartbeat-ms", "1000",
-            ] + workerArguments[index], launcher: namespaces.launcher(namespaces.workerSide))
-        }
-        let submitted = try sandbox.cli([
-            "batch", "submit", "--households", households.path, "--loans", input.appendingPathComponent("loans.jsonl").path,
-            "--as-of", "2026-11-27", "--name", "wire", "--wait", "--chunk-size", "10", "--connect", dispatcher.clientEndpoint,
-        ] + clientArguments, launcher: namespaces.launcher(namespaces.workerSide), timeout: .seconds(120))
-        #expect(submitted.status == 0, "\(submitted)\n\(sandbox.logs())")
-        let id = try #require(batchId(submitted), "\(submitted)")
-        let records = try jsonLines(households).map(\.record)
-        #expect(sandbox.batchDocuments("household.review", batch: id).count == records.count, "the batch completed across the namespaces")
-        let reviewedBy = Set(sandbox.batchDocuments("household.review", batch: id).compactMap { $0["worker"] as? String })
-        #expect(reviewedBy.isSubset(of: ["A", "B"]) && !reviewedBy.isEmpty)
+            let namespaces: NamespacePair
+            switch NamespacePair.create() {
+            case .success(let pair): namespaces = pair
+            case .failure(let reason): try Test.cancel("network namespaces cannot be created here: \(reason)")
+            }
+            defer { namespaces.remove() }
 
-        // -U wrote every packet as it came. SIGTERM, not SIGINT: tests run as a background
-        // job inherit SIGINT ignored, and so would tcpdump. SIGKILL if it lingers.
-        capturing.signal(SIGTERM)
-        if !capturing.waitForExit(timeout: .seconds(10)) { capturing.stop() }
-        let wire = try Data(contentsOf: capture)
-        var findings = CaptureFindings(captureBytes: wire.count)
-        func seen(_ field: String) -> [String] {
-            Set(records.compactMap { $0[field] as? String }.filter { $0.utf8.count >= 6 })
-                .filter { wire.range(of: Data($0.utf8)) != nil }.sorted()
+            let plain = try captureBatch(across: namespaces, tcpdump: tcpdump, curve: false)
+            #expect(!plain.names.isEmpty && !plain.citizenIds.isEmpty && !plain.phones.isEmpty,
+                    "the plain (--insecure) capture should show the batch's personal data, or it saw no traffic: \(plain)")
+            let encrypted = try captureBatch(across: namespaces, tcpdump: tcpdump, curve: true)
+            #expect(encrypted.captureBytes > 0)
+            #expect(encrypted.isEmpty, "the CURVE capture holds personal data: \(encrypted)")
         }
-        findings.names = seen("headName")
-        findings.citizenIds = seen("citizenId")
-        findings.phones = seen("phone")
-        print("\(curve ? "CURVE" : "plain") capture: \(wire.count) bytes, \(findings.names.count) names, \(findings.citizenIds.count) citizen IDs, \(findings.phones.count) phones of \(records.count) households")
-        return findings
+
+        /// One run: a fresh sandbox, tcpdump on the dispatcher's veth, the dispatcher, two
+        /// workers and `batch submit --wait`; what the capture holds of the input.
+        private func captureBatch(across namespaces: NamespacePair, tcpdump: String, curve: Bool) throws -> CaptureFindings {
+            let sandbox = try Sandbox(curve ? "netns-curve" : "netns-plain")
+            defer { sandbox.close() }
+            let input = try sandbox.demoData(households: 80, seed: 31, badRate: 0)
+            let households = input.appendingPathComponent("households.jsonl")
+            let capture = sandbox.root.appendingPathComponent("veth.pcap")
+            // -Z root: tcpdump would otherwise drop to its own user, which may not write here.
+            let capturing = try sandbox.spawnTool("tcpdump", namespaces.launcher(namespaces.dispatcherSide).first!,
+                                                  Array(namespaces.launcher(namespaces.dispatcherSide).dropFirst())
+                                                      + [tcpdump, "-i", namespaces.dispatcherVeth, "-n", "-U", "-s", "0", "-Z", "root", "-w", capture.path])
+            try sandbox.eventually("tcpdump listening on \(namespaces.dispatcherVeth)") { () -> Bool? in
+                guard capturing.isRunning else { throw HarnessError("tcpdump ended: \(capturing.exitDescription)\n\(capturing.stderr)") }
+                return capturing.stderr.contains("listening on") ? true : nil
+            }
+
+            var deployment: CurveDeployment?
+            var clientArguments: [String] = []
+            var workerArguments: [[String]] = [[], []]
+            if curve {
+                let keys = try sandbox.curveDeployment()
+                let client = try sandbox.generateKey("teller")
+                try sandbox.admit(client, as: .clients)
+                for (index, name) in ["A", "B"].enumerated() {
+                    let key = try sandbox.generateKey("worker-\(name)")
+                    try sandbox.admit(key, as: .workers)
+                    workerArguments[index] = keys.arguments(key)
+                }
+                clientArguments = keys.arguments(client)
+                deployment = keys
+            }
+            let address = namespaces.dispatcherAddress
+            let dispatcher = try sandbox.startDispatcher(
+                clientEndpoint: "tcp://\(address):*", workerEndpoint: "tcp://\(address):*", curve: deployment,
+                extra: curve ? [] : ["--insecure"], launcher: namespaces.launcher(namespaces.dispatcherSide))
+            for (index, name) in ["A", "B"].enumerated() {
+                _ = try sandbox.spawn("worker-\(name)", [
+                    "worker", "--connect", dispatcher.workerEndpoint, "--kinds", pipelineKinds, "--concurrency", "2", "--name", name,
+                    "--heartbeat-ms", "1000",
+                ] + workerArguments[index], launcher: namespaces.launcher(namespaces.workerSide))
+            }
+            let submitted = try sandbox.cli([
+                "batch", "submit", "--households", households.path, "--loans", input.appendingPathComponent("loans.jsonl").path,
+                "--as-of", "2026-11-27", "--name", "wire", "--wait", "--chunk-size", "10", "--connect", dispatcher.clientEndpoint,
+            ] + clientArguments, launcher: namespaces.launcher(namespaces.workerSide), timeout: .seconds(120))
+            #expect(submitted.status == 0, "\(submitted)\n\(sandbox.logs())")
+            let id = try #require(batchId(submitted), "\(submitted)")
+            let records = try jsonLines(households).map(\.record)
+            #expect(sandbox.batchDocuments("household.review", batch: id).count == records.count, "the batch completed across the namespaces")
+            let reviewedBy = Set(sandbox.batchDocuments("household.review", batch: id).compactMap { $0["worker"] as? String })
+            #expect(reviewedBy.isSubset(of: ["A", "B"]) && !reviewedBy.isEmpty)
+
+            // -U wrote every packet as it came. SIGTERM, not SIGINT: tests run as a background
+            // job inherit SIGINT ignored, and so would tcpdump. SIGKILL if it lingers.
+            capturing.signal(SIGTERM)
+            if !capturing.waitForExit(timeout: .seconds(10)) { capturing.stop() }
+            let wire = try Data(contentsOf: capture)
+            var findings = CaptureFindings(captureBytes: wire.count)
+            func seen(_ field: String) -> [String] {
+                Set(records.compactMap { $0[field] as? String }.filter { $0.utf8.count >= 6 })
+                    .filter { wire.range(of: Data($0.utf8)) != nil }.sorted()
+            }
+            findings.names = seen("headName")
+            findings.citizenIds = seen("citizenId")
+            findings.phones = seen("phone")
+            print("\(curve ? "CURVE" : "plain") capture: \(wire.count) bytes, \(findings.names.count) names, \(findings.citizenIds.count) citizen IDs, \(findings.phones.count) phones of \(records.count) households")
+            return findings
+        }
     }
 }
