@@ -9,6 +9,7 @@ import ChungTayClient
 import ChungTayWire
 import Foundation
 import Testing
+import ZeroMQ
 
 /// A failure of the harness itself (a process that would not start, a condition that
 /// never came true); its text carries the logs of every process the test started.
@@ -202,6 +203,9 @@ final class Sandbox {
     let binary: URL
     private(set) var children: [ChildProcess] = []
     private var commandCount = 0
+    /// With a CURVE dispatcher: its key and the operator key the in-process helpers
+    /// (`status`, `finishedJobs`, the waits) connect with; nil: the NULL mechanism.
+    private(set) var curve: CurveDeployment?
 
     init(_ label: String) throws {
         binary = try ChungTayBinary.url()
@@ -234,20 +238,30 @@ final class Sandbox {
         return child
     }
 
+    /// Starts another program (e.g. tcpdump), stopped like every child by `close()`.
+    func spawnTool(_ name: String, _ executable: String, _ arguments: [String]) throws -> ChildProcess {
+        let child = try ChildProcess(name: name, executable: URL(fileURLWithPath: executable), arguments: arguments, directory: root, stdin: nil)
+        children.append(child)
+        return child
+    }
+
     /// Starts `chungtay dispatcher` and waits for its ready line.
     ///
     /// Heartbeats every 200 ms and retries after 50 ms keep tests quick. A worker is declared
     /// dead after `liveness` missed heartbeats (default 25, i.e. 5 s): far more than any stall
     /// of a loaded 2-core machine, so no worker is ever declared dead unless a test kills it,
-    /// and attempt counts stay exact.
+    /// and attempt counts stay exact. With `curve` the dispatcher gets `--curve-secret` and
+    /// `--allow`, and the in-process helpers connect with its operator key from then on.
     func startDispatcher(
         name: String = "dispatcher", clientEndpoint: String = "tcp://127.0.0.1:*", workerEndpoint: String = "tcp://127.0.0.1:*",
-        liveness: Int = 25, extra: [String] = [], launcher: [String] = []
+        liveness: Int = 25, curve: CurveDeployment? = nil, extra: [String] = [], launcher: [String] = []
     ) throws -> DispatcherProcess {
+        if let curve { self.curve = curve }
+        let curveArguments = curve.map { ["--curve-secret", $0.server.secretFile.path, "--allow", $0.allowDirectory.path] } ?? []
         let child = try spawn(name, [
             "dispatcher", "--data-dir", dataDir.path, "--client-endpoint", clientEndpoint, "--worker-endpoint", workerEndpoint,
             "--log-endpoint", "tcp://127.0.0.1:*", "--heartbeat-interval-ms", "200", "--heartbeat-liveness", String(liveness), "--retry-base-ms", "50",
-        ] + extra, launcher: launcher)
+        ] + curveArguments + extra, launcher: launcher)
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             let text = child.stdout
@@ -281,11 +295,17 @@ final class Sandbox {
         ] + extra)
     }
 
-    /// Runs a CLI command to completion (killed after `timeout`, which is then an error).
-    func cli(_ arguments: [String], stdin: URL? = nil, environment: [String: String?] = [:], timeout: Duration = .seconds(90)) throws -> CommandResult {
+    /// Runs a CLI command to completion (killed after `timeout`, which is then an error);
+    /// `launcher` as for `spawn`.
+    func cli(
+        _ arguments: [String], stdin: URL? = nil, environment: [String: String?] = [:], launcher: [String] = [], timeout: Duration = .seconds(90)
+    ) throws -> CommandResult {
         commandCount += 1
-        let child = try ChildProcess(name: "cli-\(commandCount)", executable: binary, arguments: arguments, directory: root, stdin: stdin,
-                                     environment: environment)
+        let child = try launcher.first.map { command in
+            try ChildProcess(name: "cli-\(commandCount)", executable: URL(fileURLWithPath: command), arguments: launcher.dropFirst() + [binary.path] + arguments,
+                             directory: root, stdin: stdin, environment: environment)
+        } ?? ChildProcess(name: "cli-\(commandCount)", executable: binary, arguments: arguments, directory: root, stdin: stdin,
+                          environment: environment)
         defer {
             try? FileManager.default.removeItem(at: child.stdoutURL)
             try? FileManager.default.removeItem(at: child.stderrURL)
@@ -362,7 +382,7 @@ final class Sandbox {
     // MARK: Talking to the dispatcher in-process (for fast polling)
 
     func status(_ endpoint: String) throws -> [String: Any] {
-        let client = try DispatcherClient(endpoint: endpoint, timeout: .seconds(10))
+        let client = try DispatcherClient(endpoint: endpoint, timeout: .seconds(10), curve: curve?.operatorKeys)
         guard case .statusReport(let document) = try client.call(.status) else { throw HarnessError("expected a status report") }
         return try JSON.object(document)
     }
@@ -370,7 +390,7 @@ final class Sandbox {
     /// Job documents of `ids` (via WAIT, which answers at once for final jobs), in order,
     /// asked 500 at a time so no single answer holds up the dispatcher's loop for long.
     func finishedJobs(_ ids: [UInt64], endpoint: String) throws -> [[String: Any]] {
-        let client = try DispatcherClient(endpoint: endpoint, timeout: .seconds(30))
+        let client = try DispatcherClient(endpoint: endpoint, timeout: .seconds(30), curve: curve?.operatorKeys)
         var jobs: [[String: Any]] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
@@ -475,4 +495,102 @@ func numberedLines(_ count: Int) -> String {
 /// A document's `taskId` (a string in stored documents) as a number.
 func taskId(_ document: [String: Any]) -> UInt64? {
     (document["taskId"] as? String).flatMap(UInt64.init) ?? (document["taskId"] as? Int).map(UInt64.init)
+}
+
+// MARK: - CURVE keys and the allow directory
+
+/// A key pair that the built `chungtay keys generate` wrote, with the public key and the
+/// short id that `chungtay keys show` prints for it (the id every refusal log names).
+struct KeyFiles {
+    var name: String
+    var publicFile: URL
+    var secretFile: URL
+    var publicKey: String
+    var shortId: String
+
+    /// Both halves, read from the files, for sockets the test opens itself.
+    func keyPair() throws -> CurveKeyPair {
+        let secret = try String(contentsOf: secretFile, encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+        return CurveKeyPair(publicKey: publicKey, secretKey: secret)
+    }
+}
+
+/// The subdirectories of an allow directory: the roles a key is admitted in.
+enum KeyRole: String, CaseIterable {
+    case clients, workers, operators
+}
+
+/// A CURVE dispatcher's key pair, its allow directory, and the operator key the harness
+/// itself connects with.
+struct CurveDeployment {
+    var server: KeyFiles
+    var allowDirectory: URL
+    var operatorKey: KeyFiles
+    var operatorKeys: CurveClientKeys
+
+    /// `--server-key` and `--key` for a client or worker command holding `key`.
+    func arguments(_ key: KeyFiles) -> [String] {
+        ["--server-key", server.publicFile.path, "--key", key.secretFile.path]
+    }
+
+    /// What an in-process client or raw socket holding `key` connects with.
+    func clientKeys(_ key: KeyFiles) throws -> CurveClientKeys {
+        CurveClientKeys(serverPublicKey: server.publicKey, keyPair: try key.keyPair())
+    }
+}
+
+extension Sandbox {
+    var keysDirectory: URL { root.appendingPathComponent("keys", isDirectory: true) }
+    var allowDirectory: URL { root.appendingPathComponent("allow", isDirectory: true) }
+
+    /// `chungtay keys generate --name NAME` into the sandbox's key directory, read back
+    /// with `chungtay keys show`.
+    func generateKey(_ name: String) throws -> KeyFiles {
+        let generated = try cli(["keys", "generate", "--name", name, "--out", keysDirectory.path])
+        guard generated.status == 0 else { throw HarnessError("keys generate failed: \(generated)") }
+        let publicFile = keysDirectory.appendingPathComponent("\(name).key")
+        let shown = try cli(["keys", "show", publicFile.path])
+        func field(_ label: String) -> String? {
+            shown.lines.first { $0.hasPrefix(label) }.map { $0.dropFirst(label.count).trimmingCharacters(in: .whitespaces) }
+        }
+        guard shown.status == 0, let publicKey = field("public key"), let shortId = field("short id"),
+              publicKey.count == 40, shortId.count == 12 else {
+            throw HarnessError("keys show printed no public key and short id: \(shown)")
+        }
+        return KeyFiles(name: name, publicFile: publicFile, secretFile: keysDirectory.appendingPathComponent("\(name).key_secret"),
+                        publicKey: publicKey, shortId: shortId)
+    }
+
+    /// Puts `key`'s public file into the allow directory under `role` (a worker's limited
+    /// to `kinds` when given, by the `kinds:` line).
+    func admit(_ key: KeyFiles, as role: KeyRole, kinds: [String]? = nil) throws {
+        let directory = allowDirectory.appendingPathComponent(role.rawValue, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var text = try String(contentsOf: key.publicFile, encoding: .utf8)
+        if let kinds { text += "kinds: \(kinds.joined(separator: ", "))\n" }
+        try Data(text.utf8).write(to: directory.appendingPathComponent("\(key.name).key"))
+    }
+
+    /// Removes `key` from `role` in the allow directory (the dispatcher notices on SIGHUP).
+    func revoke(_ key: KeyFiles, from role: KeyRole) throws {
+        try FileManager.default.removeItem(at: allowDirectory.appendingPathComponent(role.rawValue).appendingPathComponent("\(key.name).key"))
+    }
+
+    /// A server key and an allow directory with all three role subdirectories and an
+    /// operator key `ops` (for the harness's own status calls).
+    func curveDeployment() throws -> CurveDeployment {
+        let server = try generateKey("server")
+        let operatorKey = try generateKey("ops")
+        for role in KeyRole.allCases {
+            try FileManager.default.createDirectory(at: allowDirectory.appendingPathComponent(role.rawValue), withIntermediateDirectories: true)
+        }
+        try admit(operatorKey, as: .operators)
+        return CurveDeployment(server: server, allowDirectory: allowDirectory, operatorKey: operatorKey,
+                               operatorKeys: CurveClientKeys(serverPublicKey: server.publicKey, keyPair: try operatorKey.keyPair()))
+    }
+
+    /// SIGHUP: the dispatcher reads its allow directory again.
+    func reloadAllowList(_ dispatcher: DispatcherProcess) {
+        dispatcher.process.signal(SIGHUP)
+    }
 }
