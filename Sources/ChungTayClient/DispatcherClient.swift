@@ -29,6 +29,7 @@ public final class DispatcherClient {
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(0)
             try socket.setReceiveHighWaterMark(0)
+            try socket.setSendTimeout(milliseconds: Int32(max(1, min(timeout.seconds * 1000, Double(Int32.max)))))
             try socket.setCurveClient(curve)
             handshake = try HandshakeReport(monitoring: socket, context: context, name: "dispatcher-client", endpoint: endpoint, curve: curve)
             try socket.connect(endpoint)
@@ -42,10 +43,17 @@ public final class DispatcherClient {
     public func send(_ request: ClientRequest) throws(ClientError) -> UInt64 {
         let requestId = nextRequestId
         nextRequestId += 1
+        let sent: Bool
         do {
-            try socket.send(ClientMessage(requestId: requestId, body: request).encode())
+            sent = try socket.send(ClientMessage(requestId: requestId, body: request).encode())
         } catch {
             throw .socket("\(error)")
+        }
+        // A DEALER with no connection to queue on (its handshake was refused and the pipe
+        // closed) blocks a send; the send timeout bounds that like every other wait.
+        guard sent else {
+            try handshake.read()
+            throw handshake.silence(seconds: timeout.seconds)
         }
         return requestId
     }
