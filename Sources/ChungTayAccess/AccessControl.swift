@@ -26,7 +26,7 @@ public final class AccessControl: Sendable {
         self.directory = directory
         self.logger = logger
         serverIdentity = PeerIdentity(role: .operators, name: "dispatcher", publicKey: serverPublicKey)
-        let (list, warnings) = try AllowList.load(directory: directory)
+        let (list, warnings) = try AllowList.load(directory: directory, serverPublicKey: serverPublicKey)
         for warning in warnings { logger.warning("\(warning)") }
         state = Mutex(State(list: list.adding(serverIdentity)))
     }
@@ -39,7 +39,7 @@ public final class AccessControl: Sendable {
 
     /// Reads the directory again (SIGHUP). On an error the old list stays and the error is thrown.
     public func reload() throws(KeyFileError) {
-        let (list, warnings) = try AllowList.load(directory: directory)
+        let (list, warnings) = try AllowList.load(directory: directory, serverPublicKey: serverIdentity.publicKey)
         for warning in warnings { logger.warning("\(warning)") }
         let withServer = list.adding(serverIdentity)
         state.withLock { $0.list = withServer }

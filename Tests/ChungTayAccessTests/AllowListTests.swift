@@ -4,6 +4,10 @@ import Logging
 import Testing
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct AllowListTests {
     @Test func rolesComeFromSubdirectoriesAndKindsFromTheWorkersLine() throws {
         let directory = try AllowDirectory()
@@ -48,6 +52,64 @@ import ZeroMQ
         let directory = try AllowDirectory()
         try directory.write(.workers, "w.key", text.replacingOccurrences(of: "KEY", with: try CurveKeyPair.generate().publicKey))
         #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+    }
+
+    /// Only a missing subdirectory means "no keys of that role": one that cannot be read
+    /// fails the load, so a reload keeps the old list instead of revoking the whole role.
+    @Test func anUnreadableRoleDirectoryFailsTheLoad() throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        try "not a directory\n".write(toFile: directory.path + "/workers", atomically: true, encoding: .utf8)
+        let notDirectory = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(notDirectory?.description.contains("workers is not a directory") == true)
+
+        try FileManager.default.removeItem(atPath: directory.path + "/workers")
+        try FileManager.default.setAttributes([.posixPermissions: 0o300], ofItemAtPath: directory.path + "/clients")
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path + "/clients") }
+        // Root reads any directory: the check is then moot.
+        if geteuid() != 0 {
+            let unreadable = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+            #expect(unreadable?.description.contains("cannot list") == true)
+        }
+    }
+
+    /// Who may write the directory or a key file may admit any key: refused, as ssh's StrictModes.
+    @Test(arguments: ["", "/clients", "/clients/c.key"])
+    func aGroupOrWorldWritablePlaceFailsTheLoad(place: String) throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        try FileManager.default.setAttributes([.posixPermissions: place.hasSuffix(".key") ? 0o664 : 0o775],
+                                              ofItemAtPath: directory.path + place)
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(error?.description.contains("may be written by group or others") == true)
+    }
+
+    /// A FIFO named like a key neither blocks the load nor passes for a key file.
+    @Test func aKeyFileMustBeARegularFile() throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        #expect(mkfifo(directory.path + "/clients/pipe.key", 0o644) == 0)
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(error?.description.contains("pipe.key is not a regular file") == true)
+    }
+
+    /// The dispatcher's key is `operators/dispatcher` alone, and that name is its key alone.
+    @Test func theDispatchersKeyHasOnePlace() throws {
+        let server = try CurveKeyPair.generate().publicKey
+        for role in [PeerRole.clients, .workers, .operators] {
+            let directory = try AllowDirectory()
+            try directory.write(role, "page.key", server + "\n")
+            let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path, serverPublicKey: server) }
+            #expect(error?.description.contains("holds the dispatcher's own key") == true)
+        }
+        let other = try AllowDirectory()
+        try other.add(.operators, "dispatcher")
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: other.path, serverPublicKey: server) }
+        #expect(error?.description.contains("holds another key than the dispatcher's") == true)
+
+        let same = try AllowDirectory()
+        try same.write(.operators, "dispatcher.key", server + "\n")
+        #expect(try AllowList.load(directory: same.path, serverPublicKey: server).list.identity(ofKey: server)?.principal == "operators/dispatcher")
     }
 }
 
