@@ -175,6 +175,57 @@ import Glibc
     }
 }
 
+@Suite struct HandshakeRefusalLogTests {
+    /// A fresh key per handshake buys no fresh line: one line a minute per address, a budget
+    /// for all addresses, and the rest counted into one summary with a later minute's first refusal.
+    @Test func perAddressAndABudgetWithASummary() {
+        var log = HandshakeRefusalLog(interval: .seconds(60), budget: 3)
+        let start = ContinuousClock.now
+        let sameAddress = (0..<8).map { _ in log.refused(address: "10.0.0.1", at: start) }
+        #expect(sameAddress.filter(\.logThis).count == 1)
+        let others = (2..<10).map { log.refused(address: "10.0.0.\($0)", at: start + .seconds(1)) }
+        #expect(others.filter(\.logThis).count == 2, "the budget of 3 lines a minute")
+        #expect((sameAddress + others).allSatisfy { $0.suppressedBefore == 0 })
+
+        let nextMinute = log.refused(address: "10.0.0.1", at: start + .seconds(60))
+        #expect(nextMinute.logThis && nextMinute.suppressedBefore == 13)
+        let again = log.refused(address: "10.0.0.1", at: start + .seconds(61))
+        #expect(!again.logThis && again.suppressedBefore == 0)
+    }
+
+    @Test func theZAPHandlerLogsOneLinePerAddressWhateverTheKey() throws {
+        let lines = LineCollector()
+        let directory = try AllowDirectory()
+        let access = try AccessControl(directory: directory.path, serverPublicKey: try CurveKeyPair.generate().publicKey,
+                                       logger: Logger(label: "test") { _ in lines })
+        for _ in 0..<8 {
+            let key = try CurveKeyPair.generate().publicKey
+            #expect(access.authorize(ZAPRequest(domain: AccessDomain.client.rawValue, address: "10.1.1.1", mechanism: "CURVE",
+                                                clientPublicKey: key)) == .deny)
+        }
+        #expect(lines.messages.filter { $0.hasPrefix("refused a handshake") }.count == 1)
+    }
+}
+
+/// A log handler keeping the messages, to count lines.
+final class LineCollector: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var messages: [String] { lock.withLock { stored } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lock.withLock { stored.append("\(event.message)") }
+    }
+}
+
 /// A temporary allow directory with real key files.
 final class AllowDirectory {
     let path: String
