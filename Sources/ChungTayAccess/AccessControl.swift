@@ -17,7 +17,7 @@ public final class AccessControl: Sendable {
 
     private struct State {
         var list: AllowList
-        var refusals = RefusalLimiter()
+        var refusals = HandshakeRefusalLog()
     }
 
     /// Loads `directory`; the dispatcher's own key (`serverPublicKey`) is admitted as
@@ -26,7 +26,7 @@ public final class AccessControl: Sendable {
         self.directory = directory
         self.logger = logger
         serverIdentity = PeerIdentity(role: .operators, name: "dispatcher", publicKey: serverPublicKey)
-        let (list, warnings) = try AllowList.load(directory: directory)
+        let (list, warnings) = try AllowList.load(directory: directory, serverPublicKey: serverPublicKey)
         for warning in warnings { logger.warning("\(warning)") }
         state = Mutex(State(list: list.adding(serverIdentity)))
     }
@@ -39,7 +39,7 @@ public final class AccessControl: Sendable {
 
     /// Reads the directory again (SIGHUP). On an error the old list stays and the error is thrown.
     public func reload() throws(KeyFileError) {
-        let (list, warnings) = try AllowList.load(directory: directory)
+        let (list, warnings) = try AllowList.load(directory: directory, serverPublicKey: serverIdentity.publicKey)
         for warning in warnings { logger.warning("\(warning)") }
         let withServer = list.adding(serverIdentity)
         state.withLock { $0.list = withServer }
@@ -48,17 +48,21 @@ public final class AccessControl: Sendable {
     }
 
     /// The ZAP verdict: admitted when the key is listed in a role the domain admits, with the
-    /// key itself as `User-Id`. A refusal is logged once per address and key per minute.
+    /// key itself as `User-Id`. Refusals are logged as ``HandshakeRefusalLog`` allows.
     public func authorize(_ request: ZAPRequest, now: ContinuousClock.Instant = .now) -> ZAPVerdict {
         let domain = AccessDomain(rawValue: request.domain)
-        let (identity, admitted, shouldLog): (PeerIdentity?, Bool, Bool) = state.withLock { state in
+        let (identity, admitted, logged): (PeerIdentity?, Bool, HandshakeRefusalLog.Verdict?) = state.withLock { state in
             let identity = request.clientPublicKey.flatMap { state.list.identity(ofKey: $0) }
             let admitted = request.mechanism == "CURVE" && identity.map { domain?.admits($0.role) == true } == true
-            if admitted { return (identity, true, false) }
-            return (identity, false, state.refusals.shouldLog("\(request.address) \(request.clientPublicKey ?? "-")", at: now))
+            if admitted { return (identity, true, nil) }
+            return (identity, false, state.refusals.refused(address: request.address, at: now))
         }
         if admitted, let identity { return .allow(userId: identity.publicKey) }
-        if shouldLog {
+        if let suppressed = logged?.suppressedBefore, suppressed > 0 {
+            logger.warning(
+                "\(suppressed) more refused handshakes were not logged (one line a minute per address, \(HandshakeRefusalLog.defaultBudget) in all)")
+        }
+        if logged?.logThis == true {
             let key = request.clientPublicKey.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
             let reason =
                 if domain == nil { "unknown ZAP domain" } else if let identity {

@@ -49,14 +49,14 @@ public enum CurveKeyFile {
     }
 
     /// The key pair of a secret key file; the public half is derived from the secret.
-    /// Refuses a secret file that others may read (as ssh does), since it would have leaked.
+    /// Refuses a secret file that others may read (as ssh does), since it would have leaked;
+    /// the mode is that of the file actually read (``contents(of:)``), not of a path looked at before.
     public static func readKeyPair(secretPath path: String) throws(KeyFileError) -> CurveKeyPair {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        guard status.st_mode & 0o077 == 0 else {
-            throw KeyFileError("\(path) is readable by others (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it, and replace the key if others could have read it")
+        let file = try contents(of: path)
+        guard file.mode & 0o077 == 0 else {
+            throw KeyFileError("\(path) is readable by others (mode \(String(file.mode & 0o777, radix: 8))); chmod 600 it, and replace the key if others could have read it")
         }
-        let secretKey = try key(in: lines(of: path), path: path)
+        let secretKey = try key(in: lines(in: file.data, path: path), path: path)
         do {
             return CurveKeyPair(publicKey: try CurveKeyPair.publicKey(forSecret: secretKey), secretKey: secretKey)
         } catch {
@@ -66,21 +66,38 @@ public enum CurveKeyFile {
 
     /// The file's lines, trimmed, without blank lines and `#` comments.
     static func lines(of path: String) throws(KeyFileError) -> [Substring] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
-        } catch {
-            throw KeyFileError("cannot read \(path): \(error.localizedDescription)")
-        }
-        guard data.count <= maxFileBytes else { throw KeyFileError("\(path) is over \(maxFileBytes) bytes: not a key file") }
-        guard let text = String(data: data, encoding: .utf8) else { throw KeyFileError("\(path) is not UTF-8 text: not a key file") }
+        try lines(in: contents(of: path).data, path: path)
+    }
+
+    static func lines(in data: [UInt8], path: String) throws(KeyFileError) -> [Substring] {
+        guard let text = String(validating: data, as: UTF8.self) else { throw KeyFileError("\(path) is not UTF-8 text: not a key file") }
         return text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces)[...] }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    /// A key file's bytes and mode, both from one open descriptor, so the file checked is the
+    /// file read (a path swapped between a `stat` and an `open` cannot slip through). Only a
+    /// regular file is one: `O_NONBLOCK` keeps a FIFO named `*.key` from blocking the open,
+    /// and the type check refuses it and any device before a read could block.
+    static func contents(of path: String) throws(KeyFileError) -> (data: [UInt8], mode: mode_t) {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw KeyFileError("\(path) is not a regular file: not a key file") }
+        var data = [UInt8](repeating: 0, count: maxFileBytes + 1)
+        var count = 0
+        while count < data.count {
+            let read = data[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if read < 0, errno == EINTR { continue }
+            guard read >= 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if read == 0 { break }
+            count += read
+        }
+        guard count <= maxFileBytes else { throw KeyFileError("\(path) is over \(maxFileBytes) bytes: not a key file") }
+        return (Array(data[..<count]), status.st_mode)
     }
 
     static func key(in lines: [Substring], path: String) throws(KeyFileError) -> String {

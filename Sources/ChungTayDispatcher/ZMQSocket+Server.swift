@@ -12,7 +12,8 @@ extension ZMQSocket {
 
     /// Binds; an `ipc://` socket file is created owner-only (0600), since whoever can open
     /// it is a peer. libzmq creates the file in the calling thread, so a umask of 077 around
-    /// the bind leaves no moment where others may open it; the chmod is the second lock.
+    /// the bind leaves no moment where others may open it. No chmod after: it would follow a
+    /// symlink put in the socket's place, and the umask already made the file owner-only.
     func bindOwnerOnly(_ endpoint: String) throws(ZMQError) {
         guard endpoint.hasPrefix("ipc://") else {
             try bind(endpoint)
@@ -21,8 +22,5 @@ extension ZMQSocket {
         let previous = umask(0o077)
         defer { umask(previous) }
         try bind(endpoint)
-        let path = String(endpoint.dropFirst("ipc://".count))
-        // An abstract socket (`ipc://@name`) has no file.
-        if !path.hasPrefix("@") { _ = chmod(path, 0o600) }
     }
 }

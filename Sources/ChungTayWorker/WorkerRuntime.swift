@@ -35,6 +35,10 @@ public final class WorkerRuntime {
     private var lastHeard = 0.0
     private var nextHeartbeat = 0.0
     private var reconnectDelay: Double
+    /// Until when the worker stays quiet after the dispatcher refused its key (ERROR
+    /// `forbidden`, ``KeyRefusalBackoff``); 0 while it is not refused.
+    private var refusedUntil = 0.0
+    private var keyRefusals = KeyRefusalBackoff()
     private var completed = 0
     private var failed = 0
     /// What the heartbeats report.
@@ -92,8 +96,13 @@ public final class WorkerRuntime {
             if ready[1].contains(.readable) { try forwardResults(to: dealer) }
             if ready.count > 2, ready[2].contains(.readable) { logHandshakeFailure() }
             try feedExecutors()
-            try keepAlive(dealer, draining: draining)
-            if let dealer = self.dealer { shipLogs(to: dealer) }
+            if refusedUntil > 0 {
+                // Quiet while refused: heartbeats and logs would only be refused again.
+                if now >= refusedUntil { try registerAfterRefusal(dealer) }
+            } else {
+                try keepAlive(dealer, draining: draining)
+                if let dealer = self.dealer { shipLogs(to: dealer) }
+            }
             if now >= nextSummary {
                 nextSummary = now + summaryInterval
                 let finished = completed &+ failed
@@ -178,6 +187,7 @@ public final class WorkerRuntime {
             }
             switch message {
             case .tasks(let assignments):
+                keyRefusals.admitted()
                 // While draining, new tasks are left alone: DISCONNECT hands them back.
                 guard accepting else { continue }
                 for assignment in assignments {
@@ -185,17 +195,44 @@ public final class WorkerRuntime {
                     waiting.append(assignment)
                 }
             case .heartbeat:
-                break
+                keyRefusals.admitted()
             case .disconnect(let reason):
+                // An answer to what was sent before the refusal; READY waits for the backoff.
+                guard refusedUntil == 0 else { continue }
                 logger.notice("dispatcher asked to register again", metadata: ["reason": "\(reason)"])
                 waiting.removeAll()
                 try sendReady(socket)
+            case .error(let code, let text) where code == WireError.Code.forbidden.rawValue:
+                refused(reason: text)
             case .error(let code, let text):
                 logger.error("dispatcher refused a message", metadata: ["code": "\(code)", "reason": "\(text)"])
             case .ready, .results, .failures, .log:
                 logger.warning("ignored a worker-side command from the dispatcher")
             }
         }
+    }
+
+    /// The dispatcher refused this worker's key (not listed in `workers/`, or its `kinds:` line
+    /// leaves out a kind of `--kinds`): nothing but an operator's fix helps, and sending READY
+    /// again at once would loop thousands of times a second. So the worker says once per
+    /// backoff what to fix, sends nothing, and tries again after the backoff, so a mended key
+    /// file and a reload are enough; exiting instead would loop too under a process manager.
+    private func refused(reason: String) {
+        guard refusedUntil == 0 else { return }
+        waiting.removeAll()
+        let delay = keyRefusals.next()
+        refusedUntil = MonotonicClock.now() + delay.seconds
+        logger.warning("the dispatcher forbids this worker to register; waiting before trying again", metadata: [
+            "reason": "\(reason)", "kinds": "\(configuration.kinds.joined(separator: ","))", "retryIn": "\(Int(delay.seconds))s",
+            "fix": "list the key in workers/ of the dispatcher's allow directory with a kinds: line naming every kind of --kinds (or none), then SIGHUP the dispatcher; or narrow --kinds",
+        ])
+    }
+
+    private func registerAfterRefusal(_ socket: ZMQSocket) throws {
+        refusedUntil = 0
+        lastHeard = MonotonicClock.now()
+        nextHeartbeat = lastHeard + configuration.heartbeatInterval.seconds
+        try sendReady(socket)
     }
 
     /// Tasks per batch handed to an executor: large enough that thread wake-ups stay a

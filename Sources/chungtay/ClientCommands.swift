@@ -17,7 +17,8 @@ struct SubmitCommand: ParsableCommand {
     /// Every command that connects takes `--key` for its CURVE secret key file; here, without a
     /// server key, `--key K` is still the idempotency key (issue 2's interface).
     @Option(help: """
-        Idempotency key: resubmitting with the same key returns the first job's id. Without --server-key,         --key K means the same (as before CURVE); with it, --key is this client's secret key file.
+        Idempotency key: resubmitting with the same key returns the first job's id. Without --server-key, \
+        --key K means the same (as before CURVE); with it, --key is this client's secret key file.
         """)
     var idempotencyKey: String?
     @Option(help: "Priority; higher runs first.") var priority: Int16 = 0

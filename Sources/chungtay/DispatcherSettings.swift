@@ -39,8 +39,9 @@ struct DispatcherSettings: ParsableArguments {
         """)
     var allow: String?
     @Flag(help: """
-        Without --curve-secret, bind TCP endpoints beyond loopback anyway: anyone who reaches them may submit, read every \
-        result and log, and serve as a worker (CHUNGTAY_INSECURE).
+        Without --curve-secret, bind TCP endpoints beyond loopback (or abstract ipc://@ sockets) anyway: anyone who reaches \
+        them may submit, read every result and log, and serve as a worker; with it, let --metrics-allow-remote serve the \
+        unauthenticated status page, which reads as an operator (CHUNGTAY_INSECURE).
         """)
     var insecure = false
     @OptionGroup var logEndpoint: LogEndpointOption
@@ -110,10 +111,13 @@ struct DispatcherSettings: ParsableArguments {
                 throw ValidationError(error.message)
             }
             let curve = try await Self.readCurve(from: settings)
-            if curve == nil, try await settings.bool("insecure") != true {
+            try Self.requireNumericHosts(configuration, settings: settings)
+            let insecure = try await settings.bool("insecure") == true
+            if curve == nil, !insecure {
                 try Self.requireLoopback(configuration, settings: settings)
             }
-            return (configuration, curve, try await LoggingOptions.read(from: settings), try await MetricsOption.read(from: settings))
+            let metrics = try await MetricsOption.read(from: settings, curve: curve != nil, insecure: insecure)
+            return (configuration, curve, try await LoggingOptions.read(from: settings), metrics)
         }
     }
 
@@ -129,22 +133,39 @@ struct DispatcherSettings: ParsableArguments {
         }
         do throws(KeyFileError) {
             let keyPair = try CurveKeyFile.readKeyPair(secretPath: secret)
-            _ = try AllowList.load(directory: allow)
+            _ = try AllowList.load(directory: allow, serverPublicKey: keyPair.publicKey)
             return Curve(keyPair: keyPair, allowDirectory: allow)
         } catch {
             throw ValidationError(error.description)
         }
     }
 
-    /// Without CURVE every endpoint must be unreachable from other machines, unless `--insecure`.
-    private static func requireLoopback(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
-        let endpoints: [(ConfigKey, String?)] = [
+    private static func endpoints(of configuration: DispatcherConfiguration) -> [(ConfigKey, String?)] {
+        [
             ("client.endpoint", configuration.clientEndpoint), ("worker.endpoint", configuration.workerEndpoint),
             (LogEndpointOption.endpointKey, configuration.logEndpoint),
         ]
-        for case let (key, endpoint?) in endpoints where !LogEndpointOption.isLocal(endpoint) {
+    }
+
+    /// libzmq's bind reads `localhost` as an interface name and fails with "No such device":
+    /// said here, with the fix, rather than as that error after the start.
+    private static func requireNumericHosts(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
+        for case let (key, endpoint?) in endpoints(of: configuration) where endpoint.hasPrefix("tcp://localhost:") {
             throw ValidationError("""
-                \(settings.source(of: key)): \(endpoint) is not a loopback address, and without --curve-secret the \
+                \(settings.source(of: key)): \(endpoint): libzmq binds an address or an interface, not a host name; \
+                write tcp://127.0.0.1:\(endpoint.dropFirst("tcp://localhost:".count))
+                """)
+        }
+    }
+
+    /// Without CURVE every endpoint must be unreachable from other machines, unless `--insecure`.
+    private static func requireLoopback(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
+        for case let (key, endpoint?) in endpoints(of: configuration) where !LogEndpointOption.isLocal(endpoint) {
+            let reach = endpoint.hasPrefix("ipc://@")
+                ? "is an abstract socket, which every local user may connect to (it has no file to restrict)"
+                : "is not a loopback address"
+            throw ValidationError("""
+                \(settings.source(of: key)): \(endpoint) \(reach), and without --curve-secret the \
                 dispatcher has no encryption or authentication: anyone who reaches it may submit jobs, read every result \
                 and log, and serve as a worker. Give --curve-secret FILE --allow DIR (see `chungtay keys generate`), or \
                 --insecure to bind it anyway (behind a firewall)

@@ -25,8 +25,11 @@ struct LogEndpointOption: ParsableArguments {
     }
 
     /// `ipc://` and `inproc://`, or `tcp://` on a loopback host (the port may be `*`):
-    /// endpoints no other machine can reach.
+    /// endpoints no other machine can reach, nor, for `ipc://`, another user (its socket file
+    /// is owner-only). An abstract `ipc://@name` has no file and so no permissions: every
+    /// local user may connect, as to a loopback port, and it counts as not local.
     static func isLocal(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://@") { return false }
         if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
         guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":"), colon > endpoint.index(endpoint.startIndex, offsetBy: 5) else {
             return false

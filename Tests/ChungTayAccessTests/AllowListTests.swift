@@ -4,6 +4,10 @@ import Logging
 import Testing
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct AllowListTests {
     @Test func rolesComeFromSubdirectoriesAndKindsFromTheWorkersLine() throws {
         let directory = try AllowDirectory()
@@ -48,6 +52,64 @@ import ZeroMQ
         let directory = try AllowDirectory()
         try directory.write(.workers, "w.key", text.replacingOccurrences(of: "KEY", with: try CurveKeyPair.generate().publicKey))
         #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+    }
+
+    /// Only a missing subdirectory means "no keys of that role": one that cannot be read
+    /// fails the load, so a reload keeps the old list instead of revoking the whole role.
+    @Test func anUnreadableRoleDirectoryFailsTheLoad() throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        try "not a directory\n".write(toFile: directory.path + "/workers", atomically: true, encoding: .utf8)
+        let notDirectory = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(notDirectory?.description.contains("workers is not a directory") == true)
+
+        try FileManager.default.removeItem(atPath: directory.path + "/workers")
+        try FileManager.default.setAttributes([.posixPermissions: 0o300], ofItemAtPath: directory.path + "/clients")
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path + "/clients") }
+        // Root reads any directory: the check is then moot.
+        if geteuid() != 0 {
+            let unreadable = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+            #expect(unreadable?.description.contains("cannot list") == true)
+        }
+    }
+
+    /// Who may write the directory or a key file may admit any key: refused, as ssh's StrictModes.
+    @Test(arguments: ["", "/clients", "/clients/c.key"])
+    func aGroupOrWorldWritablePlaceFailsTheLoad(place: String) throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        try FileManager.default.setAttributes([.posixPermissions: place.hasSuffix(".key") ? 0o664 : 0o775],
+                                              ofItemAtPath: directory.path + place)
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(error?.description.contains("may be written by group or others") == true)
+    }
+
+    /// A FIFO named like a key neither blocks the load nor passes for a key file.
+    @Test func aKeyFileMustBeARegularFile() throws {
+        let directory = try AllowDirectory()
+        try directory.add(.clients, "c")
+        #expect(mkfifo(directory.path + "/clients/pipe.key", 0o644) == 0)
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path) }
+        #expect(error?.description.contains("pipe.key is not a regular file") == true)
+    }
+
+    /// The dispatcher's key is `operators/dispatcher` alone, and that name is its key alone.
+    @Test func theDispatchersKeyHasOnePlace() throws {
+        let server = try CurveKeyPair.generate().publicKey
+        for role in [PeerRole.clients, .workers, .operators] {
+            let directory = try AllowDirectory()
+            try directory.write(role, "page.key", server + "\n")
+            let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: directory.path, serverPublicKey: server) }
+            #expect(error?.description.contains("holds the dispatcher's own key") == true)
+        }
+        let other = try AllowDirectory()
+        try other.add(.operators, "dispatcher")
+        let error = #expect(throws: KeyFileError.self) { try AllowList.load(directory: other.path, serverPublicKey: server) }
+        #expect(error?.description.contains("holds another key than the dispatcher's") == true)
+
+        let same = try AllowDirectory()
+        try same.write(.operators, "dispatcher.key", server + "\n")
+        #expect(try AllowList.load(directory: same.path, serverPublicKey: server).list.identity(ofKey: server)?.principal == "operators/dispatcher")
     }
 }
 
@@ -110,6 +172,57 @@ import ZeroMQ
         for index in 0..<100 where limiter.shouldLog("flood \(index)", at: start + .seconds(61)) { flood += 1 }
         #expect(flood == 100)
         #expect(limiter.count <= 3)
+    }
+}
+
+@Suite struct HandshakeRefusalLogTests {
+    /// A fresh key per handshake buys no fresh line: one line a minute per address, a budget
+    /// for all addresses, and the rest counted into one summary with a later minute's first refusal.
+    @Test func perAddressAndABudgetWithASummary() {
+        var log = HandshakeRefusalLog(interval: .seconds(60), budget: 3)
+        let start = ContinuousClock.now
+        let sameAddress = (0..<8).map { _ in log.refused(address: "10.0.0.1", at: start) }
+        #expect(sameAddress.filter(\.logThis).count == 1)
+        let others = (2..<10).map { log.refused(address: "10.0.0.\($0)", at: start + .seconds(1)) }
+        #expect(others.filter(\.logThis).count == 2, "the budget of 3 lines a minute")
+        #expect((sameAddress + others).allSatisfy { $0.suppressedBefore == 0 })
+
+        let nextMinute = log.refused(address: "10.0.0.1", at: start + .seconds(60))
+        #expect(nextMinute.logThis && nextMinute.suppressedBefore == 13)
+        let again = log.refused(address: "10.0.0.1", at: start + .seconds(61))
+        #expect(!again.logThis && again.suppressedBefore == 0)
+    }
+
+    @Test func theZAPHandlerLogsOneLinePerAddressWhateverTheKey() throws {
+        let lines = LineCollector()
+        let directory = try AllowDirectory()
+        let access = try AccessControl(directory: directory.path, serverPublicKey: try CurveKeyPair.generate().publicKey,
+                                       logger: Logger(label: "test") { _ in lines })
+        for _ in 0..<8 {
+            let key = try CurveKeyPair.generate().publicKey
+            #expect(access.authorize(ZAPRequest(domain: AccessDomain.client.rawValue, address: "10.1.1.1", mechanism: "CURVE",
+                                                clientPublicKey: key)) == .deny)
+        }
+        #expect(lines.messages.filter { $0.hasPrefix("refused a handshake") }.count == 1)
+    }
+}
+
+/// A log handler keeping the messages, to count lines.
+final class LineCollector: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var messages: [String] { lock.withLock { stored } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lock.withLock { stored.append("\(event.message)") }
     }
 }
 

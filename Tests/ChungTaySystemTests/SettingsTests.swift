@@ -216,6 +216,72 @@ import Testing
         #expect(worker.stderr.components(separatedBy: "refused this worker's key").count == 2, "one line per minute: \(worker.stderr)")
     }
 
+    /// A worker whose key may not serve its --kinds is refused at READY (`forbidden`): it
+    /// says what to fix once and waits, instead of sending READY again thousands of times a
+    /// second. The worker's 10-second throughput line marks time passing, not a sleep.
+    @Test func aWorkerRefusedItsKindsWaitsInsteadOfLooping() throws {
+        let sandbox = try Sandbox("curvekinds")
+        defer { sandbox.close() }
+        let keys = try Self.generateKeys(sandbox, ["dispatcher", "w1"])
+        let allow = sandbox.root.appendingPathComponent("allow").path
+        try FileManager.default.createDirectory(atPath: allow + "/workers", withIntermediateDirectories: true)
+        let workerKey = try String(contentsOfFile: "\(keys)/w1.key", encoding: .utf8)
+        try (workerKey + "kinds: household.review\n").write(toFile: allow + "/workers/w1.key", atomically: true, encoding: .utf8)
+        let dispatcher = try sandbox.startDispatcher(extra: ["--curve-secret", "\(keys)/dispatcher.key_secret", "--allow", allow])
+
+        let worker = try sandbox.spawn("worker-kinds", [
+            "worker", "--connect", dispatcher.workerEndpoint, "--name", "w1", "--kinds", "system.echo", "--concurrency", "1",
+            "--server-key", "\(keys)/dispatcher.key", "--key", "\(keys)/w1.key_secret",
+        ])
+        _ = try sandbox.eventually("the worker's refusal line, then its throughput line", timeout: .seconds(60)) { () -> Bool? in
+            let text = worker.stderr
+            guard let refusal = text.range(of: "forbids this worker to register") else { return nil }
+            return text[refusal.upperBound...].contains("throughput") ? true : nil
+        }
+        let text = worker.stderr
+        #expect(text.components(separatedBy: "forbids this worker to register").count == 2, "\(text)")
+        #expect(text.contains("kinds: line"), "the line says what to fix: \(text)")
+        #expect(text.components(separatedBy: "] ready ").count == 2, "one READY, no loop: \(text.prefix(4000))")
+    }
+
+    /// An abstract `ipc://@` socket has no file, so no permissions: any local user may
+    /// connect, and without CURVE it is refused like a non-loopback address.
+    @Test func abstractIpcNeedsCurveOrInsecure() throws {
+        let sandbox = try Sandbox("abstractipc")
+        defer { sandbox.close() }
+        let refused = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--client-endpoint", "ipc://@chungtay-test-\(UUID())"],
+                                      timeout: .seconds(30))
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("is an abstract socket, which every local user may connect to") && refused.stderr.contains("--insecure"),
+                "\(refused)")
+    }
+
+    /// libzmq cannot bind `localhost`: said before the start, with the address to write instead.
+    @Test func localhostEndpointIsRefusedWithTheFix() throws {
+        let sandbox = try Sandbox("localhostbind")
+        defer { sandbox.close() }
+        let refused = try sandbox.cli(["dispatcher", "--data-dir", sandbox.dataDir.path, "--worker-endpoint", "tcp://localhost:5556"],
+                                      timeout: .seconds(30))
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("write tcp://127.0.0.1:5556"), "\(refused)")
+    }
+
+    /// With CURVE the unauthenticated status page may not be served beyond loopback, since it
+    /// reads the dispatcher as an operator, unless --insecure says so.
+    @Test func remoteStatusPageWithCurveNeedsInsecure() throws {
+        let sandbox = try Sandbox("curvemetrics")
+        defer { sandbox.close() }
+        let keys = try Self.generateKeys(sandbox, ["dispatcher"])
+        let allow = sandbox.root.appendingPathComponent("allow").path
+        try FileManager.default.createDirectory(atPath: allow, withIntermediateDirectories: true)
+        let refused = try sandbox.cli([
+            "dispatcher", "--data-dir", sandbox.dataDir.path, "--curve-secret", "\(keys)/dispatcher.key_secret", "--allow", allow,
+            "--metrics", "0.0.0.0:0", "--metrics-allow-remote",
+        ], timeout: .seconds(30))
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("--metrics-allow-remote with --curve-secret") && refused.stderr.contains("--insecure"), "\(refused)")
+    }
+
     /// Key pairs made by `chungtay keys generate`, in the sandbox's `keys/`, whose path it returns.
     private static func generateKeys(_ sandbox: Sandbox, _ names: [String]) throws -> String {
         let directory = sandbox.root.appendingPathComponent("keys").path
