@@ -111,14 +111,14 @@ extension Dispatcher {
                 refuse(envelope, WireError(.unknownKind, "kind '\(unknown.kind)' is not accepted: it is not built in and no worker has announced it"), requestId: requestId)
                 return
             }
-            if let refusal = batchRefusal(for: jobs, turn: &turn) {
-                refuse(envelope, refusal, requestId: requestId)
-                return
-            }
             if storageBackoff.isPaused(at: clock.now) {
                 refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
                 return
             }
+            // Authorization before `batchRefusal`, which admits the jobs' counters into the
+            // turn: a refused client must leave no trace in the turn (another's batch counters
+            // pushed to the edge would refuse its owner's SUBMITs and its workers' RESULTs),
+            // nor learn anything about another's batch from a refusal other than `forbidden`.
             do {
                 if let refusal = try submitRefusal(jobs, client: client) {
                     forbid(envelope, requestId: requestId, command: "SUBMIT", peer: client.peer, key: nil, refusal)
@@ -126,6 +126,10 @@ extension Dispatcher {
                 }
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+                return
+            }
+            if let refusal = batchRefusal(for: jobs, turn: &turn) {
+                refuse(envelope, refusal, requestId: requestId)
                 return
             }
             let start = turn.commit.submissions.count
@@ -235,7 +239,8 @@ extension Dispatcher {
     private func submitRefusal(_ jobs: [JobSpec], client: ClientIdentity) throws(StoreError) -> String? {
         guard !client.isOperator else { return nil }
         for job in jobs {
-            if let batchId = job.batchId, !client.mayAct(asOwnerOf: batches[batchId]?.record.submittedBy) {
+            // A batch this dispatcher does not hold is `batchRefusal`'s to refuse (unknown_batch).
+            if let batchId = job.batchId, let entry = batches[batchId], !client.mayAct(asOwnerOf: entry.record.submittedBy) {
                 return "batch \(batchId) is another client's: only its owner or an operator key may submit into it"
             }
             if let key = job.idempotencyKey, let existing = try journal.job(idempotencyKey: key),

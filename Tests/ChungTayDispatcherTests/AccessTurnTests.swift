@@ -121,6 +121,34 @@ import ZeroMQ
         guard case .batchInfo = try owner.ask(.batchSeal(sealing), in: setup.dispatcher) else { Issue.record("owner cannot seal"); return }
     }
 
+    /// A SUBMIT into another's batch is refused before its counters are admitted into the
+    /// turn (REVIEW-12 finding 1): the refusal is `forbidden`, never `counter_overflow`, and
+    /// the owner's SUBMIT in the same turn is not pushed out of the counters' range.
+    @Test func aSubmitIntoAnothersBatchLeavesNoTraceInTheTurn() throws {
+        let setup = try Setup()
+        let owner = try setup.client(setup.clientA)
+        let other = try setup.client(setup.clientB)
+        let opening = BatchOpening(name: "district-9", asOf: "2026-01-01", whatIf: false, submittedBy: "a", inputs: [])
+        guard case .batchInfo(let json) = try owner.ask(.batchOpen(opening), in: setup.dispatcher) else { Issue.record("not opened"); return }
+        let batchId = try BatchStatus(json: json).id
+        guard case .batchInfo = try other.ask(.batchList, in: setup.dispatcher) else { Issue.record("no list"); return }
+
+        let edge = JobSpec(kind: "system.echo", payload: Array("{}".utf8), batchId: batchId,
+                           counters: [Counter(name: "accepted/households", value: .max)])
+        let attack = ClientMessage(requestId: 7, body: ClientRequest.submit([edge, edge])).encode()
+        let own = ClientMessage(requestId: 8, body: ClientRequest.submit([JobSpec(
+            kind: "system.echo", payload: Array("{}".utf8), batchId: batchId, counters: [Counter(name: "accepted/households", value: 1)],
+        )])).encode()
+        // Both handshakes are done, so both requests are likely read in one turn.
+        try other.socket.send(attack)
+        try owner.socket.send(own)
+        let refused = try ClientMessage<ClientReply>.decode(other.exchange([], in: setup.dispatcher, sending: false))
+        guard case .error(let code, _) = refused.body else { Issue.record("another client got \(refused)"); return }
+        #expect(code == "forbidden", "not an oracle on the batch's counters")
+        let accepted = try ClientMessage<ClientReply>.decode(owner.exchange([], in: setup.dispatcher, sending: false))
+        guard case .accepted = accepted.body else { Issue.record("the owner's SUBMIT got \(accepted)"); return }
+    }
+
     @Test func aWorkerKeyLimitedToKindsCannotAnnounceOthers() throws {
         let setup = try Setup()
         let limited = try setup.workerSocket(setup.reviewer)
@@ -237,9 +265,10 @@ final class CurveClient {
         return decoded.body
     }
 
-    /// Sends `frames`, then runs turns until a message comes back; fails after 500 turns.
-    func exchange(_ frames: [[UInt8]], in dispatcher: InProcessDispatcher) throws -> [[UInt8]] {
-        try socket.send(frames)
+    /// Sends `frames` (unless `sending` is false: the request went out already), then runs
+    /// turns until a message comes back; fails after 500 turns.
+    func exchange(_ frames: [[UInt8]], in dispatcher: InProcessDispatcher, sending: Bool = true) throws -> [[UInt8]] {
+        if sending { try socket.send(frames) }
         var reply: [[UInt8]]?
         try dispatcher.turns(until: {
             reply = try? socket.receive(dontWait: true)
