@@ -5,9 +5,19 @@ import ZeroMQ
 
 /// With CURVE: who a message comes from (its `User-Id` looked up in the dispatcher's copy of
 /// the allow list), refusals by role, and what a reloaded list revokes. libzmq admits any
-/// CURVE client when no ZAP handler answers, but then sets no `User-Id`: such a message,
-/// like one whose key was since removed, finds no identity here and is refused.
+/// CURVE client when no ZAP handler answers, and then the `User-Id` is whatever the peer put
+/// in its handshake; without this process's token (``ZAPUserIds``) it was reduced to none
+/// as the message was read, so such a message, like one whose key was since removed, finds
+/// no identity here and is refused.
 extension Dispatcher {
+    /// `message` with its `User-Id` reduced to the key this process's ZAP handler vouched
+    /// for, or to none when it lacks the token (a peer's own claim, see ``ZAPUserIds``).
+    func vouched(_ message: ReceivedMessage) -> ReceivedMessage {
+        var vouched = message
+        vouched.userId = userIds?.key(in: message.userId)
+        return vouched
+    }
+
     /// The identity of a message on the socket of `domain`; nil when it has no `User-Id`,
     /// its key is not listed now, or its role may not use that socket.
     func identity(of message: ReceivedMessage, on domain: AccessDomain) -> PeerIdentity? {

@@ -17,7 +17,7 @@ extension Dispatcher {
             do {
                 guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true, peerAddress: true, userId: access != nil)
                 else { return }
-                message = received
+                message = userIds == nil ? received : vouched(received)
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
                 return

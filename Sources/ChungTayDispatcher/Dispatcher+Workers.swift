@@ -12,7 +12,7 @@ extension Dispatcher {
             let message: ReceivedMessage
             do {
                 guard let received = try workerSocket.receive(limits: messageLimits, dontWait: true, userId: access != nil) else { return false }
-                message = received
+                message = userIds == nil ? received : vouched(received)
             } catch {
                 logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
                 return false

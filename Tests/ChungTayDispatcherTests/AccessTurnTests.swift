@@ -191,8 +191,10 @@ import ZeroMQ
         })
     }
 
-    /// libzmq admits every CURVE client when no ZAP handler answers; its messages then carry
-    /// no `User-Id`, and the dispatcher's check finds no identity for them.
+    /// libzmq admits every CURVE client when no ZAP handler answers, and its messages then
+    /// carry whatever `User-Id` the peer sent in its handshake (none from libzmq's own
+    /// clients, any text from a hand-made one, e.g. the dispatcher's own public key): only
+    /// one with this process's token finds an identity (REVIEW-12 finding 3).
     @Test func aMessageAdmittedWithoutAZAPHandlerFindsNoIdentity() throws {
         let setup = try Setup()
         let context = try ZMQContext()
@@ -210,12 +212,18 @@ import ZeroMQ
         try dealer.send(ClientMessage(requestId: 1, body: ClientRequest.status).encode())
 
         let message = try #require(try router.receive(limits: MessageLimits(maxFrames: 16, maxBytes: 4096), userId: true))
+        let dispatcher = setup.dispatcher.dispatcher
         #expect(message.userId == nil)
-        #expect(setup.dispatcher.dispatcher.identity(of: message, on: .client) == nil)
+        #expect(dispatcher.identity(of: dispatcher.vouched(message), on: .client) == nil)
+        for forged in [setup.server.publicKey, setup.clientA.publicKey, ":" + setup.clientA.publicKey] {
+            var claimed = message
+            claimed.userId = forged
+            #expect(dispatcher.identity(of: dispatcher.vouched(claimed), on: .client) == nil, "a User-Id without the token: \(forged)")
+        }
         var admitted = message
-        admitted.userId = setup.clientA.publicKey
-        #expect(setup.dispatcher.dispatcher.identity(of: admitted, on: .client)?.principal == "clients/a")
-        #expect(setup.dispatcher.dispatcher.identity(of: admitted, on: .worker) == nil)
+        admitted.userId = setup.access.userIds.userId(forKey: setup.clientA.publicKey)
+        #expect(dispatcher.identity(of: dispatcher.vouched(admitted), on: .client)?.principal == "clients/a")
+        #expect(dispatcher.identity(of: dispatcher.vouched(admitted), on: .worker) == nil)
         router.close()
         dealer.close()
     }
