@@ -269,8 +269,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
         }
         lastPollEnded = pollEnded
         queues.now = pollEnded
-        if let access, access.generation != allowGeneration { allowListReloaded(access) }
         var turn = Turn(now: clock.date)
+        if let access, access.generation != allowGeneration { allowListReloaded(access, turn: &turn) }
         clientPeers.readEvents()
         workerPeers.readEvents()
         if ready[0].contains(.readable) { readClients(into: &turn) }

@@ -191,6 +191,36 @@ import ZeroMQ
         })
     }
 
+    /// A reload that narrows a registered worker's kinds (a `kinds:` line added to its key
+    /// file) drops it like a revoked key (REVIEW-12 finding 2), and the task it held goes
+    /// back without counting an attempt: the task did nothing wrong (finding 13).
+    @Test func aReloadThatNarrowsAWorkersKindsDropsItWithoutCountingAnAttempt() throws {
+        let setup = try Setup()
+        let worker = try setup.workerSocket(setup.worker)
+        try worker.socket.send(WorkerMessage.ready(name: "w1", kinds: ["test.narrowed"], credit: 1).encode())
+        try setup.dispatcher.turns(until: { setup.dispatcher.dispatcher.workers.serves("test.narrowed") })
+        let client = try setup.client(setup.clientA)
+        guard case .accepted(let receipts) = try client.ask(.submit([JobSpec(kind: "test.narrowed", payload: Array("{}".utf8))]),
+                                                           in: setup.dispatcher)
+        else { Issue.record("not accepted"); return }
+        try setup.dispatcher.turns(until: {
+            guard let frames = try worker.socket.receive(dontWait: true) else { return false }
+            if case .tasks = try WorkerMessage.decode(frames.dropFirst()) { return true }
+            return false
+        })
+
+        try (setup.worker.publicKey + "\nkinds: test.other\n").write(toFile: setup.allow.path + "/workers/w1.key", atomically: true, encoding: .utf8)
+        try setup.access.reload()
+        try setup.dispatcher.turn()
+        #expect(!setup.dispatcher.dispatcher.workers.serves("test.narrowed"))
+        #expect(setup.dispatcher.dispatcher.leases.isEmpty)
+        let operatorClient = try setup.client(setup.operatorKeys)
+        guard case .jobInfo(let document) = try operatorClient.ask(.job(receipts[0].jobId), in: setup.dispatcher)
+        else { Issue.record("no job"); return }
+        let text = String(decoding: document, as: UTF8.self)
+        #expect(!text.contains("worker_lost") && text.contains(#""state":"queued""#), "\(text)")
+    }
+
     /// libzmq admits every CURVE client when no ZAP handler answers, and its messages then
     /// carry whatever `User-Id` the peer sent in its handshake (none from libzmq's own
     /// clients, any text from a hand-made one, e.g. the dispatcher's own public key): only
