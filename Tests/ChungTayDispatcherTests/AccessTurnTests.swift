@@ -87,12 +87,31 @@ import ZeroMQ
         #expect(!audit.contains(setup.clientA.publicKey), "never the whole key")
         guard case .jobInfo = try owner.ask(.job(id), in: setup.dispatcher) else { Issue.record("the owner cannot read its job"); return }
         guard case .jobInfo = try operatorClient.ask(.job(id), in: setup.dispatcher) else { Issue.record("an operator cannot"); return }
-        for request in [ClientRequest.job(id), .wait([id]),
-                        .submit([JobSpec(kind: "system.echo", payload: Array("{}".utf8), idempotencyKey: "a-1")])] {
+        for request in [ClientRequest.job(id), .wait([id])] {
             let reply = try other.ask(request, in: setup.dispatcher)
             guard case .error(let code, _) = reply else { Issue.record("another client got \(reply)"); continue }
             #expect(code == "forbidden")
         }
+    }
+
+    /// With CURVE each principal has its own idempotency keys (REVIEW-12 finding 6): another
+    /// client's SUBMIT with the same key, even in the same turn, gets a job of its own, and
+    /// the owner's retry still finds its job.
+    @Test func idempotencyKeysArePerPrincipal() throws {
+        let setup = try Setup()
+        let owner = try setup.client(setup.clientA)
+        let other = try setup.client(setup.clientB)
+        guard case .batchInfo = try other.ask(.batchList, in: setup.dispatcher) else { Issue.record("no list"); return }
+        let submit = ClientRequest.submit([JobSpec(kind: "system.echo", payload: Array("{}".utf8), idempotencyKey: "k1")])
+        // Both handshakes are done, so both requests are likely read in one turn.
+        try other.socket.send(ClientMessage(requestId: 5, body: submit).encode())
+        guard case .accepted(let mine) = try owner.ask(submit, in: setup.dispatcher) else { Issue.record("not accepted"); return }
+        let reply = try ClientMessage<ClientReply>.decode(other.exchange([], in: setup.dispatcher, sending: false))
+        guard case .accepted(let theirs) = reply.body else { Issue.record("the other client got \(reply)"); return }
+        #expect(mine[0].jobId != theirs[0].jobId, "never another principal's job")
+        #expect(!mine[0].existed && !theirs[0].existed)
+        guard case .accepted(let again) = try owner.ask(submit, in: setup.dispatcher) else { Issue.record("not accepted"); return }
+        #expect(again[0].jobId == mine[0].jobId && again[0].existed, "the owner's retry finds its job")
     }
 
     @Test func aBatchIsItsOpenersWhateverTheRequestClaims() throws {
