@@ -105,6 +105,11 @@ final class PeerConnections {
         departures.insert(holder.peer)
     }
 
+    /// The key (`User-Id`) of the connection `peer` is on, if it is tracked and has one.
+    func key(of peer: [UInt8]) -> String? {
+        connectionOf[peer].flatMap { peerOn[$0]?.key }
+    }
+
     /// Failed handshakes since the last call.
     func takeHandshakeFailures() -> Int {
         defer { handshakeFailures = 0 }

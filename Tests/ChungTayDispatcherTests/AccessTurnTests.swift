@@ -210,6 +210,30 @@ import ZeroMQ
         })
     }
 
+    /// A worker's audit lines name its key's principal beside the name its READY claimed
+    /// (REVIEW-12 finding 8): `workers/w1` registering as `w2` shows as both.
+    @Test func aWorkersAuditLinesNameItsPrincipal() throws {
+        let setup = try Setup()
+        let worker = try setup.workerSocket(setup.worker)
+        try worker.socket.send(WorkerMessage.ready(name: "w2", kinds: ["test.audited"], credit: 1).encode())
+        try setup.dispatcher.turns(until: { setup.dispatcher.dispatcher.workers.serves("test.audited") })
+        let client = try setup.client(setup.clientA)
+        guard case .accepted = try client.ask(.submit([JobSpec(kind: "test.audited", payload: Array("{}".utf8))]), in: setup.dispatcher)
+        else { Issue.record("not accepted"); return }
+        var assignment: TaskAssignment?
+        try setup.dispatcher.turns(until: {
+            guard let frames = try worker.socket.receive(dontWait: true) else { return false }
+            if case .tasks(let tasks) = try WorkerMessage.decode(frames.dropFirst()) { assignment = tasks.first }
+            return assignment != nil
+        })
+        let task = try #require(assignment)
+        try worker.socket.send(WorkerMessage.failures([TaskFailure(taskId: task.taskId, retryable: false, code: "bad_input", message: "no")]).encode())
+        let auditPath = setup.dispatcher.directory.appendingPathComponent("audit.jsonl")
+        try setup.dispatcher.turns(until: {
+            (try? String(contentsOf: auditPath, encoding: .utf8))?.contains(#""worker":"w2","principal":"workers/w1""#) == true
+        })
+    }
+
     /// A reload that narrows a registered worker's kinds (a `kinds:` line added to its key
     /// file) drops it like a revoked key (REVIEW-12 finding 2), and the task it held goes
     /// back without counting an attempt: the task did nothing wrong (finding 13).
