@@ -301,6 +301,21 @@ import ZeroMQ
         dealer.close()
     }
 
+    /// Once its ZAP handler has stopped, libzmq would admit every CURVE client: the
+    /// dispatcher stops at its next turn instead of serving on (REVIEW-12 finding 3).
+    @Test func theDispatcherStopsWhenItsZAPHandlerDoes() throws {
+        let setup = try Setup()
+        let dispatcher = setup.dispatcher.dispatcher
+        let handler = try #require(dispatcher.zapHandler)
+        handler.stop()
+        var asked = 0
+        dispatcher.run(shouldStop: {
+            asked += 1
+            return asked > 3
+        })
+        #expect(asked == 1, "stopped at once, not by being asked")
+    }
+
     @Test func aReloadThatRemovesAKeyRefusesItsNextRequest() throws {
         let setup = try Setup()
         let client = try setup.client(setup.clientA)
