@@ -10,6 +10,9 @@ public import ZeroMQ
 public final class AccessControl: Sendable {
     /// The allow directory, read again by ``reload()``.
     public let directory: String
+    /// The form of `User-Id` the handler gives and the dispatcher believes (with this
+    /// process's secret token); made once, at start.
+    public let userIds = ZAPUserIds()
     private let serverIdentity: PeerIdentity
     private let state: Mutex<State>
     private let loadedGeneration = Atomic<Int>(0)
@@ -48,7 +51,7 @@ public final class AccessControl: Sendable {
     }
 
     /// The ZAP verdict: admitted when the key is listed in a role the domain admits, with the
-    /// key itself as `User-Id`. Refusals are logged as ``HandshakeRefusalLog`` allows.
+    /// key behind this process's token as `User-Id` (``ZAPUserIds``). Refusals are logged as ``HandshakeRefusalLog`` allows.
     public func authorize(_ request: ZAPRequest, now: ContinuousClock.Instant = .now) -> ZAPVerdict {
         let domain = AccessDomain(rawValue: request.domain)
         let (identity, admitted, logged): (PeerIdentity?, Bool, HandshakeRefusalLog.Verdict?) = state.withLock { state in
@@ -57,7 +60,7 @@ public final class AccessControl: Sendable {
             if admitted { return (identity, true, nil) }
             return (identity, false, state.refusals.refused(address: request.address, at: now))
         }
-        if admitted, let identity { return .allow(userId: identity.publicKey) }
+        if admitted, let identity { return .allow(userId: userIds.userId(forKey: identity.publicKey)) }
         if let suppressed = logged?.suppressedBefore, suppressed > 0 {
             logger.warning(
                 "\(suppressed) more refused handshakes were not logged (one line a minute per address, \(HandshakeRefusalLog.defaultBudget) in all)")

@@ -5,9 +5,19 @@ import ZeroMQ
 
 /// With CURVE: who a message comes from (its `User-Id` looked up in the dispatcher's copy of
 /// the allow list), refusals by role, and what a reloaded list revokes. libzmq admits any
-/// CURVE client when no ZAP handler answers, but then sets no `User-Id`: such a message,
-/// like one whose key was since removed, finds no identity here and is refused.
+/// CURVE client when no ZAP handler answers, and then the `User-Id` is whatever the peer put
+/// in its handshake; without this process's token (``ZAPUserIds``) it was reduced to none
+/// as the message was read, so such a message, like one whose key was since removed, finds
+/// no identity here and is refused.
 extension Dispatcher {
+    /// `message` with its `User-Id` reduced to the key this process's ZAP handler vouched
+    /// for, or to none when it lacks the token (a peer's own claim, see ``ZAPUserIds``).
+    func vouched(_ message: ReceivedMessage) -> ReceivedMessage {
+        var vouched = message
+        vouched.userId = userIds?.key(in: message.userId)
+        return vouched
+    }
+
     /// The identity of a message on the socket of `domain`; nil when it has no `User-Id`,
     /// its key is not listed now, or its role may not use that socket.
     func identity(of message: ReceivedMessage, on domain: AccessDomain) -> PeerIdentity? {
@@ -36,23 +46,46 @@ extension Dispatcher {
     }
 
     /// A SIGHUP reload moved the list: take a copy, and close every connection whose key the
-    /// new list no longer admits on its socket. Their departures then run the usual way (a
-    /// worker's leases go back, a client's waits go).
-    func allowListReloaded(_ access: AccessControl) {
+    /// new list no longer admits on its socket, and every registered worker's whose key no
+    /// longer lists a kind it announced (a `kinds:` line narrowed). A client's departure then
+    /// runs the usual way (its waits go); a worker is dropped here, its leases going back
+    /// without counting an attempt: the tasks did nothing wrong.
+    ///
+    /// Each socket's events are read first, so only connections still open are shut down:
+    /// the descriptor of one that closed may already serve another connection.
+    func allowListReloaded(_ access: AccessControl, turn: inout Turn) {
         allowGeneration = access.generation
         allowList = access.list
         logBus?.allowListReloaded(allowList)
+        let list = allowList
         var closed = 0
-        var sockets: [(PeerConnections, AccessDomain)] = [(clientPeers, .client), (workerPeers, .worker)]
+        var sockets: [(PeerConnections, AccessDomain)] = [(clientPeers, .client)]
         if let logBus { sockets.append((logBus.peers, .log)) }
         for (peers, domain) in sockets {
-            let list = allowList
-            for connection in peers.connections(withKey: { key in !(list.identity(ofKey: key).map { domain.admits($0.role) } ?? false) }) {
+            peers.readEvents()
+            for (connection, _) in peers.connections(where: { _, key in list.identity(ofKey: key).map { domain.admits($0.role) } != true }) {
                 ZMQSocket.shutDownConnection(connection)
                 closed += 1
             }
         }
+        workerPeers.readEvents()
+        for (connection, peer) in workerPeers.connections(where: { peer, key in !mayStay(worker: peer, key: key, in: list) }) {
+            for hasDelimiter in [false, true] {
+                workerLeft(Envelope(routingId: peer, hasDelimiter: hasDelimiter), countsAsAttempt: false, turn: &turn)
+            }
+            ZMQSocket.shutDownConnection(connection)
+            closed += 1
+        }
         logger.notice("allow list in force", metadata: ["keys": "\(allowList.count)", "connectionsClosed": "\(closed)"])
+    }
+
+    /// Whether the worker `peer` may stay connected with `key` under `list`: the key is a
+    /// worker's, and may serve every kind the worker registered for.
+    private func mayStay(worker peer: [UInt8], key: String, in list: AllowList) -> Bool {
+        guard let identity = list.identity(ofKey: key), identity.role == .workers else { return false }
+        return [false, true].allSatisfy { hasDelimiter in
+            workers[Envelope(routingId: peer, hasDelimiter: hasDelimiter)]?.kinds.allSatisfy(identity.mayServe) ?? true
+        }
     }
 
     /// Handshakes that failed without a key (a NULL peer, a wrong server key): a warning

@@ -29,24 +29,40 @@ extension Dispatcher {
         var completed = TaskGroups()
         for (index, completion) in turn.completions.enumerated() where receipt.followUps[index] != nil {
             let task = completion.lease.task
-            completed.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker)
+            completed.add(task.id, kind: task.kind, batch: task.batchId, worker: turn.commit.completions[index].worker,
+                          principal: completion.lease.workerPrincipal)
         }
         for group in completed.groups {
-            AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
-                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch), "tasks": .ids(group.ids),
-            ])
+            if let principal = group.principal {
+                AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
+                    "worker": .string(group.worker), "principal": .string(principal), "kind": .string(group.kind),
+                    "batch": .string(group.batch), "tasks": .ids(group.ids),
+                ])
+            } else {
+                AuditLine.append(to: &audit.pending, time: time, event: .tasksCompleted, [
+                    "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch), "tasks": .ids(group.ids),
+                ])
+            }
         }
         var failed = TaskGroups()
         for failure in turn.failures {
             let task = failure.lease.task
-            failed.add(task.id, kind: task.kind, batch: task.batchId, worker: failure.worker, code: failure.code,
-                       dead: failure.retryDelay == nil)
+            failed.add(task.id, kind: task.kind, batch: task.batchId, worker: failure.worker, principal: failure.lease.workerPrincipal,
+                       code: failure.code, dead: failure.retryDelay == nil)
         }
         for group in failed.groups {
-            AuditLine.append(to: &audit.pending, time: time, event: group.dead ? .tasksDeadLettered : .tasksFailed, [
-                "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch),
-                "code": .string(group.code), "tasks": .ids(group.ids),
-            ])
+            let event: AuditEvent = group.dead ? .tasksDeadLettered : .tasksFailed
+            if let principal = group.principal {
+                AuditLine.append(to: &audit.pending, time: time, event: event, [
+                    "worker": .string(group.worker), "principal": .string(principal), "kind": .string(group.kind),
+                    "batch": .string(group.batch), "code": .string(group.code), "tasks": .ids(group.ids),
+                ])
+            } else {
+                AuditLine.append(to: &audit.pending, time: time, event: event, [
+                    "worker": .string(group.worker), "kind": .string(group.kind), "batch": .string(group.batch),
+                    "code": .string(group.code), "tasks": .ids(group.ids),
+                ])
+            }
         }
     }
 
@@ -140,6 +156,8 @@ private struct TaskGroup {
         var kind: String
         var batch: String?
         var worker: String?
+        /// With CURVE, the worker's key's principal beside the name it claimed.
+        var principal: String?
         var code: String?
         var dead: Bool
     }
@@ -149,6 +167,7 @@ private struct TaskGroup {
     var kind: String { key.kind }
     var batch: String? { key.batch }
     var worker: String? { key.worker }
+    var principal: String? { key.principal }
     var code: String? { key.code }
     var dead: Bool { key.dead }
 }
@@ -160,8 +179,10 @@ private struct TaskGroups {
     private(set) var groups: [TaskGroup] = []
     private var positions: [TaskGroup.Key: Int] = [:]
 
-    mutating func add(_ id: UInt64, kind: String, batch: String?, worker: String? = nil, code: String? = nil, dead: Bool = false) {
-        let key = TaskGroup.Key(kind: kind, batch: batch, worker: worker, code: code, dead: dead)
+    mutating func add(
+        _ id: UInt64, kind: String, batch: String?, worker: String? = nil, principal: String? = nil, code: String? = nil, dead: Bool = false
+    ) {
+        let key = TaskGroup.Key(kind: kind, batch: batch, worker: worker, principal: principal, code: code, dead: dead)
         if let last = groups.indices.last, groups[last].key == key {
             groups[last].ids.append(id)
         } else if let position = positions[key] {

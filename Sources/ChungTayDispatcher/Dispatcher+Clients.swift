@@ -17,7 +17,7 @@ extension Dispatcher {
             do {
                 guard let received = try clientSocket.receive(limits: messageLimits, dontWait: true, peerAddress: true, userId: access != nil)
                 else { return }
-                message = received
+                message = userIds == nil ? received : vouched(received)
             } catch {
                 logger.error("client socket receive failed", metadata: ["error": "\(error)"])
                 return
@@ -111,26 +111,29 @@ extension Dispatcher {
                 refuse(envelope, WireError(.unknownKind, "kind '\(unknown.kind)' is not accepted: it is not built in and no worker has announced it"), requestId: requestId)
                 return
             }
-            if let refusal = batchRefusal(for: jobs, turn: &turn) {
-                refuse(envelope, refusal, requestId: requestId)
-                return
-            }
             if storageBackoff.isPaused(at: clock.now) {
                 refuse(envelope, WireError(.storage, "storage is failing (e.g. the disk is full); nothing was stored; submit again later"), requestId: requestId)
                 return
             }
-            do {
-                if let refusal = try submitRefusal(jobs, client: client) {
-                    forbid(envelope, requestId: requestId, command: "SUBMIT", peer: client.peer, key: nil, refusal)
-                    return
-                }
-            } catch {
-                refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
+            // Authorization before `batchRefusal`, which admits the jobs' counters into the
+            // turn: a refused client must leave no trace in the turn (another's batch counters
+            // pushed to the edge would refuse its owner's SUBMITs and its workers' RESULTs),
+            // nor learn anything about another's batch from a refusal other than `forbidden`.
+            if let refusal = submitRefusal(jobs, client: client) {
+                forbid(envelope, requestId: requestId, command: "SUBMIT", peer: client.peer, key: nil, refusal)
+                return
+            }
+            if let refusal = batchRefusal(for: jobs, turn: &turn) {
+                refuse(envelope, refusal, requestId: requestId)
                 return
             }
             let start = turn.commit.submissions.count
-            turn.commit.submissions.append(contentsOf: jobs)
-            if let peer = client.peer { turn.commit.submitters.append(contentsOf: repeatElement(String?(peer.principal), count: jobs.count)) }
+            if let peer = client.peer {
+                turn.commit.submissions.append(contentsOf: jobs.lazy.map { $0.scopingIdempotencyKey(to: peer.principal) })
+                turn.commit.submitters.append(contentsOf: repeatElement(String?(peer.principal), count: jobs.count))
+            } else {
+                turn.commit.submissions.append(contentsOf: jobs)
+            }
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count), client: client))
         case .job(let id):
             do {
@@ -230,17 +233,14 @@ extension Dispatcher {
     }
 
     /// Why a client may not make this submission (with CURVE): a job into another
-    /// principal's batch, or reusing another principal's idempotency key (it would get
-    /// that job). Nil when it may; looks keys up only for a checked, non-operator client.
-    private func submitRefusal(_ jobs: [JobSpec], client: ClientIdentity) throws(StoreError) -> String? {
+    /// principal's batch. Nil when it may. Idempotency keys need no check: with CURVE each
+    /// principal has its own (``JobSpec/scopingIdempotencyKey(to:)``).
+    private func submitRefusal(_ jobs: [JobSpec], client: ClientIdentity) -> String? {
         guard !client.isOperator else { return nil }
         for job in jobs {
-            if let batchId = job.batchId, !client.mayAct(asOwnerOf: batches[batchId]?.record.submittedBy) {
+            // A batch this dispatcher does not hold is `batchRefusal`'s to refuse (unknown_batch).
+            if let batchId = job.batchId, let entry = batches[batchId], !client.mayAct(asOwnerOf: entry.record.submittedBy) {
                 return "batch \(batchId) is another client's: only its owner or an operator key may submit into it"
-            }
-            if let key = job.idempotencyKey, let existing = try journal.job(idempotencyKey: key),
-               !client.mayAct(asOwnerOf: owner(of: existing)) {
-                return "idempotency key '\(key)' names another client's job; choose another key"
             }
         }
         return nil

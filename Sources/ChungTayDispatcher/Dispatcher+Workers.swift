@@ -12,7 +12,7 @@ extension Dispatcher {
             let message: ReceivedMessage
             do {
                 guard let received = try workerSocket.receive(limits: messageLimits, dontWait: true, userId: access != nil) else { return false }
-                message = received
+                message = userIds == nil ? received : vouched(received)
             } catch {
                 logger.error("worker socket receive failed", metadata: ["error": "\(error)"])
                 return false
@@ -224,7 +224,11 @@ extension Dispatcher {
         if workers[envelope] != nil { workerLeft(envelope, countsAsAttempt: true, turn: &turn) }
     }
 
-    private func register(_ worker: WorkerRecord, turn: inout Turn) {
+    private func register(_ announced: WorkerRecord, turn: inout Turn) {
+        var worker = announced
+        if access != nil, let key = workerPeers.key(of: worker.envelope.routingId) {
+            worker.principal = allowList.identity(ofKey: key)?.principal
+        }
         workers.register(worker)
         figures.registered(worker, at: clock.now)
         announcedKinds.accept(worker.kinds)
@@ -369,7 +373,7 @@ extension Dispatcher {
                     bytes += task.payloadSize
                     let payload = task.payload
                     task.payload = nil
-                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope, at: now), payload))
+                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope, principal: worker.principal, at: now), payload))
                     free -= 1
                 }
                 if queues.count(of: kind) == 0 { break }

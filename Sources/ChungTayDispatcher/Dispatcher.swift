@@ -77,6 +77,9 @@ public final class Dispatcher<Clock: DispatcherClock> {
     let access: AccessControl?
     /// Answers libzmq's ZAP requests for the sockets' domains; kept as long as the sockets.
     let zapHandler: ZAPHandler?
+    /// With CURVE, the `User-Id`s the handler gives: every message's is reduced to its key
+    /// as it is read, and one without this process's token to none (see ``ZAPUserIds``).
+    let userIds: ZAPUserIds?
     /// The dispatcher's copy of the allow list, taken when ``AccessControl/generation``
     /// moves (a SIGHUP reload), so checking a message takes no lock.
     var allowList = AllowList()
@@ -145,6 +148,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
 
         self.context = context
         access = configuration.curve?.access
+        userIds = access?.userIds
         // Before any socket binds: while no handler answers, libzmq admits every CURVE
         // client (without a User-Id, which the checks then refuse; still, admit no one).
         zapHandler = try configuration.curve.map { curve throws(ZMQError) in
@@ -186,7 +190,10 @@ public final class Dispatcher<Clock: DispatcherClock> {
         }
         if let logBus {
             poller.add(logBus.socket)
-            if access != nil { logBus.allowList = allowList }
+            if let access {
+                logBus.allowList = allowList
+                logBus.userIds = access.userIds
+            }
         }
 
         try recoverQueuedJobs()
@@ -231,6 +238,12 @@ public final class Dispatcher<Clock: DispatcherClock> {
             }
             if draining, leases.isEmpty || clock.now >= drainDeadline { break }
             if storageBroken { break }
+            // Checked every turn: past this point libzmq would admit every CURVE client (the
+            // token check still refuses their messages, but nothing may pass unchecked).
+            if let zapHandler, !zapHandler.isServing {
+                logger.critical("the ZAP handler stopped while the endpoints are open; stopping (start the dispatcher again)")
+                break
+            }
             do {
                 try runTurn(pollTimeoutMilliseconds: pollTimeout())
             } catch {
@@ -256,8 +269,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
         }
         lastPollEnded = pollEnded
         queues.now = pollEnded
-        if let access, access.generation != allowGeneration { allowListReloaded(access) }
         var turn = Turn(now: clock.date)
+        if let access, access.generation != allowGeneration { allowListReloaded(access, turn: &turn) }
         clientPeers.readEvents()
         workerPeers.readEvents()
         if ready[0].contains(.readable) { readClients(into: &turn) }

@@ -8,6 +8,9 @@ struct Lease {
     var attempt: Int
     /// Monotonic seconds when it was granted, for the per-task deadline.
     var grantedAt: Double
+    /// With CURVE, the holder's principal, for the audit trail (the worker may be gone by
+    /// the time its task's outcome is written).
+    var workerPrincipal: String?
 }
 
 /// Every task out with a worker, by task id and by worker, so a dead worker's tasks can
@@ -33,8 +36,8 @@ struct LeaseTable {
     /// Payload bytes of the tasks a worker holds.
     func bytes(for worker: Envelope) -> Int { bytesByWorker[worker] ?? 0 }
 
-    mutating func grant(_ task: QueuedTask, to worker: Envelope, at now: Double) -> Lease {
-        let lease = Lease(task: task, worker: worker, attempt: task.attempts + 1, grantedAt: now)
+    mutating func grant(_ task: QueuedTask, to worker: Envelope, principal: String? = nil, at now: Double) -> Lease {
+        let lease = Lease(task: task, worker: worker, attempt: task.attempts + 1, grantedAt: now, workerPrincipal: principal)
         leases[task.id] = lease
         byWorker[worker, default: []].insert(task.id)
         bytesByWorker[worker, default: 0] += task.payloadSize

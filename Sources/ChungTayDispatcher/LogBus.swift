@@ -52,6 +52,8 @@ final class LogBus {
     /// With CURVE, the operators' keys as the dispatcher last loaded them: every SUBSCRIBE
     /// and HEARTBEAT is checked against it. Nil without CURVE: nothing is checked.
     var allowList: AllowList?
+    /// With CURVE, which `User-Id`s this process's ZAP handler gave (the rest are refused).
+    var userIds: ZAPUserIds?
 
     /// Most subscribers following at once; more get `too_many_subscribers`.
     static let maxSubscribers = 16
@@ -172,9 +174,10 @@ final class LogBus {
         var subscriptions = 0
         for _ in 0..<Self.readsPerTurn where subscriptions < Self.subscriptionsPerTurn {
             let limits = MessageLimits(maxFrames: 8, maxBytes: LogFilter.maxEncodedBytes + 1024)
-            guard let message = try? socket.receive(limits: limits, dontWait: true, userId: allowList != nil) else {
+            guard var message = try? socket.receive(limits: limits, dontWait: true, userId: allowList != nil) else {
                 return
             }
+            if let userIds { message.userId = userIds.key(in: message.userId) }
             guard let peer = message.frames.first, let (envelope, body) = try? Envelope.split(message.frames) else { continue }
             peers.noteMessage(from: peer, connection: message.connection, key: message.userId)
             if let allowList, !Self.isOperator(message.userId, in: allowList) {

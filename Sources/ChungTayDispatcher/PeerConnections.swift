@@ -105,15 +105,24 @@ final class PeerConnections {
         departures.insert(holder.peer)
     }
 
+    /// The key (`User-Id`) of the connection `peer` is on, if it is tracked and has one.
+    func key(of peer: [UInt8]) -> String? {
+        connectionOf[peer].flatMap { peerOn[$0]?.key }
+    }
+
     /// Failed handshakes since the last call.
     func takeHandshakeFailures() -> Int {
         defer { handshakeFailures = 0 }
         return handshakeFailures
     }
 
-    /// The open connections whose key `isRevoked` says no longer admitted, to be closed.
-    func connections(withKey isRevoked: (String) -> Bool) -> [Int32] {
-        peerOn.compactMap { connection, holder in holder.key.map(isRevoked) == true ? connection : nil }
+    /// The open connections (as of the last ``readEvents()``) with a key that `isRevoked`
+    /// says may not stay, given the peer on it, to be closed.
+    func connections(where isRevoked: (_ peer: [UInt8], _ key: String) -> Bool) -> [(connection: Int32, peer: [UInt8])] {
+        peerOn.compactMap { connection, holder in
+            guard let key = holder.key, isRevoked(holder.peer, key) else { return nil }
+            return (connection, holder.peer)
+        }
     }
 
     /// Peers whose connection ended, to be dropped. Called after reading the socket until

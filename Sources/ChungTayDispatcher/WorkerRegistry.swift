@@ -11,6 +11,9 @@ struct WorkerRecord {
     var wireProtocol: WireProtocol
     /// Monotonic seconds of the last message received from it.
     var lastSeen: Double
+    /// With CURVE, the principal of its key (`workers/NAME`): `name` is only what its READY
+    /// claimed, and several instances may share one key, so the audit names both.
+    var principal: String? = nil
 }
 
 /// Connected workers, and for each kind the workers serving it in round-robin order.

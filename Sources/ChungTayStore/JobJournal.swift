@@ -267,15 +267,6 @@ public final class JobJournal {
         }
     }
 
-    /// The job an idempotency key already names, if any: a SUBMIT reusing it gets that job,
-    /// so under authentication only the job's owner may reuse it.
-    public func job(idempotencyKey key: String) throws(StoreError) -> JobRecord? {
-        try read("job by key") { db in
-            let statement = try db.cachedStatement(sql: "SELECT \(JobRecord.columns) FROM job WHERE idempotency_key = ?")
-            return try Row.fetchOne(statement, arguments: [key]).map(JobRecord.init(row:))
-        }
-    }
-
     public func job(_ id: UInt64) throws(StoreError) -> JobRecord? {
         try jobs([id])[id]
     }

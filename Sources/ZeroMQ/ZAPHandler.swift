@@ -21,6 +21,7 @@ public final class ZAPHandler: Sendable {
 
     private let context: ZMQContext
     private let isStopped = Atomic<Bool>(false)
+    private let serving: Serving
     private let finished = DispatchSemaphore(value: 0)
 
     /// Returns once the handler is bound, so clients connecting afterwards are
@@ -30,8 +31,11 @@ public final class ZAPHandler: Sendable {
         self.context = context
         let startup = StartupReport()
         let finished = self.finished
+        let serving = Serving()
+        self.serving = serving
         let thread = Thread {
             Self.serve(context: context, authorize: authorize, startup: startup)
+            serving.flag.store(false, ordering: .releasing)
             finished.signal()
         }
         thread.name = "zeromq.zap"
@@ -41,6 +45,11 @@ public final class ZAPHandler: Sendable {
             throw error
         }
     }
+
+    /// Whether the handler still answers. Once its thread has ended (stopped, the context
+    /// shut down, or an error) nothing answers for the server sockets, so a server that
+    /// still has them open must stop: libzmq would admit every CURVE client.
+    public var isServing: Bool { serving.flag.load(ordering: .acquiring) }
 
     /// Idempotent; returns once the handler's sockets are closed. Must not be
     /// called from `authorize`, which runs on the handler's thread.
@@ -122,6 +131,12 @@ public final class ZAPHandler: Sendable {
             }
         return [Array("1.0".utf8), requestID, Array(status.utf8), Array(text.utf8), Array(userId.utf8), []]
     }
+}
+
+/// True from the handler's start until its thread ends; a class so the thread's closure
+/// can hold it before `self` is complete.
+private final class Serving: Sendable {
+    let flag = Atomic<Bool>(true)
 }
 
 /// Hands the handler thread's bind result back to `ZAPHandler.init`, so a

@@ -126,18 +126,18 @@ import Glibc
         let server = try CurveKeyPair.generate()
         let access = try AccessControl(directory: directory.path, serverPublicKey: server.publicKey, logger: Logger(label: "test"))
 
-        #expect(access.authorize(request(.client, client)) == .allow(userId: client))
-        #expect(access.authorize(request(.client, operatorKey)) == .allow(userId: operatorKey))
+        #expect(access.authorize(request(.client, client)) == .allow(userId: access.userIds.userId(forKey: client)))
+        #expect(access.authorize(request(.client, operatorKey)) == .allow(userId: access.userIds.userId(forKey: operatorKey)))
         #expect(access.authorize(request(.client, worker)) == .deny)
-        #expect(access.authorize(request(.worker, worker)) == .allow(userId: worker))
+        #expect(access.authorize(request(.worker, worker)) == .allow(userId: access.userIds.userId(forKey: worker)))
         #expect(access.authorize(request(.worker, client)) == .deny)
-        #expect(access.authorize(request(.log, operatorKey)) == .allow(userId: operatorKey))
+        #expect(access.authorize(request(.log, operatorKey)) == .allow(userId: access.userIds.userId(forKey: operatorKey)))
         #expect(access.authorize(request(.log, client)) == .deny)
         #expect(access.authorize(request(.log, try CurveKeyPair.generate().publicKey)) == .deny)
         #expect(access.authorize(request(.client, nil)) == .deny)
         #expect(access.authorize(ZAPRequest(domain: "other", address: "1.2.3.4", mechanism: "CURVE", clientPublicKey: client)) == .deny)
         // The dispatcher's own key: the status page, an operator.
-        #expect(access.authorize(request(.log, server.publicKey)) == .allow(userId: server.publicKey))
+        #expect(access.authorize(request(.log, server.publicKey)) == .allow(userId: access.userIds.userId(forKey: server.publicKey)))
         #expect(access.list.identity(ofKey: server.publicKey)?.principal == "operators/dispatcher")
     }
 

@@ -87,12 +87,31 @@ import ZeroMQ
         #expect(!audit.contains(setup.clientA.publicKey), "never the whole key")
         guard case .jobInfo = try owner.ask(.job(id), in: setup.dispatcher) else { Issue.record("the owner cannot read its job"); return }
         guard case .jobInfo = try operatorClient.ask(.job(id), in: setup.dispatcher) else { Issue.record("an operator cannot"); return }
-        for request in [ClientRequest.job(id), .wait([id]),
-                        .submit([JobSpec(kind: "system.echo", payload: Array("{}".utf8), idempotencyKey: "a-1")])] {
+        for request in [ClientRequest.job(id), .wait([id])] {
             let reply = try other.ask(request, in: setup.dispatcher)
             guard case .error(let code, _) = reply else { Issue.record("another client got \(reply)"); continue }
             #expect(code == "forbidden")
         }
+    }
+
+    /// With CURVE each principal has its own idempotency keys (REVIEW-12 finding 6): another
+    /// client's SUBMIT with the same key, even in the same turn, gets a job of its own, and
+    /// the owner's retry still finds its job.
+    @Test func idempotencyKeysArePerPrincipal() throws {
+        let setup = try Setup()
+        let owner = try setup.client(setup.clientA)
+        let other = try setup.client(setup.clientB)
+        guard case .batchInfo = try other.ask(.batchList, in: setup.dispatcher) else { Issue.record("no list"); return }
+        let submit = ClientRequest.submit([JobSpec(kind: "system.echo", payload: Array("{}".utf8), idempotencyKey: "k1")])
+        // Both handshakes are done, so both requests are likely read in one turn.
+        try other.socket.send(ClientMessage(requestId: 5, body: submit).encode())
+        guard case .accepted(let mine) = try owner.ask(submit, in: setup.dispatcher) else { Issue.record("not accepted"); return }
+        let reply = try ClientMessage<ClientReply>.decode(other.exchange([], in: setup.dispatcher, sending: false))
+        guard case .accepted(let theirs) = reply.body else { Issue.record("the other client got \(reply)"); return }
+        #expect(mine[0].jobId != theirs[0].jobId, "never another principal's job")
+        #expect(!mine[0].existed && !theirs[0].existed)
+        guard case .accepted(let again) = try owner.ask(submit, in: setup.dispatcher) else { Issue.record("not accepted"); return }
+        #expect(again[0].jobId == mine[0].jobId && again[0].existed, "the owner's retry finds its job")
     }
 
     @Test func aBatchIsItsOpenersWhateverTheRequestClaims() throws {
@@ -119,6 +138,34 @@ import ZeroMQ
         #expect(try BatchStatus.list(json: allList).map(\.id) == [batch.id])
         guard case .batchInfo = try operatorClient.ask(.batchStatus(batch.id), in: setup.dispatcher) else { Issue.record("operator"); return }
         guard case .batchInfo = try owner.ask(.batchSeal(sealing), in: setup.dispatcher) else { Issue.record("owner cannot seal"); return }
+    }
+
+    /// A SUBMIT into another's batch is refused before its counters are admitted into the
+    /// turn (REVIEW-12 finding 1): the refusal is `forbidden`, never `counter_overflow`, and
+    /// the owner's SUBMIT in the same turn is not pushed out of the counters' range.
+    @Test func aSubmitIntoAnothersBatchLeavesNoTraceInTheTurn() throws {
+        let setup = try Setup()
+        let owner = try setup.client(setup.clientA)
+        let other = try setup.client(setup.clientB)
+        let opening = BatchOpening(name: "district-9", asOf: "2026-01-01", whatIf: false, submittedBy: "a", inputs: [])
+        guard case .batchInfo(let json) = try owner.ask(.batchOpen(opening), in: setup.dispatcher) else { Issue.record("not opened"); return }
+        let batchId = try BatchStatus(json: json).id
+        guard case .batchInfo = try other.ask(.batchList, in: setup.dispatcher) else { Issue.record("no list"); return }
+
+        let edge = JobSpec(kind: "system.echo", payload: Array("{}".utf8), batchId: batchId,
+                           counters: [Counter(name: "accepted/households", value: .max)])
+        let attack = ClientMessage(requestId: 7, body: ClientRequest.submit([edge, edge])).encode()
+        let own = ClientMessage(requestId: 8, body: ClientRequest.submit([JobSpec(
+            kind: "system.echo", payload: Array("{}".utf8), batchId: batchId, counters: [Counter(name: "accepted/households", value: 1)],
+        )])).encode()
+        // Both handshakes are done, so both requests are likely read in one turn.
+        try other.socket.send(attack)
+        try owner.socket.send(own)
+        let refused = try ClientMessage<ClientReply>.decode(other.exchange([], in: setup.dispatcher, sending: false))
+        guard case .error(let code, _) = refused.body else { Issue.record("another client got \(refused)"); return }
+        #expect(code == "forbidden", "not an oracle on the batch's counters")
+        let accepted = try ClientMessage<ClientReply>.decode(owner.exchange([], in: setup.dispatcher, sending: false))
+        guard case .accepted = accepted.body else { Issue.record("the owner's SUBMIT got \(accepted)"); return }
     }
 
     @Test func aWorkerKeyLimitedToKindsCannotAnnounceOthers() throws {
@@ -163,8 +210,64 @@ import ZeroMQ
         })
     }
 
-    /// libzmq admits every CURVE client when no ZAP handler answers; its messages then carry
-    /// no `User-Id`, and the dispatcher's check finds no identity for them.
+    /// A worker's audit lines name its key's principal beside the name its READY claimed
+    /// (REVIEW-12 finding 8): `workers/w1` registering as `w2` shows as both.
+    @Test func aWorkersAuditLinesNameItsPrincipal() throws {
+        let setup = try Setup()
+        let worker = try setup.workerSocket(setup.worker)
+        try worker.socket.send(WorkerMessage.ready(name: "w2", kinds: ["test.audited"], credit: 1).encode())
+        try setup.dispatcher.turns(until: { setup.dispatcher.dispatcher.workers.serves("test.audited") })
+        let client = try setup.client(setup.clientA)
+        guard case .accepted = try client.ask(.submit([JobSpec(kind: "test.audited", payload: Array("{}".utf8))]), in: setup.dispatcher)
+        else { Issue.record("not accepted"); return }
+        var assignment: TaskAssignment?
+        try setup.dispatcher.turns(until: {
+            guard let frames = try worker.socket.receive(dontWait: true) else { return false }
+            if case .tasks(let tasks) = try WorkerMessage.decode(frames.dropFirst()) { assignment = tasks.first }
+            return assignment != nil
+        })
+        let task = try #require(assignment)
+        try worker.socket.send(WorkerMessage.failures([TaskFailure(taskId: task.taskId, retryable: false, code: "bad_input", message: "no")]).encode())
+        let auditPath = setup.dispatcher.directory.appendingPathComponent("audit.jsonl")
+        try setup.dispatcher.turns(until: {
+            (try? String(contentsOf: auditPath, encoding: .utf8))?.contains(#""worker":"w2","principal":"workers/w1""#) == true
+        })
+    }
+
+    /// A reload that narrows a registered worker's kinds (a `kinds:` line added to its key
+    /// file) drops it like a revoked key (REVIEW-12 finding 2), and the task it held goes
+    /// back without counting an attempt: the task did nothing wrong (finding 13).
+    @Test func aReloadThatNarrowsAWorkersKindsDropsItWithoutCountingAnAttempt() throws {
+        let setup = try Setup()
+        let worker = try setup.workerSocket(setup.worker)
+        try worker.socket.send(WorkerMessage.ready(name: "w1", kinds: ["test.narrowed"], credit: 1).encode())
+        try setup.dispatcher.turns(until: { setup.dispatcher.dispatcher.workers.serves("test.narrowed") })
+        let client = try setup.client(setup.clientA)
+        guard case .accepted(let receipts) = try client.ask(.submit([JobSpec(kind: "test.narrowed", payload: Array("{}".utf8))]),
+                                                           in: setup.dispatcher)
+        else { Issue.record("not accepted"); return }
+        try setup.dispatcher.turns(until: {
+            guard let frames = try worker.socket.receive(dontWait: true) else { return false }
+            if case .tasks = try WorkerMessage.decode(frames.dropFirst()) { return true }
+            return false
+        })
+
+        try (setup.worker.publicKey + "\nkinds: test.other\n").write(toFile: setup.allow.path + "/workers/w1.key", atomically: true, encoding: .utf8)
+        try setup.access.reload()
+        try setup.dispatcher.turn()
+        #expect(!setup.dispatcher.dispatcher.workers.serves("test.narrowed"))
+        #expect(setup.dispatcher.dispatcher.leases.isEmpty)
+        let operatorClient = try setup.client(setup.operatorKeys)
+        guard case .jobInfo(let document) = try operatorClient.ask(.job(receipts[0].jobId), in: setup.dispatcher)
+        else { Issue.record("no job"); return }
+        let text = String(decoding: document, as: UTF8.self)
+        #expect(!text.contains("worker_lost") && text.contains(#""state":"queued""#), "\(text)")
+    }
+
+    /// libzmq admits every CURVE client when no ZAP handler answers, and its messages then
+    /// carry whatever `User-Id` the peer sent in its handshake (none from libzmq's own
+    /// clients, any text from a hand-made one, e.g. the dispatcher's own public key): only
+    /// one with this process's token finds an identity (REVIEW-12 finding 3).
     @Test func aMessageAdmittedWithoutAZAPHandlerFindsNoIdentity() throws {
         let setup = try Setup()
         let context = try ZMQContext()
@@ -182,14 +285,35 @@ import ZeroMQ
         try dealer.send(ClientMessage(requestId: 1, body: ClientRequest.status).encode())
 
         let message = try #require(try router.receive(limits: MessageLimits(maxFrames: 16, maxBytes: 4096), userId: true))
+        let dispatcher = setup.dispatcher.dispatcher
         #expect(message.userId == nil)
-        #expect(setup.dispatcher.dispatcher.identity(of: message, on: .client) == nil)
+        #expect(dispatcher.identity(of: dispatcher.vouched(message), on: .client) == nil)
+        for forged in [setup.server.publicKey, setup.clientA.publicKey, ":" + setup.clientA.publicKey] {
+            var claimed = message
+            claimed.userId = forged
+            #expect(dispatcher.identity(of: dispatcher.vouched(claimed), on: .client) == nil, "a User-Id without the token: \(forged)")
+        }
         var admitted = message
-        admitted.userId = setup.clientA.publicKey
-        #expect(setup.dispatcher.dispatcher.identity(of: admitted, on: .client)?.principal == "clients/a")
-        #expect(setup.dispatcher.dispatcher.identity(of: admitted, on: .worker) == nil)
+        admitted.userId = setup.access.userIds.userId(forKey: setup.clientA.publicKey)
+        #expect(dispatcher.identity(of: dispatcher.vouched(admitted), on: .client)?.principal == "clients/a")
+        #expect(dispatcher.identity(of: dispatcher.vouched(admitted), on: .worker) == nil)
         router.close()
         dealer.close()
+    }
+
+    /// Once its ZAP handler has stopped, libzmq would admit every CURVE client: the
+    /// dispatcher stops at its next turn instead of serving on (REVIEW-12 finding 3).
+    @Test func theDispatcherStopsWhenItsZAPHandlerDoes() throws {
+        let setup = try Setup()
+        let dispatcher = setup.dispatcher.dispatcher
+        let handler = try #require(dispatcher.zapHandler)
+        handler.stop()
+        var asked = 0
+        dispatcher.run(shouldStop: {
+            asked += 1
+            return asked > 3
+        })
+        #expect(asked == 1, "stopped at once, not by being asked")
     }
 
     @Test func aReloadThatRemovesAKeyRefusesItsNextRequest() throws {
@@ -237,9 +361,10 @@ final class CurveClient {
         return decoded.body
     }
 
-    /// Sends `frames`, then runs turns until a message comes back; fails after 500 turns.
-    func exchange(_ frames: [[UInt8]], in dispatcher: InProcessDispatcher) throws -> [[UInt8]] {
-        try socket.send(frames)
+    /// Sends `frames` (unless `sending` is false: the request went out already), then runs
+    /// turns until a message comes back; fails after 500 turns.
+    func exchange(_ frames: [[UInt8]], in dispatcher: InProcessDispatcher, sending: Bool = true) throws -> [[UInt8]] {
+        if sending { try socket.send(frames) }
         var reply: [[UInt8]]?
         try dispatcher.turns(until: {
             reply = try? socket.receive(dontWait: true)

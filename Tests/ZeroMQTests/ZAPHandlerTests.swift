@@ -104,9 +104,11 @@ import ZeroMQ
     @Test func contextShutdownEndsTheHandler() throws {
         let context = try ZMQContext()
         let handler = try ZAPHandler(context: context) { _ in .allow(userId: "") }
+        #expect(handler.isServing)
 
         context.shutdown()
         handler.stop()
+        #expect(!handler.isServing, "a server with open sockets must learn that nothing answers any more")
         let error = #expect(throws: ZMQError.self) {
             try ZMQSocket(context: context, type: .pair)
         }
