@@ -12,7 +12,7 @@ public final class DispatcherClient {
     public let endpoint: String
     public let timeout: Duration
     /// Whether the connection uses CURVE (keys were given).
-    public let usesCurve: Bool
+    public var usesCurve: Bool { handshake.usesCurve }
     private let context: ZMQContext
     private let socket: ZMQSocket
     private var handshake: HandshakeReport
@@ -22,7 +22,6 @@ public final class DispatcherClient {
     public init(endpoint: String, timeout: Duration = .seconds(10), curve: CurveClientKeys? = nil) throws(ClientError) {
         self.endpoint = endpoint
         self.timeout = timeout
-        usesCurve = curve != nil
         do {
             context = try ZMQContext()
             socket = try ZMQSocket(context: context, type: .dealer)

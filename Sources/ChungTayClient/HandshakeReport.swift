@@ -6,7 +6,7 @@ struct HandshakeReport {
     let watch: HandshakeWatch
     private let endpoint: String
     /// Whether a closed handshake may be the key's fault; without keys it is only a peer going away.
-    private let usesCurve: Bool
+    let usesCurve: Bool
     /// A handshake failure that may have been passing; it names a silence that follows.
     private var closedHandshake: HandshakeWatch.Failure?
 

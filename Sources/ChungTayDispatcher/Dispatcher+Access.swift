@@ -1,6 +1,7 @@
 import ChungTayAccess
 import ChungTayStore
 import ChungTayWire
+import Logging
 import ZeroMQ
 
 /// With CURVE: who a message comes from (its `User-Id` looked up in the dispatcher's copy of
@@ -28,14 +29,19 @@ extension Dispatcher {
     /// Sends a `forbidden` error reply, and logs the refusal once per principal (or key) and
     /// command per minute, naming the key by its short id only.
     func forbid(_ envelope: Envelope, requestId: UInt64, command: String, peer: PeerIdentity?, key: String?, _ message: String) {
+        logRefusal("refused a command", command: command, peer: peer, key: key, reason: message)
+        _ = send(envelope.wrap(ClientProtocol.errorReply(WireError(.forbidden, message), requestId: requestId)), to: clientSocket)
+    }
+
+    /// A refusal's log line at notice, once per principal (or key) and `command` per minute;
+    /// the key is named by its short id only.
+    func logRefusal(_ line: Logger.Message, command: String?, peer: PeerIdentity?, key: String?, reason: String) {
         let who = peer?.principal ?? "unknown key"
         let keyId = peer?.keyId ?? key.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
-        if refusalLog.shouldLog("\(who) \(keyId) \(command)", at: .now) {
-            logger.notice("refused a command", metadata: [
-                "command": "\(command)", "principal": "\(who)", "key": "\(keyId)", "reason": "\(message)",
-            ])
-        }
-        _ = send(envelope.wrap(ClientProtocol.errorReply(WireError(.forbidden, message), requestId: requestId)), to: clientSocket)
+        guard refusalLog.shouldLog("\(who) \(keyId) \(command ?? "worker")", at: .now) else { return }
+        var metadata: Logger.Metadata = ["principal": "\(who)", "key": "\(keyId)", "reason": "\(reason)"]
+        if let command { metadata["command"] = "\(command)" }
+        logger.notice(line, metadata: metadata)
     }
 
     /// The owner of a job: its batch's owner for a batch job (follow-ups included), else

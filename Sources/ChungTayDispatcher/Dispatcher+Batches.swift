@@ -90,8 +90,6 @@ extension Dispatcher {
                 // A client reads only documents of batches it owns; nil: no such limit.
                 let ownBatches: Set<String>? = client.isOperator ? nil
                     : Set(batches.all.filter { client.mayAct(asOwnerOf: $0.record.submittedBy) }.map(\.record.id))
-                // Stored documents begin with the common fields, `batchId` among them.
-                let marker = batchId.map { Array(#","batchId":"#.utf8) + Array(JSONText.quoted($0).utf8) + [UInt8(ascii: ",")] }
                 // A key entry is checked, not trusted: its bytes must be one whole line, and a
                 // document that names a household must name this one.
                 let householdCode = Array(#""householdCode":"#.utf8)
@@ -106,8 +104,12 @@ extension Dispatcher {
                     guard var document = try store.readLines(location) else { continue }
                     document.removeLast()
                     if document.contains(UInt8(ascii: "\n")) { continue }
-                    if let marker, document.prefix(200).firstRange(of: marker) == nil { continue }
-                    if let ownBatches, !Self.names(oneOf: ownBatches, document) { continue }
+                    // Stored documents begin with the common fields, `batchId` among them.
+                    if batchId != nil || ownBatches != nil {
+                        let stored = Self.batchId(of: document)
+                        if let batchId, stored != batchId { continue }
+                        if let ownBatches, stored.map(ownBatches.contains) != true { continue }
+                    }
                     if document.firstRange(of: householdCode) != nil, document.firstRange(of: ownCode) == nil { continue }
                     budget -= document.count
                     documents.append(document)
@@ -126,13 +128,12 @@ extension Dispatcher {
         }
     }
 
-    /// Whether a stored document's `batchId` (among its leading common fields) is one of `batchIds`.
-    private static func names(oneOf batchIds: Set<String>, _ document: [UInt8]) -> Bool {
+    /// The `batchId` a stored document names among its leading common fields (the batch ids
+    /// the dispatcher makes need no JSON escapes); nil when it names none.
+    private static func batchId(of document: [UInt8]) -> String? {
         let head = document.prefix(200)
-        let member = Array(#""batchId":""#.utf8)
-        guard let found = head.firstRange(of: member) else { return false }
-        let value = head[found.upperBound...].prefix { $0 != UInt8(ascii: "\"") }
-        return batchIds.contains(String(decoding: value, as: UTF8.self))
+        guard let found = head.firstRange(of: Array(#","batchId":""#.utf8)) else { return nil }
+        return String(decoding: head[found.upperBound...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
     }
 
     private func batchStatus(_ id: String) throws -> [UInt8] {

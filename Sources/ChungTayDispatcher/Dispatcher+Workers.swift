@@ -70,22 +70,15 @@ extension Dispatcher {
         // Only a READY names kinds; the command frame tells it without decoding anything else.
         let isReady = body.count > 1 && body[body.startIndex + 1] == [WorkerProtocol.Command.ready.rawValue]
         var refusal: String?
-        if identity == nil {
+        if let identity {
+            if isReady, identity.kinds != nil, let other = Self.announcedKinds(body).first(where: { !identity.mayServe($0) }) {
+                refusal = "\(identity.principal) may not serve kind '\(other)' (its key file lists the kinds it may serve)"
+            }
+        } else {
             refusal = "no admitted key: the worker endpoint needs a key in workers/ of the allow directory"
-        } else if isReady, let identity, identity.kinds != nil, body.first == WorkerProtocol.header,
-                  case .ready(_, let kinds, _)? = try? WorkerMessage.decode(body.dropFirst()),
-                  let other = kinds.first(where: { !identity.mayServe($0) }) {
-            refusal = "\(identity.principal) may not serve kind '\(other)' (its key file lists the kinds it may serve)"
-        } else if isReady, let identity, identity.kinds != nil, body.first == Majordomo.workerHeader,
-                  case .ready(let service)? = try? Majordomo.WorkerMessage.decode(body), !identity.mayServe(service) {
-            refusal = "\(identity.principal) may not serve kind '\(service)' (its key file lists the kinds it may serve)"
         }
         guard let refusal else { return true }
-        let who = identity?.principal ?? "unknown key"
-        let keyId = identity?.keyId ?? message.userId.flatMap(CurveKeyPair.shortId(ofPublicKey:)) ?? "-"
-        if refusalLog.shouldLog("\(who) \(keyId) worker", at: .now) {
-            logger.notice("refused a worker", metadata: ["principal": "\(who)", "key": "\(keyId)", "reason": "\(refusal)"])
-        }
+        logRefusal("refused a worker", command: nil, peer: identity, key: message.userId, reason: refusal)
         for hasDelimiter in [false, true] {
             workerLeft(Envelope(routingId: envelope.routingId, hasDelimiter: hasDelimiter), countsAsAttempt: false, turn: &turn)
         }
@@ -95,6 +88,13 @@ extension Dispatcher {
             sendToWorker(envelope, WorkerMessage.error(code: WireError.Code.forbidden.rawValue, message: refusal).encode())
         }
         return false
+    }
+
+    /// The kinds a READY announces, in CTWP01 or MDPW01 (one service); none when it does not decode.
+    private static func announcedKinds(_ body: ArraySlice<[UInt8]>) -> [String] {
+        if body.first == WorkerProtocol.header, case .ready(_, let kinds, _)? = try? WorkerMessage.decode(body.dropFirst()) { return kinds }
+        if body.first == Majordomo.workerHeader, case .ready(let service)? = try? Majordomo.WorkerMessage.decode(body) { return [service] }
+        return []
     }
 
     /// Whether a message with this command frame can end no lease whatever its body: a

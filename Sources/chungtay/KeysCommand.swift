@@ -32,9 +32,7 @@ struct KeysCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
                 throw ExitCode.failure
             }
-            let key = try CurveKeyFile.readPublicKey(path: paths.publicPath)
-            print("public key  \(key)")
-            print("short id    \(CurveKeyPair.shortId(ofPublicKey: key) ?? "?")")
+            printKey(try CurveKeyFile.readPublicKey(path: paths.publicPath))
             print("wrote \(paths.publicPath) (share it) and \(paths.secretPath) (keep it on this machine only)")
         }
     }
@@ -55,8 +53,13 @@ struct KeysCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
                 throw ExitCode.failure
             }
-            print("public key  \(key)")
-            print("short id    \(CurveKeyPair.shortId(ofPublicKey: key) ?? "?")")
+            printKey(key)
         }
     }
+}
+
+/// A public key as `keys` prints it, with the short id that logs name it by.
+private func printKey(_ key: String) {
+    print("public key  \(key)")
+    print("short id    \(CurveKeyPair.shortId(ofPublicKey: key) ?? "?")")
 }
