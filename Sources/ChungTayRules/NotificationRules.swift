@@ -28,6 +28,8 @@ final class NotificationRules: Sendable {
     let supplementForCurrent: Set<CurrentStatus>
     let smsSingleMessageLimit: Int
     let smsConcatenatedPartLimit: Int
+    /// Which number of the household's `phone` the borrower's SMS goes to.
+    let mobileNumbers: MobileNumberRule
 
     init(_ root: RuleFileNode) throws(RuleDataError) {
         let roles = try root.member("recipientRoles")
@@ -82,6 +84,7 @@ final class NotificationRules: Sendable {
         let sms = try root.member("sms")
         smsSingleMessageLimit = try sms.member("singleMessageLimit").integer(in: 1...10_000)
         smsConcatenatedPartLimit = try sms.member("concatenatedPartLimit").integer(in: 1...smsSingleMessageLimit)
+        mobileNumbers = try MobileNumberRule(root.member("mobileNumbers"))
     }
 
     private static func roles(_ node: RuleFileNode) throws(RuleDataError) -> [RecipientRole] {

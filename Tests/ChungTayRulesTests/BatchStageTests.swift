@@ -347,7 +347,8 @@ struct BatchStageTests {
         #expect(documents.map { $0["subject"] as? String } == ["L-1", "TL-1", "L-2", "TL-2", "TL-3", "TL-4"])
         #expect(stageC.keys == ["TL-1", "TL-1", "TL-2", "TL-2", "TL-3", "TL-4"])
         #expect(documents.map { ($0["source"] as? [String: Any])?["line"] as? Int } == [2, 2, 3, 3, 4, 5])
-        #expect((documents[4]["message_en"] as? String)?.contains("record_unreadable") == true)
+        #expect((documents[4]["message_en"] as? String)?.contains("could not be read") == true)
+        #expect((documents[4]["corrections"] as? [[String: Any]])?.map { $0["code"] as? String } == ["record_unreadable"])
 
         // A loan-only chunk goes straight to stage B, then to C.
         let orphan = try Self.run(
