@@ -33,42 +33,59 @@ struct MobileNumberRule: Sendable {
     }
 
     /// The first valid mobile number in `text`, as `0XXXXXXXXX`; nil when there is none.
+    ///
+    /// Runs for every borrower of a batch, so the digits gather in stack memory and the
+    /// result, shorter than 16 bytes, is a small string: no allocation.
     func firstNumber(in text: String?) -> String? {
         guard var text else { return nil }
+        let longest = digits - 1 + countryCode.count
         return text.withUTF8 { bytes -> String? in
-            var candidate: [UInt8] = []
-            candidate.reserveCapacity(digits + countryCode.count)
-            var discarding = false
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    if !discarding { candidate.append(byte) }
-                    if candidate.count > digits - 1 + countryCode.count { discarding = true }
-                case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"):
-                    // A complete number followed by a space may be the first of two
-                    // written without a comma between them.
-                    if !discarding, let number = national(candidate) { return number }
-                case UInt8(ascii: "+") where candidate.isEmpty:
-                    continue
-                default:
-                    if !discarding, let number = national(candidate) { return number }
-                    candidate.removeAll(keepingCapacity: true)
-                    discarding = false
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest + 1) { candidate -> String? in
+                var count = 0
+                // More digits than any spelling of a number: skipped up to the next separator.
+                var overlong = false
+                for byte in bytes {
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        if count < longest {
+                            candidate[count] = byte
+                            count += 1
+                        } else {
+                            overlong = true
+                        }
+                    case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"):
+                        // A complete number followed by a space may be the first of two
+                        // written without a comma between them.
+                        if !overlong, let number = national(UnsafeBufferPointer(rebasing: candidate[..<count])) {
+                            return number
+                        }
+                    case UInt8(ascii: "+") where count == 0:
+                        continue
+                    default:
+                        if !overlong, let number = national(UnsafeBufferPointer(rebasing: candidate[..<count])) {
+                            return number
+                        }
+                        count = 0
+                        overlong = false
+                    }
                 }
+                return overlong ? nil : national(UnsafeBufferPointer(rebasing: candidate[..<count]))
             }
-            return discarding ? nil : national(candidate)
         }
     }
 
     /// The digits as `0XXXXXXXXX` when they are a whole valid number, national or
     /// international.
-    private func national(_ candidate: [UInt8]) -> String? {
-        var number = candidate
-        if number.count == digits - 1 + countryCode.count, number.starts(with: countryCode) {
-            number = [UInt8(ascii: "0")] + number.dropFirst(countryCode.count)
+    private func national(_ candidate: UnsafeBufferPointer<UInt8>) -> String? {
+        if candidate.count == digits, prefixes.contains(where: { candidate.starts(with: $0) }) {
+            return String(decoding: candidate, as: UTF8.self)
         }
-        guard number.count == digits, prefixes.contains(where: { number.starts(with: $0) }) else { return nil }
-        return String(decoding: number, as: UTF8.self)
+        guard candidate.count == digits - 1 + countryCode.count, candidate.starts(with: countryCode) else { return nil }
+        let rest = candidate[countryCode.count...]
+        // Every prefix begins with the trunk prefix 0 (checked at load), which the
+        // international spelling leaves out.
+        guard prefixes.contains(where: { rest.starts(with: $0.dropFirst()) }) else { return nil }
+        return "0" + String(decoding: UnsafeBufferPointer(rebasing: rest), as: UTF8.self)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {
