@@ -61,6 +61,9 @@ final class NotificationTemplates: Sendable {
         let en: MessageTemplate
         /// Sentences for particular fields, by field name.
         let byField: [String: Label]
+        /// The field a code is always about, for a flag read without its field (a payload
+        /// written before flags carried it).
+        let usualField: String?
     }
 
     static let placeholders = Set(CompiledTemplate.Field.allCases.map(\.rawValue))
@@ -89,6 +92,12 @@ final class NotificationTemplates: Sendable {
     func label(of status: String) -> Label? {
         for entry in labelList where entry.status == status { return entry.label }
         return nil
+    }
+
+    /// The sentences for a flag and the field they are about.
+    func correction(for flag: FlagReference) -> (correction: Correction, field: String?) {
+        let correction = corrections[flag.code] ?? otherCorrection
+        return (correction, flag.field ?? correction.usualField)
     }
 
     /// The words for a flag's field: its name without an element path
@@ -149,6 +158,7 @@ final class NotificationTemplates: Sendable {
     }
 
     private static func correction(_ node: RuleFileNode, fieldNames: [String: Label]) throws(RuleDataError) -> Correction {
+        // `{field}` always has words (`otherField` at worst), so no optional segments.
         let allowed: Set<String> = ["field"]
         var byField: [String: Label] = [:]
         if let fields = try node.optionalMember("fields") {
@@ -157,10 +167,15 @@ final class NotificationTemplates: Sendable {
                 byField[field] = try Label(fieldNode)
             }
         }
+        var usualField: String?
+        if let fieldNode = try node.optionalMember("field") {
+            usualField = try fieldNode.string()
+            guard fieldNames[usualField!] != nil else { throw fieldNode.error("not a field of SCHEMA.md") }
+        }
         return Correction(
-            vi: try node.member("vi").template(allowing: allowed, alwaysPresent: allowed),
-            en: try node.member("en").template(allowing: allowed, alwaysPresent: allowed),
-            byField: byField
+            vi: try node.member("vi").template(allowing: allowed),
+            en: try node.member("en").template(allowing: allowed),
+            byField: byField, usualField: usualField
         )
     }
 }

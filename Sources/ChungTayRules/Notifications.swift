@@ -263,19 +263,14 @@ private struct NotificationComposer {
         private func appendCorrections(_ language: Language, to bytes: inout ByteBuffer) {
             for (index, error) in errors.enumerated() {
                 if index > 0 { bytes.append(templates.correctionSeparator) }
-                let correction = templates.corrections[error.code] ?? templates.otherCorrection
-                if let field = error.field, let sentence = correction.byField[field] {
+                let (correction, field) = templates.correction(for: error)
+                if let field, let sentence = correction.byField[field] {
                     bytes.append(language == .en ? sentence.en : sentence.vi)
                     continue
                 }
-                let name = templates.fieldName(error.field)
-                for part in (language == .en ? correction.en : correction.vi).parts {
-                    switch part {
-                    case .literal(let text): bytes.append(text)
-                    case .placeholder: bytes.append(language == .en ? name.en : name.vi)
-                    case .optional: break
-                    }
-                }
+                // Data corrections are rare enough for a rendered string.
+                let name = templates.fieldName(field)
+                bytes.append(language == .en ? correction.en.render { _ in name.en } : correction.vi.render { _ in name.vi })
             }
         }
 
@@ -283,7 +278,7 @@ private struct NotificationComposer {
         private func appendFieldNames(_ language: Language, to bytes: inout ByteBuffer) {
             var written: [String] = []
             for error in errors {
-                let label = templates.fieldName(error.field)
+                let label = templates.fieldName(templates.correction(for: error).field)
                 let name = language == .en ? label.en : label.vi
                 if written.contains(name) { continue }
                 if !written.isEmpty { bytes.append(templates.fieldSeparator) }

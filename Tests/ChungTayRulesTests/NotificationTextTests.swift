@@ -129,6 +129,19 @@ struct NotificationTextTests {
         #expect(try messages.filter { $0.type != .dataCorrection }.allSatisfy { try Fixture.jsonObject($0.jsonBytes)["corrections"] == nil })
     }
 
+    @Test func aFlagWithoutItsFieldNamesTheFieldItsCodeIsAbout() throws {
+        // A payload written before flags carried their field.
+        let review = ReviewNotice(document: Self.object([
+            "householdCode": "TL-1", "flags": [["code": "members_invalid", "severity": "error"], ["code": "made_up", "severity": "error"]],
+        ]))
+        let correction = try #require(
+            notifications(reviewNotice: review, loanNotices: [], hasActiveLoan: true, asOf: Self.asOf, rules: Fixture.rules).first
+        )
+        #expect(correction.messageVi == "Hồ sơ TL-1 cần sửa dữ liệu: số nhân khẩu: ghi số nguyên từ 1 trở lên; trường bị lỗi: kiểm tra và sửa lại.")
+        #expect(correction.sms.text == "Ho so TL-1 can sua du lieu: so nhan khau, truong bi loi.")
+        #expect(correction.corrections == [FlagReference(code: "members_invalid", field: nil), FlagReference(code: "made_up", field: nil)])
+    }
+
     @Test(arguments: [
         ("Thôn 4", "ở Thôn 4", "in Thôn 4"), ("thôn 4", "ở thôn 4", "in thôn 4"), ("THÔN 4", "ở THÔN 4", "in THÔN 4"),
         ("Tho\u{0302}n 4", "ở Thôn 4", "in Thôn 4"), ("Ấp Gia Lâm", "ở Ấp Gia Lâm", "in Ấp Gia Lâm"),
