@@ -5,7 +5,7 @@
 /// segment is left out whole when a placeholder inside it has no value, so a missing
 /// value drops its phrase instead of showing a stand-in.
 struct MessageTemplate: Sendable, Equatable {
-    indirect enum Part: Sendable, Equatable {
+    enum Part: Sendable, Equatable {
         case literal(String)
         case placeholder(String)
         /// Only in templates read with `optionalSegments`; never nested.

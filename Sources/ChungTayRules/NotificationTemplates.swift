@@ -17,7 +17,7 @@ final class NotificationTemplates: Sendable {
     /// A template resolved for the composer: literal text as UTF-8 and placeholders as
     /// fields, so that rendering neither compares names nor concatenates strings.
     struct CompiledTemplate: Sendable {
-        indirect enum Part: Sendable {
+        enum Part: Sendable {
             case literal([UInt8])
             case field(Field)
             /// Left out whole when one of its fields has no value.

@@ -130,8 +130,12 @@ private struct NotificationComposer {
         let templates = rules.notificationTemplates
         let texts = templates.compiled[type.position]
         let values = Values(
-            asOf: asOf, templates: templates, household: household, householdCode: householdCode, loan: loan,
-            subject: subject, errors: errors
+            asOf: asOf, templates: templates, householdCode: householdCode, headName: household?.headName,
+            commune: household?.commune, village: household?.village,
+            villageHasOwnWord: household?.village.map(templates.village.hasOwnWord) ?? false, previous: household?.previous,
+            current: household?.current, loanId: loan?.loanId, subject: subject, nextDueOn: loan?.nextDueOn,
+            nextDueAmount: loan?.nextDueAmount, overduePrincipal: loan?.overduePrincipal, daysOverdue: loan?.daysOverdue,
+            errors: errors
         )
         var buffer = ByteBuffer(capacity: 512)
         values.render(texts.vi, .vi, into: &buffer)
@@ -171,10 +175,22 @@ private struct NotificationComposer {
     private struct Values {
         let asOf: CivilDate
         let templates: NotificationTemplates
-        let household: ReviewNotice?
+        // The values one by one rather than the notices: each is read twice per segment
+        // (is it there, then its text), and reading through an optional notice copies it.
         let householdCode: String?
-        let loan: LoanNotice?
+        let headName: String?
+        let commune: String?
+        let village: String?
+        /// Whether `village` says "Thôn …" itself: found once for the three texts.
+        let villageHasOwnWord: Bool
+        let previous: String?
+        let current: String?
+        let loanId: String?
         let subject: String?
+        let nextDueOn: String?
+        let nextDueAmount: Int?
+        let overduePrincipal: Int?
+        let daysOverdue: Int?
         let errors: [FlagReference]
 
         typealias Field = NotificationTemplates.CompiledTemplate.Field
@@ -189,7 +205,14 @@ private struct NotificationComposer {
                 case .literal(let literal): bytes.append(literal)
                 case .field(let field): append(field, language, to: &bytes)
                 case .optional(let inner):
-                    if inner.allSatisfy(hasValue) { render(inner, language, into: &bytes) }
+                    // A loop rather than `allSatisfy(hasValue)`, whose closure would box
+                    // a copy of these values on every segment of every message.
+                    var complete = true
+                    for part in inner where !hasValue(part) {
+                        complete = false
+                        break
+                    }
+                    if complete { render(inner, language, into: &bytes) }
                 }
             }
         }
@@ -198,17 +221,17 @@ private struct NotificationComposer {
             guard case .field(let field) = part else { return true }
             switch field {
             case .householdCode: return householdCode != nil
-            case .headName: return household?.headName != nil
-            case .commune: return household?.commune != nil
-            case .village: return household?.village != nil
-            case .loanId: return loan?.loanId != nil
+            case .headName: return headName != nil
+            case .commune: return commune != nil
+            case .village: return village != nil
+            case .loanId: return loanId != nil
             case .subject: return subject != nil
-            case .nextDueOn: return loan?.nextDueOn != nil
-            case .nextDueAmount: return loan?.nextDueAmount != nil
-            case .overduePrincipal: return loan?.overduePrincipal != nil
-            case .daysOverdue: return loan?.daysOverdue != nil
-            case .previous: return household?.previous != nil
-            case .current: return household?.current != nil
+            case .nextDueOn: return nextDueOn != nil
+            case .nextDueAmount: return nextDueAmount != nil
+            case .overduePrincipal: return overduePrincipal != nil
+            case .daysOverdue: return daysOverdue != nil
+            case .previous: return previous != nil
+            case .current: return current != nil
             case .month: return true
             case .corrections, .fields: return !errors.isEmpty
             }
@@ -219,17 +242,17 @@ private struct NotificationComposer {
         private func append(_ field: Field, _ language: Language, to bytes: inout ByteBuffer) {
             switch field {
             case .householdCode: Self.append(householdCode, to: &bytes)
-            case .headName: Self.append(household?.headName, to: &bytes)
-            case .commune: Self.append(household?.commune, to: &bytes)
-            case .village: appendPlace(household?.village, templates.village, language, to: &bytes)
-            case .loanId: Self.append(loan?.loanId, to: &bytes)
+            case .headName: Self.append(headName, to: &bytes)
+            case .commune: Self.append(commune, to: &bytes)
+            case .village: appendVillage(language, to: &bytes)
+            case .loanId: Self.append(loanId, to: &bytes)
             case .subject: Self.append(subject, to: &bytes)
-            case .nextDueOn: Self.appendDate(loan?.nextDueOn, language, to: &bytes)
-            case .nextDueAmount: Self.appendMoney(loan?.nextDueAmount, language, to: &bytes)
-            case .overduePrincipal: Self.appendMoney(loan?.overduePrincipal, language, to: &bytes)
-            case .daysOverdue: if let days = loan?.daysOverdue { Self.appendInteger(days, to: &bytes) }
-            case .previous: appendLabel(household?.previous, language, to: &bytes)
-            case .current: appendLabel(household?.current, language, to: &bytes)
+            case .nextDueOn: Self.appendDate(nextDueOn, language, to: &bytes)
+            case .nextDueAmount: Self.appendMoney(nextDueAmount, language, to: &bytes)
+            case .overduePrincipal: Self.appendMoney(overduePrincipal, language, to: &bytes)
+            case .daysOverdue: if let days = daysOverdue { Self.appendInteger(days, to: &bytes) }
+            case .previous: appendLabel(previous, language, to: &bytes)
+            case .current: appendLabel(current, language, to: &bytes)
             case .month:
                 if language == .en {
                     // `YYYY-MM`, the month key.
@@ -247,15 +270,15 @@ private struct NotificationComposer {
             }
         }
 
-        /// The value as it is when it names its own kind of place, after the language's
+        /// The village as it is when it names its own kind of place, after the language's
         /// word otherwise (the SMS takes the Vietnamese word, unaccented later).
-        private func appendPlace(_ value: String?, _ place: PlaceName, _ language: Language, to bytes: inout ByteBuffer) {
-            guard let value else { return }
-            if !place.hasOwnWord(value) {
-                bytes.append(language == .en ? place.word.en : place.word.vi)
+        private func appendVillage(_ language: Language, to bytes: inout ByteBuffer) {
+            guard let village else { return }
+            if !villageHasOwnWord {
+                bytes.append(language == .en ? templates.village.word.en : templates.village.word.vi)
                 bytes.append(UInt8(ascii: " "))
             }
-            bytes.append(value)
+            bytes.append(village)
         }
 
         /// One sentence per error flag: the field's own sentence for the code when the
