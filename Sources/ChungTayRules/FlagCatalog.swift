@@ -31,6 +31,10 @@ final class FlagCatalog: Sendable {
         uniqueKeysWithValues: FlagCode.allCases.enumerated().map { ($0.element, $0.offset) }
     )
 
+    func severity(of code: FlagCode) -> Severity {
+        entries[Self.codeIndex[code]!].severity
+    }
+
     /// - Parameter position: where an unreadable batch line is, for `{file}`, `{line}` and
     ///   `{column}`.
     func flag(

@@ -2,7 +2,8 @@ import ChungTayCoding
 
 /// Stage A of a batch (docs/BATCH.md): `{"batch", "households": [item…], "loans":
 /// [item…]}` in; one review document per household, and the `loan.status` follow-up with
-/// the same loan items and a review notice per household.
+/// the same loan items and a review notice per household (which, unlike the review,
+/// carries the borrower's mobile number).
 enum HouseholdReviewStage {
     static let householdListFlags: [FlagCode] = [.duplicateCitizenId, .duplicateHouseholdCode]
 
@@ -35,7 +36,8 @@ enum HouseholdReviewStage {
         followUp.openArray()
 
         for item in households {
-            var check = HouseholdCheck(HouseholdRecord(item.record), rules: rules)
+            let record = HouseholdRecord(item.record)
+            var check = HouseholdCheck(record, rules: rules)
             check.append(listFlags: listFlags(of: item, check: check, rules: rules))
             let review = HouseholdReview(
                 check: check, asOf: payload.asOf, standard: standard, whatIfStandard: whatIfStandard, rules: rules
@@ -45,7 +47,9 @@ enum HouseholdReviewStage {
             byCommune.add(review.commune ?? "(unknown)", review.current?.rawValue ?? "unclassified")
             byChange.add(review.change.rawValue)
             for flag in review.flags { flagsByCode.add(flag.code.rawValue) }
-            ReviewNotice(review).write(to: &followUp, source: item.source)
+            // Only the number an SMS can go to travels on, not whatever else the field holds.
+            let phone = rules.notificationRules.mobileNumbers.firstNumber(in: record[.phone].text)
+            ReviewNotice(review, phone: phone).write(to: &followUp, source: item.source)
         }
 
         followUp.closeArray()

@@ -10,7 +10,14 @@ public struct LoanNotice: Sendable, Equatable {
     public var nextDueAmount: Int?
     public var daysOverdue: Int?
     public var overduePrincipal: Int?
-    public var errorCodes: [String]
+    /// The loan's error flags (warnings do not ask for a correction).
+    public var errors: [FlagReference]
+
+    /// The codes of `errors`; setting it drops the fields.
+    public var errorCodes: [String] {
+        get { errors.map(\.code) }
+        set { errors = newValue.map { FlagReference(code: $0, field: nil) } }
+    }
 
     public init(_ result: LoanStatusResult) {
         loanId = result.loanId
@@ -20,7 +27,7 @@ public struct LoanNotice: Sendable, Equatable {
         nextDueAmount = result.nextDueAmount
         daysOverdue = result.daysOverdue
         overduePrincipal = result.overduePrincipal
-        errorCodes = result.flags.filter { $0.severity == .error }.map(\.code.rawValue)
+        errors = result.flags.errorReferences
     }
 
     /// The loan-status document's members a notice reads, found in one pass.
@@ -39,12 +46,12 @@ public struct LoanNotice: Sendable, Equatable {
         nextDueAmount = count(4)
         daysOverdue = count(5)
         overduePrincipal = count(6)
-        errorCodes = DocumentFields.errorCodes(values[7])
+        errors = DocumentFields.errorFlags(values[7])
     }
 
     /// The notice as a batch stage hands it on (docs/BATCH.md): the loan-status
     /// document's field names that `init(document:)` reads, error flags as
-    /// `{code, severity}`, and the loan record's `source` for the notifications made
+    /// `{code, field, severity}`, and the loan record's `source` for the notifications made
     /// from it.
     func write(to writer: inout JSONWriter, source: ItemSource) {
         writer.openObject()
@@ -63,7 +70,7 @@ public struct LoanNotice: Sendable, Equatable {
         writer.key("overduePrincipal")
         writer.integer(overduePrincipal)
         writer.key("flags")
-        DocumentFields.writeErrorFlags(errorCodes, to: &writer)
+        DocumentFields.writeErrorFlags(errors, to: &writer)
         writer.key("source")
         source.write(to: &writer)
         writer.closeObject()

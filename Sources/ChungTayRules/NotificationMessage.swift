@@ -8,6 +8,9 @@ public struct NotificationMessage: Sendable, Equatable {
         /// Nil when the review did not carry it; the recipient is still listed.
         public let id: String?
         public let channel: String
+        /// The borrower's mobile number (`0XXXXXXXXX`), nil when the household record
+        /// has no valid one; written only on the borrower, whose SMS it addresses.
+        public let phone: String?
     }
 
     public let asOf: CivilDate
@@ -20,6 +23,9 @@ public struct NotificationMessage: Sendable, Equatable {
     public let messageVi: String
     public let messageEn: String
     public let sms: SMSText
+    /// For a data correction, the error flags it asks to fix: the codes stay machine
+    /// data here, the texts name the fields in words.
+    public let corrections: [FlagReference]
 
     /// The notification as one line of JSON, fields in SCHEMA.md order, then the SMS split.
     public var jsonBytes: [UInt8] {
@@ -40,7 +46,8 @@ public struct NotificationMessage: Sendable, Equatable {
         return writer.finish()
     }
 
-    /// The opening brace and the members, in SCHEMA.md order.
+    /// The opening brace and the members, in SCHEMA.md order, then the SMS split, the
+    /// borrower's `phone` and a data correction's `corrections` (docs/BATCH.md).
     private func writeMembers(to writer: inout JSONWriter) {
         writer.openObject()
         writer.key("asOf")
@@ -61,6 +68,10 @@ public struct NotificationMessage: Sendable, Equatable {
             writer.string(recipient.id)
             writer.key("channel")
             writer.string(recipient.channel)
+            if recipient.role == .borrower {
+                writer.key("phone")
+                writer.string(recipient.phone)
+            }
             writer.closeObject()
         }
         writer.closeArray()
@@ -74,5 +85,18 @@ public struct NotificationMessage: Sendable, Equatable {
         writer.integer(sms.parts.count)
         writer.key("smsSegments")
         writer.strings(sms.parts)
+        if type == .dataCorrection {
+            writer.key("corrections")
+            writer.openArray()
+            for correction in corrections {
+                writer.openObject()
+                writer.key("code")
+                writer.string(correction.code)
+                writer.key("field")
+                writer.string(correction.field)
+                writer.closeObject()
+            }
+            writer.closeArray()
+        }
     }
 }

@@ -31,6 +31,8 @@ final class NotificationRules: Sendable {
     /// How long a de-duplication key without a date of its own (`list_change`) stays live,
     /// in days after the as-of date of the review that emitted it.
     let undatedKeyLifeDays: Int
+    /// Which number of the household's `phone` the borrower's SMS goes to.
+    let mobileNumbers: MobileNumberRule
 
     init(_ root: RuleFileNode) throws(RuleDataError) {
         let roles = try root.member("recipientRoles")
@@ -86,6 +88,7 @@ final class NotificationRules: Sendable {
         smsSingleMessageLimit = try sms.member("singleMessageLimit").integer(in: 1...10_000)
         smsConcatenatedPartLimit = try sms.member("concatenatedPartLimit").integer(in: 1...smsSingleMessageLimit)
         undatedKeyLifeDays = try root.member("keyExpiry").member("undatedKeyLifeDays").integer(in: 1...3660)
+        mobileNumbers = try MobileNumberRule(root.member("mobileNumbers"))
     }
 
     private static func roles(_ node: RuleFileNode) throws(RuleDataError) -> [RecipientRole] {

@@ -10,7 +10,7 @@ public func notifications(
     review: HouseholdReview?, loans: [LoanStatusResult], hasActiveLoan: Bool? = nil, asOf: CivilDate, rules: RuleBook
 ) -> [NotificationMessage] {
     notifications(
-        reviewNotice: review.map(ReviewNotice.init), loanNotices: loans.map(LoanNotice.init),
+        reviewNotice: review.map { ReviewNotice($0) }, loanNotices: loans.map(LoanNotice.init),
         hasActiveLoan: hasActiveLoan, asOf: asOf, rules: rules
     )
 }
@@ -67,19 +67,19 @@ public func notifications(
             )
         }
     }
-    if let review, !review.errorCodes.isEmpty {
+    if let review, !review.errors.isEmpty {
         result.append(
             composer.compose(
                 .dataCorrection, subject: review.householdCode, keyFields: [review.householdCode, monthKey],
-                roles: composer.recipients(.dataCorrection), loan: nil, errorCodes: review.errorCodes
+                roles: composer.recipients(.dataCorrection), loan: nil, errors: review.errors
             )
         )
     }
-    for loan in loans where !loan.errorCodes.isEmpty {
+    for loan in loans where !loan.errors.isEmpty {
         result.append(
             composer.compose(
                 .dataCorrection, subject: loan.loanId, keyFields: [loan.loanId, monthKey],
-                roles: composer.recipients(.dataCorrection), loan: loan, errorCodes: loan.errorCodes
+                roles: composer.recipients(.dataCorrection), loan: loan, errors: loan.errors
             )
         )
     }
@@ -107,7 +107,7 @@ private struct NotificationComposer {
 
     func compose(
         _ type: NotificationType, subject: String?, keyFields: [String?], roles: [RecipientRole], loan: LoanNotice?,
-        errorCodes: [String] = []
+        errors: [FlagReference] = []
     ) -> NotificationMessage {
         // The review describing the loan's household, when the request carries it.
         let household: ReviewNotice? =
@@ -124,13 +124,18 @@ private struct NotificationComposer {
                 case .commune: household?.commune
                 case .fixed(let fixed): fixed
                 }
-            return NotificationMessage.Recipient(role: role, id: id, channel: address.channel)
+            let phone = role == .borrower ? notificationRules.mobileNumbers.firstNumber(in: household?.phone) : nil
+            return NotificationMessage.Recipient(role: role, id: id, channel: address.channel, phone: phone)
         }
         let templates = rules.notificationTemplates
         let texts = templates.compiled[type.position]
         let values = Values(
-            asOf: asOf, templates: templates, household: household, householdCode: householdCode, loan: loan,
-            subject: subject, errorCodes: errorCodes
+            asOf: asOf, templates: templates, householdCode: householdCode, headName: household?.headName,
+            commune: household?.commune, village: household?.village,
+            villageHasOwnWord: household?.village.map(templates.village.hasOwnWord) ?? false, previous: household?.previous,
+            current: household?.current, loanId: loan?.loanId, subject: subject, nextDueOn: loan?.nextDueOn,
+            nextDueAmount: loan?.nextDueAmount, overduePrincipal: loan?.overduePrincipal, daysOverdue: loan?.daysOverdue,
+            errors: errors
         )
         var buffer = ByteBuffer(capacity: 512)
         values.render(texts.vi, .vi, into: &buffer)
@@ -159,45 +164,95 @@ private struct NotificationComposer {
                 unaccented: sms,
                 singleMessageLimit: notificationRules.smsSingleMessageLimit,
                 concatenatedPartLimit: notificationRules.smsConcatenatedPartLimit
-            )
+            ),
+            corrections: errors
         )
     }
 
-    /// The placeholder values of one notification; missing ones read "-" so a message
-    /// never shows "null".
+    /// The placeholder values of one notification. A missing value leaves out the
+    /// optional segment around it (the rule data keeps every placeholder that can be
+    /// missing inside one), so a message never shows a stand-in for it.
     private struct Values {
         let asOf: CivilDate
         let templates: NotificationTemplates
-        let household: ReviewNotice?
+        // The values one by one rather than the notices: each is read twice per segment
+        // (is it there, then its text), and reading through an optional notice copies it.
         let householdCode: String?
-        let loan: LoanNotice?
+        let headName: String?
+        let commune: String?
+        let village: String?
+        /// Whether `village` says "Thôn …" itself: found once for the three texts.
+        let villageHasOwnWord: Bool
+        let previous: String?
+        let current: String?
+        let loanId: String?
         let subject: String?
-        let errorCodes: [String]
+        let nextDueOn: String?
+        let nextDueAmount: Int?
+        let overduePrincipal: Int?
+        let daysOverdue: Int?
+        let errors: [FlagReference]
+
+        typealias Field = NotificationTemplates.CompiledTemplate.Field
 
         func render(_ template: NotificationTemplates.CompiledTemplate, _ language: Language, into bytes: inout ByteBuffer) {
-            for part in template.parts {
+            render(template.parts, language, into: &bytes)
+        }
+
+        private func render(_ parts: [NotificationTemplates.CompiledTemplate.Part], _ language: Language, into bytes: inout ByteBuffer) {
+            for part in parts {
                 switch part {
                 case .literal(let literal): bytes.append(literal)
                 case .field(let field): append(field, language, to: &bytes)
+                case .optional(let inner):
+                    // A loop rather than `allSatisfy(hasValue)`, whose closure would box
+                    // a copy of these values on every segment of every message.
+                    var complete = true
+                    for part in inner where !hasValue(part) {
+                        complete = false
+                        break
+                    }
+                    if complete { render(inner, language, into: &bytes) }
                 }
             }
         }
 
-        private func append(_ field: NotificationTemplates.CompiledTemplate.Field, _ language: Language, to bytes: inout ByteBuffer) {
+        private func hasValue(_ part: NotificationTemplates.CompiledTemplate.Part) -> Bool {
+            guard case .field(let field) = part else { return true }
+            switch field {
+            case .householdCode: return householdCode != nil
+            case .headName: return headName != nil
+            case .commune: return commune != nil
+            case .village: return village != nil
+            case .loanId: return loanId != nil
+            case .subject: return subject != nil
+            case .nextDueOn: return nextDueOn != nil
+            case .nextDueAmount: return nextDueAmount != nil
+            case .overduePrincipal: return overduePrincipal != nil
+            case .daysOverdue: return daysOverdue != nil
+            case .previous: return previous != nil
+            case .current: return current != nil
+            case .month: return true
+            case .corrections, .fields: return !errors.isEmpty
+            }
+        }
+
+        /// Appends a field's value; a missing one (only possible outside the composer's
+        /// optional segments for `month`, which is never missing) appends nothing.
+        private func append(_ field: Field, _ language: Language, to bytes: inout ByteBuffer) {
             switch field {
             case .householdCode: Self.append(householdCode, to: &bytes)
-            case .headName: Self.append(household?.headName, to: &bytes)
-            case .commune: Self.append(household?.commune, to: &bytes)
-            case .village: Self.append(household?.village, to: &bytes)
-            case .loanId: Self.append(loan?.loanId, to: &bytes)
+            case .headName: Self.append(headName, to: &bytes)
+            case .commune: Self.append(commune, to: &bytes)
+            case .village: appendVillage(language, to: &bytes)
+            case .loanId: Self.append(loanId, to: &bytes)
             case .subject: Self.append(subject, to: &bytes)
-            case .nextDueOn: Self.appendDate(loan?.nextDueOn, language, to: &bytes)
-            case .nextDueAmount: Self.appendMoney(loan?.nextDueAmount, language, to: &bytes)
-            case .overduePrincipal: Self.appendMoney(loan?.overduePrincipal, language, to: &bytes)
-            case .daysOverdue:
-                if let days = loan?.daysOverdue { Self.appendInteger(days, to: &bytes) } else { Self.appendMissing(to: &bytes) }
-            case .previous: appendLabel(household?.previous, language, to: &bytes)
-            case .current: appendLabel(household?.current, language, to: &bytes)
+            case .nextDueOn: Self.appendDate(nextDueOn, language, to: &bytes)
+            case .nextDueAmount: Self.appendMoney(nextDueAmount, language, to: &bytes)
+            case .overduePrincipal: Self.appendMoney(overduePrincipal, language, to: &bytes)
+            case .daysOverdue: if let days = daysOverdue { Self.appendInteger(days, to: &bytes) }
+            case .previous: appendLabel(previous, language, to: &bytes)
+            case .current: appendLabel(current, language, to: &bytes)
             case .month:
                 if language == .en {
                     // `YYYY-MM`, the month key.
@@ -210,30 +265,59 @@ private struct NotificationComposer {
                     bytes.append(UInt8(ascii: "/"))
                     Self.appendDigits(asOf.year, width: 4, to: &bytes)
                 }
-            case .errorCodes:
-                for (index, code) in errorCodes.enumerated() {
-                    if index > 0 {
-                        bytes.append(UInt8(ascii: ","))
-                        bytes.append(UInt8(ascii: " "))
-                    }
-                    bytes.append(code)
-                }
-            case .unknown: Self.appendMissing(to: &bytes)
+            case .corrections: appendCorrections(language, to: &bytes)
+            case .fields: appendFieldNames(language, to: &bytes)
             }
         }
 
-        private static func appendMissing(to bytes: inout ByteBuffer) {
-            bytes.append(UInt8(ascii: "-"))
+        /// The village as it is when it names its own kind of place, after the language's
+        /// word otherwise (the SMS takes the Vietnamese word, unaccented later).
+        private func appendVillage(_ language: Language, to bytes: inout ByteBuffer) {
+            guard let village else { return }
+            if !villageHasOwnWord {
+                bytes.append(language == .en ? templates.village.word.en : templates.village.word.vi)
+                bytes.append(UInt8(ascii: " "))
+            }
+            bytes.append(village)
+        }
+
+        /// One sentence per error flag: the field's own sentence for the code when the
+        /// rule data has one, the code's sentence with the field named otherwise.
+        private func appendCorrections(_ language: Language, to bytes: inout ByteBuffer) {
+            for (index, error) in errors.enumerated() {
+                if index > 0 { bytes.append(templates.correctionSeparator) }
+                let (correction, field) = templates.correction(for: error)
+                if let field, let sentence = correction.byField[field] {
+                    bytes.append(language == .en ? sentence.en : sentence.vi)
+                    continue
+                }
+                // Data corrections are rare enough for a rendered string.
+                let name = templates.fieldName(field)
+                bytes.append(language == .en ? correction.en.render { _ in name.en } : correction.vi.render { _ in name.vi })
+            }
+        }
+
+        /// The distinct names of the fields to fix, in flag order (the SMS's short form).
+        private func appendFieldNames(_ language: Language, to bytes: inout ByteBuffer) {
+            var written: [String] = []
+            for error in errors {
+                let label = templates.fieldName(templates.correction(for: error).field)
+                let name = language == .en ? label.en : label.vi
+                if written.contains(name) { continue }
+                if !written.isEmpty { bytes.append(templates.fieldSeparator) }
+                bytes.append(name)
+                written.append(name)
+            }
         }
 
         private static func append(_ text: String?, to bytes: inout ByteBuffer) {
-            if let text { bytes.append(text) } else { appendMissing(to: &bytes) }
+            if let text { bytes.append(text) }
         }
 
         /// `YYYY-MM-DD` in English, `DD/MM/YYYY` otherwise; text that is not such a date
         /// as it is.
         private static func appendDate(_ text: String?, _ language: Language, to bytes: inout ByteBuffer) {
-            guard let text else { return appendMissing(to: &bytes) }
+            guard let text else { return }
             guard let date = CivilDate(iso: text) else { return bytes.append(text) }
             if language == .en {
                 appendDigits(date.year, width: 4, to: &bytes)
@@ -267,7 +351,7 @@ private struct NotificationComposer {
 
         /// Thousands grouped with "." in Vietnamese and "," in English.
         private static func appendMoney(_ amount: Int?, _ language: Language, to bytes: inout ByteBuffer) {
-            guard let amount else { return appendMissing(to: &bytes) }
+            guard let amount else { return }
             if amount < 0 { bytes.append(UInt8(ascii: "-")) }
             appendGrouped(amount.magnitude, separator: language == .en ? UInt8(ascii: ",") : UInt8(ascii: "."), to: &bytes)
         }
@@ -294,7 +378,7 @@ private struct NotificationComposer {
         /// The status's name in the message's language (Vietnamese for the SMS too, before
         /// it is unaccented); an unknown status as it is.
         private func appendLabel(_ status: String?, _ language: Language, to bytes: inout ByteBuffer) {
-            guard let status else { return Self.appendMissing(to: &bytes) }
+            guard let status else { return }
             guard let label = templates.label(of: status) else { return bytes.append(status) }
             bytes.append(language == .en ? label.en : label.vi)
         }

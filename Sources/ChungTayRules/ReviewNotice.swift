@@ -14,10 +14,21 @@ public struct ReviewNotice: Sendable, Equatable {
     public var current: String?
     public var change: String?
     public var priorityScore: Int?
-    /// Codes of the review's error flags (warnings do not ask for a correction).
-    public var errorCodes: [String]
+    /// The household record's `phone`, for the borrower's SMS (the notification takes
+    /// the first valid mobile number in it): carried in batch payloads and `notify.emit`
+    /// requests only, never in the review document.
+    public var phone: String?
+    /// The review's error flags (warnings do not ask for a correction).
+    public var errors: [FlagReference]
 
-    public init(_ review: HouseholdReview) {
+    /// The codes of `errors`; setting it drops the fields.
+    public var errorCodes: [String] {
+        get { errors.map(\.code) }
+        set { errors = newValue.map { FlagReference(code: $0, field: nil) } }
+    }
+
+    /// - Parameter phone: the household record's `phone`, which the review leaves out.
+    public init(_ review: HouseholdReview, phone: String? = nil) {
         householdCode = review.householdCode
         headName = review.headName
         commune = review.commune
@@ -28,13 +39,14 @@ public struct ReviewNotice: Sendable, Equatable {
         current = review.current?.rawValue
         change = review.change.rawValue
         priorityScore = review.priorityScore
-        errorCodes = review.flags.filter { $0.severity == .error }.map(\.code.rawValue)
+        self.phone = phone
+        errors = review.flags.errorReferences
     }
 
     /// The review document's members a notice reads, found in one pass.
     private static let documentKeys = DocumentKeys([
         "householdCode", "headName", "commune", "village", "savingsGroup", "association", "previous", "current",
-        "change", "priorityScore", "flags",
+        "change", "priorityScore", "flags", "phone",
     ])
 
     public init(document: JSONObject) {
@@ -50,12 +62,14 @@ public struct ReviewNotice: Sendable, Equatable {
         current = text(7)
         change = text(8)
         priorityScore = DocumentFields.integer(values[9])
-        errorCodes = DocumentFields.errorCodes(values[10])
+        errors = DocumentFields.errorFlags(values[10])
+        phone = text(11)
     }
 
     /// The notice as a batch stage hands it on (docs/BATCH.md): the review document's
-    /// field names that `init(document:)` reads, error flags as `{code, severity}`, and
-    /// the household record's `source` for the notifications made from it.
+    /// field names that `init(document:)` reads, the record's `phone`, error flags as
+    /// `{code, field, severity}`, and the household record's `source` for the
+    /// notifications made from it.
     func write(to writer: inout JSONWriter, source: ItemSource) {
         writer.openObject()
         writer.key("householdCode")
@@ -78,8 +92,10 @@ public struct ReviewNotice: Sendable, Equatable {
         writer.string(change)
         writer.key("priorityScore")
         writer.integer(priorityScore)
+        writer.key("phone")
+        writer.string(phone)
         writer.key("flags")
-        DocumentFields.writeErrorFlags(errorCodes, to: &writer)
+        DocumentFields.writeErrorFlags(errors, to: &writer)
         writer.key("source")
         source.write(to: &writer)
         writer.closeObject()

@@ -136,7 +136,7 @@ public struct RuleBook: Sendable {
             communes: try CommuneDirectory(root(CommuneDirectory.fileName), flags: flags),
             flags: flags,
             notificationRules: try NotificationRules(root(NotificationRules.fileName)),
-            notificationTemplates: try NotificationTemplates(root(NotificationTemplates.fileName)),
+            notificationTemplates: try NotificationTemplates(root(NotificationTemplates.fileName), flags: flags),
             documents: documents
         )
     }

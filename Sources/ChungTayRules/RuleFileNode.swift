@@ -103,11 +103,23 @@ struct RuleFileNode {
 
     /// A message template whose `{placeholders}` must all be known, so a typo in a
     /// template is caught at load time rather than sent to a borrower.
-    func template(allowing placeholders: Set<String>) throws(RuleDataError) -> MessageTemplate {
+    ///
+    /// - Parameter alwaysPresent: when given, `[optional segments]` are allowed and every
+    ///   placeholder outside them must be one of these, so that no value can be missing
+    ///   from a sentence (notification templates).
+    func template(allowing placeholders: Set<String>, alwaysPresent: Set<String>? = nil) throws(RuleDataError) -> MessageTemplate {
         let text = try string()
-        let template = MessageTemplate(text)
+        let template: MessageTemplate
+        do {
+            template = try MessageTemplate(text, optionalSegments: alwaysPresent != nil)
+        } catch {
+            throw self.error(error.message)
+        }
         if let unknown = template.placeholders.first(where: { !placeholders.contains($0) }) {
             throw error("unknown placeholder {\(unknown)} (allowed: \(placeholders.sorted().joined(separator: ", ")))")
+        }
+        if let alwaysPresent, let nullable = template.requiredPlaceholders.first(where: { !alwaysPresent.contains($0) }) {
+            throw error("{\(nullable)} may be missing: put it inside an optional segment [ … ]")
         }
         return template
     }

@@ -84,7 +84,10 @@ struct BatchStageTests {
             "batch": Self.batch,
             "households": [
                 Self.item(Self.household("TL-1", citizenId: "060123456789"), line: 2),
-                Self.item(Self.household("TL-2", citizenId: "060123456790"), line: 3, extra: ["listFlags": ["duplicate_citizen_id"]]),
+                Self.item(
+                Self.household("TL-2", citizenId: "060123456790", ["phone": "0912.345.678, 0987654321"]), line: 3,
+                extra: ["listFlags": ["duplicate_citizen_id"]]
+            ),
                 Self.item(
                     Self.household("TL-3", citizenId: "060123456791", ["commune": "Gia An"]), line: 4,
                     extra: ["listFlags": ["duplicate_household_code"]]
@@ -321,7 +324,10 @@ struct BatchStageTests {
                 line: 2
             ),
             // A duplicate citizen ID, a loan due soon: due reminder, data correction.
-            Self.item(Self.household("TL-2", citizenId: "060123456790"), line: 3, extra: ["listFlags": ["duplicate_citizen_id"]]),
+            Self.item(
+                Self.household("TL-2", citizenId: "060123456790", ["phone": "0912.345.678, 0987654321"]), line: 3,
+                extra: ["listFlags": ["duplicate_citizen_id"]]
+            ),
             // Unreadable: data correction.
             Self.item(["householdCode": "TL-3"], line: 4, extra: ["inputError": ["column": 2, "message": "unterminated quote"]]),
             // Near-poor on the list, no loan: supplement candidate.
@@ -333,11 +339,19 @@ struct BatchStageTests {
         ]
         let stageA = try Self.run("household.review", ["batch": Self.batch, "households": households, "loans": loans])
         #expect(stageA.documents.count == 4)
+        // The phone travels with the review notices only, never in the review results.
+        #expect(try Self.documents(stageA).allSatisfy { $0["phone"] == nil })
+        #expect(!stageA.documents.contains { String(decoding: $0, as: UTF8.self).contains("345") })
         let toB = try #require(stageA.followUp)
+        let reviewsToB = try #require(try Fixture.jsonObject(toB.payload)["reviews"] as? [[String: Any]])
+        #expect(reviewsToB.map { $0["phone"] as? String } == [nil, "0912345678", nil, nil])
+        #expect(Self.flags(reviewsToB[1]).map { "\($0["code"]!):\($0["field"]!)" } == ["duplicate_citizen_id:citizenId"])
         let stageB = try Self.run(toB.kind, toB.payload)
         #expect(stageB.keys == ["TL-1", "TL-2"])
         let toC = try #require(stageB.followUp)
         #expect(toC.kind == "notify.emit")
+        let reviewsToC = try #require(try Fixture.jsonObject(toC.payload)["reviews"] as? [[String: Any]])
+        #expect(reviewsToC.map { $0["phone"] as? String } == [nil, "0912345678", nil, nil])
         let stageC = try Self.run(toC.kind, toC.payload)
         #expect(stageC.followUp == nil)
         let documents = try Self.documents(stageC)
@@ -347,7 +361,14 @@ struct BatchStageTests {
         #expect(documents.map { $0["subject"] as? String } == ["L-1", "TL-1", "L-2", "TL-2", "TL-3", "TL-4"])
         #expect(stageC.keys == ["TL-1", "TL-1", "TL-2", "TL-2", "TL-3", "TL-4"])
         #expect(documents.map { ($0["source"] as? [String: Any])?["line"] as? Int } == [2, 2, 3, 3, 4, 5])
-        #expect((documents[4]["message_en"] as? String)?.contains("record_unreadable") == true)
+        #expect((documents[4]["message_en"] as? String)?.contains("could not be read") == true)
+        // Only the borrower recipient carries the phone; null when the record has none.
+        let recipients = documents.map { $0["recipients"] as? [[String: Any]] ?? [] }
+        #expect(recipients[2].map { $0["phone"] as? String } == ["0912345678", nil])
+        #expect(recipients[2].map { $0["phone"] != nil } == [true, false])
+        #expect(recipients[0].first?["phone"] is NSNull)
+        #expect(recipients[1...].joined().allSatisfy { $0["role"] as? String == "borrower" || $0["phone"] == nil })
+        #expect((documents[4]["corrections"] as? [[String: Any]])?.last?["code"] as? String == "record_unreadable")
 
         // A loan-only chunk goes straight to stage B, then to C.
         let orphan = try Self.run(

@@ -96,7 +96,11 @@ struct NotificationTests {
         #expect(result.map(\.type) == [.dataCorrection, .dataCorrection])
         #expect(result.map(\.dedupKey) == ["data_correction|TL-0001|2026-03", "data_correction|L-0001|2026-03"])
         #expect(roles(result[0]) == ["commune_officer:Tánh Linh:letter"])
-        #expect(result[0].messageEn.contains("members_invalid"))
+        #expect(result[0].messageVi.hasSuffix("cần sửa dữ liệu: số nhân khẩu: ghi số nguyên từ 1 trở lên."))
+        #expect(!result[0].messageEn.contains("members_invalid") && !result[0].sms.text.contains("members_invalid"))
+        #expect(result[0].corrections == [FlagReference(code: "members_invalid", field: "members")])
+        let object = try Fixture.jsonObject(result[0].jsonBytes)
+        #expect((object["corrections"] as? [[String: Any]])?.map { "\($0["code"]!):\($0["field"]!)" } == ["members_invalid:members"])
         let warningsOnly = try quietReview(["commune": "Gia An", "citizenId": "099123456789"])
         #expect(emitted(review: warningsOnly, loans: [], hasActiveLoan: true).isEmpty)
     }
@@ -164,7 +168,7 @@ struct NotificationTests {
             #expect(notification.sms.text.count <= 160)
             #expect(notification.sms.parts == [notification.sms.text])
         }
-        #expect(result[0].sms.text.contains("Ho Do Duc Dat (TL-0001)"))
+        #expect(result[0].sms.text.contains("cua ho Do Duc Dat (TL-0001)"))
         #expect(result[0].sms.text.contains("15/03/2026"))
     }
 

@@ -120,6 +120,28 @@ struct RuleDataTests {
         #expect(missingSeverity?.field == "flags.extended.severity")
     }
 
+    /// A notification template or correction table that could show a missing value, or
+    /// leave a flag or field without words, is refused at load rather than sent.
+    @Test(arguments: [
+        ("Khoản vay[ {loanId}] của hộ", "Khoản vay {loanId} của hộ", "types.due_reminder.vi", "{loanId} may be missing"),
+        ("xã để trả nợ.\"", "xã để trả nợ. [\"", "types.due_reminder.vi", "\"[\" without \"]\""),
+        ("Khoản vay[ {loanId}] của hộ", "Khoản vay[ [{loanId}]] của hộ", "types.due_reminder.vi", "an optional segment inside another"),
+        ("Hồ sơ[ {subject}]", "Hồ sơ] {subject}", "types.data_correction.vi", "\"]\" without \"[\""),
+        (#""citizen_id_format": {"#, #""citizen_id_formats": {"#, "corrections.citizen_id_format", "missing"),
+        (#""principal": { "vi": "số tiền vay: ghi"#, #""principle": { "vi": "số tiền vay: ghi"#,
+         "corrections.field_invalid.fields.principle", "not a field of SCHEMA.md"),
+        (#""phone": { "vi": "số điện thoại""#, #""telephone": { "vi": "số điện thoại""#, "fieldNames.phone", "missing"),
+    ])
+    func unsafeNotificationTextsAreRefused(_ original: String, _ replacement: String, _ field: String, _ message: String) throws {
+        let error = loadError(try directory(editing: "notification-templates.json") {
+            #expect($0.contains(original))
+            return $0.replacingOccurrences(of: original, with: replacement)
+        })
+        #expect(error?.file == "notification-templates.json")
+        #expect(error?.field == field)
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
     @Test func overlappingStandardsAreRefused() throws {
         let error = loadError(try directory(editing: "standard-2027-2030.json") {
             $0.replacingOccurrences(of: #""appliesFrom": "2027-01-01""#, with: #""appliesFrom": "2026-06-01""#)

@@ -127,6 +127,20 @@ struct TaskTests {
         }
     }
 
+    /// A review document carries no phone; a request's `review` may add one, for the
+    /// borrower's SMS only.
+    @Test func notifyTakesThePhoneFromTheRequestsReview() throws {
+        let review = #"{"householdCode":"TL-1","phone":"+84 912.345.678; 0987654321","flags":[]}"#
+        let loan = #"{"loanId":"L-1","householdCode":"TL-1","status":"overdue","daysOverdue":120}"#
+        let payload = #"{"asOf":"2026-03-01","review":\#(review),"loans":[\#(loan)],"hasActiveLoan":true}"#
+        let documents = try NotifyEmitTask.run(payload: bytes(payload), rules: Fixture.rules)
+        let overdue = try #require(documents.first)
+        let recipients = try #require(try Fixture.jsonObject(overdue)["recipients"] as? [[String: Any]])
+        #expect(recipients.map { $0["role"] as? String } == ["borrower", "group_leader", "association"])
+        #expect(recipients.map { $0["phone"] as? String } == ["0912345678", nil, nil])
+        #expect(recipients.map { $0.keys.contains("phone") } == [true, false, false])
+    }
+
     @Test func notifyWithNothingToSayIsEmptyAndBadShapesAreRejected() throws {
         #expect(try NotifyEmitTask.run(payload: bytes(#"{"asOf":"2026-03-01","review":null,"loans":[]}"#), rules: Fixture.rules).isEmpty)
         #expect(try NotifyEmitTask.run(payload: bytes(#"{"asOf":"2026-03-01"}"#), rules: Fixture.rules).isEmpty)
