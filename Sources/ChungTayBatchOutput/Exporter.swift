@@ -317,7 +317,7 @@ final class Exporter {
     private func writeGroups() throws {
         var names = FileNames()
         var directoryMade = false
-        try source.forEachList(asOf: source.asOf ?? batchSummaryAsOf ?? GroupListSource.today(), rules: rules) { list, loans in
+        try source.forEachList(asOf: source.asOf ?? batchSummaryAsOf ?? GroupListSource.today(), rules: rules) { list, loans, _ in
             if !directoryMade {
                 try PrivateFiles.makeDirectory(staging + "/savings-groups")
                 directoryMade = true

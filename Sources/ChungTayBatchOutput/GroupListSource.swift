@@ -102,8 +102,12 @@ final class GroupListSource {
     /// one group at a time gives the lists a single call would (a loan belongs to its
     /// household's group; the households left out could be neither borrowers' nor
     /// candidates), with only one group's notices in memory. `body` gets each list with
-    /// its loans in the order the list's `Borrower.loan` positions refer to.
-    func forEachList(asOf: CivilDate, rules: RuleBook, _ body: (SavingsGroupList, [DueLoan]) throws -> Void) rethrows {
+    /// its loans in the order the list's `Borrower.loan` positions refer to, and the
+    /// commune of the group's first household in store order (a savings group meets at
+    /// one commune's transaction point).
+    func forEachList(
+        asOf: CivilDate, rules: RuleBook, _ body: (SavingsGroupList, [DueLoan], _ commune: String?) throws -> Void
+    ) rethrows {
         var members: [UInt32: [Int]] = [:]
         var dueByGroup: [UInt32: [Int]] = [:]
         var borrowerHouseholds = Set<Int>()
@@ -127,8 +131,10 @@ final class GroupListSource {
         for group in groups {
             let (reviews, loanOrder) = orderedForList(households: members[group] ?? [], dueLoans: dueByGroup[group] ?? [])
             let loans = loanOrder.map { dueLoans[$0] }
+            let first = [members[group]?.first, loans.first { $0.household >= 0 }?.household].compactMap { $0 }.min()
+            let commune = first.flatMap { strings.string(households[$0].commune) }
             for list in savingsGroupLists(reviews: reviews, loans: loans.map(\.notice), asOf: asOf, rules: rules) {
-                try body(list, loans)
+                try body(list, loans, commune)
             }
         }
     }
