@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Runs a tool of poppler-utils on a PDF and returns its standard output.
+private func poppler(_ tool: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(tool) \(arguments)")
+    return String(decoding: data, as: UTF8.self)
+}
+
+extension SystemTests {
+    /// `notifications print` on a finished batch: the PDF of all group lists has one page
+    /// per savings group (groups of the demo data fit a page each), page N is the Nth
+    /// group's list and holds its borrowers' and candidates' codes and names, as the
+    /// export's lists of the same batch name them; letters are written per office.
+    @Test func printedGroupListsHaveOnePagePerGroupWithItsRows() throws {
+        for tool in ["/usr/bin/chromium", "/usr/bin/pdfinfo", "/usr/bin/pdftotext"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            print("skipped: no \(tool) (scripts/install-system-packages installs chromium and poppler-utils)")
+            return
+        }
+        let sandbox = try Sandbox("print")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher()
+        _ = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint, kinds: pipelineKinds)
+        let id = try sandbox.completedBatch(households: 40, seed: 3, endpoint: dispatcher.clientEndpoint)
+
+        let export = sandbox.root.appendingPathComponent("export")
+        let exported = try sandbox.cli(["batch", "export", id, "--out", export.path, "--connect", dispatcher.clientEndpoint])
+        #expect(exported.status == 0, "\(exported)")
+        let groupFiles = try FileManager.default.contentsOfDirectory(atPath: export.appendingPathComponent("savings-groups").path)
+            .filter { $0.hasSuffix(".json") }
+        let lists = try groupFiles.map { name -> [String: Any] in
+            try JSON.object(String(decoding: try Data(contentsOf: export.appendingPathComponent("savings-groups/" + name)), as: UTF8.self))
+        }.sorted { ($0["savingsGroup"] as? String ?? "\u{10FFFF}") < ($1["savingsGroup"] as? String ?? "\u{10FFFF}") }
+        #expect(lists.count >= 5, "the demo batch has several savings groups")
+
+        let out = sandbox.root.appendingPathComponent("printed")
+        let printed = try sandbox.cli(["notifications", "print", "--batch", id, "--out", out.path, "--connect", dispatcher.clientEndpoint],
+                                      timeout: .seconds(600))
+        #expect(printed.status == 0, "\(printed)")
+        #expect(printed.stdout.contains("\(lists.count) savings-group lists"), "\(printed)")
+
+        let pdf = out.appendingPathComponent("group-lists.pdf").path
+        let info = try poppler("pdfinfo", [pdf])
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
+        #expect(pages == lists.count, "one page per group: \(info)")
+        for (index, list) in lists.enumerated() {
+            let page = String(index + 1)
+            let layout = try poppler("pdftotext", ["-layout", "-f", page, "-l", page, pdf, "-"])
+            let words = try poppler("pdftotext", ["-f", page, "-l", page, pdf, "-"]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let group = list["savingsGroup"] as? String ?? "(không có tổ)"
+            #expect(layout.contains("Tổ TK&VV: \(group)"), "page \(page) is group \(group)")
+            let rows = (list["borrowers"] as? [[String: Any]] ?? []) + (list["candidates"] as? [[String: Any]] ?? [])
+            for row in rows {
+                for code in [row["householdCode"], row["loanId"]].compactMap({ $0 as? String }) {
+                    #expect(layout.contains(code), "page \(page) lists \(code)")
+                }
+                if let name = row["headName"] as? String {
+                    #expect(words.contains(name), "page \(page) names \(name)")
+                }
+            }
+        }
+
+        let letters = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("letters").path)
+        #expect(letters.contains("transaction_office.pdf") && letters.contains { $0.hasSuffix("-commune_review_board.pdf") }, "\(letters)")
+        let letterText = try poppler("pdftotext", ["-layout", out.appendingPathComponent("letters.pdf").path, "-"])
+        #expect(letterText.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && letterText.contains("Kính gửi:"))
+    }
+}
