@@ -30,10 +30,7 @@ extension NotificationsCommand {
                 do {
                     let printer = try PDFPrinter()
                     defer { printer.close() }
-                    for document in summary.documents {
-                        try printer.print(document.html, to: document.pdf)
-                        pdfs += 1
-                    }
+                    (pdfs, failure) = printer.print(summary.documents)
                 } catch let error as PDFPrinter.Failure {
                     failure = error
                 }

@@ -5,16 +5,19 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChungTayBatchOutput
 import Foundation
+import Synchronization
 
 /// Turns the printable HTML of `notifications print` into PDF with headless Chromium
 /// (Debian's `chromium`, which scripts/install-system-packages installs): its print
 /// engine honours the forms' print CSS (`@page` size and margins, repeated table headers,
-/// page breaks), which simpler converters ignore. One browser run per document, with a
-/// profile directory of its own that is removed afterwards; a run that hangs is killed
-/// after `timeout`. The PDF holds the same personal data as the HTML, so the browser runs
-/// with umask 077 and the PDF is set to 0600.
-final class PDFPrinter {
+/// page breaks), which simpler converters ignore. One browser run per document (about
+/// 2 s each, mostly the browser starting), a few at a time, each with a profile
+/// directory of its own (a browser locks its profile) removed afterwards; a run that
+/// hangs is killed after `timeout`. The PDF holds the same personal data as the HTML,
+/// so the browsers run with umask 077 and each PDF is set to 0600.
+final class PDFPrinter: Sendable {
     /// Why no PDF was made; the HTML files are written regardless.
     enum Failure: Error, CustomStringConvertible {
         case chromiumMissing
@@ -38,6 +41,8 @@ final class PDFPrinter {
     private let executable: URL
     private let profile: URL
     private let timeout: Int
+    /// Browsers at once: each takes a core while it starts and lays out.
+    private let parallel = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
 
     init(timeout: Int = 120) throws {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -55,7 +60,41 @@ final class PDFPrinter {
         try? FileManager.default.removeItem(at: profile)
     }
 
-    func print(_ html: URL, to pdf: URL) throws {
+    /// Makes every document's PDF; returns how many were made before the first failure
+    /// (the documents after it are not started).
+    func print(_ documents: [NotificationPrint.Document]) -> (printed: Int, failure: Failure?) {
+        struct Progress {
+            var next = 0
+            var printed = 0
+            var failure: Failure?
+        }
+        let progress = Mutex(Progress())
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        DispatchQueue.concurrentPerform(iterations: min(parallel, documents.count)) { worker in
+            let profile = self.profile.appendingPathComponent(String(worker))
+            while true {
+                let index = progress.withLock { state -> Int? in
+                    guard state.failure == nil, state.next < documents.count else { return nil }
+                    state.next += 1
+                    return state.next - 1
+                }
+                guard let index else { return }
+                do {
+                    try print(documents[index].html, to: documents[index].pdf, profile: profile)
+                    progress.withLock { $0.printed += 1 }
+                } catch {
+                    let failure = error as? Failure
+                        ?? .failed(document: documents[index].html.lastPathComponent, status: -1, output: "\(error)")
+                    progress.withLock { if $0.failure == nil { $0.failure = failure } }
+                }
+            }
+        }
+        return progress.withLock { ($0.printed, $0.failure) }
+    }
+
+    private func print(_ html: URL, to pdf: URL, profile: URL) throws {
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
         let log = profile.appendingPathComponent("chromium.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -69,8 +108,6 @@ final class PDFPrinter {
         process.standardError = try FileHandle(forWritingTo: log)
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
-        let previous = umask(0o077)
-        defer { umask(previous) }
         try? FileManager.default.removeItem(at: pdf)
         try process.run()
         if finished.wait(timeout: .now() + .seconds(timeout)) == .timedOut {

@@ -20,7 +20,8 @@ extension SystemTests {
     /// `notifications print` on a finished batch: the PDF of all group lists has one page
     /// per savings group (groups of the demo data fit a page each), page N is the Nth
     /// group's list and holds its borrowers' and candidates' codes and names, as the
-    /// export's lists of the same batch name them; letters are written per office.
+    /// export's lists of the same batch name them; letters are written per office. Without
+    /// Chromium the HTML is still written and the command says how to get the PDFs.
     @Test func printedGroupListsHaveOnePagePerGroupWithItsRows() throws {
         for tool in ["/usr/bin/chromium", "/usr/bin/pdfinfo", "/usr/bin/pdftotext"] where !FileManager.default.isExecutableFile(atPath: tool) {
             print("skipped: no \(tool) (scripts/install-system-packages installs chromium and poppler-utils)")
@@ -73,5 +74,12 @@ extension SystemTests {
         #expect(letters.contains("transaction_office.pdf") && letters.contains { $0.hasSuffix("-commune_review_board.pdf") }, "\(letters)")
         let letterText = try poppler("pdftotext", ["-layout", out.appendingPathComponent("letters.pdf").path, "-"])
         #expect(letterText.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && letterText.contains("Kính gửi:"))
+
+        let htmlOnly = sandbox.root.appendingPathComponent("html-only")
+        let withoutChromium = try sandbox.cli(
+            ["notifications", "print", "--batch", id, "--out", htmlOnly.path, "--connect", dispatcher.clientEndpoint],
+            environment: ["PATH": "/nonexistent"])
+        #expect(withoutChromium.status == 1 && withoutChromium.stderr.contains("no Chromium to make the PDFs"), "\(withoutChromium)")
+        #expect(FileManager.default.fileExists(atPath: htmlOnly.appendingPathComponent("group-lists.html").path))
     }
 }
