@@ -49,11 +49,13 @@ struct CommuneLetter {
         }
         html += """
             </tbody></table>
+            <div class="signoff">
             <p class="body">Trân trọng./.</p>
             <div class="signatures">
             <div style="text-align:left"><b><i>Nơi nhận:</i></b><br>- Như trên;<br>- Lưu.</div>
             <div></div>
             <div><b>GIÁM ĐỐC</b><span class="hint">(Ký, ghi rõ họ tên, đóng dấu)</span></div>
+            </div>
             </div>
             </section>
 

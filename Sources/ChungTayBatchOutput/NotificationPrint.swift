@@ -19,8 +19,9 @@ import ChungTayWire
 ///   section 3 for the transaction day (the batch's as-of date), from the same
 ///   `GroupListSource` as the export's `savings-groups/` files (`PrintedGroupList`).
 /// - `DIR/letters/COMMUNE-ROLE.html`: per recipient with channel `letter` (role and id,
-///   the id being the commune's current name; `ROLE.html` for `transaction_office`) a
-///   letter listing its notifications (`CommuneLetter`).
+///   the id being the commune's current name, `(unknown)` when null; `ROLE.html` for
+///   `transaction_office`, whose id is its role) a letter listing its notifications in
+///   store order (`CommuneLetter`).
 /// - `DIR/group-lists.html` and `DIR/letters.html`: all of them in one file each, one
 ///   sheet per page, for printing in one go.
 ///
@@ -29,6 +30,10 @@ import ChungTayWire
 /// 0700 directories (`PrivateFiles`). DIR must be missing, empty, or an earlier print
 /// (marked by `.chungtay-print`), whose documents are deleted before the new ones are
 /// written: a print is made again from the store, not kept as a record.
+///
+/// Memory: the export's compact record per household (`GroupListSource`), a loan id →
+/// household code entry per loan (to name a loan's household in a letter), and the
+/// rendered sheets until the combined files are written (a few KB a group or letter).
 public struct NotificationPrint: Sendable {
     static let marker = ".chungtay-print"
     static let entries = ["groups", "letters", "group-lists.html", "group-lists.pdf", "letters.html", "letters.pdf"]
@@ -127,7 +132,7 @@ public struct NotificationPrint: Sendable {
         for (key, rows) in letterRows.sorted(by: { ($0.key.id ?? "", $0.key.role) < ($1.key.id ?? "", $1.key.role) }) {
             let letter = CommuneLetter(role: key.role, id: key.id, asOf: asOf, rows: rows)
             if letterSheets.isEmpty { try PrivateFiles.makeDirectory(output + "/letters") }
-            let name = letter.id == nil || letter.id == letter.role
+            let name = letter.id == letter.role
                 ? letter.role : (letter.id ?? Exporter.unknownCommune) + "-" + letter.role
             let path = output + "/letters/" + names.unique(name) + ".html"
             try Self.write(PrintStyle.document(title: letter.title, orientation: .portrait, sheets: [letter.sheet]), to: path, into: &summary)

@@ -3,10 +3,13 @@
 /// size), in Times New Roman as the bank's forms are set (with serif fonts that carry
 /// Vietnamese diacritics as fallbacks), bordered tables whose header row repeats on
 /// every page, rows never split across pages, and each `section.sheet` starting a new
-/// page, so the file of all groups prints as one sheet per group. A sheet starts with a
-/// little padding: without it Chromium paints the part of a tall mark that rises above
-/// the first line ("Ủ" in "CHỦ NGHĨA") at the foot of the page before, and the heading
-/// loses its hook.
+/// page, so the file of all groups prints as one sheet per group. The closing block
+/// (date line, signatures) is kept whole on one page. A block that can start a page (a
+/// sheet, the closing block) starts with a little padding, not a margin (margins vanish
+/// at a page break): without it Chromium has been seen (with the DejaVu fonts, before
+/// Liberation Serif was installed) to paint the part of a tall mark that rises above
+/// the block's first line ("Ủ" in "CHỦ NGHĨA", "Ố" in "GIÁM ĐỐC") at the foot of the
+/// page before, so the word lost its mark.
 enum PrintStyle {
     enum Orientation: String {
         case portrait
@@ -60,8 +63,9 @@ enum PrintStyle {
         td.name { min-width: 9em; }
         tr.total td { font-weight: bold; }
         .none { font-style: italic; margin: 2pt 0 8pt; }
-        .dateline { text-align: right; font-style: italic; margin: 14pt 0 4pt; }
-        .signatures { display: flex; justify-content: space-around; break-inside: avoid; page-break-inside: avoid; margin-top: 4pt; }
+        .dateline { text-align: right; font-style: italic; margin: 8pt 0 4pt; }
+        .signoff { break-inside: avoid; page-break-inside: avoid; padding-top: 6pt; }
+        .signatures { display: flex; justify-content: space-around; margin-top: 4pt; }
         .signatures > div { text-align: center; width: 32%; min-height: 90pt; }
         .signatures .hint { font-style: italic; font-weight: normal; display: block; }
         .salutation { margin: 14pt 0 6pt 10%; }

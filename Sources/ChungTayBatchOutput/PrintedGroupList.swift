@@ -99,11 +99,13 @@ struct PrintedGroupList {
 
     private var signatures: String {
         """
+        <div class="signoff">
         <p class="dateline">……………, ngày …… tháng …… năm ……</p>
         <div class="signatures">
         <div><b>TỔ TRƯỞNG TỔ TK&amp;VV</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
         <div><b>CÁN BỘ HỘI ĐOÀN THỂ</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
         <div><b>CÁN BỘ TÍN DỤNG</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
+        </div>
         </div>
 
         """
