@@ -151,7 +151,7 @@ final class Exporter {
     // MARK: - Reviews
 
     private func readReviews() throws {
-        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _, _ in
             summary.households += 1
             source.noteAsOf(document)
             let notice = ReviewNotice(document: document)
@@ -196,7 +196,7 @@ final class Exporter {
     // MARK: - Loans
 
     private func readLoans() throws {
-        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _, _ in
             summary.loans += 1
             source.noteAsOf(document)
             var notice = LoanNotice(document: document)
@@ -243,7 +243,7 @@ final class Exporter {
     private func writeNotifications() throws {
         let file = try OutputFile(path: staging + "/notifications.csv")
         try file.write(CSV.header(Self.notificationColumns))
-        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, _ in
             summary.notifications += 1
             source.noteAsOf(document)
             var line = CSV.Line()
@@ -266,7 +266,7 @@ final class Exporter {
     private func writeBatchSummary() throws {
         var last: [UInt8]?
         var lastAsOf: CivilDate?
-        try reader.forEachDocument(kind: TaskKind.batchSummary.rawValue, tally: &tally) { document, line in
+        try reader.forEachDocument(kind: TaskKind.batchSummary.rawValue, tally: &tally) { document, line, _ in
             last = Array(line)
             if case .string(let text)? = document["asOf"] { lastAsOf = CivilDate(iso: text) }
         }

@@ -25,6 +25,11 @@ import ChungTayWire
 /// - `DIR/group-lists.html` and `DIR/letters.html`: all of them in one file each, one
 ///   sheet per page, for printing in one go.
 ///
+/// Notifications the journal's outbox marks suppressed (RULES.md section 3: a `dedupKey`
+/// already emitted) are left out of the letters; the group lists, made from the reviews
+/// and loans, list every borrower due or overdue and every candidate whatever earlier
+/// batches emitted, since the list is the one the group leader carries this month.
+///
 /// The HTML is written here; the PDFs beside each file come from the CLI, which runs a
 /// browser (`Summary.documents` names each HTML file and its PDF). Files are 0600 in
 /// 0700 directories (`PrivateFiles`). DIR must be missing, empty, or an earlier print
@@ -50,8 +55,14 @@ public struct NotificationPrint: Sendable {
         public var groups = 0
         /// Letters (one file each under `letters/`).
         public var letters = 0
-        /// Notification documents of the batch read.
+        /// Notification documents of the batch printed (in a letter, or covered by a group list).
         public var notifications = 0
+        /// Notification documents left out because the outbox marks them suppressed (a
+        /// repeat of one already emitted, never delivered twice).
+        public var suppressed = 0
+        /// The outbox ids of the printed notifications that have a `letter` or
+        /// `group_list` recipient: the print delivers those recipients.
+        public var outboxIds: [Int64] = []
         /// The HTML files written, the two combined files last.
         public var documents: [Document] = []
     }
@@ -75,13 +86,13 @@ public struct NotificationPrint: Sendable {
         let reader = BatchDocumentReader(store: store, batchId: batchId)
         var tally = BatchDocumentReader.Tally()
         let source = GroupListSource()
-        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _, _ in
             source.noteAsOf(document)
             source.addReview(ReviewNotice(document: document))
         }
         /// Loan id → household code, to name the household a loan's letter row is about.
         var loanHouseholds: [String: String] = [:]
-        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _, _ in
             source.noteAsOf(document)
             var notice = LoanNotice(document: document)
             notice.errorCodes = []
@@ -89,15 +100,26 @@ public struct NotificationPrint: Sendable {
             source.addLoan(notice, document: document)
         }
 
+        let outbox = try Self.outboxEntries(of: batchId, in: DataDirectory(root: dataDirectory))
         let output = directory.standardizedFileURL.path
         try Self.prepare(output)
         var summary = Summary()
         var letterIndex: [LetterKey: Int] = [:]
         var letterRows: [(key: LetterKey, rows: [CommuneLetter.Row])] = []
-        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, location in
+            let entry = outbox[DocumentPlace(file: location.file, offset: location.offset)]
+            if entry?.suppressedBy != nil {
+                summary.suppressed += 1
+                return
+            }
             summary.notifications += 1
             source.noteAsOf(document)
             guard case .array(let recipients)? = document["recipients"] else { return }
+            let printedChannels = recipients.contains { recipient in
+                guard case .object(let fields) = recipient, let channel = Cells.text(fields["channel"]) else { return false }
+                return channel == "letter" || channel == "group_list"
+            }
+            if let entry, printedChannels { summary.outboxIds.append(entry.id) }
             let subject = Cells.text(document["subject"])
             let household = source.household(code: subject) ?? source.household(code: subject.flatMap { loanHouseholds[$0] })
             let row = CommuneLetter.Row(
@@ -150,6 +172,26 @@ public struct NotificationPrint: Sendable {
         }
         try PrivateFiles.syncDirectories(under: output)
         return summary
+    }
+
+    /// A notification document's place in the store: how the outbox names it.
+    private struct DocumentPlace: Hashable {
+        let file: String
+        let offset: Int64
+    }
+
+    /// The batch's outbox entries by their document's place (a batch's notifications
+    /// stored before the outbox existed have none, and are printed).
+    private static func outboxEntries(of batchId: String, in data: DataDirectory) throws -> [DocumentPlace: OutboxEntry] {
+        let outbox = try NotificationOutbox(dataDirectory: data)
+        var entries: [DocumentPlace: OutboxEntry] = [:]
+        var after: Int64 = 0
+        while true {
+            let page = try outbox.entries(batchId: batchId, after: after, limit: 1000)
+            for entry in page { entries[DocumentPlace(file: entry.location.file, offset: entry.location.offset)] = entry }
+            guard page.count == 1000, let last = page.last else { return entries }
+            after = last.id
+        }
     }
 
     private struct LetterKey: Hashable {

@@ -13,7 +13,9 @@ extension NotificationsCommand {
                 Reads the dispatcher's store directly, so it runs on the dispatcher's machine (or give --data-dir). \
                 Writes DIR/groups/GROUP.html (one list per savings group for the transaction day), \
                 DIR/letters/COMMUNE-ROLE.html (one letter per commune office), DIR/group-lists.html and \
-                DIR/letters.html (all of them, one per page), and a PDF beside each through headless Chromium.
+                DIR/letters.html (all of them, one per page), and a PDF beside each through headless Chromium. \
+                Notifications the outbox marks suppressed (repeats) are left out; once every PDF is written, the \
+                letter and group-list recipients of the printed notifications are recorded as delivered.
                 """)
 
         @OptionGroup var client: ClientOptions
@@ -34,12 +36,15 @@ extension NotificationsCommand {
                 } catch let error as PDFPrinter.Failure {
                     failure = error
                 }
-                print("\(batchId): \(summary.groups) savings-group lists, \(summary.letters) letters from \(summary.notifications) notifications; "
+                let suppressed = summary.suppressed > 0 ? " (\(summary.suppressed) suppressed as repeats left out)" : ""
+                print("\(batchId): \(summary.groups) savings-group lists, \(summary.letters) letters from \(summary.notifications) notifications\(suppressed); "
                     + "\(summary.documents.count) HTML and \(pdfs) PDF files in \(out)")
                 if let failure {
-                    FileHandle.standardError.write(Data("chungtay: \(failure); the HTML files are written\n".utf8))
+                    FileHandle.standardError.write(Data("chungtay: \(failure); the HTML files are written, no delivery is recorded\n".utf8))
                     throw ExitCode(CLIExit.jobFailed.rawValue)
                 }
+                let delivered = try PrintedDeliveries.record(outboxIds: summary.outboxIds, dataDirectory: directory)
+                print("\(delivered) letter and group-list recipients recorded as delivered")
             } catch let error as ClientError {
                 throw report(error)
             }

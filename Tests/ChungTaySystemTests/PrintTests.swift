@@ -16,6 +16,19 @@ private func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// The rows of a query, as the `sqlite3` shell prints them.
+private func sqlite(_ database: String, _ query: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = ["-readonly", database, query]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// Words `pdftotext -bbox` places in a page's bottom margin (the forms' margin is 15 mm,
 /// about 42 pt; nothing is printed there). A mark Chromium paints at the foot of the
 /// page before the one its letter starts (a hook or accent cut off a heading) shows up
@@ -38,7 +51,8 @@ extension SystemTests {
     /// per savings group (groups of the demo data fit a page each), page N is the Nth
     /// group's list and holds its borrowers' and candidates' codes and names, as the
     /// export's lists of the same batch name them, with nothing in the bottom margins;
-    /// letters are written per office. Without
+    /// letters are written per office and their recipients recorded delivered; the same
+    /// list under a second name prints no letter (every notification a repeat). Without
     /// Chromium the HTML is still written and the command says how to get the PDFs.
     @Test func printedGroupListsHaveOnePagePerGroupWithItsRows() throws {
         for tool in ["/usr/bin/chromium", "/usr/bin/pdfinfo", "/usr/bin/pdftotext"] where !FileManager.default.isExecutableFile(atPath: tool) {
@@ -95,6 +109,21 @@ extension SystemTests {
         #expect(letters.contains("transaction_office.pdf") && letters.contains { $0.hasSuffix("-commune_review_board.pdf") }, "\(letters)")
         let letterText = try poppler("pdftotext", ["-layout", out.appendingPathComponent("letters.pdf").path, "-"])
         #expect(letterText.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && letterText.contains("Kính gửi:"))
+
+        // The print delivered every letter and group-list recipient of the batch.
+        #expect(printed.stdout.contains(" letter and group-list recipients recorded as delivered"), "\(printed)")
+        let states = try sqlite(sandbox.dataDir.appendingPathComponent("delivery.sqlite").path,
+                                "SELECT DISTINCT state FROM recipient_delivery WHERE channel IN ('letter', 'group_list')")
+        #expect(states == "delivered\n", "printed recipients are delivered, not \(states)")
+
+        // The same list again under another name: every notification is a repeat, so no
+        // letter is written and nothing is delivered twice; the group lists are printed.
+        let again = try sandbox.completedBatch(households: 40, seed: 3, endpoint: dispatcher.clientEndpoint, name: "again")
+        let repeated = try sandbox.cli(["notifications", "print", "--batch", again, "--out", sandbox.root.appendingPathComponent("again").path,
+                                        "--connect", dispatcher.clientEndpoint], timeout: .seconds(600))
+        #expect(repeated.status == 0, "\(repeated)")
+        #expect(repeated.stdout.contains("\(lists.count) savings-group lists, 0 letters from 0 notifications ("), "\(repeated)")
+        #expect(repeated.stdout.contains("\n0 letter and group-list recipients recorded as delivered"), "\(repeated)")
 
         let htmlOnly = sandbox.root.appendingPathComponent("html-only")
         let withoutChromium = try sandbox.cli(
