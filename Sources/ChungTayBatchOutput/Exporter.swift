@@ -8,6 +8,7 @@ import Darwin
 import ChungTayCoding
 import Foundation
 import ChungTayRules
+import ChungTayStore
 import ChungTayWire
 
 /// One export run: reads the stores kind by kind and writes a whole new export into a
@@ -40,7 +41,7 @@ final class Exporter {
         "overduePrincipal", "daysOverdue", "interestDue", "overdueSurcharge", "current", "priorityScore",
     ]
     static let notificationColumns = [
-        "type", "subject", "dedupKey", "recipients", "message_vi", "sms", "sourceFile", "sourceLine",
+        "type", "subject", "dedupKey", "recipients", "message_vi", "sms", "sourceFile", "sourceLine", "state", "recipientStates",
     ]
 
     /// One directory under `communes/`.
@@ -74,8 +75,12 @@ final class Exporter {
     private var staging = ""
     private var spillDirectory = ""
 
-    init(reader: BatchDocumentReader, rules: RuleBook, spillLimit: Int) {
+    /// Each notification's delivery state, for `notifications.csv`.
+    private let deliveries: NotificationDeliveries
+
+    init(reader: BatchDocumentReader, deliveries: NotificationDeliveries, rules: RuleBook, spillLimit: Int) {
         self.reader = reader
+        self.deliveries = deliveries
         self.rules = rules
         spills = SpillSet(limit: spillLimit)
     }
@@ -243,7 +248,7 @@ final class Exporter {
     private func writeNotifications() throws {
         let file = try OutputFile(path: staging + "/notifications.csv")
         try file.write(CSV.header(Self.notificationColumns))
-        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, _ in
+        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, location in
             summary.notifications += 1
             source.noteAsOf(document)
             var line = CSV.Line()
@@ -256,6 +261,10 @@ final class Exporter {
             let origin = Cells.source(document)
             line.field(origin.file)
             line.field(origin.line)
+            // A notification stored before the outbox existed has no state.
+            let delivery = deliveries.delivery(file: location.file, offset: location.offset)
+            line.field(delivery?.state.rawValue)
+            line.field(delivery.map { NotificationDeliveries.recipientStates($0.recipients) })
             try file.write(line.finish())
         }
         try file.close()

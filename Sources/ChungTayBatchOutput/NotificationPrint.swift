@@ -100,14 +100,15 @@ public struct NotificationPrint: Sendable {
             source.addLoan(notice, document: document)
         }
 
-        let outbox = try Self.outboxEntries(of: batchId, in: DataDirectory(root: dataDirectory))
+        let deliveries = try NotificationDeliveries(dataDirectory: DataDirectory(root: dataDirectory), batchId: batchId)
         let output = directory.standardizedFileURL.path
         try Self.prepare(output)
         var summary = Summary()
         var letterIndex: [LetterKey: Int] = [:]
         var letterRows: [(key: LetterKey, rows: [CommuneLetter.Row])] = []
         try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, location in
-            let entry = outbox[DocumentPlace(file: location.file, offset: location.offset)]
+            // A notification stored before the outbox existed has no entry, and is printed.
+            let entry = deliveries.delivery(file: location.file, offset: location.offset)?.entry
             if entry?.suppressedBy != nil {
                 summary.suppressed += 1
                 return
@@ -172,26 +173,6 @@ public struct NotificationPrint: Sendable {
         }
         try PrivateFiles.syncDirectories(under: output)
         return summary
-    }
-
-    /// A notification document's place in the store: how the outbox names it.
-    private struct DocumentPlace: Hashable {
-        let file: String
-        let offset: Int64
-    }
-
-    /// The batch's outbox entries by their document's place (a batch's notifications
-    /// stored before the outbox existed have none, and are printed).
-    private static func outboxEntries(of batchId: String, in data: DataDirectory) throws -> [DocumentPlace: OutboxEntry] {
-        let outbox = try NotificationOutbox(dataDirectory: data)
-        var entries: [DocumentPlace: OutboxEntry] = [:]
-        var after: Int64 = 0
-        while true {
-            let page = try outbox.entries(batchId: batchId, after: after, limit: 1000)
-            for entry in page { entries[DocumentPlace(file: entry.location.file, offset: entry.location.offset)] = entry }
-            guard page.count == 1000, let last = page.last else { return entries }
-            after = last.id
-        }
     }
 
     private struct LetterKey: Hashable {

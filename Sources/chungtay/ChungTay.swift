@@ -12,8 +12,8 @@ struct ChungTay: ParsableCommand {
         abstract: "Policy-credit household reviews over a ZeroMQ job queue.",
         subcommands: [
             DispatcherCommand.self, WorkerCommand.self, SubmitCommand.self, JobCommand.self,
-            StatusCommand.self, TopCommand.self, DeadLettersCommand.self, BatchCommand.self, ResultsCommand.self, NotificationsCommand.self, RulesCommand.self,
-            DemoDataCommand.self, DataCommand.self, LogsCommand.self, AuditCommand.self, KeysCommand.self,
+            StatusCommand.self, TopCommand.self, DeadLettersCommand.self, BatchCommand.self, ResultsCommand.self, RulesCommand.self,
+            DemoDataCommand.self, DataCommand.self, LogsCommand.self, AuditCommand.self, KeysCommand.self, NotificationsCommand.self,
         ])
 
     static func main() {
