@@ -28,7 +28,8 @@ struct BatchDocumentReader {
         var unreadableLines = 0
     }
 
-    /// Calls `body` with each document of the batch and its line's bytes.
+    /// Calls `body` with each document of the batch, its line's bytes and where the line
+    /// is (the journal's outbox names a notification by its location).
     func forEachDocument(
         kind: String, tally: inout Tally, _ body: (JSONObject, UnsafeBufferPointer<UInt8>, ResultLocation) throws -> Void
     ) throws {

@@ -17,29 +17,39 @@ struct BatchExportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let status = try client.client().batchStatus(id).status
-            if !status.isComplete {
-                FileHandle.standardError.write(Data("chungtay: batch \(status.id) is \(status.state); exporting what is stored so far\n".utf8))
-            }
-            let directory = URL(fileURLWithPath: dataDir ?? status.dataDirectory)
-            try Self.audit(status.id, in: directory)
-            let export = BatchExport(dataDirectory: directory, batchId: status.id)
+            let (batchId, directory) = try Self.open(id, client: client, dataDir: dataDir, output: "export")
+            let export = BatchExport(dataDirectory: directory, batchId: batchId)
             let summary = try export.write(to: URL(fileURLWithPath: out))
-            print("\(status.id): \(summary.households) households, \(summary.loans) loans, \(summary.notifications) notifications; "
+            print("\(batchId): \(summary.households) households, \(summary.loans) loans, \(summary.notifications) notifications; "
                 + "\(summary.communes) communes, \(summary.groups) savings groups; \(summary.filesWritten) files in \(out)")
         } catch let error as ClientError {
             throw report(error)
         }
     }
 
+    /// The batch's id and data directory for a command that reads its documents from the
+    /// store (`batch export`, `notifications print`: `output` names which), after warning
+    /// that an incomplete batch gives what is stored so far, and recording the reading.
+    static func open(_ reference: String, client: ClientOptions, dataDir: String?, output: String) throws -> (id: String, dataDirectory: URL) {
+        let status = try client.client().batchStatus(reference).status
+        if !status.isComplete {
+            FileHandle.standardError.write(Data("chungtay: batch \(status.id) is \(status.state); the \(output) holds what is stored so far\n".utf8))
+        }
+        let directory = URL(fileURLWithPath: dataDir ?? status.dataDirectory)
+        try audit(status.id, in: directory, output: output)
+        return (status.id, directory)
+    }
+
     /// Records the export in the data directory's audit trail before anything is read: an
-    /// export that cannot be recorded does not happen.
-    static func audit(_ batchId: String, in directory: URL) throws {
+    /// export that cannot be recorded does not happen. A print (`notifications print`)
+    /// is an export of the same personal data, recorded as `"output":"print"`.
+    private static func audit(_ batchId: String, in directory: URL, output: String) throws {
         do {
             let trail = try AuditTrail(directory: DataDirectory(root: directory))
             var line: [UInt8] = []
             AuditLine.append(to: &line, time: AuditLine.time(Date()), event: .batchExported, [
                 "user": .string(InputFingerprint.submitter), "batch": .string(batchId),
+                "output": .string(output),
             ])
             try trail.append(line)
             try trail.sync()

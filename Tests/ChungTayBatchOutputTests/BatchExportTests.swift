@@ -78,15 +78,7 @@ import ChungTayBatchOutput
         // What the journal has committed: every whole line, not the one still being written.
         var committed: [String: Int64] = [:]
         func store(_ kind: String, _ segments: [[String]], partial: String? = nil) throws {
-            let directory = data.appendingPathComponent("store/\(kind)", isDirectory: true)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for (index, lines) in segments.enumerated() {
-                var text = lines.map { $0 + "\n" }.joined()
-                let name = String(format: "segment-%06d.jsonl", index + 1)
-                committed["\(kind)/\(name)"] = Int64(text.utf8.count)
-                if index == segments.count - 1, let partial { text += partial }
-                try Data(text.utf8).write(to: directory.appendingPathComponent(name))
-            }
+            try writeSegments(kind, segments, partial: partial, in: data, committed: &committed)
         }
         let nguyen = review("1.1", code: "H1", name: "Nguyễn Văn Bình", commune: "Gia An", village: "Thôn 1",
                             group: "TK-01", current: "poor", score: 80, line: 2)
@@ -132,6 +124,22 @@ import ChungTayBatchOutput
         ]])
         try CommittedEnds.record(committed, in: data)
         return data
+    }
+
+    /// Writes a store's segments as a dispatcher does, a line still being written
+    /// (`partial`) after the last; notes each segment's committed end.
+    static func writeSegments(
+        _ kind: String, _ segments: [[String]], partial: String? = nil, in data: URL, committed: inout [String: Int64]
+    ) throws {
+        let directory = data.appendingPathComponent("store/\(kind)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (index, lines) in segments.enumerated() {
+            var text = lines.map { $0 + "\n" }.joined()
+            let name = String(format: "segment-%06d.jsonl", index + 1)
+            committed["\(kind)/\(name)"] = Int64(text.utf8.count)
+            if index == segments.count - 1, let partial { text += partial }
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        }
     }
 
     // MARK: - Reading back

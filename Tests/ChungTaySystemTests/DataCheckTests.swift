@@ -9,12 +9,13 @@ import Foundation
 import Testing
 
 extension Sandbox {
-    /// A small demo batch submitted (chunks of 30) and waited for; returns its id.
-    func completedBatch(households: Int, seed: Int, endpoint: String) throws -> String {
+    /// A small demo batch submitted (chunks of 30) and waited for, under `name` (default
+    /// `demo-SEED`); returns its id.
+    func completedBatch(households: Int, seed: Int, endpoint: String, name: String? = nil) throws -> String {
         let input = try demoData(households: households, seed: seed, badRate: 0)
         let submitted = try cli([
             "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
-            "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", "demo-\(seed)",
+            "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", name ?? "demo-\(seed)",
             "--wait", "--chunk-size", "30", "--connect", endpoint,
         ], timeout: .seconds(120))
         #expect(submitted.status == 0, "\(submitted)")
