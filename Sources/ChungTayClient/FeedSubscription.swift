@@ -79,7 +79,7 @@ public final class FeedSubscription {
     /// The next event; nil when `timeout` passed without one.
     ///
     /// - Throws: `rejected` when the feed refused the handshake; `refused` for an error
-    ///   reply other than `not_ready` (`superseded`: another connection took this
+    ///   reply other than `not_ready` and `storage`, which bring a new HELLO (`superseded`: another connection took this
     ///   subscriber name; `forbidden`; `too_many_subscribers`); `badReply` for a message
     ///   that does not decode.
     @available(*, noasync)
@@ -126,7 +126,7 @@ public final class FeedSubscription {
             }
             if !again.isEmpty { _ = try socket.send(FeedMessage.ack(again).encode(), dontWait: true) }
             return fresh.isEmpty ? nil : .notifications(fresh)
-        case .error(let code, _) where code == WireError.Code.notReady.rawValue:
+        case .error(let code, _) where code == WireError.Code.notReady.rawValue || code == WireError.Code.storage.rawValue:
             if ContinuousClock.now - lastHello >= .seconds(NotificationFeedProtocol.heartbeatInterval) {
                 lastHello = .now
                 _ = try socket.send(FeedMessage.hello(subscriber: subscriber, window: window).encode(), dontWait: true)
