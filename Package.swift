@@ -75,6 +75,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChungTayDelivery",
+            dependencies: [
+                "ChungTayStore", "ChungTayCoding",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChungTayDispatcher",
             dependencies: [
                 "ZeroMQ", "ChungTayWire", "ChungTayStore", "ChungTayRuntime", "ChungTayAccess",
@@ -134,7 +143,7 @@ let package = Package(
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
                 "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
-                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ZeroMQ",
+                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ChungTayDelivery", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +178,11 @@ let package = Package(
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTayDeliveryTests",
+            dependencies: ["ChungTayDelivery", "ChungTayStore", "ChungTayWire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChungTayDispatcherTests",
             dependencies: [
