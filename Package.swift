@@ -77,7 +77,8 @@ let package = Package(
         .target(
             name: "ChungTayDelivery",
             dependencies: [
-                "ChungTayStore", "ChungTayCoding",
+                "ChungTayStore", "ChungTayCoding", "ChungTayWire", "ChungTayRuntime", "ChungTayAccess", "ZeroMQ",
+                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
