@@ -181,7 +181,9 @@ let package = Package(
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChungTayDeliveryTests",
-            dependencies: ["ChungTayDelivery", "ChungTayStore", "ChungTayWire", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ChungTayDelivery", "ChungTayStore", "ChungTayWire", "ChungTayClient", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
