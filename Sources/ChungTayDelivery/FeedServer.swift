@@ -208,11 +208,12 @@ final class FeedServer {
     private func deliver(to peer: [UInt8], now: Double) {
         guard var session = sessions[peer] else { return }
         if session.freeWindow > 0, now >= session.nextRead {
-            let wanted = session.freeWindow
+            // Enough rows for the free window even when every acknowledged id ahead is among them.
+            let wanted = session.freeWindow + session.acknowledgedAhead
             do {
-                let entries = try outbox.deliverable(after: session.readThrough, limit: wanted + session.ackedAbove.count)
+                let entries = try outbox.deliverable(after: session.readThrough, limit: wanted)
                 session.take(entries)
-                session.nextRead = entries.count < wanted + session.ackedAbove.count ? now + Self.outboxPollInterval : now
+                session.nextRead = entries.count < wanted ? now + Self.outboxPollInterval : now
             } catch {
                 storageFailed(error)
                 session.nextRead = now + Self.outboxPollInterval

@@ -57,6 +57,9 @@ struct FeedSubscriber {
 
     var isStalled: Bool { ackedAbove.count >= Self.maxAckedAbove }
 
+    /// Acknowledged ids the next outbox read passes over (those above what was read).
+    var acknowledgedAhead: Int { ackedAbove.count { $0 > readThrough } }
+
     /// Notifications it holds: in flight or waiting to be sent.
     var outstanding: Int { inFlight.count + unsent.count }
 

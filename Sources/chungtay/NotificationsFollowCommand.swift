@@ -16,7 +16,8 @@ extension NotificationsCommand {
                 Subscribes to the feed as --subscriber NAME: the feed keeps a durable cursor per name, so a \
                 restarted follow goes on after the last notification it acknowledged (at least once: one that \
                 was printed but whose acknowledgement did not reach the feed's disk comes again). Each \
-                notification is printed, then acknowledged; a dispatcher that restarts is waited for. \
+                notification is printed, then acknowledged; a dispatcher that restarts is waited for. SIGINT \
+                and SIGTERM end it within a second, telling the feed it leaves. \
                 Text lines are: id, type, subject, first recipient (role and id), message, separated by tabs; \
                 --json prints each stored document as one JSON line with its "id" first.
                 """)
@@ -55,11 +56,14 @@ extension NotificationsCommand {
             let logger = ClientLogging.logger
             let silenceLimit = Duration.seconds(NotificationFeedProtocol.heartbeatInterval * Double(NotificationFeedProtocol.heartbeatLiveness))
             var printed = 0
+            let stop = StopRequest()
+            let signals = stop.watch()
+            defer { signals.forEach { $0.cancel() } }
             do throws(ClientError) {
                 let subscription = try FeedSubscription(endpoint: endpoint, subscriber: subscriber, window: window, curve: curve)
                 defer { subscription.close() }
                 var silent = false
-                while count.map({ printed < $0 }) ?? true {
+                while !stop.isRequested, count.map({ printed < $0 }) ?? true {
                     guard let event = try subscription.next(timeout: .seconds(NotificationFeedProtocol.heartbeatInterval)) else {
                         if !silent, subscription.silence > silenceLimit {
                             silent = true
