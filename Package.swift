@@ -182,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "ChungTayDeliveryTests",
             dependencies: [
-                "ChungTayDelivery", "ChungTayStore", "ChungTayWire", "ChungTayClient", .product(name: "Logging", package: "swift-log"),
+                "ChungTayDelivery", "ChungTayStore", "ChungTayWire", "ChungTayClient", "ChungTayAccess", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import ChungTayAccess
 import ChungTayClient
 import ChungTayDelivery
 import ChungTayStore
@@ -6,6 +7,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import ZeroMQ
 
 /// The notification feed in-process on a real TCP port, over a real journal, store and
 /// ledger, with `FeedSubscription` as the subscriber.
@@ -27,10 +29,12 @@ import Testing
     }
 
     /// A running feed and its bound endpoint; cancelling the task stops it.
-    private func startFeed(at endpoint: String = "tcp://127.0.0.1:*") async throws -> (task: Task<Void, any Error>, endpoint: String) {
+    private func startFeed(
+        at endpoint: String = "tcp://127.0.0.1:*", curve: NotificationFeed.Curve? = nil
+    ) async throws -> (task: Task<Void, any Error>, endpoint: String) {
         let bound = Mutex<String?>(nil)
         let feed = NotificationFeed(endpoint: endpoint, ledger: ledger, outbox: try NotificationOutbox(dataDirectory: fixture.directory),
-                                    curve: nil, logger: Logger(label: "feed-test")) { endpoint in bound.withLock { $0 = endpoint } }
+                                    curve: curve, logger: Logger(label: "feed-test")) { endpoint in bound.withLock { $0 = endpoint } }
         let task = Task { try await feed.run() }
         while bound.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
         return (task, bound.withLock { $0 }!)
@@ -123,6 +127,35 @@ import Testing
         let last = try #require(ids.last)
         try await eventually { try ledger.feedCursor(subscriber: "bank", limit: 10).ackedThrough == Int64(last) }
         subscription.close()
+    }
+
+    @Test func withCurveOnlyOperatorKeysAreServed() async throws {
+        try storeNotifications(3, prefix: "e")
+        let allow = fixture.directory.root.appendingPathComponent("allow")
+        let server = try CurveKeyPair.generate()
+        var keys: [PeerRole: CurveKeyPair] = [:]
+        for role in [PeerRole.operators, .clients] {
+            let pair = try CurveKeyPair.generate()
+            keys[role] = pair
+            let directory = allow.appendingPathComponent(role.rawValue)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Data((pair.publicKey + "\n").utf8).write(to: directory.appendingPathComponent("k.key"))
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: allow.path)
+        let access = try AccessControl(directory: allow.path, serverPublicKey: server.publicKey, logger: Logger(label: "feed-test"))
+        let (feed, endpoint) = try await startFeed(curve: NotificationFeed.Curve(keyPair: server, access: access))
+        defer { feed.cancel() }
+
+        let operatorSubscription = try FeedSubscription(
+            endpoint: endpoint, subscriber: "bank", window: 10, curve: CurveClientKeys(serverPublicKey: server.publicKey, keyPair: keys[.operators]!))
+        #expect(try receive(3, from: operatorSubscription) == (try deliverableIds()))
+        operatorSubscription.close()
+
+        let client = try FeedSubscription(
+            endpoint: endpoint, subscriber: "bank", window: 10, curve: CurveClientKeys(serverPublicKey: server.publicKey, keyPair: keys[.clients]!))
+        #expect(throws: ClientError.self, "a client key is refused in the handshake") {
+            for _ in 0..<10 { _ = try client.next(timeout: .seconds(3)) }
+        }
     }
 
     private func eventually(_ condition: () throws -> Bool) async throws {
