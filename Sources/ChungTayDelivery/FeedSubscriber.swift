@@ -38,7 +38,7 @@ struct FeedSubscriber {
 
     /// Most acknowledged ids kept above a cursor: past it no new notification is read for the
     /// session until the oldest one out is acknowledged, so a subscriber that never
-    /// acknowledges one id cannot grow `feed_ack` without bound.
+    /// acknowledges one id cannot grow `feed_ack` without bound (by more than a window).
     static let maxAckedAbove = 10_000
 
     init(name: String, envelope: Envelope, key: String?, window: Int, durable: FeedCursor, now: Double) {
@@ -55,7 +55,10 @@ struct FeedSubscriber {
     /// How many more notifications may go out now.
     var freeWindow: Int { isStalled ? 0 : max(0, window - inFlight.count - unsent.count) }
 
-    var isStalled: Bool { ackedAbove.count >= Self.maxAckedAbove }
+    /// Whether an id still out holds the cursor below `maxAckedAbove` acknowledged ones.
+    /// With nothing out, reading goes on: it passes over the acknowledged ids, and the next
+    /// acknowledgement moves the cursor past them.
+    var isStalled: Bool { outstanding > 0 && ackedAbove.count >= Self.maxAckedAbove }
 
     /// Acknowledged ids the next outbox read passes over (those above what was read).
     var acknowledgedAhead: Int { ackedAbove.count { $0 > readThrough } }
