@@ -77,7 +77,8 @@ let package = Package(
         .target(
             name: "ChungTayDelivery",
             dependencies: [
-                "ChungTayStore", "ChungTayCoding",
+                "ChungTayStore", "ChungTayCoding", "ChungTayWire", "ChungTayRuntime", "ChungTayAccess", "ZeroMQ",
+                .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -180,7 +181,10 @@ let package = Package(
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChungTayDeliveryTests",
-            dependencies: ["ChungTayDelivery", "ChungTayStore", "ChungTayWire", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ChungTayDelivery", "ChungTayStore", "ChungTayWire", "ChungTayClient", "ChungTayAccess", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

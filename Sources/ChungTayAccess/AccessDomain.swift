@@ -6,12 +6,14 @@ public enum AccessDomain: String, Sendable, CaseIterable {
     case worker = "chungtay.worker"
     /// The log bus (CTLP01): operators.
     case log = "chungtay.log"
+    /// The notification feed (CTNP01): operators, since it hands out every notification.
+    case feed = "chungtay.feed"
 
     public func admits(_ role: PeerRole) -> Bool {
         switch self {
         case .client: role == .clients || role == .operators
         case .worker: role == .workers
-        case .log: role == .operators
+        case .log, .feed: role == .operators
         }
     }
 }

@@ -20,8 +20,7 @@ public final class LogSubscription {
     public let request: LogSubscriptionRequest
     private let context: ZMQContext
     private let socket: ZMQSocket
-    private var handshake: HandshakeReport
-    private var nextHeartbeat: ContinuousClock.Instant
+    private var poll: HeartbeatingPoll
     private var lastHeard: ContinuousClock.Instant
 
     /// With `curve`, the connection is encrypted and the dispatcher admits it only for an operator's key.
@@ -34,13 +33,14 @@ public final class LogSubscription {
             try socket.setLinger(milliseconds: 0)
             try socket.setReceiveHighWaterMark(0)
             try socket.setCurveClient(curve)
-            handshake = try HandshakeReport(monitoring: socket, context: context, name: "log-subscription", endpoint: endpoint, curve: curve)
+            let handshake = try HandshakeReport(monitoring: socket, context: context, name: "log-subscription", endpoint: endpoint, curve: curve)
+            poll = HeartbeatingPoll(socket: socket, handshake: handshake, interval: .seconds(LogProtocol.heartbeatInterval),
+                                    heartbeat: LogMessage.heartbeat.encode())
             try socket.connect(endpoint)
             _ = try socket.send(LogMessage.subscribe(request).encode())
         } catch {
             throw .socket("\(error)")
         }
-        nextHeartbeat = .now + .seconds(LogProtocol.heartbeatInterval)
         lastHeard = .now
     }
 
@@ -52,26 +52,14 @@ public final class LogSubscription {
     @available(*, noasync)
     public func next(timeout: Duration) throws(ClientError) -> Event? {
         let deadline = ContinuousClock.now + timeout
-        var poller = ZMQPoller()
-        poller.add(socket)
-        poller.add(handshake.watch.socket)
         let silence = Duration.seconds(LogProtocol.heartbeatInterval * Double(LogProtocol.heartbeatLiveness))
         do {
             while true {
-                let now = ContinuousClock.now
-                if request.follow, now >= nextHeartbeat {
-                    nextHeartbeat = now + .seconds(LogProtocol.heartbeatInterval)
-                    _ = try socket.send(LogMessage.heartbeat.encode(), dontWait: true)
-                }
-                if request.follow, now - lastHeard > silence {
+                if request.follow, ContinuousClock.now - lastHeard > silence {
                     throw self.silence(seconds: silence.seconds)
                 }
-                if now >= deadline { return nil }
-                let wait = min(deadline, nextHeartbeat) - now
-                let ready = try poller.poll(timeoutMilliseconds: max(1, Int(wait.seconds * 1000)))
-                if ready[1].contains(.readable) { try handshake.read() }
-                guard ready[0].contains(.readable),
-                      let frames = try socket.receive(dontWait: true) else { continue }
+                if ContinuousClock.now >= deadline { return nil }
+                guard let frames = try poll.receive(until: deadline, heartbeats: request.follow) else { continue }
                 lastHeard = .now
                 let message: LogMessage
                 do {
@@ -102,7 +90,7 @@ public final class LogSubscription {
 
     /// What hearing nothing for `seconds` means: a rejected key when a handshake was closed meanwhile.
     public func silence(seconds: Double) -> ClientError {
-        handshake.silence(seconds: seconds)
+        poll.handshake.silence(seconds: seconds)
     }
 
     /// Tells the dispatcher to stop sending (it also forgets a subscriber that goes silent).

@@ -54,8 +54,11 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The dispatcher could not encode its reply (a value JSON cannot hold): its own
         /// fault, which it logs.
         case encodingFailed = "encoding_failed"
-        /// The log bus already has the most subscribers following that it allows.
+        /// The log bus already has the most subscribers following that it allows, or the
+        /// notification feed the most sessions.
         case tooManySubscribers = "too_many_subscribers"
+        /// A newer connection said HELLO with this feed subscriber's name: this one's session ended.
+        case superseded
         /// The peer's key does not give its role this command, or the batch, job or result
         /// it names belongs to another client (with CURVE; docs/PROTOCOL.md, "Security").
         case forbidden

@@ -9,7 +9,7 @@ struct NotificationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notifications",
         abstract: "The notifications outbox: list with delivery states, print group lists and letters, follow the feed.",
-        subcommands: [List.self, Print.self])
+        subcommands: [List.self, Print.self, Follow.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,11 +1,10 @@
-import ChungTayAccess
 import Glibc
-import ZeroMQ
+public import ZeroMQ
 
-/// How the dispatcher's server sockets (client, worker, log) are set up to listen.
+/// How the dispatcher's process's server sockets (client, worker, log, notification feed) are set up to listen.
 extension ZMQSocket {
     /// A CURVE server with the dispatcher's key, asking ZAP in `domain` about every client.
-    func makeCurveServer(_ keyPair: CurveKeyPair, domain: AccessDomain) throws(ZMQError) {
+    public func makeCurveServer(_ keyPair: CurveKeyPair, domain: AccessDomain) throws(ZMQError) {
         try setCurveServer(secretKey: keyPair.secretKey)
         try setZAPDomain(domain.rawValue)
     }
@@ -14,7 +13,7 @@ extension ZMQSocket {
     /// it is a peer. libzmq creates the file in the calling thread, so a umask of 077 around
     /// the bind leaves no moment where others may open it. No chmod after: it would follow a
     /// symlink put in the socket's place, and the umask already made the file owner-only.
-    func bindOwnerOnly(_ endpoint: String) throws(ZMQError) {
+    public func bindOwnerOnly(_ endpoint: String) throws(ZMQError) {
         guard endpoint.hasPrefix("ipc://") else {
             try bind(endpoint)
             return
