@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -129,12 +131,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Notifications out of the dispatcher's process, beside its thread: the SMS gateway
+        // adapter and its delivery loop over the delivery ledger.
+        .target(
+            name: "ChungTayDelivery",
+            dependencies: [
+                "ChungTayCoding", "ChungTayAccess", "ChungTayStore", "ChungTayRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "chungtay",
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
                 "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
-                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ZeroMQ",
+                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ChungTayDelivery", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +219,11 @@ let package = Package(
         .testTarget(
             name: "ChungTayOperatorPageTests",
             dependencies: ["ChungTayOperatorPage", "ChungTayWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTayDeliveryTests",
+            dependencies: ["ChungTayDelivery", "ChungTayStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
