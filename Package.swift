@@ -77,6 +77,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChungTayDelivery",
+            dependencies: [
+                "ChungTayStore", "ChungTayCoding",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChungTayDispatcher",
             dependencies: [
                 "ZeroMQ", "ChungTayWire", "ChungTayStore", "ChungTayRuntime", "ChungTayAccess",
@@ -184,6 +193,11 @@ let package = Package(
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTayDeliveryTests",
+            dependencies: ["ChungTayDelivery", "ChungTayStore", "ChungTayWire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChungTayDispatcherTests",
             dependencies: [

@@ -240,7 +240,8 @@ extension Dispatcher {
     }
 
     /// `extras` (a native worker's keys, follow-ups and counters) apply to batch jobs only:
-    /// outside a batch there is nothing to count and no pipeline to continue.
+    /// outside a batch there is nothing to count and no pipeline to continue. Its outbox
+    /// keys apply to every job: a notification stored outside a batch is delivered too.
     private func bufferResult(
         _ lines: DocumentLines, isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
         worker: String, turn: inout Turn
@@ -262,15 +263,30 @@ extension Dispatcher {
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
             let location = try store.append(kind: lease.task.kind, lines: lines, keys: keys)
-            let completion = JournalCommit.Completion(
+            var completion = JournalCommit.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 followUps: followUps, counters: counters, worker: worker)
+            completion.outbox = Self.outboxDocuments(extras?.outbox ?? [], of: lines, at: location)
             turn.commit.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
             logger.error("cannot buffer a result; the task will run again", metadata: ["task": "\(lease.task.id)", "error": "\(error)"])
             turn.unstored.append(lease)
         }
+    }
+
+    /// The notifications among a result's documents, each with its own line's location (the
+    /// line feed left out): the outbox delivers documents one by one.
+    static func outboxDocuments(_ keys: [OutboxKey], of lines: DocumentLines, at location: ResultLocation) -> [JournalCommit.OutboxDocument] {
+        guard keys.count == lines.count else { return [] }
+        var documents: [JournalCommit.OutboxDocument] = []
+        for (index, key) in keys.enumerated() where !key.dedupKey.isEmpty {
+            let line = ResultLocation(
+                file: location.file, offset: location.offset + Int64(lines.start(ofLine: index)),
+                length: Int64(lines.length(ofLine: index) - 1))
+            documents.append(.init(key: key, location: line))
+        }
+        return documents
     }
 
     /// Why a batch task's result cannot complete it: a follow-up of a kind that is not

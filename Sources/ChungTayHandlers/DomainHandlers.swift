@@ -48,7 +48,8 @@ public struct NotifyEmitHandler: TaskHandler {
 
     public func handle(_ task: TaskContext) throws(HandlerError) -> HandlerOutput {
         try handleStageOrSingle(task, kind: kind, rules: rules) { payload throws(TaskRejection) in
-            .documents(try NotifyEmitTask.run(payload: payload, rules: rules))
+            let messages = try NotifyEmitTask.messages(payload: payload, rules: rules)
+            return HandlerOutput(documents: messages.map(\.jsonBytes), isList: true, outbox: messages.map { $0.outboxKey(rules: rules) })
         }
     }
 }
@@ -82,7 +83,7 @@ extension HandlerOutput {
         self.init(
             documents: stage.documents, isList: true, keys: stage.keys,
             followUps: stage.followUp.map { [FollowUpJob(kind: $0.kind, payload: $0.payload)] } ?? [],
-            counters: stage.counters
+            counters: stage.counters, outbox: stage.outbox
         )
     }
 }

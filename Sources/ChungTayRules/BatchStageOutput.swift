@@ -18,6 +18,9 @@ public struct BatchStageOutput: Sendable {
     public var followUp: FollowUp?
     /// Counter name (`group/…`) to the amount to add.
     public var counters: [String: Int64]
+    /// Per document its outbox key: empty for stages that store no notifications, else one
+    /// per document.
+    public var outbox: [OutboxKey] = []
 
     /// Longest document key in bytes: CTCP01's RESULTS looks keys up by at most this many
     /// (docs/PROTOCOL.md). A household code comes from the list as written, any length,

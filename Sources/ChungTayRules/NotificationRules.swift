@@ -28,6 +28,9 @@ final class NotificationRules: Sendable {
     let supplementForCurrent: Set<CurrentStatus>
     let smsSingleMessageLimit: Int
     let smsConcatenatedPartLimit: Int
+    /// How long a de-duplication key without a date of its own (`list_change`) stays live,
+    /// in days after the as-of date of the review that emitted it.
+    let undatedKeyLifeDays: Int
 
     init(_ root: RuleFileNode) throws(RuleDataError) {
         let roles = try root.member("recipientRoles")
@@ -82,6 +85,7 @@ final class NotificationRules: Sendable {
         let sms = try root.member("sms")
         smsSingleMessageLimit = try sms.member("singleMessageLimit").integer(in: 1...10_000)
         smsConcatenatedPartLimit = try sms.member("concatenatedPartLimit").integer(in: 1...smsSingleMessageLimit)
+        undatedKeyLifeDays = try root.member("keyExpiry").member("undatedKeyLifeDays").integer(in: 1...3660)
     }
 
     private static func roles(_ node: RuleFileNode) throws(RuleDataError) -> [RecipientRole] {

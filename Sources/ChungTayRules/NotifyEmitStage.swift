@@ -3,7 +3,7 @@ import ChungTayCoding
 /// Stage C of a batch (docs/BATCH.md): `{"batch", "reviews": [review notice…], "loans":
 /// [loan notice…]}` in; the notifications of RULES.md section 3 per household of the
 /// chunk (its review and its loans), then for the loans whose household is not among the
-/// reviews. No follow-up.
+/// reviews, each with its outbox key (`NotificationMessage.outboxKey`). No follow-up.
 enum NotifyEmitStage {
     /// A notice with the input line it was made from.
     private struct Sourced<Notice> {
@@ -34,6 +34,7 @@ enum NotifyEmitStage {
             for message in messages {
                 output.documents.append(message.jsonBytes(source: source(of: message, review: review, loans: group)))
                 output.keys.append(BatchStageOutput.key(householdCode: key))
+                output.outbox.append(message.outboxKey(rules: rules))
                 countsByType[message.type.position] += 1
             }
         }

@@ -17,6 +17,9 @@ public struct DataDirectory: Sendable {
     public let root: URL
 
     public var journalPath: String { root.appendingPathComponent("journal.sqlite").path }
+    /// The notifications' delivery states and feed cursors (`DeliveryLedger`), apart from the
+    /// journal so that delivery never waits for, nor holds up, the dispatcher's commits.
+    public var deliveryLedgerPath: String { root.appendingPathComponent("delivery.sqlite").path }
     public var storeRoot: URL { root.appendingPathComponent("store", isDirectory: true) }
     /// Job payloads, kept out of the journal's B-tree (see `JobJournal`).
     public var payloadRoot: URL { root.appendingPathComponent("payloads", isDirectory: true) }

@@ -14,15 +14,8 @@ public final class JobJournal {
     let database: DatabaseQueue
 
     public init(path: String) throws(StoreError) {
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.label = "chungtay.journal"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
+            database = try DurableDatabase.open(path: path, label: "chungtay.journal", migrator: Self.migrator)
         } catch {
             throw StoreError("cannot open job journal \(path): \(error)")
         }
@@ -35,14 +28,8 @@ public final class JobJournal {
     /// reader needs them; they carry the journal's permissions and the next dispatcher
     /// simply uses them).
     public init(readingOnly path: String) throws(StoreError) {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "chungtay.journal.reader"
-        // A dispatcher that is starting holds the journal briefly (recovering its WAL):
-        // wait for it rather than fail an export at once.
-        configuration.busyMode = .timeout(5)
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try DurableDatabase.openReadingOnly(path: path, label: "chungtay.journal.reader")
         } catch {
             throw StoreError("cannot open job journal \(path) to read: \(error)")
         }
@@ -118,6 +105,32 @@ public final class JobJournal {
         migrator.registerMigration("v4-submitted-by") { db in
             try db.execute(sql: "ALTER TABLE job ADD COLUMN submitted_by TEXT")
         }
+        // The notifications outbox (docs/ARCHITECTURE.md, "Notifications"): a row per stored
+        // notification, in commit order (AUTOINCREMENT: ids are never reused, so a feed cursor
+        // only moves forward), and the live de-duplication keys.
+        migrator.registerMigration("v5-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dedup_key TEXT NOT NULL,
+                    job_id INTEGER NOT NULL,
+                    batch_id TEXT,
+                    document_file TEXT NOT NULL,
+                    document_offset INTEGER NOT NULL,
+                    document_length INTEGER NOT NULL,
+                    suppressed_by INTEGER,
+                    recorded_at INTEGER NOT NULL
+                );
+                CREATE INDEX outbox_batch ON outbox(batch_id, id);
+                CREATE TABLE outbox_key (
+                    dedup_key TEXT PRIMARY KEY,
+                    first_id INTEGER NOT NULL,
+                    expires_on INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                );
+                CREATE INDEX outbox_key_expiry ON outbox_key(expires_on);
+                """)
+        }
         return migrator
     }
 
@@ -131,6 +144,7 @@ public final class JobJournal {
                 receipt.submissions.reserveCapacity(commit.submissions.count)
                 let now = Int64(commit.now.timeIntervalSince1970 * 1000)
                 let batchWrites = try BatchWrites(db)
+                let outbox = try OutboxWrites(db)
                 for kind in commit.newKinds {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
                 }
@@ -195,6 +209,7 @@ public final class JobJournal {
                         followUpIds.append(JobKey.id(db.lastInsertedRowID))
                     }
                     receipt.followUps.append(followUpIds)
+                    try outbox.record(completion, now: now, in: db)
                     if let batchId = completion.batchId {
                         try batchWrites.add(completion.counters, to: batchId)
                         try batchWrites.record(worker: completion.worker, for: batchId)

@@ -19,6 +19,8 @@ public struct JournalCommit: Sendable {
         public var counters: [Counter]
         /// Name of the worker that produced the result, for the batch's audit record.
         public var worker: String
+        /// The result's notifications, for the outbox (any job, in a batch or not).
+        public var outbox: [OutboxDocument] = []
 
         public init(
             jobId: UInt64, attempts: Int, location: ResultLocation, isList: Bool, batchId: String? = nil,
@@ -32,6 +34,18 @@ public struct JournalCommit: Sendable {
             self.followUps = followUps
             self.counters = counters
             self.worker = worker
+        }
+    }
+
+    /// A stored document that is a notification: its key and where its line is.
+    public struct OutboxDocument: Sendable, Equatable {
+        public var key: OutboxKey
+        /// The document's line, without its line feed.
+        public var location: ResultLocation
+
+        public init(key: OutboxKey, location: ResultLocation) {
+            self.key = key
+            self.location = location
         }
     }
 

@@ -103,9 +103,9 @@ public final class ResultStore {
         let location = try appendBytes(lines.bytes, kind: kind)
         if keys.count == lines.count {
             for (index, key) in keys.enumerated() where !key.isEmpty {
-                let length = Int64(lines.length(ofLine: index))
-                let offset = location.offset + Int64(lines.ends[index]) - length
-                DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: length).append(to: &segments[kind]!.pendingKeys)
+                let offset = location.offset + Int64(lines.start(ofLine: index))
+                DocumentKey(hash: DocumentKey.hash(key), offset: offset, length: Int64(lines.length(ofLine: index)))
+                    .append(to: &segments[kind]!.pendingKeys)
             }
         }
         return location

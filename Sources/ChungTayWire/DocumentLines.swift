@@ -26,7 +26,12 @@ public struct DocumentLines: Equatable, Sendable {
 
     /// Length of line `index`, its line feed included.
     public func length(ofLine index: Int) -> Int {
-        ends[index] - (index == 0 ? 0 : ends[index - 1])
+        ends[index] - start(ofLine: index)
+    }
+
+    /// Where line `index` starts in `bytes`.
+    public func start(ofLine index: Int) -> Int {
+        index == 0 ? 0 : ends[index - 1]
     }
 
     /// The documents without their line feeds.

@@ -39,8 +39,12 @@ public struct ResultFlags: OptionSet, Equatable, Sendable {
     /// than a frame each.
     public static let packed = ResultFlags(rawValue: 1 << 2)
 
+    /// Bit 3: an outbox frame follows (after the extras and their payloads): per document
+    /// its `OutboxKey`, for the notifications the dispatcher records in its outbox.
+    public static let outbox = ResultFlags(rawValue: 1 << 3)
+
     /// Every bit the protocol defines; an item with any other bit set is malformed.
-    public static let defined: ResultFlags = [.list, .extras, .packed]
+    public static let defined: ResultFlags = [.list, .extras, .packed, .outbox]
 }
 
 /// A task as the dispatcher hands it to a worker.
@@ -76,17 +80,22 @@ public struct TaskResult: Equatable, Sendable {
     public var followUps: [JobSpec]
     /// Amounts to add to the task's batch counters.
     public var counters: [Counter]
+    /// Per document, its outbox key (`OutboxKey.none` for a document that is not a
+    /// notification); empty, or one per document. Unlike the extras, it applies to any task.
+    public var outbox: [OutboxKey]
 
     public init(
         taskId: UInt64, documents: [[UInt8]], isList: Bool, keys: [String] = [], followUps: [JobSpec] = [],
-        counters: [Counter] = []
+        counters: [Counter] = [], outbox: [OutboxKey] = []
     ) {
-        self.init(taskId: taskId, lines: DocumentLines(documents), isList: isList, keys: keys, followUps: followUps, counters: counters)
+        self.init(
+            taskId: taskId, lines: DocumentLines(documents), isList: isList, keys: keys, followUps: followUps, counters: counters,
+            outbox: outbox)
     }
 
     public init(
         taskId: UInt64, lines: DocumentLines, isList: Bool, keys: [String] = [], followUps: [JobSpec] = [],
-        counters: [Counter] = []
+        counters: [Counter] = [], outbox: [OutboxKey] = []
     ) {
         self.taskId = taskId
         self.lines = lines
@@ -94,6 +103,7 @@ public struct TaskResult: Equatable, Sendable {
         self.keys = keys
         self.followUps = followUps
         self.counters = counters
+        self.outbox = outbox
     }
 
     /// The documents one by one, without their line feeds.
@@ -104,7 +114,37 @@ public struct TaskResult: Equatable, Sendable {
         var flags: ResultFlags = .packed
         if isList { flags.insert(.list) }
         if hasExtras { flags.insert(.extras) }
+        if !outbox.isEmpty { flags.insert(.outbox) }
         return flags
+    }
+
+    /// Per document an outbox key (u16-length UTF-8, empty for none) and its expiry day
+    /// (i32), after a u32 count equal to the document count.
+    func encodeOutbox() -> [UInt8] {
+        var writer = ByteWriter(capacity: 8 + outbox.count * 64)
+        writer.write(UInt32(outbox.count))
+        for key in outbox {
+            writer.write(key.dedupKey, lengthAs: UInt16.self)
+            writer.write(key.expiresOn)
+        }
+        return writer.bytes
+    }
+
+    mutating func decodeOutbox(_ frame: [UInt8]) throws(WireError) {
+        var reader = ByteReader(frame, context: "result outbox")
+        let count = Int(try reader.readInteger(UInt32.self, field: "outbox key count"))
+        guard count == lines.count else {
+            throw WireError(.malformed, "RESULT for task \(taskId) has \(count) outbox keys for \(lines.count) documents")
+        }
+        outbox.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try reader.readString(lengthAs: UInt16.self, field: "outbox key")
+            guard key.utf8.count <= OutboxKey.maximumBytes else {
+                throw WireError(.malformed, "RESULT for task \(taskId) has an outbox key over \(OutboxKey.maximumBytes) octets")
+            }
+            outbox.append(OutboxKey(dedupKey: key, expiresOn: try reader.readInteger(Int32.self, field: "outbox expiry")))
+        }
+        try reader.expectEnd()
     }
 
     var hasExtras: Bool { !keys.isEmpty || !followUps.isEmpty || !counters.isEmpty }
@@ -225,6 +265,7 @@ public enum WorkerMessage: Equatable, Sendable {
                     frames.append(result.encodeExtras())
                     frames.append(contentsOf: result.followUps.map(\.payload))
                 }
+                if !result.outbox.isEmpty { frames.append(result.encodeOutbox()) }
             }
         case .failures(let failures):
             for failure in failures {
@@ -339,6 +380,11 @@ public enum WorkerMessage: Equatable, Sendable {
                 if flags.contains(.extras) {
                     guard index < body.endIndex else { throw WireError(.malformed, "RESULT for task \(taskId) lacks its extras frame") }
                     index += 1 + (try result.decodeExtras(body[index], payloads: body[(index + 1)...]))
+                }
+                if flags.contains(.outbox) {
+                    guard index < body.endIndex else { throw WireError(.malformed, "RESULT for task \(taskId) lacks its outbox frame") }
+                    try result.decodeOutbox(body[index])
+                    index += 1
                 }
                 results.append(result)
             }

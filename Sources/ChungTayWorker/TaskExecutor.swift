@@ -109,16 +109,18 @@ enum TaskExecutor {
             // One bad body would make the dispatcher refuse the whole batched RESULT message.
             guard output.documents.allSatisfy(ResultDocumentCheck.isSingleLineObject),
                   output.keys.isEmpty || output.keys.count == output.documents.count,
+                  output.outbox.isEmpty || output.outbox.count == output.documents.count,
                   output.followUps.allSatisfy({ JobSpec.isValidKind($0.kind.rawValue) }) else {
                 return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
-                                            message: "the \(assignment.kind) handler returned documents that are not one-line JSON objects, keys that do not match them, or an invalid follow-up kind"))
+                                            message: "the \(assignment.kind) handler returned documents that are not one-line JSON objects, keys or outbox keys that do not match them, or an invalid follow-up kind"))
             }
             // What RESULT encodes with a length prefix must fit it, or encoding would trap.
             guard output.keys.allSatisfy({ $0.utf8.count <= Int(UInt16.max) }),
+                  output.outbox.allSatisfy({ $0.dedupKey.utf8.count <= OutboxKey.maximumBytes }),
                   output.counters.keys.allSatisfy({ (1...Counter.maxNameLength).contains($0.utf8.count) }),
                   output.counters.count <= Counter.maxPerJob, output.followUps.count <= Int(UInt16.max) else {
                 return .failure(TaskFailure(taskId: assignment.taskId, retryable: false, code: WireError.Code.handlerFailed.rawValue,
-                                            message: "the \(assignment.kind) handler returned a key over 65535 bytes, a counter name over \(Counter.maxNameLength) bytes, or more than \(Counter.maxPerJob) counters or too many follow-ups"))
+                                            message: "the \(assignment.kind) handler returned a key over 65535 bytes, an outbox key over \(OutboxKey.maximumBytes) bytes, a counter name over \(Counter.maxNameLength) bytes, or more than \(Counter.maxPerJob) counters or too many follow-ups"))
             }
             // A batch chunk's documents are tasks of their own: `JOB.N`, stable across retries.
             var lines = DocumentLines()
@@ -130,7 +132,8 @@ enum TaskExecutor {
             return .success(TaskResult(
                 taskId: assignment.taskId, lines: lines, isList: output.isList, keys: output.keys,
                 followUps: output.followUps.map { JobSpec(kind: $0.kind.rawValue, payload: $0.payload) },
-                counters: output.counters.sorted { $0.key < $1.key }.map { Counter(name: $0.key, value: $0.value) }))
+                counters: output.counters.sorted { $0.key < $1.key }.map { Counter(name: $0.key, value: $0.value) },
+                outbox: output.outbox))
         } catch {
             return .failure(TaskFailure(taskId: assignment.taskId, retryable: error.retryable, code: error.code, message: error.message))
         }

@@ -36,16 +36,21 @@ public struct HandlerOutput: Sendable {
     public var followUps: [FollowUpJob]
     /// Amounts to add to the batch's counters.
     public var counters: [String: Int64]
+    /// Per document, its outbox key when it is a notification to deliver (`OutboxKey.none`
+    /// when not); either empty or as long as `documents`. Keys longer than
+    /// `OutboxKey.maximumBytes` fail the task.
+    public var outbox: [OutboxKey]
 
     public init(
         documents: [[UInt8]], isList: Bool, keys: [String] = [], followUps: [FollowUpJob] = [],
-        counters: [String: Int64] = [:]
+        counters: [String: Int64] = [:], outbox: [OutboxKey] = []
     ) {
         self.documents = documents
         self.isList = isList
         self.keys = keys
         self.followUps = followUps
         self.counters = counters
+        self.outbox = outbox
     }
 
     public static func document(_ body: [UInt8]) -> HandlerOutput {

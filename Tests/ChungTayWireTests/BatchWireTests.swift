@@ -40,6 +40,38 @@ import Testing
         #expect(throws: WireError.self) { try WorkerMessage.decode(wrongKeys.dropFirst()) }
     }
 
+    /// The outbox frame applies to any task and follows the extras and their payloads.
+    @Test func outboxKeysRoundTripWithAndWithoutExtras() throws {
+        let keys = [OutboxKey(dedupKey: "due_reminder|L1|2026-12-01", expiresOn: 20_788), .none]
+        let alone = TaskResult(taskId: 3, documents: [Array("{}".utf8), Array("{}".utf8)], isList: true, outbox: keys)
+        let withExtras = TaskResult(
+            taskId: 4, documents: [Array("{}".utf8), Array("{}".utf8)], isList: true, keys: ["H1", "H2"],
+            followUps: [JobSpec(kind: "notify.emit", payload: [1])], outbox: keys)
+        let message = WorkerMessage.results([alone, withExtras])
+        #expect(try WorkerMessage.decode(message.encode().dropFirst()) == message)
+    }
+
+    @Test func outboxFramesThatDoNotMatchTheirDocumentsAreMalformed() {
+        let result = TaskResult(taskId: 1, documents: [Array("{}".utf8)], isList: true, outbox: [.none])
+        var missing = WorkerMessage.results([result]).encode()
+        missing.removeLast()
+        #expect(throws: WireError.self) { try WorkerMessage.decode(missing.dropFirst()) }
+
+        var tooMany = ByteWriter()
+        tooMany.write(UInt32(2))
+        var wrongCount = WorkerMessage.results([result]).encode()
+        wrongCount[wrongCount.count - 1] = tooMany.bytes
+        #expect(throws: WireError.self) { try WorkerMessage.decode(wrongCount.dropFirst()) }
+
+        var long = ByteWriter()
+        long.write(UInt32(1))
+        long.write(String(repeating: "k", count: OutboxKey.maximumBytes + 1), lengthAs: UInt16.self)
+        long.write(Int32(0))
+        var tooLong = WorkerMessage.results([result]).encode()
+        tooLong[tooLong.count - 1] = long.bytes
+        #expect(throws: WireError.self) { try WorkerMessage.decode(tooLong.dropFirst()) }
+    }
+
     @Test func batchControlRequestsRoundTripAndAreCheckedStrictly() throws {
         let opening = BatchOpening(name: "Tánh Linh 2026", asOf: "2026-11-27", whatIf: false, submittedBy: "can-bo@xa", inputs: ["households.csv 10 ab"])
         let requests: [ClientRequest] = [

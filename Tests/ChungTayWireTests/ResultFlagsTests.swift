@@ -1,13 +1,14 @@
 import Testing
 @testable import ChungTayWire
 
-/// RESULT's flags octet (docs/PROTOCOL.md: bit 0 list, bit 1 extras, bit 2 packed).
+/// RESULT's flags octet (docs/PROTOCOL.md: bit 0 list, bit 1 extras, bit 2 packed, bit 3 outbox).
 @Suite struct ResultFlagsTests {
     @Test func theBitsAreThoseOfTheProtocol() {
         #expect(ResultFlags.list.rawValue == 0x01)
         #expect(ResultFlags.extras.rawValue == 0x02)
         #expect(ResultFlags.packed.rawValue == 0x04)
-        #expect(ResultFlags.defined.rawValue == 0x07)
+        #expect(ResultFlags.outbox.rawValue == 0x08)
+        #expect(ResultFlags.defined.rawValue == 0x0F)
     }
 
     /// The octet after the 8-byte task id of each item header, as the worker sends it.
@@ -22,6 +23,7 @@ import Testing
         #expect(sentFlags(TaskResult(taskId: 1, documents: [Array("{}".utf8)], isList: false, keys: ["A"])) == 0x06)
         #expect(sentFlags(TaskResult(
             taskId: 1, documents: [Array("{}".utf8)], isList: true, followUps: [JobSpec(kind: "loan.status", payload: [])])) == 0x07)
+        #expect(sentFlags(TaskResult(taskId: 1, documents: [Array("{}".utf8)], isList: true, outbox: [.none])) == 0x0D)
     }
 
     @Test func everyDefinedCombinationIsReadBackAndAnyOtherBitRefused() throws {
@@ -31,7 +33,7 @@ import Testing
         ] {
             var frames = WorkerMessage.results([result]).encode()
             #expect(try WorkerMessage.decode(frames.dropFirst()) == .results([result]))
-            for bit in 3..<8 {
+            for bit in 4..<8 {
                 frames[2][8] |= UInt8(1) << bit
                 let error = #expect(throws: WireError.self) { try WorkerMessage.decode(frames.dropFirst()) }
                 #expect(error?.code == .malformed)

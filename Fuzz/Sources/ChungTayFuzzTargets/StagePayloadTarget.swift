@@ -30,6 +30,12 @@ enum StagePayloadTarget {
             try check(output.keys.count == output.documents.count, "\(kind): \(output.keys.count) keys for \(output.documents.count) documents")
             try check(output.keys.allSatisfy { $0.utf8.count <= Int(UInt16.max) }, "\(kind): a key is longer than a RESULT key can be")
             try check(
+                output.outbox.isEmpty || output.outbox.count == output.documents.count,
+                "\(kind): \(output.outbox.count) outbox keys for \(output.documents.count) documents")
+            try check(
+                output.outbox.allSatisfy { $0.dedupKey.utf8.count <= OutboxKey.maximumBytes },
+                "\(kind): an outbox key is longer than a RESULT outbox key can be")
+            try check(
                 output.counters.keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= Counter.maxNameLength },
                 "\(kind): a counter name is empty or longer than \(Counter.maxNameLength) bytes")
             if let followUp = output.followUp {

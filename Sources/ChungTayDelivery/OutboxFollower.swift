@@ -1,0 +1,67 @@
+public import ChungTayStore
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Turns the outbox's new notifications into recipient rows of the `DeliveryLedger`, from
+/// which each channel delivers: it reads the journal's outbox read-only, after the ledger's
+/// mark, and adds a page of notifications' recipients with the new mark in one ledger
+/// transaction, so a crash anywhere repeats no row and skips none.
+///
+/// It runs in the dispatcher's process beside the dispatcher's thread and never touches
+/// it: a slow disk or a long page here costs delivery latency, not task throughput.
+public struct OutboxFollower: Service {
+    /// Notifications per ledger transaction.
+    static let pageSize = 500
+
+    let outbox: NotificationOutbox
+    let ledger: DeliveryLedger
+    let interval: Duration
+    let logger: Logger
+
+    public init(outbox: NotificationOutbox, ledger: DeliveryLedger, interval: Duration = .milliseconds(200), logger: Logger) {
+        self.outbox = outbox
+        self.ledger = ledger
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                // Pages back to back while there is a backlog, then a pause.
+                while try followPage() == Self.pageSize {}
+            } catch {
+                logger.warning("cannot follow the notifications outbox; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Adds the recipients of up to a page of notifications and says how many there were.
+    @discardableResult
+    public func followPage(now: Date = Date()) throws(StoreError) -> Int {
+        let entries = try outbox.deliverable(after: try ledger.followedThrough(), limit: Self.pageSize)
+        guard let last = entries.last else { return 0 }
+        var rows: [RecipientDelivery] = []
+        for entry in entries {
+            guard let document = NotificationDocument(try outbox.document(of: entry)) else {
+                // Only a damaged store gives this: the dispatcher stores what workers sent
+                // as one-line objects. Nobody can be addressed; the mark moves on.
+                logger.error("a notification in the outbox is not a JSON object; it is not delivered", metadata: [
+                    "outboxId": "\(entry.id)", "file": "\(entry.location.file)",
+                ])
+                continue
+            }
+            for (position, recipient) in document.recipients.enumerated() {
+                let sms = recipient.channel == "sms"
+                rows.append(RecipientDelivery(
+                    key: .init(outboxId: entry.id, recipient: position), role: recipient.role, recipientId: recipient.id,
+                    channel: recipient.channel, address: sms ? recipient.phone : nil, text: sms ? document.sms : nil, updatedAt: now))
+            }
+        }
+        try ledger.addRecipients(rows, followedThrough: last.id)
+        logger.debug("notifications followed", metadata: ["notifications": "\(entries.count)", "through": "\(last.id)"])
+        return entries.count
+    }
+}

@@ -1,0 +1,100 @@
+import ChungTayDelivery
+import ChungTayStore
+import ChungTayWire
+import Foundation
+import Logging
+import Testing
+
+/// The outbox from a journal commit to the ledger's recipient rows: real journal, real
+/// store files, real ledger.
+@Suite struct OutboxTests {
+    private let directory: DataDirectory
+
+    init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-outbox-\(UUID().uuidString)")
+        directory = DataDirectory(root: root)
+        try directory.prepare()
+    }
+
+    /// A notification document as `notify.emit` stores it (the fields delivery reads).
+    private func notification(_ key: String, phone: String? = "0912345678") -> [UInt8] {
+        let phoneMember = phone.map { #","phone":"\#($0)""# } ?? ""
+        return Array(#"""
+            {"taskId":"1","kind":"notify.emit","type":"due_reminder","dedupKey":"\#(key)","subject":"L1","recipients":[{"role":"borrower","id":"H1","channel":"sms"\#(phoneMember)},{"role":"group_leader","id":"G1","channel":"group_list"}],"message_vi":"Hộ","sms":"NHCSXH: Ho H1"}
+            """#.utf8)
+    }
+
+    /// Submits and completes one `notify.emit` job of `batchId` storing `documents`, each
+    /// under its key; returns the commit time used.
+    private func store(_ documents: [(key: String, bytes: [UInt8])], batchId: String?, journal: JobJournal, now: Date = Date()) throws {
+        var submit = JournalCommit(now: now)
+        submit.submissions = [JobSpec(kind: "notify.emit", payload: [])]
+        let id = try journal.commit(submit).submissions[0].jobId
+        let store = try ResultStore(directory: directory, committed: try journal.committedSegments())
+        let lines = DocumentLines(documents.map(\.bytes))
+        let location = try store.append(kind: "notify.emit", lines: lines)
+        var finish = JournalCommit(now: now)
+        finish.segmentEnds = try store.sync()
+        var completion = JournalCommit.Completion(jobId: id, attempts: 1, location: location, isList: true, batchId: batchId)
+        var offset = location.offset
+        for (index, document) in documents.enumerated() {
+            completion.outbox.append(.init(
+                key: OutboxKey(dedupKey: document.key, expiresOn: 20_000),
+                location: ResultLocation(file: location.file, offset: offset, length: Int64(document.bytes.count))))
+            offset += Int64(lines.length(ofLine: index))
+        }
+        finish.completions = [completion]
+        _ = try journal.commit(finish)
+    }
+
+    @Test func aRepeatedKeyIsSuppressedAndNeverDelivered() throws {
+        let journal = try JobJournal(path: directory.journalPath)
+        try store([("due_reminder|L1|2024-10-01", notification("due_reminder|L1|2024-10-01")),
+                   ("due_reminder|L2|2024-10-01", notification("due_reminder|L2|2024-10-01"))], batchId: nil, journal: journal)
+        try store([("due_reminder|L1|2024-10-01", notification("due_reminder|L1|2024-10-01"))], batchId: nil, journal: journal)
+
+        let outbox = try NotificationOutbox(dataDirectory: directory)
+        let all = try outbox.entries(batchId: nil, after: 0, limit: 10)
+        #expect(all.map(\.dedupKey) == ["due_reminder|L1|2024-10-01", "due_reminder|L2|2024-10-01", "due_reminder|L1|2024-10-01"])
+        // The key's day (2024-10-01) is long gone, but it was recorded just now: still live.
+        #expect(all.map(\.suppressedBy) == [nil, nil, all[0].id])
+        #expect(try outbox.deliverable(after: 0, limit: 10).map(\.id) == [all[0].id, all[1].id])
+        #expect(try outbox.document(of: all[2]) == notification("due_reminder|L1|2024-10-01"))
+    }
+
+    @Test func aKeyPastItsDayAndItsMinimumLifeNoLongerSuppresses() throws {
+        let journal = try JobJournal(path: directory.journalPath)
+        let longAgo = Date().addingTimeInterval(-40 * 86_400)
+        try store([("k", notification("k"))], batchId: nil, journal: journal, now: longAgo)
+        // Its day (20000, 2024-10-04) is past and it was recorded 40 days ago: a repeat is new.
+        try store([("k", notification("k"))], batchId: nil, journal: journal)
+        let entries = try NotificationOutbox(dataDirectory: directory).entries(batchId: nil, after: 0, limit: 10)
+        #expect(entries.map(\.suppressedBy) == [nil, nil])
+        // The repeat recorded the key afresh: pruning leaves it until its minimum life is over.
+        #expect(try journal.pruneOutboxKeys(now: Date(), limit: 10) == 0)
+        #expect(try journal.pruneOutboxKeys(now: Date().addingTimeInterval(36 * 86_400), limit: 10) == 1)
+    }
+
+    @Test func theFollowerAddsEachRecipientOnceAndChannelsRecordOutcomes() throws {
+        let journal = try JobJournal(path: directory.journalPath)
+        try store([("a", notification("a")), ("b", notification("b", phone: nil))], batchId: "B1", journal: journal)
+        let ledger = try DeliveryLedger(path: directory.deliveryLedgerPath)
+        let follower = OutboxFollower(
+            outbox: try NotificationOutbox(dataDirectory: directory), ledger: ledger, logger: Logger(label: "test"))
+        #expect(try follower.followPage() == 2)
+        #expect(try follower.followPage() == 0)
+        let due = try ledger.due(channel: "sms", now: Date(), limit: 10)
+        #expect(due.map(\.address) == ["0912345678", nil])
+        #expect(due.map(\.text) == ["NHCSXH: Ho H1", "NHCSXH: Ho H1"])
+        try ledger.record(.retry(at: Date().addingTimeInterval(60), error: "HTTP 503"), for: due[0].key, now: Date())
+        try ledger.record(.failed(error: "no_phone"), for: due[1].key, now: Date())
+        #expect(try ledger.due(channel: "sms", now: Date(), limit: 10).isEmpty)
+        let later = try ledger.due(channel: "sms", now: Date().addingTimeInterval(61), limit: 10)
+        #expect(later.map(\.attempts) == [1])
+        try ledger.record(.delivered, for: later[0].key, now: Date())
+        let rows = try ledger.deliveries(outboxIds: [due[0].key.outboxId, due[1].key.outboxId])
+        #expect(rows[due[0].key.outboxId]?.map(\.state) == [.delivered, .pending])
+        #expect(rows[due[1].key.outboxId]?.map(\.state) == [.failed, .pending])
+        #expect(rows[due[1].key.outboxId]?.first?.lastError == "no_phone")
+    }
+}
