@@ -79,7 +79,9 @@ let package = Package(
         .target(
             name: "ChungTayDelivery",
             dependencies: [
-                "ChungTayStore", "ChungTayCoding",
+                "ChungTayStore", "ChungTayCoding", "ChungTayAccess", "ChungTayRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -135,19 +137,6 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Notifications out of the dispatcher's process, beside its thread: the SMS gateway
-        // adapter and its delivery loop over the delivery ledger.
-        .target(
-            name: "ChungTayDelivery",
-            dependencies: [
-                "ChungTayCoding", "ChungTayAccess", "ChungTayStore", "ChungTayRuntime",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -233,11 +222,6 @@ let package = Package(
         .testTarget(
             name: "ChungTayOperatorPageTests",
             dependencies: ["ChungTayOperatorPage", "ChungTayWire"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ChungTayDeliveryTests",
-            dependencies: ["ChungTayDelivery", "ChungTayStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
