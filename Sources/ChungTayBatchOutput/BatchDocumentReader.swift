@@ -30,11 +30,11 @@ struct BatchDocumentReader {
 
     /// Calls `body` with each document of the batch and its line's bytes.
     func forEachDocument(
-        kind: String, tally: inout Tally, _ body: (JSONObject, UnsafeBufferPointer<UInt8>) throws -> Void
+        kind: String, tally: inout Tally, _ body: (JSONObject, UnsafeBufferPointer<UInt8>, ResultLocation) throws -> Void
     ) throws {
         let needle = Self.needle(batchId: batchId)
         var seenTasks: Set<String> = []
-        try store.forEachLine(kind: kind) { line, _ in
+        try store.forEachLine(kind: kind) { line, location in
             if let needle, !Self.contains(line, needle) { return }
             guard case .object(let document)? = try? JSONValue(parsing: Array(line)) else {
                 tally.unreadableLines += 1
@@ -43,7 +43,7 @@ struct BatchDocumentReader {
             guard case .string(let id)? = document["batchId"], id == batchId else { return }
             if case .string(let documentKind)? = document["kind"], documentKind != kind { return }
             if case .string(let taskId)? = document["taskId"], !seenTasks.insert(taskId).inserted { return }
-            try body(document, line)
+            try body(document, line, location)
         }
     }
 

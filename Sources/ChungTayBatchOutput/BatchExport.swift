@@ -98,8 +98,11 @@ public struct BatchExport: Sendable {
     /// Writes the export into `directory` (created if missing).
     public func write(to directory: URL) throws -> Summary {
         let rules = try self.rules ?? RuleBook.bundled()
-        let store = try SegmentReader(resultsOf: DataDirectory(root: dataDirectory))
-        let exporter = Exporter(reader: BatchDocumentReader(store: store, batchId: batchId), rules: rules, spillLimit: spillLimit)
+        let data = DataDirectory(root: dataDirectory)
+        let store = try SegmentReader(resultsOf: data)
+        let exporter = Exporter(
+            reader: BatchDocumentReader(store: store, batchId: batchId),
+            deliveries: try NotificationDeliveries(dataDirectory: data, batchId: batchId), rules: rules, spillLimit: spillLimit)
         return try exporter.run(into: directory)
     }
 }

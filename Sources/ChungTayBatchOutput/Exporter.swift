@@ -8,6 +8,7 @@ import Darwin
 import ChungTayCoding
 import Foundation
 import ChungTayRules
+import ChungTayStore
 import ChungTayWire
 
 /// One export run: reads the stores kind by kind and writes a whole new export into a
@@ -40,7 +41,7 @@ final class Exporter {
         "overduePrincipal", "daysOverdue", "interestDue", "overdueSurcharge", "current", "priorityScore",
     ]
     static let notificationColumns = [
-        "type", "subject", "dedupKey", "recipients", "message_vi", "sms", "sourceFile", "sourceLine",
+        "type", "subject", "dedupKey", "recipients", "message_vi", "sms", "sourceFile", "sourceLine", "state", "recipientStates",
     ]
 
     /// What is kept of a review: enough to file its loans and make the group lists.
@@ -102,8 +103,12 @@ final class Exporter {
     private var staging = ""
     private var spillDirectory = ""
 
-    init(reader: BatchDocumentReader, rules: RuleBook, spillLimit: Int) {
+    /// Each notification's delivery state, for `notifications.csv`.
+    private let deliveries: NotificationDeliveries
+
+    init(reader: BatchDocumentReader, deliveries: NotificationDeliveries, rules: RuleBook, spillLimit: Int) {
         self.reader = reader
+        self.deliveries = deliveries
         self.rules = rules
         spills = SpillSet(limit: spillLimit)
     }
@@ -179,7 +184,7 @@ final class Exporter {
     // MARK: - Reviews
 
     private func readReviews() throws {
-        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.householdReview.rawValue, tally: &tally) { document, _, _ in
             summary.households += 1
             noteAsOf(document)
             let notice = ReviewNotice(document: document)
@@ -240,7 +245,7 @@ final class Exporter {
     // MARK: - Loans
 
     private func readLoans() throws {
-        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.loanStatus.rawValue, tally: &tally) { document, _, _ in
             summary.loans += 1
             noteAsOf(document)
             var notice = LoanNotice(document: document)
@@ -303,7 +308,7 @@ final class Exporter {
     private func writeNotifications() throws {
         let file = try OutputFile(path: staging + "/notifications.csv")
         try file.write(CSV.header(Self.notificationColumns))
-        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _ in
+        try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, location in
             summary.notifications += 1
             noteAsOf(document)
             var line = CSV.Line()
@@ -316,6 +321,10 @@ final class Exporter {
             let source = Cells.source(document)
             line.field(source.file)
             line.field(source.line)
+            // A notification stored before the outbox existed has no state.
+            let delivery = deliveries.delivery(file: location.file, offset: location.offset)
+            line.field(delivery?.state.rawValue)
+            line.field(delivery.map { NotificationDeliveries.recipientStates($0.recipients) })
             try file.write(line.finish())
         }
         try file.close()
@@ -326,7 +335,7 @@ final class Exporter {
     private func writeBatchSummary() throws {
         var last: [UInt8]?
         var lastAsOf: CivilDate?
-        try reader.forEachDocument(kind: TaskKind.batchSummary.rawValue, tally: &tally) { document, line in
+        try reader.forEachDocument(kind: TaskKind.batchSummary.rawValue, tally: &tally) { document, line, _ in
             last = Array(line)
             if case .string(let text)? = document["asOf"] { lastAsOf = CivilDate(iso: text) }
         }

@@ -99,6 +99,7 @@ extension Dispatcher {
                 // together and ends before the first that does not (read no further): a key
                 // with thousands of stored documents cannot make a reply of gigabytes.
                 var budget = configuration.maxMessageSize
+                let ledger = try DeliveryLedger(readingOnly: DataDirectory(root: configuration.dataDirectory).deliveryLedgerPath)
                 for location in try store.locations(key: key) {
                     guard location.length <= Int64(budget) else { break }
                     guard var document = try store.readLines(location) else { continue }
@@ -111,6 +112,7 @@ extension Dispatcher {
                         if let ownBatches, stored.map(ownBatches.contains) != true { continue }
                     }
                     if document.firstRange(of: householdCode) != nil, document.firstRange(of: ownCode) == nil { continue }
+                    try showDeliveryState(of: location, in: &document, ledger: ledger)
                     budget -= document.count
                     documents.append(document)
                 }
@@ -126,6 +128,20 @@ extension Dispatcher {
         } catch {
             refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
         }
+    }
+
+    /// A notification's document as RESULTS shows it: with its delivery state
+    /// (`NotificationState`) as a last member `"state"`. The stored line stays as it was
+    /// written; the state lives in the outbox and the delivery ledger, which the dispatcher
+    /// only reads here, and only on a lookup.
+    private func showDeliveryState(of location: ResultLocation, in document: inout [UInt8], ledger: DeliveryLedger?) throws {
+        guard let entry = try journal.outboxEntry(file: location.file, offset: location.offset),
+            document.last == UInt8(ascii: "}")
+        else { return }
+        let recipients = try ledger?.deliveries(outboxIds: [entry.id])[entry.id] ?? []
+        let state = NotificationState(entry: entry, deliveries: recipients)
+        document.removeLast()
+        document += Array(#","state":"\#(state.rawValue)"}"#.utf8)
     }
 
     /// The `batchId` a stored document names among its leading common fields (the batch ids

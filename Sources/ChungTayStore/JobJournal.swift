@@ -122,6 +122,7 @@ public final class JobJournal {
                     recorded_at INTEGER NOT NULL
                 );
                 CREATE INDEX outbox_batch ON outbox(batch_id, id);
+                CREATE INDEX outbox_document ON outbox(document_file, document_offset);
                 CREATE TABLE outbox_key (
                     dedup_key TEXT PRIMARY KEY,
                     first_id INTEGER NOT NULL,

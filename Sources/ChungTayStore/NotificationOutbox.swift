@@ -41,22 +41,6 @@ public final class NotificationOutbox: @unchecked Sendable {
         }
     }
 
-    /// The entries of the documents at these locations (a batch export reads documents and
-    /// asks for their states), keyed by the document's file and offset.
-    public func entries(documentFile file: String, offsets: ClosedRange<Int64>) throws(StoreError) -> [Int64: OutboxEntry] {
-        try journal.read("outbox") { db in
-            var found: [Int64: OutboxEntry] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE document_file = ? AND document_offset BETWEEN ? AND ?",
-                arguments: [file, offsets.lowerBound, offsets.upperBound])
-            while let row = try rows.next() {
-                let entry = OutboxEntry(row: row)
-                found[entry.location.offset] = entry
-            }
-            return found
-        }
-    }
-
     /// The notification document of an entry: one JSON object, without its line feed.
     public func document(of entry: OutboxEntry) throws(StoreError) -> [UInt8] {
         try SegmentReader(files: files, committed: [:]).read(entry.location)

@@ -54,6 +54,17 @@ struct OutboxWrites {
 }
 
 extension JobJournal {
+    /// The outbox entry of the document whose line starts at `offset` of `file` (a store
+    /// path as `ResultLocation` has it); nil when that document is no notification.
+    public func outboxEntry(file: String, offset: Int64) throws(StoreError) -> OutboxEntry? {
+        try read("outbox entry") { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE document_file = ? AND document_offset = ?",
+                arguments: [file, offset]
+            ).map(OutboxEntry.init(row:))
+        }
+    }
+
     /// Deletes up to `limit` keys that are no longer live, oldest expiry first, and says how
     /// many went: the key table then holds about a month of notifications, whatever the
     /// outbox's age. Called by the dispatcher between turns, a slice at a time.

@@ -13,7 +13,7 @@ struct ChungTay: ParsableCommand {
         subcommands: [
             DispatcherCommand.self, WorkerCommand.self, SubmitCommand.self, JobCommand.self,
             StatusCommand.self, TopCommand.self, DeadLettersCommand.self, BatchCommand.self, ResultsCommand.self, RulesCommand.self,
-            DemoDataCommand.self, DataCommand.self, LogsCommand.self, AuditCommand.self, KeysCommand.self,
+            DemoDataCommand.self, DataCommand.self, LogsCommand.self, AuditCommand.self, KeysCommand.self, NotificationsCommand.self,
         ])
 
     static func main() {

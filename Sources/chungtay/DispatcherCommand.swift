@@ -1,8 +1,10 @@
 import ArgumentParser
 import ChungTayAccess
+import ChungTayDelivery
 import ChungTayRuntime
 import ChungTayDispatcher
 import ChungTayOperatorPage
+import ChungTayStore
 import ChungTayWire
 import Dispatch
 import Foundation
@@ -52,6 +54,7 @@ struct DispatcherCommand: ParsableCommand {
         let configuration = configured
         let operatorKeys = configuration.curve.map { CurveClientKeys(serverPublicKey: $0.keyPair.publicKey, keyPair: $0.keyPair) }
         let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
+        let (readyStore, storeReady) = AsyncStream.makeStream(of: Void.self)
         try ServiceRunner.run(logger: logger) {
             let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
                 let logMember = log.map { #","logEndpoint":"# + JSONText.quoted($0) } ?? ""
@@ -59,10 +62,14 @@ struct DispatcherCommand: ParsableCommand {
                     + logMember + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
                 dispatcherReady.yield(.init(clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) }))
+                storeReady.yield()
             }
-            guard let metrics else { return [dispatcher] }
+            let delivery = NotificationDelivery(
+                dataDirectory: DataDirectory(root: configuration.dataDirectory), ready: { _ = await readyStore.first { _ in true } },
+                channels: { _, _ in [] }, logger: logger)
+            guard let metrics else { return [dispatcher, delivery] }
             // The listener binds once the dispatcher is ready, so its line follows the ready line.
-            return [dispatcher, OperatorPageService(
+            return [dispatcher, delivery, OperatorPageService(
                 address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
             ) { address in
                 let line = #"{"event":"listening","metricsAddress":"# + JSONText.quoted(address) + "}\n"
