@@ -48,17 +48,29 @@ public struct SMSDelivery: Service {
     }
 
     public func run() async throws {
-        logger.info("sending SMS", metadata: ["gateway": "\(configuration.url.absoluteString)", "rate": "\(configuration.ratePerSecond)"])
-        var limit = SMSRateLimit(perSecond: configuration.ratePerSecond, now: .now)
+        logger.info("sending SMS", metadata: ["gateway": "\(configuration.url.host ?? "")", "rate": "\(configuration.ratePerSecond)"])
+        var round = Round(limit: SMSRateLimit(perSecond: configuration.ratePerSecond, now: .now))
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if await deliverPage(limit: &limit) == 0 { await Self.pause(idleInterval) }
+            if await deliverPage(&round) == 0 { await Self.pause(idleInterval) }
         }
         try? await gateway.shutdown()
     }
 
+    /// What one page leaves to the next: the rate limit's bucket, and an outcome the ledger
+    /// would not take. While that outcome is unrecorded nothing else is sent, and its message
+    /// is not sent again: a ledger that cannot be written must not turn into one SMS a second.
+    struct Round {
+        var limit: SMSRateLimit
+        var unrecorded: (key: RecipientDelivery.Key, outcome: DeliveryOutcome)?
+    }
+
     /// Sends up to a page of due deliveries, each outcome recorded before the next request;
     /// returns how many were handled (0: none due, or the ledger could not be read or written).
-    func deliverPage(limit: inout SMSRateLimit) async -> Int {
+    func deliverPage(_ round: inout Round) async -> Int {
+        if let (key, outcome) = round.unrecorded {
+            guard record(outcome, for: key) else { return 0 }
+            round.unrecorded = nil
+        }
         let due: [RecipientDelivery]
         do {
             due = try ledger.due(channel: Self.channel, now: now(), limit: Self.pageSize)
@@ -73,25 +85,35 @@ public struct SMSDelivery: Service {
             if let problem = Self.unsendable(delivery) {
                 outcome = .failed(error: problem)
             } else {
-                let wait = limit.take(now: .now)
+                let wait = round.limit.take(now: .now)
                 if wait > .zero { await Self.pause(wait) }
                 let message = SMSGateway.Message(phone: delivery.address ?? "", text: delivery.text ?? "", reference: Self.reference(of: delivery.key))
                 outcome = Self.outcome(
                     of: await gateway.send(message), attempt: delivery.attempts + 1, configuration: configuration, now: now(), jitter: jitter())
             }
-            do {
-                try ledger.record(outcome, for: delivery.key, now: now())
-            } catch {
-                // The message may have gone out: it is due again and resent with its reference.
-                logger.error("cannot record an SMS outcome in the delivery ledger; it will be sent again", metadata: [
-                    "outboxId": "\(delivery.key.outboxId)", "recipient": "\(delivery.key.recipient)", "error": "\(error)",
-                ])
+            guard record(outcome, for: delivery.key) else {
+                round.unrecorded = (delivery.key, outcome)
                 return handled
             }
             log(outcome, of: delivery)
             handled += 1
         }
         return handled
+    }
+
+    /// Writes an outcome to the ledger; false (logged) when the ledger refuses it. Should the
+    /// process stop before it is written, the message is due again after the restart and sent
+    /// again with its reference.
+    private func record(_ outcome: DeliveryOutcome, for key: RecipientDelivery.Key) -> Bool {
+        do {
+            try ledger.record(outcome, for: key, now: now())
+            return true
+        } catch {
+            logger.error("cannot record an SMS outcome in the delivery ledger; sending nothing until it can", metadata: [
+                "outboxId": "\(key.outboxId)", "recipient": "\(key.recipient)", "error": "\(error)",
+            ])
+            return false
+        }
     }
 
     /// `OUTBOX-RECIPIENT`: the same for every attempt of one recipient's message, and for nothing else.

@@ -32,11 +32,10 @@ public final class SMSGateway: Sendable {
 
     public init(configuration: SMSGatewayConfiguration) {
         self.configuration = configuration
-        var settings = HTTPClient.Configuration(
+        let settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: Self.timeAmount(configuration.connectTimeout), read: Self.timeAmount(configuration.requestTimeout))
         )
-        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 2
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 

@@ -32,9 +32,9 @@ import Testing
 
     /// Runs pages, moving the clock an hour (past any backoff) after each, until no SMS is due.
     private func deliverAll(_ delivery: SMSDelivery, clock: TestClock, ledger: DeliveryLedger) async throws {
-        var limit = SMSRateLimit(perSecond: delivery.configuration.ratePerSecond, now: .now)
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: delivery.configuration.ratePerSecond, now: .now))
         for _ in 0..<50 {
-            _ = await delivery.deliverPage(limit: &limit)
+            _ = await delivery.deliverPage(&round)
             clock.advance(by: 3600)
             if try ledger.due(channel: "sms", now: clock.now, limit: 1).isEmpty { return }
         }
@@ -93,19 +93,40 @@ import Testing
         let delivery = SMSDelivery(
             configuration: try configuration(gateway, maxAttempts: 3), ledger: ledger, logger: Logger(label: "test"), now: { clock.now },
             jitter: { 0 })
-        var limit = SMSRateLimit(perSecond: 1000, now: .now)
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now))
         let start = clock.now
-        #expect(await delivery.deliverPage(limit: &limit) == 1)
+        #expect(await delivery.deliverPage(&round) == 1)
         let first = try #require(try ledger.deliveries(outboxIds: [1])[1]?.first)
         #expect(first.state == .pending && first.attempts == 1 && first.lastError?.hasPrefix("http 503") == true)
         #expect(first.nextAttemptAt == start.addingTimeInterval(1), "half of the 2 s first step with no jitter")
-        #expect(await delivery.deliverPage(limit: &limit) == 0, "not due before its backoff")
+        #expect(await delivery.deliverPage(&round) == 0, "not due before its backoff")
         try await deliverAll(delivery, clock: clock, ledger: ledger)
         try await delivery.gateway.shutdown()
         let final = try #require(try ledger.deliveries(outboxIds: [1])[1]?.first)
         #expect(final.state == .failed && final.attempts == 3)
         #expect(final.lastError?.hasSuffix("(gave up after 3 attempts)") == true)
         #expect(try gateway.requests().count == 3)
+    }
+
+    @Test func anOutcomeTheLedgerRefusesStopsSendingAndIsNotSentAgain() async throws {
+        let files = try TemporaryFiles()
+        defer { files.remove() }
+        let gateway = try FakeSMSGateway(in: files)
+        defer { gateway.stop() }
+        let clock = TestClock()
+        let path = files.directory.appendingPathComponent("delivery.sqlite").path
+        try DeliveryLedger(path: path).addRecipients(
+            [sms(1, phone: "0912345678", clock: clock), sms(2, phone: "0912345679", clock: clock)], followedThrough: 2)
+        // A ledger opened read-only refuses every write, as a full or broken disk would.
+        let readOnly = try #require(try DeliveryLedger(readingOnly: path))
+        let delivery = SMSDelivery(
+            configuration: try configuration(gateway), ledger: readOnly, logger: Logger(label: "test"), now: { clock.now }, jitter: { 0 })
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now))
+        #expect(await delivery.deliverPage(&round) == 0)
+        #expect(round.unrecorded?.key == .init(outboxId: 1, recipient: 0) && round.unrecorded?.outcome == .delivered)
+        for _ in 0..<3 { #expect(await delivery.deliverPage(&round) == 0) }
+        try await delivery.gateway.shutdown()
+        #expect(try gateway.requests().map { $0["reference"] as? String } == ["1-0"], "one request, never repeated, nothing after it")
     }
 
     @Test func outcomesFollowTheVerdictAndTheAttemptCount() throws {
