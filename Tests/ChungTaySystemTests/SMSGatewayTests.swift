@@ -82,4 +82,34 @@ extension SystemTests {
         // The dispatcher's log names no phone in full.
         #expect(!dispatcher.process.stderr.contains("0912345001"))
     }
+
+    /// The SMS settings are refused before the dispatcher starts (usage error, exit 2), from
+    /// the flag, the environment or the config file alike: clear http beyond loopback without
+    /// --insecure, credentials others may read, a template with an unknown placeholder, an
+    /// SMS setting without a gateway.
+    @Test func smsSettingsAreCheckedBeforeTheDispatcherStarts() throws {
+        let sandbox = try Sandbox("sms-settings")
+        defer { sandbox.close() }
+        let credentials = try sandbox.writeFile("sms.credentials", "token=abc\n")
+        #expect(chmod(credentials.path, 0o600) == 0)
+        let openCredentials = try sandbox.writeFile("open.credentials", "token=abc\n")
+        #expect(chmod(openCredentials.path, 0o644) == 0)
+        let template = try sandbox.writeFile("body.json", #"{"to":"{phone}","text":"{text}"}"#)
+        let typo = try sandbox.writeFile("typo.json", #"{"to":"{phone}","text":"{txt}"}"#)
+        let dispatcher = ["dispatcher", "--data-dir", sandbox.dataDir.path]
+        func refused(_ arguments: [String], environment: [String: String?] = [:], saying expected: String) throws {
+            let result = try sandbox.cli(dispatcher + arguments, environment: environment, timeout: .seconds(30))
+            #expect(result.status == 2 && result.stderr.contains(expected), "\(result)")
+        }
+        let good = ["--sms-credentials", credentials.path, "--sms-body-template", template.path]
+        try refused(["--sms-gateway", "http://10.1.2.3/send"] + good, saying: "--insecure")
+        try refused(good, environment: ["CHUNGTAY_SMS_GATEWAY": "http://10.1.2.3/send"], saying: "--insecure")
+        try refused(["--sms-gateway", "https://sms.example.vn/send", "--sms-credentials", openCredentials.path, "--sms-body-template", template.path],
+                    saying: "readable by others")
+        try refused(["--sms-gateway", "https://sms.example.vn/send", "--sms-credentials", credentials.path, "--sms-body-template", typo.path],
+                    saying: "unknown placeholder {txt}")
+        let config = try sandbox.writeFile("config.json", #"{"chungtay":{"sms":{"rate":5}}}"#)
+        try refused(["--config", config.path], saying: "needs --sms-gateway")
+        try refused(["--sms-gateway", "https://sms.example.vn/send"] + good + ["--sms-rate", "0"], saying: "--sms-rate must be 1 to 1000")
+    }
 }
