@@ -16,7 +16,10 @@ final class FakeSMSGateway {
     /// - Parameters:
     ///   - failEvery: every Nth request (counting all) answered 503, 429 or 500 in turn.
     ///   - reject: references answered 400.
-    init(in files: TemporaryFiles, failEvery: Int = 0, reject: [String] = [], referenceField: String = "reference") throws {
+    ///   - stall: references never answered (for 30 s).
+    init(
+        in files: TemporaryFiles, failEvery: Int = 0, reject: [String] = [], stall: [String] = [], referenceField: String = "reference"
+    ) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/fake-sms-gateway")
         logPath = files.directory.appendingPathComponent("gateway-\(UUID().uuidString.prefix(6)).jsonl").path
@@ -26,7 +29,7 @@ final class FakeSMSGateway {
         defer { try? output.close() }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script.path, "--log", logPath, "--fail-every", String(failEvery), "--reference-field", referenceField]
-            + reject.flatMap { ["--reject", $0] }
+            + reject.flatMap { ["--reject", $0] } + stall.flatMap { ["--stall", $0] }
         process.standardOutput = output
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)

@@ -71,4 +71,19 @@ import Testing
         }
         try await gone.shutdown()
     }
+
+    @Test func aGatewayThatDoesNotAnswerIsATimeoutWorthARetry() async throws {
+        let files = try TemporaryFiles()
+        defer { files.remove() }
+        let fake = try FakeSMSGateway(in: files, stall: ["7-0"])
+        defer { fake.stop() }
+        var configuration = try SMSGatewayConfiguration(
+            url: fake.url, credentials: SMSCredentials(token: "t"),
+            template: SMSBodyTemplate(text: #"{"to":"{phone}","text":"{text}","reference":"{reference}"}"#, format: .json), sender: nil, insecure: false)
+        configuration.requestTimeout = .milliseconds(300)
+        let gateway = SMSGateway(configuration: configuration)
+        #expect(await gateway.send(Self.message) == .transient("timeout"))
+        try await gateway.shutdown()
+        #expect(try fake.requests().map { $0["status"] as? Int } == [0], "the request arrived; its answer never did")
+    }
 }
