@@ -252,6 +252,15 @@ extension SystemTests {
             #expect(expected[kind] == actual[kind], "\(kind) differs from the undisturbed run")
         }
         #expect(unfinished < (expected["notify.emit"]?.count ?? 0), "the dispatcher was killed before the batch ended")
+        // One outbox row per stored notification, suppressed exactly as in the undisturbed run
+        // (a list's duplicated household gets the same key twice): a task run again after the
+        // kill stored its notifications once and recorded their keys once.
+        func outboxStates(_ sandbox: Sandbox, _ batch: String) throws -> [String] {
+            try sandbox.notificationList(batch: batch).map { "\($0["dedupKey"] ?? "") \($0["state"] ?? "")" }.sorted()
+        }
+        let outbox = try outboxStates(stormy, id)
+        #expect(outbox.count == expected["notify.emit"]?.count)
+        #expect(outbox == (try outboxStates(calm, calmId)))
     }
 }
 

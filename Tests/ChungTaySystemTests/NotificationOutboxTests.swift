@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+extension Sandbox {
+    /// `chungtay notifications list --json` of the sandbox's data directory, one object per notification.
+    func notificationList(batch: String? = nil, state: String? = nil) throws -> [[String: Any]] {
+        let listed = try cli(["notifications", "list", "--data-dir", dataDir.path, "--json"]
+            + (batch.map { ["--batch", $0] } ?? []) + (state.map { ["--state", $0] } ?? []))
+        #expect(listed.status == 0, "\(listed)")
+        return try listed.lines.map { try JSON.object($0) }
+    }
+}
+
+extension SystemTests {
+    /// The same list reviewed twice under two batch names: the second batch stores its
+    /// notifications (the stores keep every task's documents) but the outbox suppresses each
+    /// one, naming the first, so each is delivered once; export and `results show` say so.
+    @Test func reviewingTheSameListTwiceDeliversEachNotificationOnce() throws {
+        let sandbox = try Sandbox("outboxtwice")
+        defer { sandbox.close() }
+        let input = try sandbox.demoData(households: 300, seed: 21, badRate: 0.02)
+        let dispatcher = try sandbox.startDispatcher()
+        _ = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint, kinds: pipelineKinds)
+        var ids: [String] = []
+        for name in ["first", "second"] {
+            let run = try sandbox.cli([
+                "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
+                "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", name,
+                "--connect", dispatcher.clientEndpoint, "--wait",
+            ], timeout: .seconds(120))
+            #expect(run.status == 0, "\(run)")
+            ids.append(try #require(batchId(run)))
+        }
+        let first = try sandbox.notificationList(batch: ids[0])
+        let second = try sandbox.notificationList(batch: "second")
+        #expect(!first.isEmpty)
+        #expect(first.count == sandbox.batchDocuments("notify.emit", batch: ids[0]).count)
+        #expect(second.count == first.count)
+        #expect(first.allSatisfy { $0["state"] as? String == "pending" && $0["suppressedBy"] is NSNull })
+        #expect(second.allSatisfy { $0["state"] as? String == "suppressed" })
+        // Each repeat names the first notification with its key.
+        let firstByKey = Dictionary(first.map { ($0["dedupKey"] as? String ?? "", $0["outboxId"] as? Int ?? -1) }, uniquingKeysWith: min)
+        for repeated in second {
+            #expect(repeated["suppressedBy"] as? Int == firstByKey[repeated["dedupKey"] as? String ?? ""])
+        }
+        // Every notification's recipients are in the ledger, waiting for their channels.
+        try sandbox.eventually("recipients of every notification in the ledger") { () -> Bool? in
+            try sandbox.notificationList(batch: ids[0]).allSatisfy { !($0["recipients"] as? [Any] ?? []).isEmpty } ? true : nil
+        }
+        #expect(try sandbox.notificationList(state: "suppressed").count == second.count)
+
+        let export = try sandbox.cli(["batch", "export", ids[1], "--out", sandbox.root.appendingPathComponent("export").path,
+                                      "--connect", dispatcher.clientEndpoint, "--data-dir", sandbox.dataDir.path])
+        #expect(export.status == 0, "\(export)")
+        let csv = try String(contentsOf: sandbox.root.appendingPathComponent("export/notifications.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\r\n").dropFirst()
+        #expect(rows.count == second.count && rows.allSatisfy { $0.contains(",suppressed,") }, "\(rows.prefix(2))")
+
+        let subject = try #require(second.first?["subject"] as? String)
+        let household = subject.split(separator: "-").prefix(2).joined(separator: "-")
+        let shown = try sandbox.cli(["results", "show", household, "--connect", dispatcher.clientEndpoint])
+        let states = try shown.lines.map { try JSON.object($0) }.filter { $0["kind"] as? String == "notify.emit" }.map { $0["state"] as? String }
+        #expect(states.contains("pending") && states.contains("suppressed"), "\(shown)")
+    }
+}
