@@ -53,9 +53,7 @@ public enum CurveKeyFile {
     /// the mode is that of the file actually read (``contents(of:)``), not of a path looked at before.
     public static func readKeyPair(secretPath path: String) throws(KeyFileError) -> CurveKeyPair {
         let file = try contents(of: path)
-        guard file.mode & 0o077 == 0 else {
-            throw KeyFileError("\(path) is readable by others (mode \(String(file.mode & 0o777, radix: 8))); chmod 600 it, and replace the key if others could have read it")
-        }
+        try SecretFile.requireOwnerOnly(file, path: path, replace: "the key")
         let secretKey = try key(in: lines(in: file.data, path: path), path: path)
         do {
             return CurveKeyPair(publicKey: try CurveKeyPair.publicKey(forSecret: secretKey), secretKey: secretKey)
@@ -76,28 +74,9 @@ public enum CurveKeyFile {
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
-    /// A key file's bytes and mode, both from one open descriptor, so the file checked is the
-    /// file read (a path swapped between a `stat` and an `open` cannot slip through). Only a
-    /// regular file is one: `O_NONBLOCK` keeps a FIFO named `*.key` from blocking the open,
-    /// and the type check refuses it and any device before a read could block.
-    static func contents(of path: String) throws(KeyFileError) -> (data: [UInt8], mode: mode_t) {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw KeyFileError("\(path) is not a regular file: not a key file") }
-        var data = [UInt8](repeating: 0, count: maxFileBytes + 1)
-        var count = 0
-        while count < data.count {
-            let read = data[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if read < 0, errno == EINTR { continue }
-            guard read >= 0 else { throw KeyFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
-            if read == 0 { break }
-            count += read
-        }
-        guard count <= maxFileBytes else { throw KeyFileError("\(path) is over \(maxFileBytes) bytes: not a key file") }
-        return (Array(data[..<count]), status.st_mode)
+    /// A key file's bytes and mode, both from one open descriptor (``SecretFile``).
+    static func contents(of path: String) throws(KeyFileError) -> SecretFile.Contents {
+        try SecretFile.contents(of: path, maxBytes: maxFileBytes, what: "a key file")
     }
 
     static func key(in lines: [Substring], path: String) throws(KeyFileError) -> String {
