@@ -6,6 +6,7 @@ import ChungTayDispatcher
 import ChungTayOperatorPage
 import ChungTayStore
 import ChungTayWire
+import ServiceLifecycle
 import Dispatch
 import Foundation
 import ZeroMQ
@@ -35,12 +36,14 @@ struct DispatcherCommand: ParsableCommand {
             is checked by role and owner (refusals: error code forbidden), and SIGHUP reloads DIR, \
             closing the connections of keys no longer listed. Without it, a tcp:// endpoint beyond \
             loopback is refused unless --insecure (docs/PROTOCOL.md, "Security considerations").
+
+            Notifications are recorded in the journal's outbox as they are stored (a repeat of a live             dedupKey is suppressed) and delivered beside the dispatcher's thread: --notify-feed E serves             them to subscribers (CTNP01, `chungtay notifications follow`), --sms-gateway URL with             --sms-credentials FILE and --sms-body-template FILE sends borrowers' SMS; `chungtay             notifications list` shows where each stands.
             """)
 
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (settled, curve, logging, metrics) = try settings.resolve()
+        let (settled, curve, logging, metrics, delivery) = try settings.resolve()
         var configured = settled
         configured.logSink = LogSink()
         let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configured.logSink)
@@ -66,7 +69,15 @@ struct DispatcherCommand: ParsableCommand {
             }
             let delivery = NotificationDelivery(
                 dataDirectory: DataDirectory(root: configuration.dataDirectory), ready: { _ = await readyStore.first { _ in true } },
-                channels: { _, _ in [] }, logger: logger)
+                channels: { outbox, ledger in
+                    var channels: [any Service] = []
+                    if let endpoint = delivery.notifyFeed {
+                        let feedCurve = configuration.curve.map { NotificationFeed.Curve(keyPair: $0.keyPair, access: $0.access) }
+                        channels.append(NotificationFeed(endpoint: endpoint, ledger: ledger, outbox: outbox, curve: feedCurve, logger: logger))
+                    }
+                    if let sms = delivery.sms { channels.append(SMSDelivery(configuration: sms, ledger: ledger, logger: logger)) }
+                    return channels
+                }, logger: logger)
             guard let metrics else { return [dispatcher, delivery] }
             // The listener binds once the dispatcher is ready, so its line follows the ready line.
             return [dispatcher, delivery, OperatorPageService(

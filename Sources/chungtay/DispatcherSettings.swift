@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChungTayAccess
+import ChungTayDelivery
 import ChungTayDispatcher
 import ChungTayOperatorPage
 import Configuration
@@ -47,6 +48,8 @@ struct DispatcherSettings: ParsableArguments {
     @OptionGroup var logEndpoint: LogEndpointOption
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOption
+    @OptionGroup var notifyFeed: NotifyFeedOption
+    @OptionGroup var sms: SMSGatewayOptions
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
@@ -61,7 +64,8 @@ struct DispatcherSettings: ParsableArguments {
     }
 
     func resolve() throws -> (
-        configuration: DispatcherConfiguration, curve: Curve?, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?
+        configuration: DispatcherConfiguration, curve: Curve?, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?,
+        delivery: Delivery
     ) {
         try SettingsReader.resolve(settings, flags: [
             .init("data.dir", "--data-dir", dataDir),
@@ -79,7 +83,7 @@ struct DispatcherSettings: ParsableArguments {
             .init("curve.secret", "--curve-secret", curveSecret),
             .init("allow", "--allow", allow),
             .init("insecure", "--insecure", insecure ? true : nil),
-        ] + logEndpoint.flags + logging.flags + metrics.flags) { settings in
+        ] + logEndpoint.flags + logging.flags + metrics.flags + notifyFeed.flags + sms.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
                 let value = try await settings.int(key)
@@ -111,13 +115,17 @@ struct DispatcherSettings: ParsableArguments {
                 throw ValidationError(error.message)
             }
             let curve = try await Self.readCurve(from: settings)
-            try Self.requireNumericHosts(configuration, settings: settings)
             let insecure = try await settings.bool("insecure") == true
+            let delivery = Delivery(
+                notifyFeed: try await settings.string(NotifyFeedOption.endpointKey),
+                sms: try await SMSGatewayOptions.read(from: settings, insecure: insecure))
+            let endpoints = Self.endpoints(of: configuration, delivery)
+            try Self.requireNumericHosts(endpoints, settings: settings)
             if curve == nil, !insecure {
-                try Self.requireLoopback(configuration, settings: settings)
+                try Self.requireLoopback(endpoints, settings: settings)
             }
             let metrics = try await MetricsOption.read(from: settings, curve: curve != nil, insecure: insecure)
-            return (configuration, curve, try await LoggingOptions.read(from: settings), metrics)
+            return (configuration, curve, try await LoggingOptions.read(from: settings), metrics, delivery)
         }
     }
 
@@ -140,17 +148,25 @@ struct DispatcherSettings: ParsableArguments {
         }
     }
 
-    private static func endpoints(of configuration: DispatcherConfiguration) -> [(ConfigKey, String?)] {
+    /// The notifications' channels the dispatcher's process runs beside it.
+    struct Delivery {
+        /// Where the notification feed binds; nil: no feed.
+        var notifyFeed: String?
+        /// Nil: no SMS is sent (borrowers' SMS stay pending).
+        var sms: SMSGatewayConfiguration?
+    }
+
+    private static func endpoints(of configuration: DispatcherConfiguration, _ delivery: Delivery) -> [(ConfigKey, String?)] {
         [
             ("client.endpoint", configuration.clientEndpoint), ("worker.endpoint", configuration.workerEndpoint),
-            (LogEndpointOption.endpointKey, configuration.logEndpoint),
+            (LogEndpointOption.endpointKey, configuration.logEndpoint), (NotifyFeedOption.endpointKey, delivery.notifyFeed),
         ]
     }
 
     /// libzmq's bind reads `localhost` as an interface name and fails with "No such device":
     /// said here, with the fix, rather than as that error after the start.
-    private static func requireNumericHosts(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
-        for case let (key, endpoint?) in endpoints(of: configuration) where endpoint.hasPrefix("tcp://localhost:") {
+    private static func requireNumericHosts(_ endpoints: [(ConfigKey, String?)], settings: SettingsReader) throws(ValidationError) {
+        for case let (key, endpoint?) in endpoints where endpoint.hasPrefix("tcp://localhost:") {
             throw ValidationError("""
                 \(settings.source(of: key)): \(endpoint): libzmq binds an address or an interface, not a host name; \
                 write tcp://127.0.0.1:\(endpoint.dropFirst("tcp://localhost:".count))
@@ -159,8 +175,8 @@ struct DispatcherSettings: ParsableArguments {
     }
 
     /// Without CURVE every endpoint must be unreachable from other machines, unless `--insecure`.
-    private static func requireLoopback(_ configuration: DispatcherConfiguration, settings: SettingsReader) throws(ValidationError) {
-        for case let (key, endpoint?) in endpoints(of: configuration) where !LogEndpointOption.isLocal(endpoint) {
+    private static func requireLoopback(_ endpoints: [(ConfigKey, String?)], settings: SettingsReader) throws(ValidationError) {
+        for case let (key, endpoint?) in endpoints where !LogEndpointOption.isLocal(endpoint) {
             let reach = endpoint.hasPrefix("ipc://@")
                 ? "is an abstract socket, which every local user may connect to (it has no file to restrict)"
                 : "is not a loopback address"
