@@ -211,9 +211,9 @@ final class FeedServer {
             // Enough rows for the free window even when every acknowledged id ahead is among them.
             let wanted = session.freeWindow + session.acknowledgedAhead
             do {
-                let entries = try outbox.deliverable(after: session.readThrough, limit: wanted)
-                session.take(entries)
-                session.nextRead = entries.count < wanted ? now + Self.outboxPollInterval : now
+                let page = try outbox.page(after: session.readThrough, limit: wanted)
+                session.take(page)
+                session.nextRead = page.rowsRead < wanted ? now + Self.outboxPollInterval : now
             } catch {
                 storageFailed(error)
                 session.nextRead = now + Self.outboxPollInterval

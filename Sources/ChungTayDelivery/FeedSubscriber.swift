@@ -66,13 +66,14 @@ struct FeedSubscriber {
     /// Notifications it holds: in flight or waiting to be sent.
     var outstanding: Int { inFlight.count + unsent.count }
 
-    /// Entries read from the outbox after `readThrough`, in id order: those acknowledged
-    /// already are passed over, the others wait to be sent.
-    mutating func take(_ entries: [OutboxEntry]) {
-        for entry in entries where entry.id > readThrough {
-            readThrough = entry.id
+    /// A page read from the outbox after `readThrough`: its deliverable entries acknowledged
+    /// already are passed over, the others wait to be sent, and the read moves on to the
+    /// page's last row (suppressed rows are not deliverable, so the invariant holds).
+    mutating func take(_ page: NotificationOutbox.Page) {
+        for entry in page.deliverable where entry.id > readThrough {
             if !ackedAbove.contains(entry.id) { unsent.append(entry) }
         }
+        if let through = page.readThrough { readThrough = max(readThrough, through) }
     }
 
     /// The first `count` waiting entries went out.

@@ -1,4 +1,4 @@
-public import ChungTayCoding
+import ChungTayCoding
 
 /// What delivery reads of a stored notification document (SCHEMA.md, "Notification"):
 /// its recipients with their channels, the borrower's phone, and the SMS text. The
@@ -6,6 +6,8 @@ public import ChungTayCoding
 /// it is read tolerantly: a member of the wrong type reads as missing.
 public struct NotificationDocument: Sendable, Equatable {
     public struct Recipient: Sendable, Equatable {
+        /// Its place in the document's `recipients`, counting entries that could not be read.
+        public var position: Int
         public var role: String
         public var id: String?
         public var channel: String
@@ -35,10 +37,11 @@ public struct NotificationDocument: Sendable, Equatable {
         messageVi = text(object["message_vi"])
         recipients = []
         if case .array(let elements)? = object["recipients"] {
-            for element in elements {
+            for (position, element) in elements.enumerated() {
                 guard let recipient = element.objectValue, let role = text(recipient["role"]), let channel = text(recipient["channel"])
                 else { continue }
-                recipients.append(Recipient(role: role, id: text(recipient["id"]), channel: channel, phone: text(recipient["phone"])))
+                recipients.append(Recipient(
+                    position: position, role: role, id: text(recipient["id"]), channel: channel, phone: text(recipient["phone"])))
             }
         }
     }

@@ -11,7 +11,7 @@ public import ServiceLifecycle
 ///
 /// At least once: a crash (or a ledger that cannot be written) between the gateway's 2xx and
 /// the ledger's record sends that message again after the restart, with the same
-/// `{reference}` (`OUTBOX-RECIPIENT`), which a gateway that de-duplicates by its request id
+/// `{reference}` (`INSTALLATION-OUTBOX-RECIPIENT`), which a gateway that de-duplicates by its request id
 /// recognises. Nothing else is sent twice: a delivered row is never due again.
 ///
 /// Runs in the dispatcher's process beside the dispatcher's thread and never touches it; a
@@ -49,7 +49,7 @@ public struct SMSDelivery: Service {
 
     public func run() async throws {
         logger.info("sending SMS", metadata: ["gateway": "\(configuration.url.host ?? "")", "rate": "\(configuration.ratePerSecond)"])
-        var round = Round(limit: SMSRateLimit(perSecond: configuration.ratePerSecond, now: .now))
+        var round = Round(limit: SMSRateLimit(perSecond: configuration.ratePerSecond, now: .now), installation: try ledger.installation())
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if await deliverPage(&round) == 0 { await Self.pause(idleInterval) }
         }
@@ -61,6 +61,8 @@ public struct SMSDelivery: Service {
     /// is not sent again: a ledger that cannot be written must not turn into one SMS a second.
     struct Round {
         var limit: SMSRateLimit
+        /// The ledger's `installation()`, the first part of every `{reference}`.
+        let installation: String
         var unrecorded: (key: RecipientDelivery.Key, outcome: DeliveryOutcome)?
     }
 
@@ -87,7 +89,7 @@ public struct SMSDelivery: Service {
             } else {
                 let wait = round.limit.take(now: .now)
                 if wait > .zero { await Self.pause(wait) }
-                let message = SMSGateway.Message(phone: delivery.address ?? "", text: delivery.text ?? "", reference: Self.reference(of: delivery.key))
+                let message = SMSGateway.Message(phone: delivery.address ?? "", text: delivery.text ?? "", reference: Self.reference(of: delivery.key, installation: round.installation))
                 outcome = Self.outcome(
                     of: await gateway.send(message), attempt: delivery.attempts + 1, configuration: configuration, now: now(), jitter: jitter())
             }
@@ -116,9 +118,10 @@ public struct SMSDelivery: Service {
         }
     }
 
-    /// `OUTBOX-RECIPIENT`: the same for every attempt of one recipient's message, and for nothing else.
-    static func reference(of key: RecipientDelivery.Key) -> String {
-        "\(key.outboxId)-\(key.recipient)"
+    /// `INSTALLATION-OUTBOX-RECIPIENT`: the same for every attempt of one recipient's
+    /// message, and for nothing else, even with many data directories on one gateway account.
+    static func reference(of key: RecipientDelivery.Key, installation: String) -> String {
+        "\(installation)-\(key.outboxId)-\(key.recipient)"
     }
 
     /// Why no request can be made for a delivery, if so.

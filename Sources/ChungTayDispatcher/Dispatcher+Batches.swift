@@ -99,9 +99,11 @@ extension Dispatcher {
                 // together and ends before the first that does not (read no further): a key
                 // with thousands of stored documents cannot make a reply of gigabytes.
                 var budget = configuration.maxMessageSize
-                let ledger = try DeliveryLedger(readingOnly: DataDirectory(root: configuration.dataDirectory).deliveryLedgerPath)
+                // A ledger that cannot be read leaves the states out, not the documents.
+                let ledger = try? DeliveryLedger(readingOnly: DataDirectory(root: configuration.dataDirectory).deliveryLedgerPath)
                 for location in try store.locations(key: key) {
-                    guard location.length <= Int64(budget) else { break }
+                    // With room for the `"state"` member a notification may gain.
+                    guard location.length + Int64(Self.deliveryStateBytes) <= Int64(budget) else { break }
                     guard var document = try store.readLines(location) else { continue }
                     document.removeLast()
                     if document.contains(UInt8(ascii: "\n")) { continue }
@@ -135,14 +137,17 @@ extension Dispatcher {
     /// written; the state lives in the outbox and the delivery ledger, which the dispatcher
     /// only reads here, and only on a lookup.
     private func showDeliveryState(of location: ResultLocation, in document: inout [UInt8], ledger: DeliveryLedger?) throws {
-        guard let entry = try journal.outboxEntry(file: location.file, offset: location.offset),
-            document.last == UInt8(ascii: "}")
+        guard document.count > 2, document.last == UInt8(ascii: "}"),
+            let entry = try journal.outboxEntry(file: location.file, offset: location.offset)
         else { return }
-        let recipients = try ledger?.deliveries(outboxIds: [entry.id])[entry.id] ?? []
+        let recipients = (try? ledger?.deliveries(outboxIds: [entry.id])[entry.id]) ?? []
         let state = NotificationState(entry: entry, deliveries: recipients)
         document.removeLast()
         document += Array(#","state":"\#(state.rawValue)"}"#.utf8)
     }
+
+    /// The most `showDeliveryState` adds: `,"state":"suppressed"`.
+    static var deliveryStateBytes: Int { 22 }
 
     /// The `batchId` a stored document names among its leading common fields (the batch ids
     /// the dispatcher makes need no JSON escapes); nil when it names none.

@@ -241,24 +241,27 @@ extension Dispatcher {
 
     /// `extras` (a native worker's keys, follow-ups and counters) apply to batch jobs only:
     /// outside a batch there is nothing to count and no pipeline to continue. Its outbox
-    /// keys apply to every job: a notification stored outside a batch is delivered too.
+    /// keys apply to every `notify.emit` job: a notification stored outside a batch is
+    /// delivered too.
     private func bufferResult(
         _ lines: DocumentLines, isList: Bool, for lease: Lease, reply: [[UInt8]], extras: TaskResult? = nil,
         worker: String, turn: inout Turn
     ) {
         var counters: [Counter] = []
         var followUps: [JobSpec] = []
-        if let batchId = lease.task.batchId {
+        var refusal = outboxRefusal(lines, extras?.outbox ?? [], kind: lease.task.kind)
+        if refusal == nil, let batchId = lease.task.batchId {
             counters = (extras?.counters ?? []) + [Counter(name: "documents/" + lease.task.kind, value: Int64(lines.count))]
             followUps = extras?.followUps ?? []
-            if let refusal = completionRefusal(counters: counters, followUps: followUps, batchId: batchId, turn: &turn) {
-                logger.notice("result refused; the attempt counts as failed", metadata: [
-                    "task": "\(lease.task.id)", "code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "worker": "\(worker)",
-                ])
-                record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
-                                    code: refusal.code.rawValue, message: refusal.message, worker: worker), turn: &turn)
-                return
-            }
+            refusal = completionRefusal(counters: counters, followUps: followUps, batchId: batchId, turn: &turn)
+        }
+        if let refusal {
+            logger.notice("result refused; the attempt counts as failed", metadata: [
+                "task": "\(lease.task.id)", "code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)", "worker": "\(worker)",
+            ])
+            record(Turn.Failure(lease: lease, retryDelay: retryPolicy.delay(afterAttempt: lease.attempt),
+                                code: refusal.code.rawValue, message: refusal.message, worker: worker), turn: &turn)
+            return
         }
         do {
             let keys = lease.task.batchId == nil ? [] : extras?.keys ?? []
@@ -266,7 +269,9 @@ extension Dispatcher {
             var completion = JournalCommit.Completion(
                 jobId: lease.task.id, attempts: lease.attempt, location: location, isList: isList, batchId: lease.task.batchId,
                 followUps: followUps, counters: counters, worker: worker)
-            completion.outbox = Self.outboxDocuments(extras?.outbox ?? [], of: lines, at: location)
+            if lease.task.kind == TaskKind.notifyEmit.rawValue {
+                completion.outbox = Self.outboxDocuments(extras?.outbox ?? [], of: lines, at: location)
+            }
             turn.commit.completions.append(completion)
             turn.completions.append(.init(lease: lease, reply: reply))
         } catch {
@@ -275,10 +280,21 @@ extension Dispatcher {
         }
     }
 
-    /// The notifications among a result's documents, each with its own line's location (the
-    /// line feed left out): the outbox delivers documents one by one.
+    /// Why a result cannot complete its task for the outbox's sake: a `notify.emit` result
+    /// with documents and no outbox keys (an MDP worker, or a native worker older than the
+    /// outbox frame) would store notifications that are never delivered nor de-duplicated,
+    /// so its attempt fails and an up-to-date worker runs the task. Outbox keys on a result of
+    /// any other kind are not taken: only `notify.emit` makes notifications, and a worker
+    /// admitted for other kinds must not be able to send SMS or suppress real notifications.
+    private func outboxRefusal(_ lines: DocumentLines, _ keys: [OutboxKey], kind: String) -> WireError? {
+        guard kind == TaskKind.notifyEmit.rawValue, !lines.isEmpty, keys.isEmpty else { return nil }
+        return WireError(.malformed, "a notify.emit result carries no outbox keys (CTWP01 RESULT bit 3): its notifications could not be delivered")
+    }
+
+    /// The notifications among a result's documents (the decoder checked there is a key per
+    /// document), each with its own line's location (the line feed left out): the outbox
+    /// delivers documents one by one.
     static func outboxDocuments(_ keys: [OutboxKey], of lines: DocumentLines, at location: ResultLocation) -> [JournalCommit.OutboxDocument] {
-        guard keys.count == lines.count else { return [] }
         var documents: [JournalCommit.OutboxDocument] = []
         for (index, key) in keys.enumerated() where !key.dedupKey.isEmpty {
             let line = ResultLocation(

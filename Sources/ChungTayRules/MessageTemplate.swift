@@ -43,12 +43,10 @@ struct MessageTemplate: Sendable, Equatable {
                 parts.append(.optional(segment!))
                 segment = nil
             case "{":
-                guard let close = remainder.firstIndex(of: "}") else {
-                    literal.append(character)
-                    continue
-                }
-                let name = remainder[..<close]
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                // Only a name's characters are read ahead, so a text of many `{` stays linear.
+                let name = remainder.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                let close = name.endIndex
+                guard !name.isEmpty, close < remainder.endIndex, remainder[close] == "}" else {
                     literal.append(character)
                     continue
                 }

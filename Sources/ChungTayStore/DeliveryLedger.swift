@@ -16,7 +16,7 @@ public final class DeliveryLedger: @unchecked Sendable {
     public init(path: String) throws(StoreError) {
         do {
             // `notifications print` records its recipients while the dispatcher runs: wait for each other.
-            database = try DurableDatabase.open(path: path, label: "chungtay.delivery", busyTimeout: 5, migrator: Self.migrator)
+            database = try DurableDatabase.writable(path: path, label: "chungtay.delivery", busyTimeout: 5, migrator: Self.migrator)
         } catch {
             throw StoreError("cannot open delivery ledger \(path): \(error)")
         }
@@ -27,7 +27,7 @@ public final class DeliveryLedger: @unchecked Sendable {
     public init?(readingOnly path: String) throws(StoreError) {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            database = try DurableDatabase.openReadingOnly(path: path, label: "chungtay.delivery.reader")
+            database = try DurableDatabase.readOnly(path: path, label: "chungtay.delivery.reader")
         } catch {
             throw StoreError("cannot open delivery ledger \(path) to read: \(error)")
         }
@@ -38,6 +38,7 @@ public final class DeliveryLedger: @unchecked Sendable {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE progress (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT INTO progress(name, value) VALUES ('installation', random() & 281474976710655);
                 CREATE TABLE recipient_delivery (
                     outbox_id INTEGER NOT NULL,
                     recipient INTEGER NOT NULL,
@@ -53,7 +54,7 @@ public final class DeliveryLedger: @unchecked Sendable {
                     updated_at INTEGER NOT NULL,
                     PRIMARY KEY (outbox_id, recipient)
                 ) WITHOUT ROWID;
-                CREATE INDEX recipient_delivery_due ON recipient_delivery(channel, next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX recipient_delivery_due ON recipient_delivery(channel, next_attempt_at, outbox_id, recipient) WHERE state = 'pending';
                 CREATE TABLE feed_subscriber (
                     name TEXT PRIMARY KEY, acked_through INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL
                 );
@@ -63,6 +64,15 @@ public final class DeliveryLedger: @unchecked Sendable {
                 """)
         }
         return migrator
+    }
+
+    /// This data directory's own id (48 random bits, drawn when the ledger was made), as 12
+    /// hex digits: outbox ids start at 1 in every data directory, so what a gateway is told
+    /// to de-duplicate by carries it (`SMSDelivery.reference`).
+    public func installation() throws(StoreError) -> String {
+        let value = try read("installation") { db in try Int64.fetchOne(db, sql: "SELECT value FROM progress WHERE name = 'installation'") ?? 0 }
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
     /// The highest outbox id whose recipients the ledger holds: the `OutboxFollower` goes on after it.
@@ -92,12 +102,14 @@ public final class DeliveryLedger: @unchecked Sendable {
         }
     }
 
-    /// Pending deliveries of a channel whose next attempt is due, oldest notification first.
+    /// Pending deliveries of a channel whose next attempt is due, in the order of the due
+    /// index (first tries, whose time is 0, oldest notification first; then retries by time),
+    /// so a page is read from the index without sorting every pending row.
     public func due(channel: String, now: Date, limit: Int) throws(StoreError) -> [RecipientDelivery] {
         try read("due deliveries") { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.columns) FROM recipient_delivery
-                WHERE state = 'pending' AND channel = ? AND next_attempt_at <= ? ORDER BY outbox_id, recipient LIMIT ?
+                WHERE state = 'pending' AND channel = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, outbox_id, recipient LIMIT ?
                 """, arguments: [channel, Self.milliseconds(now), limit]
             ).map(Self.delivery(row:))
         }

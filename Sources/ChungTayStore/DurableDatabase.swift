@@ -1,11 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GRDB
 
 /// How the store opens its SQLite files, in one place: the journal and the delivery ledger
 /// are written in WAL mode with `synchronous = FULL` (a returned write is on disk), and
 /// read beside a running writer in SQLite's read-only mode, which takes no write lock.
 enum DurableDatabase {
-    /// Opens (and migrates) a database to write.
-    static func open(path: String, label: String, busyTimeout: Double? = nil, migrator: DatabaseMigrator) throws -> DatabaseQueue {
+    /// Opens (and migrates) a database to write. A new file is made 0600 first, whatever the
+    /// process's umask (`notifications print` may be the first to open the delivery ledger,
+    /// which holds phones): SQLite gives its `-wal` and `-shm` files the database's mode.
+    static func writable(path: String, label: String, busyTimeout: Double? = nil, migrator: DatabaseMigrator) throws -> DatabaseQueue {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw StoreError.errno("open", path) }
+        close(descriptor)
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.label = label
@@ -20,7 +32,7 @@ enum DurableDatabase {
 
     /// Opens a database to read only. A writer that is starting holds it briefly
     /// (recovering its WAL): the reader waits for it rather than fail at once.
-    static func openReadingOnly(path: String, label: String) throws -> DatabaseQueue {
+    static func readOnly(path: String, label: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = label

@@ -15,7 +15,7 @@ public final class JobJournal {
 
     public init(path: String) throws(StoreError) {
         do {
-            database = try DurableDatabase.open(path: path, label: "chungtay.journal", migrator: Self.migrator)
+            database = try DurableDatabase.writable(path: path, label: "chungtay.journal", migrator: Self.migrator)
         } catch {
             throw StoreError("cannot open job journal \(path): \(error)")
         }
@@ -29,7 +29,7 @@ public final class JobJournal {
     /// simply uses them).
     public init(readingOnly path: String) throws(StoreError) {
         do {
-            database = try DurableDatabase.openReadingOnly(path: path, label: "chungtay.journal.reader")
+            database = try DurableDatabase.readOnly(path: path, label: "chungtay.journal.reader")
         } catch {
             throw StoreError("cannot open job journal \(path) to read: \(error)")
         }
@@ -126,10 +126,9 @@ public final class JobJournal {
                 CREATE TABLE outbox_key (
                     dedup_key TEXT PRIMARY KEY,
                     first_id INTEGER NOT NULL,
-                    expires_on INTEGER NOT NULL,
-                    recorded_at INTEGER NOT NULL
-                );
-                CREATE INDEX outbox_key_expiry ON outbox_key(expires_on);
+                    live_until INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX outbox_key_life ON outbox_key(live_until);
                 """)
         }
         return migrator

@@ -12,7 +12,28 @@ public struct NotificationDeliveries: Sendable {
     private var byLocation: [String: [Int64: Delivery]] = [:]
 
     /// Reads the outbox entries of `batchId` (nil: every batch) and their recipients' rows.
+    /// Only states are kept (not the SMS texts and phones the rows also hold): a
+    /// 1,000,000-household batch has some 600,000 notifications.
     public init(dataDirectory: DataDirectory, batchId: String?) throws(StoreError) {
+        var byLocation: [String: [Int64: Delivery]] = [:]
+        try Self.forEach(dataDirectory: dataDirectory, batchId: batchId) { delivery in
+            var kept = delivery
+            kept.recipients = delivery.recipients.map { row in
+                var row = row
+                row.text = nil
+                row.address = nil
+                return row
+            }
+            byLocation[delivery.entry.location.file, default: [:]][delivery.entry.location.offset] = kept
+        }
+        self.byLocation = byLocation
+    }
+
+    /// Calls `body` with every notification of `batchId` (nil: every batch) in outbox order,
+    /// with its state and its recipients' rows, reading a page at a time.
+    public static func forEach(
+        dataDirectory: DataDirectory, batchId: String?, _ body: (Delivery) throws(StoreError) -> Void
+    ) throws(StoreError) {
         let outbox = try NotificationOutbox(dataDirectory: dataDirectory)
         let ledger = try DeliveryLedger(readingOnly: dataDirectory.deliveryLedgerPath)
         var after: Int64 = 0
@@ -23,8 +44,7 @@ public struct NotificationDeliveries: Sendable {
             let rows = try ledger?.deliveries(outboxIds: entries.map(\.id)) ?? [:]
             for entry in entries {
                 let recipients = rows[entry.id] ?? []
-                byLocation[entry.location.file, default: [:]][entry.location.offset] = Delivery(
-                    entry: entry, state: NotificationState(entry: entry, deliveries: recipients), recipients: recipients)
+                try body(Delivery(entry: entry, state: NotificationState(entry: entry, deliveries: recipients), recipients: recipients))
             }
         }
     }

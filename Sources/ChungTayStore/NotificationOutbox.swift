@@ -16,14 +16,28 @@ public final class NotificationOutbox: @unchecked Sendable {
         files = .results(of: dataDirectory)
     }
 
-    /// Entries that are to be delivered (not suppressed) with an id above `after`, in id order.
-    public func deliverable(after: Int64, limit: Int) throws(StoreError) -> [OutboxEntry] {
-        try journal.read("outbox") { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(OutboxEntry.columns) FROM outbox WHERE id > ? AND suppressed_by IS NULL ORDER BY id LIMIT ?",
-                arguments: [after, limit]
-            ).map(OutboxEntry.init(row:))
+    /// What one read of the outbox found: the entries to deliver, and how far it read.
+    public struct Page: Sendable, Equatable {
+        /// Not suppressed, in id order.
+        public var deliverable: [OutboxEntry]
+        /// The last id read, suppressed or not (nil: nothing after `after`): a reader moves
+        /// its mark here, so a run of suppressed rows (a list reviewed again) is passed once
+        /// rather than read again at every poll.
+        public var readThrough: Int64?
+        /// Rows read, suppressed ones included: fewer than the limit means the end.
+        public var rowsRead: Int
+
+        public init(deliverable: [OutboxEntry], readThrough: Int64?, rowsRead: Int) {
+            self.deliverable = deliverable
+            self.readThrough = readThrough
+            self.rowsRead = rowsRead
         }
+    }
+
+    /// Up to `limit` rows after `after`, in id order, and the deliverable ones among them.
+    public func page(after: Int64, limit: Int) throws(StoreError) -> Page {
+        let entries = try entries(batchId: nil, after: after, limit: limit)
+        return Page(deliverable: entries.filter { $0.suppressedBy == nil }, readThrough: entries.last?.id, rowsRead: entries.count)
     }
 
     /// Every entry (suppressed ones too) with an id above `after`, of one batch or of all, in id order.

@@ -37,7 +37,11 @@ struct DispatcherCommand: ParsableCommand {
             closing the connections of keys no longer listed. Without it, a tcp:// endpoint beyond \
             loopback is refused unless --insecure (docs/PROTOCOL.md, "Security considerations").
 
-            Notifications are recorded in the journal's outbox as they are stored (a repeat of a live             dedupKey is suppressed) and delivered beside the dispatcher's thread: --notify-feed E serves             them to subscribers (CTNP01, `chungtay notifications follow`), --sms-gateway URL with             --sms-credentials FILE and --sms-body-template FILE sends borrowers' SMS; `chungtay             notifications list` shows where each stands.
+            Notifications are recorded in the journal's outbox as they are stored (a repeat of a live \
+            dedupKey is suppressed) and delivered beside the dispatcher's thread: --notify-feed E serves \
+            them to subscribers (CTNP01, `chungtay notifications follow`), --sms-gateway URL with \
+            --sms-credentials FILE and --sms-body-template FILE sends borrowers' SMS; `chungtay \
+            notifications list` shows where each stands.
             """)
 
     @OptionGroup var settings: DispatcherSettings

@@ -28,29 +28,18 @@ struct NotificationsCommand: ParsableCommand {
         @Option(help: "Only notifications in this state: pending, delivered, failed or suppressed.") var state: StateName?
         @Flag(help: "JSON Lines instead of text.") var json = false
 
-        /// Entries read from the journal at a time.
-        static let page = 1000
-
         func run() throws {
             let directory = try data.directory()
             let batchId = try batch.map { try DataDirectoryOption.batchId($0, in: directory) }
             let outbox = try NotificationOutbox(dataDirectory: directory)
-            let ledger = try DeliveryLedger(readingOnly: directory.deliveryLedgerPath)
-            var after: Int64 = 0
             var listed = 0
-            while true {
-                let entries = try outbox.entries(batchId: batchId, after: after, limit: Self.page)
-                guard let last = entries.last else { break }
-                after = last.id
-                let deliveries = try ledger?.deliveries(outboxIds: entries.map(\.id)) ?? [:]
-                for entry in entries {
-                    let recipients = deliveries[entry.id] ?? []
-                    let entryState = NotificationState(entry: entry, deliveries: recipients)
-                    if let state, state.state != entryState { continue }
-                    let document = NotificationDocument(try outbox.document(of: entry))
-                    print(json ? Self.jsonLine(entry, entryState, document, recipients) : Self.textLine(entry, entryState, document, recipients))
-                    listed += 1
-                }
+            try NotificationDeliveries.forEach(dataDirectory: directory, batchId: batchId) { delivery throws(StoreError) in
+                if let state, state.state != delivery.state { return }
+                let document = NotificationDocument(try outbox.document(of: delivery.entry))
+                print(json
+                    ? Self.jsonLine(delivery.entry, delivery.state, document, delivery.recipients)
+                    : Self.textLine(delivery.entry, delivery.state, document, delivery.recipients))
+                listed += 1
             }
             if !json { FileHandle.standardError.write(Data("\(listed) notifications\n".utf8)) }
         }

@@ -15,8 +15,8 @@ final class FakeSMSGateway {
 
     /// - Parameters:
     ///   - failEvery: every Nth request (counting all) answered 503, 429 or 500 in turn.
-    ///   - reject: references answered 400.
-    ///   - stall: references never answered (for 30 s).
+    ///   - reject: references ending with one of these are answered 400.
+    ///   - stall: references ending with one of these are not answered (for 30 s).
     init(
         in files: TemporaryFiles, failEvery: Int = 0, reject: [String] = [], stall: [String] = [], referenceField: String = "reference"
     ) throws {
@@ -29,7 +29,7 @@ final class FakeSMSGateway {
         defer { try? output.close() }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script.path, "--log", logPath, "--fail-every", String(failEvery), "--reference-field", referenceField]
-            + reject.flatMap { ["--reject", $0] } + stall.flatMap { ["--stall", $0] }
+            + reject.map { "--reject=\($0)" } + stall.map { "--stall=\($0)" }
         process.standardOutput = output
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)

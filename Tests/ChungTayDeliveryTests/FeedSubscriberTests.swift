@@ -6,11 +6,13 @@ import Testing
 
 /// The session's bookkeeping alone: which ids go out, and how far the cursor may move.
 @Suite struct FeedSubscriberTests {
-    private func entries(_ ids: [Int64]) -> [OutboxEntry] {
-        ids.map { id in
+    /// A page of the outbox holding these deliverable ids.
+    private func entries(_ ids: [Int64]) -> NotificationOutbox.Page {
+        let entries = ids.map { id in
             OutboxEntry(id: id, dedupKey: "k\(id)", jobId: 1, batchId: nil, location: ResultLocation(file: "f", offset: 0, length: 2),
                         suppressedBy: nil, recordedAt: Date())
         }
+        return NotificationOutbox.Page(deliverable: entries, readThrough: ids.last, rowsRead: ids.count)
     }
 
     private func session(window: Int, durable: FeedCursor) -> FeedSubscriber {

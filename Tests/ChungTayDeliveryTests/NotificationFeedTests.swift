@@ -53,7 +53,7 @@ import ZeroMQ
     }
 
     private func deliverableIds() throws -> [UInt64] {
-        try NotificationOutbox(dataDirectory: fixture.directory).deliverable(after: 0, limit: 10_000).map { UInt64($0.id) }
+        try NotificationOutbox(dataDirectory: fixture.directory).page(after: 0, limit: 10_000).deliverable.map { UInt64($0.id) }
     }
 
     @Test func everyNotificationComesOnceInIdOrderAndAnAcknowledgedOneNeverAgain() async throws {
@@ -73,7 +73,7 @@ import ZeroMQ
 
         // Once the acknowledgements are on disk, the name comes back to nothing but what is new.
         let last = try #require(expected.last)
-        try await eventually { try ledger.feedCursor(subscriber: "bank", limit: 10).ackedThrough == Int64(last) }
+        try await eventually { try ledger.feedCursor(subscriber: "bank", limit: 10).ackedThrough >= Int64(last) }
         try storeNotifications(5, prefix: "b")
         let again = try FeedSubscription(endpoint: endpoint, subscriber: "bank", window: 40)
         #expect(try receive(5, from: again) == Array(try deliverableIds().suffix(5)))
@@ -125,7 +125,7 @@ import ZeroMQ
         #expect(rest == Array(ids.dropFirst(5)))
         try subscription.acknowledge([ids[2]])
         let last = try #require(ids.last)
-        try await eventually { try ledger.feedCursor(subscriber: "bank", limit: 10).ackedThrough == Int64(last) }
+        try await eventually { try ledger.feedCursor(subscriber: "bank", limit: 10).ackedThrough >= Int64(last) }
         subscription.close()
     }
 

@@ -34,7 +34,9 @@ import Testing
         #expect(all.map(\.dedupKey) == ["due_reminder|L1|2024-10-01", "due_reminder|L2|2024-10-01", "due_reminder|L1|2024-10-01"])
         // The key's day (2024-10-01) is long gone, but it was recorded just now: still live.
         #expect(all.map(\.suppressedBy) == [nil, nil, all[0].id])
-        #expect(try outbox.deliverable(after: 0, limit: 10).map(\.id) == [all[0].id, all[1].id])
+        let page = try outbox.page(after: 0, limit: 10)
+        #expect(page.deliverable.map(\.id) == [all[0].id, all[1].id])
+        #expect(page.readThrough == all[2].id && page.rowsRead == 3, "the suppressed row is read past, not read again")
         #expect(try outbox.document(of: all[2]) == notification("due_reminder|L1|2024-10-01"))
     }
 

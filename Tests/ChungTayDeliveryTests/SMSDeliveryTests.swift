@@ -32,7 +32,7 @@ import Testing
 
     /// Runs pages, moving the clock an hour (past any backoff) after each, until no SMS is due.
     private func deliverAll(_ delivery: SMSDelivery, clock: TestClock, ledger: DeliveryLedger) async throws {
-        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: delivery.configuration.ratePerSecond, now: .now))
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: delivery.configuration.ratePerSecond, now: .now), installation: try ledger.installation())
         for _ in 0..<50 {
             _ = await delivery.deliverPage(&round)
             clock.advance(by: 3600)
@@ -44,7 +44,7 @@ import Testing
     @Test func withHalfTheRequestsFailingEverySMSEndsDeliveredOnceOrFailed() async throws {
         let files = try TemporaryFiles()
         defer { files.remove() }
-        let gateway = try FakeSMSGateway(in: files, failEvery: 2, reject: ["4-0"])
+        let gateway = try FakeSMSGateway(in: files, failEvery: 2, reject: ["-4-0"])
         defer { gateway.stop() }
         let clock = TestClock()
         let ledger = try DeliveryLedger(path: files.directory.appendingPathComponent("delivery.sqlite").path)
@@ -61,7 +61,7 @@ import Testing
         let requests = try gateway.requests()
         for row in rows {
             let final = try #require(states[row.key.outboxId]?.first { $0.channel == "sms" })
-            let reference = SMSDelivery.reference(of: row.key)
+            let reference = SMSDelivery.reference(of: row.key, installation: try ledger.installation())
             let sent = requests.filter { $0["reference"] as? String == reference }
             switch row.key.outboxId {
             case 4:
@@ -93,7 +93,7 @@ import Testing
         let delivery = SMSDelivery(
             configuration: try configuration(gateway, maxAttempts: 3), ledger: ledger, logger: Logger(label: "test"), now: { clock.now },
             jitter: { 0 })
-        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now))
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now), installation: try ledger.installation())
         let start = clock.now
         #expect(await delivery.deliverPage(&round) == 1)
         let first = try #require(try ledger.deliveries(outboxIds: [1])[1]?.first)
@@ -121,12 +121,12 @@ import Testing
         let readOnly = try #require(try DeliveryLedger(readingOnly: path))
         let delivery = SMSDelivery(
             configuration: try configuration(gateway), ledger: readOnly, logger: Logger(label: "test"), now: { clock.now }, jitter: { 0 })
-        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now))
+        var round = SMSDelivery.Round(limit: SMSRateLimit(perSecond: 1000, now: .now), installation: try readOnly.installation())
         #expect(await delivery.deliverPage(&round) == 0)
         #expect(round.unrecorded?.key == .init(outboxId: 1, recipient: 0) && round.unrecorded?.outcome == .delivered)
         for _ in 0..<3 { #expect(await delivery.deliverPage(&round) == 0) }
         try await delivery.gateway.shutdown()
-        #expect(try gateway.requests().map { $0["reference"] as? String } == ["1-0"], "one request, never repeated, nothing after it")
+        #expect(try gateway.requests().map { ($0["reference"] as? String)?.hasSuffix("-1-0") } == [true], "one request, never repeated, nothing after it")
     }
 
     @Test func outcomesFollowTheVerdictAndTheAttemptCount() throws {
@@ -142,6 +142,6 @@ import Testing
         #expect(outcome(.transient("http 503"), attempt: 1) == .retry(at: now.addingTimeInterval(2), error: "http 503"))
         #expect(outcome(.transient("timeout"), attempt: 3) == .retry(at: now.addingTimeInterval(8), error: "timeout"))
         #expect(outcome(.transient("timeout"), attempt: 4) == .failed(error: "timeout (gave up after 4 attempts)"))
-        #expect(SMSDelivery.reference(of: .init(outboxId: 42, recipient: 3)) == "42-3")
+        #expect(SMSDelivery.reference(of: .init(outboxId: 42, recipient: 3), installation: "00ab12cd34ef") == "00ab12cd34ef-42-3")
     }
 }

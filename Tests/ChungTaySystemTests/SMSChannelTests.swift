@@ -18,9 +18,10 @@ extension SystemTests {
             .appendingPathComponent("scripts/fake-sms-gateway")
         let requestLog = sandbox.root.appendingPathComponent("gateway.jsonl")
         let count = 10
-        // Outbox ids follow commit order from 1, and the SMS recipient is the first: reference 3-0 is the third notification's.
+        // Outbox ids follow commit order from 1, and the SMS recipient is the first: a reference
+        // ending -3-0 is the third notification's (after the data directory's installation id).
         let gateway = try sandbox.spawnTool("sms-gateway", "/usr/bin/python3", [
-            script.path, "--log", requestLog.path, "--fail-every", "2", "--reject", "3-0", "--reference-field", "ref",
+            script.path, "--log", requestLog.path, "--fail-every", "2", "--reject=-3-0", "--reference-field", "ref",
         ])
         let port = try sandbox.eventually("the fake gateway's port", timeout: .seconds(20)) {
             try gateway.stdout.split(separator: "\n").first.flatMap { try JSON.object(String($0))["port"] as? Int }
@@ -61,7 +62,7 @@ extension SystemTests {
         let requests = try String(contentsOf: requestLog, encoding: .utf8).split(separator: "\n").map { try JSON.object(String($0)) }
         for recipient in listed {
             let outboxId = try #require(recipient["outboxId"] as? Int)
-            let sent = requests.filter { $0["reference"] as? String == "\(outboxId)-0" }
+            let sent = requests.filter { ($0["reference"] as? String)?.hasSuffix("-\(outboxId)-0") == true }
             switch outboxId {
             case 3:
                 #expect(recipient["state"] as? String == "failed" && sent.map { $0["status"] as? Int } == [400], "\(recipient) \(sent)")
