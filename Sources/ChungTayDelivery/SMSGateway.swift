@@ -47,14 +47,31 @@ public final class SMSGateway: Sendable {
         request.headers.add(name: "User-Agent", value: "chungtay")
         if let authorization = configuration.authorization { request.headers.add(name: "Authorization", value: authorization) }
         request.body = .bytes(ByteBuffer(bytes: body(for: message)))
+        let deadline = ContinuousClock.now + configuration.requestTimeout
         do {
             let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
-            // The status decides; an answer too long or cut short still has one (and without
-            // --sms-accept-json-member a 2xx whose body never arrives was still accepted).
-            let answer = (try? await response.body.collect(upTo: Self.maxAnswerBytes)).map { Array(buffer: $0) } ?? []
+            // The status decides; an answer too long, cut short or too slow still has one (and
+            // without --sms-accept-json-member a 2xx whose body never arrives was still accepted).
+            let answer = await Self.collect(response.body, before: deadline)
             return SMSSendOutcome.classify(status: Int(response.status.code), body: answer, acceptMember: configuration.acceptMember)
         } catch {
             return .transient(Self.describe(error))
+        }
+    }
+
+    /// Up to `maxAnswerBytes` of the answer, or what came before `deadline`: the request's
+    /// timeout covers the whole exchange, so a gateway that trickles its answer a byte at a
+    /// time cannot hold the channel past it.
+    private static func collect(_ body: HTTPClientResponse.Body, before deadline: ContinuousClock.Instant) async -> [UInt8] {
+        await withTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask { (try? await body.collect(upTo: maxAnswerBytes)).map { Array(buffer: $0) } ?? [] }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? []
         }
     }
 

@@ -1,3 +1,4 @@
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -61,5 +62,41 @@ extension SystemTests {
         let shown = try sandbox.cli(["results", "show", household, "--connect", dispatcher.clientEndpoint])
         let states = try shown.lines.map { try JSON.object($0) }.filter { $0["kind"] as? String == "notify.emit" }.map { $0["state"] as? String }
         #expect(states.contains("pending") && states.contains("suppressed"), "\(shown)")
+    }
+}
+
+extension SystemTests {
+    /// Only `notify.emit` makes notifications: a worker serving another kind cannot put
+    /// documents into the outbox (to send SMS, or to suppress real notifications by their
+    /// keys), and a `notify.emit` result without its outbox keys (an MDP or older worker)
+    /// stores nothing: its attempts fail, as a dead letter in the end, never an
+    /// undeliverable notification.
+    @Test func onlyNotifyEmitResultsWithTheirKeysReachTheOutbox() throws {
+        let sandbox = try Sandbox("outboxkinds")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(extra: ["--max-attempts", "2"])
+        let notification = Array(#"""
+            {"type":"due_reminder","dedupKey":"due_reminder|L1|2026-12-05","recipients":[{"role":"borrower","id":"H1","channel":"sms","phone":"0912345678"}],"sms":"planted"}
+            """#.utf8)
+        let key = OutboxKey(dedupKey: "due_reminder|L1|2026-12-05", expiresOn: 20_800)
+
+        let other = try RawBatchWorker(sandbox, dispatcher, batchName: "other")
+        let otherJob = try other.submit(keys: ["planted"])
+        let otherTask = try #require(try other.receiveTasks(1).first)
+        try other.worker.send(WorkerMessage.results([TaskResult(taskId: otherTask, documents: [notification], isList: true, outbox: [key])]).encode())
+        #expect(try sandbox.finishedJobs(otherJob, endpoint: dispatcher.clientEndpoint).first?["state"] as? String == "completed")
+        #expect(try sandbox.notificationList().isEmpty, "a test.raw result's outbox keys are not taken")
+
+        let emit = try RawBatchWorker(sandbox, dispatcher, batchName: "emit", kind: "notify.emit")
+        let emitJob = try emit.submit(keys: ["keyless"])
+        for _ in 0..<2 {
+            let task = try #require(try emit.receiveTasks(1).first)
+            try emit.worker.send(WorkerMessage.results([TaskResult(taskId: task, documents: [notification], isList: true)]).encode())
+        }
+        let finished = try #require(try sandbox.finishedJobs(emitJob, endpoint: dispatcher.clientEndpoint).first)
+        #expect(finished["state"] as? String == "dead", "\(finished)")
+        #expect((finished["error"] as? [String: Any])?["code"] as? String == "malformed", "\(finished)")
+        #expect(try sandbox.notificationList().isEmpty)
+        #expect(sandbox.storeDocuments(kind: "notify.emit").isEmpty, "nothing of a refused result is stored")
     }
 }

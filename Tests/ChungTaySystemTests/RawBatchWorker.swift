@@ -1,24 +1,27 @@
 import ChungTayClient
 import ChungTayWire
 
-/// A raw CTWP01 worker serving `test.raw` beside an open batch: the set-up of the tests
-/// that answer a batch's tasks by hand, with results no reference worker would send.
+/// A raw CTWP01 worker serving `test.raw` (or another kind) beside an open batch: the
+/// set-up of the tests that answer a batch's tasks by hand, with results no reference
+/// worker would send.
 struct RawBatchWorker {
     let worker: RawPeer
     let client: DispatcherClient
     let batchId: String
+    let kind: String
 
-    init(_ sandbox: Sandbox, _ dispatcher: DispatcherProcess, batchName: String) throws {
+    init(_ sandbox: Sandbox, _ dispatcher: DispatcherProcess, batchName: String, kind: String = "test.raw") throws {
+        self.kind = kind
         worker = try RawPeer(.dealer, connect: dispatcher.workerEndpoint)
-        try worker.send(WorkerMessage.ready(name: "raw", kinds: ["test.raw"], credit: 10).encode())
+        try worker.send(WorkerMessage.ready(name: "raw", kinds: [kind], credit: 10).encode())
         try sandbox.waitForWorker("raw", endpoint: dispatcher.clientEndpoint)
         client = try DispatcherClient(endpoint: dispatcher.clientEndpoint)
         batchId = try client.openBatch(BatchOpening(name: batchName, asOf: "2026-11-27", whatIf: false, submittedBy: "test", inputs: [])).id
     }
 
-    /// A `test.raw` job of the batch, with this idempotency key and these counters.
+    /// A job of the batch, of the worker's kind, with this idempotency key and these counters.
     func job(_ key: String, counters: [Counter] = []) -> JobSpec {
-        JobSpec(kind: "test.raw", payload: Array("{}".utf8), idempotencyKey: key, batchId: batchId, counters: counters)
+        JobSpec(kind: kind, payload: Array("{}".utf8), idempotencyKey: key, batchId: batchId, counters: counters)
     }
 
     /// Submits one job per key; their ids.

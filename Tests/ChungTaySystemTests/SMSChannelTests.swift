@@ -33,7 +33,7 @@ extension SystemTests {
             "--sms-gateway", "http://127.0.0.1:\(port)/send", "--sms-credentials", credentials.path, "--sms-body-template", template.path,
             "--sms-sender", "NHCSXH", "--sms-rate", "50",
         ])
-        let raw = try RawBatchWorker(sandbox, dispatcher, batchName: "sms")
+        let raw = try RawBatchWorker(sandbox, dispatcher, batchName: "sms", kind: "notify.emit")
         let ids = try raw.submit(keys: ["notify"])
         let task = try #require(try raw.receiveTasks(1).first)
         let documents = (1...count).map { index in
