@@ -138,7 +138,7 @@ extension Dispatcher {
     /// only reads here, and only on a lookup.
     private func showDeliveryState(of location: ResultLocation, in document: inout [UInt8], ledger: DeliveryLedger?) throws {
         guard document.count > 2, document.last == UInt8(ascii: "}"),
-            let entry = try journal.outboxEntry(file: location.file, offset: location.offset)
+            let entry = try journal.outboxEntry(batchId: Self.batchId(of: document), file: location.file, offset: location.offset)
         else { return }
         let recipients = (try? ledger?.deliveries(outboxIds: [entry.id])[entry.id]) ?? []
         let state = NotificationState(entry: entry, deliveries: recipients)

@@ -61,8 +61,6 @@ public final class Dispatcher<Clock: DispatcherClock> {
     /// Payload segments may have become unneeded: at start, when a payload segment fills
     /// up, and when a batch completes.
     var payloadCollectionDue = true
-    /// When `pruneOutboxKeysIfDue` next runs (monotonic seconds; at the first turn).
-    var nextOutboxPrune: Double = 0
     var payloadRolloversSeen = 0
     var nextHeartbeat = 0.0
     var nextLeaseExpiry = 0.0
@@ -298,7 +296,6 @@ public final class Dispatcher<Clock: DispatcherClock> {
             completeBatchesIfDone(pending)
         }
         if payloadCollectionDue || payloadStore.rollovers != payloadRolloversSeen { collectPayloadSegments() }
-        if !storagePaused { pruneOutboxKeysIfDue() }
         releaseDueRetries()
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()

@@ -48,9 +48,6 @@ import Testing
         try store([("k", notification("k"))], batchId: nil, journal: journal)
         let entries = try NotificationOutbox(dataDirectory: directory).entries(batchId: nil, after: 0, limit: 10)
         #expect(entries.map(\.suppressedBy) == [nil, nil])
-        // The repeat recorded the key afresh: pruning leaves it until its minimum life is over.
-        #expect(try journal.pruneOutboxKeys(now: Date(), limit: 10) == 0)
-        #expect(try journal.pruneOutboxKeys(now: Date().addingTimeInterval(36 * 86_400), limit: 10) == 1)
     }
 
     @Test func theFollowerAddsEachRecipientOnceAndChannelsRecordOutcomes() throws {
