@@ -141,7 +141,7 @@ public final class JobJournal {
                 receipt.submissions.reserveCapacity(commit.submissions.count)
                 let now = Int64(commit.now.timeIntervalSince1970 * 1000)
                 let batchWrites = try BatchWrites(db)
-                let outbox = try OutboxWrites(db)
+                var outbox = OutboxWrites()
                 for kind in commit.newKinds {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO kind(name) VALUES (?)").execute(arguments: [kind])
                 }
