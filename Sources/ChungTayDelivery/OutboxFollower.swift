@@ -11,8 +11,8 @@ public import ServiceLifecycle
 /// It runs in the dispatcher's process beside the dispatcher's thread and never touches
 /// it: a slow disk or a long page here costs delivery latency, not task throughput.
 public struct OutboxFollower: Service {
-    /// Notifications per ledger transaction.
-    static let pageSize = 500
+    /// Outbox rows per ledger transaction.
+    static let pageSize = 100
 
     let outbox: NotificationOutbox
     let ledger: DeliveryLedger
@@ -32,9 +32,10 @@ public struct OutboxFollower: Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 // A page per interval, so at most `pageSize / interval` notifications a second
-                // (2,500 by default): a 1,000,000-household batch stores ~600,000, and following
-                // them as fast as they come took a core's share from the workers. Channels are
-                // slower still (an SMS gateway takes tens a second), so the lag costs nothing.
+                // (500 by default): a 1,000,000-household batch stores ~530,000, and following
+                // them at 2,500 a second took 5 s of CPU from the workers' two cores during
+                // the batch (`scripts/bench-batch 1000000`). The SMS channel sends tens a second,
+                // so the lag costs it nothing; the feed and the print read the outbox themselves.
                 try followPage()
                 if failing { logger.notice("following the notifications outbox again") }
                 failing = false

@@ -12,15 +12,15 @@ struct OutboxWrites {
     /// 35 days in milliseconds: a month and its transaction day.
     static let minimumKeyLife: Int64 = 35 * dayMilliseconds
     static let dayMilliseconds: Int64 = 86_400_000
-    /// Rows per INSERT and keys per look-up: a chunk's notifications in a few statements
-    /// (a 1,000,000-household batch stores ~530,000, and a statement per notification
-    /// cost the dispatcher's thread seconds), within SQLite's 32,766 variables.
-    static let rowsPerStatement = 500
+    /// Keys per look-up and rows per INSERT: a chunk's notifications in a few cached
+    /// statements. A statement per notification cost the dispatcher's thread seconds in a
+    /// 1,000,000-household batch (~530,000 notifications), and so did compiling a statement
+    /// sized to each result.
+    static let rowsPerStatement = 64
 
     /// The last outbox id given out, so this commit's rows get the next ones: the dispatcher
     /// is the journal's only writer, so ids are assigned here rather than read back, and a
-    /// repeat within the commit can name the row it repeats.
-    /// Read at the commit's first notification.
+    /// repeat within the commit can name the row it repeats. Read at the first notification.
     private var lastId: Int64?
     /// Keys made live by rows of this commit, with the row.
     private var liveInCommit: [String: Int64] = [:]
@@ -32,30 +32,32 @@ struct OutboxWrites {
         guard !documents.isEmpty else { return }
         var lastId = try self.lastId ?? Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'") ?? 0
         defer { self.lastId = lastId }
+
+        // The live keys among this result's, a cached statement of `rowsPerStatement` keys at
+        // a time (the last one padded with NULL, which matches nothing).
+        let lookUp = try db.cachedStatement(sql: """
+            SELECT dedup_key, MAX(id) FROM outbox INDEXED BY outbox_key
+            WHERE suppressed_by IS NULL AND live_until > ? AND dedup_key IN (\(JobJournal.placeholders(Self.rowsPerStatement)))
+            GROUP BY dedup_key
+            """)
+        let keys = Array(Set(documents.map(\.key.dedupKey)))
         var liveBefore: [String: Int64] = [:]
-        for start in stride(from: 0, to: documents.count, by: Self.rowsPerStatement) {
-            let keys = Array(Set(documents[start..<min(start + Self.rowsPerStatement, documents.count)].map(\.key.dedupKey)))
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT dedup_key, MAX(id) FROM outbox INDEXED BY outbox_key
-                WHERE suppressed_by IS NULL AND live_until > ? AND dedup_key IN (\(JobJournal.placeholders(keys.count)))
-                GROUP BY dedup_key
-                """, arguments: StatementArguments([now] + keys))
+        for start in stride(from: 0, to: keys.count, by: Self.rowsPerStatement) {
+            var arguments: [DatabaseValue] = [now.databaseValue]
+            arguments += keys[start..<min(start + Self.rowsPerStatement, keys.count)].map(\.databaseValue)
+            arguments += Array(repeating: .null, count: Self.rowsPerStatement + 1 - arguments.count)
+            let rows = try Row.fetchCursor(lookUp, arguments: StatementArguments(arguments))
             while let row = try rows.next() { liveBefore[row[0]] = row[1] }
         }
+
+        let columns = "INSERT INTO outbox(id, dedup_key, job_id, batch_id, document_file, document_offset, document_length, suppressed_by, live_until, recorded_at) VALUES "
+        let many = try db.cachedStatement(sql: columns + Array(repeating: "(?,?,?,?,?,?,?,?,?,?)", count: Self.rowsPerStatement).joined(separator: ","))
+        let one = try db.cachedStatement(sql: columns + "(?,?,?,?,?,?,?,?,?,?)")
         var values: [DatabaseValue] = []
         values.reserveCapacity(Self.rowsPerStatement * 10)
-        func flush() throws {
-            guard !values.isEmpty else { return }
-            let count = values.count / 10
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox(id, dedup_key, job_id, batch_id, document_file, document_offset, document_length, suppressed_by,
-                        live_until, recorded_at) VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?)", count: count).joined(separator: ","))
-                    """,
-                arguments: StatementArguments(values))
-            values.removeAll(keepingCapacity: true)
-        }
-        for document in documents {
+        // Whole groups through the many-row statement, the rest one by one.
+        let inGroups = documents.count - documents.count % Self.rowsPerStatement
+        for (index, document) in documents.enumerated() {
             let key = document.key.dedupKey
             lastId += 1
             let suppressedBy = liveInCommit[key] ?? liveBefore[key]
@@ -68,9 +70,11 @@ struct OutboxWrites {
                 suppressedBy.databaseValue, (suppressedBy == nil ? max(dayEnds, now + Self.minimumKeyLife) : 0).databaseValue,
                 now.databaseValue,
             ]
-            if values.count == Self.rowsPerStatement * 10 { try flush() }
+            if index >= inGroups || values.count == Self.rowsPerStatement * 10 {
+                try (index >= inGroups ? one : many).execute(arguments: StatementArguments(values))
+                values.removeAll(keepingCapacity: true)
+            }
         }
-        try flush()
     }
 }
 

@@ -8,11 +8,15 @@ public import Foundation
 public struct SegmentFiles: Sendable {
     /// `DATA/store` or `DATA/payloads`.
     public let root: URL
+    /// `root.path` without a trailing slash, computed once.
+    private let rootPath: String
     /// `jsonl` for result stores, `bin` for stores of blobs.
     public let fileExtension: String
 
     public init(root: URL, fileExtension: String) {
         self.root = root
+        let path = root.path
+        rootPath = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         self.fileExtension = fileExtension
     }
 
@@ -44,7 +48,9 @@ public struct SegmentFiles: Sendable {
     public func relativePath(kind: String, index: Int) -> String { kind + "/" + name(index) }
 
     /// The absolute path of a file named relative to `root`.
-    public func path(_ relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
+    /// Joined as text: Foundation's URL joining normalises the path again on every call, and
+    /// the notification delivery reads documents one by one.
+    public func path(_ relativePath: String) -> String { rootPath + "/" + relativePath }
 
     public func directory(kind: String) -> URL { root.appendingPathComponent(kind, isDirectory: true) }
 
