@@ -21,6 +21,12 @@ public struct AllowList: Sendable, Equatable {
         identities[publicKey]
     }
 
+    /// Whether `publicKey` (nil: no key) is listed as an operator's: the one role the log bus
+    /// and the notification feed admit.
+    public func admitsOperator(_ publicKey: String?) -> Bool {
+        publicKey.flatMap(identity(ofKey:))?.role == .operators
+    }
+
     public var count: Int { identities.count }
 
     /// This list with `identity` added, unless its key is listed already (the file wins).

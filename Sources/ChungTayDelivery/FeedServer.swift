@@ -92,11 +92,7 @@ final class FeedServer {
         allowGeneration = access.generation
         let list = access.list
         allowList = list
-        for (peer, session) in sessions where !Self.isOperator(session.key, in: list) { forget(peer, because: "key revoked") }
-    }
-
-    private static func isOperator(_ key: String?, in list: AllowList) -> Bool {
-        key.flatMap { list.identity(ofKey: $0) }?.role == .operators
+        for (peer, session) in sessions where !list.admitsOperator(session.key) { forget(peer, because: "key revoked") }
     }
 
     private func readRequests(now: Double) throws(ZMQError) {
@@ -104,7 +100,7 @@ final class FeedServer {
             guard var message = try socket.receive(limits: Self.requestLimits, dontWait: true, userId: access != nil) else { return }
             if let access { message.userId = access.userIds.key(in: message.userId) }
             guard let peer = message.frames.first, let (envelope, body) = try? Envelope.split(message.frames) else { continue }
-            if let allowList, !Self.isOperator(message.userId, in: allowList) {
+            if let allowList, !allowList.admitsOperator(message.userId) {
                 forget(peer, because: "key not allowed")
                 refuse(envelope, WireError(.forbidden, "the notification feed needs an operator key (operators/ in the allow directory)"))
                 continue

@@ -180,7 +180,7 @@ final class LogBus {
             if let userIds { message.userId = userIds.key(in: message.userId) }
             guard let peer = message.frames.first, let (envelope, body) = try? Envelope.split(message.frames) else { continue }
             peers.noteMessage(from: peer, connection: message.connection, key: message.userId)
-            if let allowList, !Self.isOperator(message.userId, in: allowList) {
+            if let allowList, !allowList.admitsOperator(message.userId) {
                 forget(peer, because: "key not allowed")
                 refuse(envelope, WireError(.forbidden, "the log bus needs an operator key (operators/ in the allow directory)"))
                 continue
@@ -214,15 +214,11 @@ final class LogBus {
         }
     }
 
-    private static func isOperator(_ key: String?, in list: AllowList) -> Bool {
-        key.flatMap { list.identity(ofKey: $0) }?.role == .operators
-    }
-
     /// A reloaded allow list: followers whose key it no longer lists as an operator stop
     /// getting records at once (their connections are closed too).
     func allowListReloaded(_ list: AllowList) {
         allowList = list
-        for (peer, subscriber) in followers where !Self.isOperator(subscriber.key, in: list) {
+        for (peer, subscriber) in followers where !list.admitsOperator(subscriber.key) {
             forget(peer, because: "key revoked")
         }
     }
