@@ -16,12 +16,10 @@ public struct NotificationDocument: Sendable, Equatable {
     }
 
     public var type: String?
-    public var dedupKey: String?
     public var subject: String?
     public var recipients: [Recipient]
     /// The unaccented SMS text.
     public var sms: String?
-    public var messageVi: String?
 
     /// Nil when the bytes are not a JSON object.
     public init?(_ bytes: [UInt8]) {
@@ -31,10 +29,8 @@ public struct NotificationDocument: Sendable, Equatable {
             return nil
         }
         type = text(object["type"])
-        dedupKey = text(object["dedupKey"])
         subject = text(object["subject"])
         sms = text(object["sms"])
-        messageVi = text(object["message_vi"])
         recipients = []
         if case .array(let elements)? = object["recipients"] {
             for (position, element) in elements.enumerated() {
