@@ -39,4 +39,27 @@ enum DurableDatabase {
         configuration.busyMode = .timeout(5)
         return try DatabaseQueue(path: path, configuration: configuration)
     }
+
+    /// Copies a database that a writer may be using, with SQLite's online backup in one step:
+    /// one read transaction, so the copy holds one commit's state however many commits the
+    /// writer makes meanwhile, and the writer is never held up. The copy is made 0600 and
+    /// fsynced before this returns.
+    static func snapshot(path: String, into target: String) throws(StoreError) {
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw StoreError.errno("open", target) }
+        close(descriptor)
+        do {
+            let source = try readOnly(path: path, label: "chungtay.backup.source")
+            let copy = try DatabaseQueue(path: target)
+            try source.backup(to: copy)
+            try copy.close()
+            try source.close()
+        } catch {
+            throw StoreError("cannot copy \(path) to \(target): \(error)")
+        }
+        let written = open(target, O_RDONLY | O_CLOEXEC)
+        guard written >= 0 else { throw StoreError.errno("open", target) }
+        defer { close(written) }
+        guard fsync(written) == 0 else { throw StoreError.errno("fsync", target) }
+    }
 }

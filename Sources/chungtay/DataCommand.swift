@@ -1,11 +1,13 @@
 import ArgumentParser
 import ChungTayCoding
 import ChungTayStore
+import ChungTayWire
 import Foundation
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Inspect a dispatcher's data directory.", subcommands: [Check.self])
+        commandName: "data", abstract: "Check, back up and restore a dispatcher's data directory.",
+        subcommands: [Check.self, Backup.self, Restore.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,20 +29,13 @@ struct DataCommand: ParsableCommand {
                 or the directory is in use, 2 usage error (no data directory there).
                 """)
 
-        @Option(help: "The data directory (CHUNGTAY_DATA_DIR).") var dataDir: String?
-        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var data: DataDirectoryOption
         @Flag(help: "Print a machine-readable JSON report.") var json = false
         @Flag(help: "Apply the repairs that are provably safe, then check again.") var repair = false
 
         func run() throws {
-            let setting = try SettingsReader.resolve(settings, flags: [.init("data.dir", "--data-dir", dataDir)]) { try await $0.string("data.dir") }
-            guard let path = setting else {
-                throw ValidationError("give the data directory with --data-dir DIR")
-            }
-            let directory = DataDirectory(root: URL(fileURLWithPath: path))
-            guard FileManager.default.fileExists(atPath: directory.journalPath) else {
-                throw ValidationError("\(path) holds no journal.sqlite: not a dispatcher's data directory")
-            }
+            let directory = try data.directory()
+            let path = directory.root.path
             do {
                 guard try directory.lock() else {
                     FileHandle.standardError.write(Data("chungtay: \(path) is in use by a running dispatcher (lock \(directory.lockPath) is held); stop it before checking\n".utf8))
@@ -97,4 +92,73 @@ struct DataCommand: ParsableCommand {
             return String(decoding: writer.finish(), as: UTF8.self)
         }
     }
+
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a data directory, safely beside its running dispatcher.",
+            discussion: """
+                Writes a new directory OUT that a dispatcher can start on (or that `data restore` puts in place): \
+                the journal as of one commit, taken with SQLite's online backup while the dispatcher goes on; \
+                the delivery ledger, copied before the journal; every result and payload segment that journal \
+                copy needs, cut at the end it committed; the audit trail up to its last whole line; and \
+                BACKUP.json, listing every file and its size. The copy is checked against its journal before \
+                it is kept, and it appears under OUT only once whole and fsynced (until then it is OUT.partial).
+
+                Restored, it is the dispatcher as it was at that commit: jobs accepted later are not in it \
+                (have clients submit them again: a batch submitted again under its name resumes), and \
+                notifications delivered after the ledger was copied are delivered again.
+
+                Exit codes: 0 the backup is whole, 1 it failed (nothing is left under OUT), 2 usage error.
+                """)
+
+        @OptionGroup var data: DataDirectoryOption
+        @Option(help: "The backup directory to create; it must not exist.") var out: String
+        @Flag(help: "Print the summary as JSON.") var json = false
+
+        func run() throws {
+            let directory = try data.directory()
+            let destination = URL(fileURLWithPath: out)
+            do {
+                let summary = try DataDirectoryBackup(source: directory, destination: destination).run()
+                if json {
+                    print(#"{"backup":"# + JSONText.quoted(destination.path) + #","files":\#(summary.files),"bytes":\#(summary.bytes),"payloadSegmentsLeftOut":\#(summary.payloadSegmentsLeftOut)}"#)
+                } else {
+                    print("backed up \(directory.root.path) to \(destination.path): \(summary.files) files, \(summary.bytes) bytes"
+                        + (summary.payloadSegmentsLeftOut > 0 ? "; \(summary.payloadSegmentsLeftOut) payload segments no job needs left out" : ""))
+                }
+            } catch {
+                FileHandle.standardError.write(Data("chungtay: backup failed: \(error)\n".utf8))
+                throw ExitCode(CLIExit.jobFailed.rawValue)
+            }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a backup in place as a data directory.",
+            discussion: """
+                Checks that every file BACKUP.json lists is in the backup with its size, copies them to \
+                DATA_DIR.partial, checks the copy against its journal (as `data check` does) and renames it to \
+                the data directory, which must not exist or be empty. The backup itself is left as it was. \
+                Then start the dispatcher on the data directory.
+
+                Exit codes: 0 restored, 1 the backup is incomplete or damaged (nothing is left in the data \
+                directory), 2 usage error.
+                """)
+
+        @Option(help: "The backup directory (`data backup --out`).") var from: String
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() throws {
+            let target = DataDirectory(root: URL(fileURLWithPath: try data.path()))
+            do {
+                let manifest = try DataDirectoryRestore(backup: URL(fileURLWithPath: from), destination: target).run()
+                print("restored the backup taken at \(manifest.takenAt) of \(manifest.source) to \(target.root.path): \(manifest.files.count) files")
+            } catch {
+                FileHandle.standardError.write(Data("chungtay: restore failed: \(error)\n".utf8))
+                throw ExitCode(CLIExit.jobFailed.rawValue)
+            }
+        }
+    }
 }
+

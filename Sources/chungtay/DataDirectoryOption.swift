@@ -11,13 +11,19 @@ struct DataDirectoryOption: ParsableArguments {
 
     /// The directory, checked to hold a journal.
     func directory() throws -> DataDirectory {
-        let setting = try SettingsReader.resolve(settings, flags: [.init("data.dir", "--data-dir", dataDir)]) { try await $0.string("data.dir") }
-        guard let path = setting else { throw ValidationError("give the dispatcher's data directory with --data-dir DIR") }
+        let path = try path()
         let directory = DataDirectory(root: URL(fileURLWithPath: path))
         guard FileManager.default.fileExists(atPath: directory.journalPath) else {
             throw ValidationError("\(path) holds no journal.sqlite: not a dispatcher's data directory")
         }
         return directory
+    }
+
+    /// The directory's path as the settings give it, whatever it holds (`data restore` makes it).
+    func path() throws -> String {
+        let setting = try SettingsReader.resolve(settings, flags: [.init("data.dir", "--data-dir", dataDir)]) { try await $0.string("data.dir") }
+        guard let path = setting else { throw ValidationError("give the dispatcher's data directory with --data-dir DIR") }
+        return path
     }
 
     /// The id of the batch named by its id or its name.

@@ -32,6 +32,16 @@ extension Sandbox {
         storeDocuments(kind: kind, hostileWorkersServed: hostileWorkersServed).filter { $0["batchId"] as? String == batch }
     }
 
+    /// `batch submit` of a `demoData` list in chunks of 5 households: many small tasks, so
+    /// a test can stop, kill or copy the dispatcher while most of the batch is still to do.
+    func submitInSmallChunks(_ input: URL, name: String, endpoint: String, wait: Bool) throws -> CommandResult {
+        try cli([
+            "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
+            "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", name,
+            "--chunk-size", "5", "--connect", endpoint,
+        ] + (wait ? ["--wait"] : []), timeout: .seconds(180))
+    }
+
     /// Every document of the three pipeline stores without the fields that differ from
     /// run to run (task ids follow job ids, times, worker names), as sorted canonical text.
     func comparableStores(batch: String) -> [String: [String]] {
@@ -206,11 +216,7 @@ extension SystemTests {
         defer { stormy.close() }
         let households = 2000
         func submit(_ sandbox: Sandbox, _ input: URL, endpoint: String, wait: Bool) throws -> CommandResult {
-            try sandbox.cli([
-                "batch", "submit", "--households", input.appendingPathComponent("households.csv").path,
-                "--loans", input.appendingPathComponent("loans.csv").path, "--as-of", "2026-11-27", "--name", "same",
-                "--chunk-size", "5", "--connect", endpoint,
-            ] + (wait ? ["--wait"] : []), timeout: .seconds(180))
+            try sandbox.submitInSmallChunks(input, name: "same", endpoint: endpoint, wait: wait)
         }
 
         let calmInput = try calm.demoData(households: households, seed: 13, badRate: 0.02)
