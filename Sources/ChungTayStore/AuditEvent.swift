@@ -23,4 +23,10 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case resultsLookedUp = "results.lookedUp"
     /// A `batch export`: `user` (OS user and host), `batch`.
     case batchExported = "batch.exported"
+    /// A `data backup` of the whole directory, recorded in it before anything is copied:
+    /// `user`, `output` (the backup's directory).
+    case dataBackedUp = "data.backedUp"
+    /// A `data restore`, recorded in the restored directory: `user`, `takenAt` (the backup's
+    /// time: the trail's lines after it in the lost directory are not in this one), `source`.
+    case dataRestored = "data.restored"
 }

@@ -7,7 +7,7 @@ import Darwin
 #endif
 import ChungTayCoding
 import ChungTayWire
-public import Foundation
+import Foundation
 
 /// `BACKUP.json`: what a backup holds, file by file with its size, so a restore can tell a
 /// whole backup from one cut short by a full disk or a copy that stopped part way, before

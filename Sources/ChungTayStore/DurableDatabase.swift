@@ -61,5 +61,33 @@ enum DurableDatabase {
         guard written >= 0 else { throw StoreError.errno("open", target) }
         defer { close(written) }
         guard fsync(written) == 0 else { throw StoreError.errno("fsync", target) }
+        try quickCheck(path: target)
+    }
+
+    /// SQLite's `quick_check` of a copy no one else has open (a backup's or a restore's):
+    /// a page damaged on the way is found now, not when the dispatcher reads it. The
+    /// connection is the only one, so closing it removes the `-wal` and `-shm` it made.
+    static func quickCheck(path: String) throws(StoreError) {
+        let verdict: String?
+        do {
+            let database = try DatabaseQueue(path: path)
+            verdict = try database.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
+            try database.close()
+        } catch {
+            throw StoreError("cannot check \(path): \(error)")
+        }
+        guard verdict == "ok" else { throw StoreError("\(path) fails SQLite's quick_check: \(verdict ?? "no answer")") }
+    }
+
+    /// Removes the empty `-wal` and shared-memory files a read-only open of a copy left
+    /// beside it (a WAL reader needs them), once no connection holds them: a backup or a
+    /// restored directory then holds the files its manifest lists. A `-wal` with content is
+    /// never touched.
+    static func removeReaderFiles(of path: String) {
+        var status = stat()
+        guard stat(path + "-wal", &status) == 0, status.st_size == 0 else { return }
+        unlink(path + "-wal")
+        unlink(path + "-shm")
     }
 }
+

@@ -94,6 +94,29 @@ enum FileCopy {
         try DataDirectory.syncDirectory(destination.deletingLastPathComponent())
     }
 
+    /// Makes the directory a backup or a restore is written in, refusing one that exists: it
+    /// may be another run's, still writing (one that was stopped part way is removed by hand).
+    static func makeNewDirectory(_ url: URL, purpose: String) throws(StoreError) {
+        try DataDirectory.makeDirectory(url.deletingLastPathComponent())
+        guard mkdir(url.path, 0o700) == 0 else {
+            if errno == EEXIST {
+                throw StoreError("\(url.path) exists: another \(purpose) is writing it, or one was stopped part way (then remove it)")
+            }
+            throw StoreError.errno("mkdir", url.path)
+        }
+    }
+
+    /// Removes everything inside `url`, keeping the directory itself.
+    static func emptyDirectory(_ url: URL) throws(StoreError) {
+        do {
+            for entry in try FileManager.default.contentsOfDirectory(atPath: url.path) {
+                try FileManager.default.removeItem(at: url.appendingPathComponent(entry))
+            }
+        } catch {
+            throw StoreError("cannot empty \(url.path): \(error)")
+        }
+    }
+
     private static func create(_ path: String) throws(StoreError) -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw StoreError.errno("create", path) }

@@ -364,6 +364,22 @@ public final class JobJournal {
         }
     }
 
+    /// Makes the outbox's next ids larger than `floor` (its AUTOINCREMENT sequence only ever
+    /// grows): a restored journal must not hand out again the ids a lost dispatcher may have
+    /// given to notifications after its backup (`DataDirectoryRestore`).
+    public func raiseOutboxIds(toAtLeast floor: Int64) throws(StoreError) {
+        do {
+            try database.write { db in
+                try db.execute(sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'outbox'", arguments: [floor])
+                if db.changesCount == 0 {
+                    try db.execute(sql: "INSERT INTO sqlite_sequence(name, seq) VALUES ('outbox', ?)", arguments: [floor])
+                }
+            }
+        } catch {
+            throw StoreError("cannot move the outbox's ids on: \(error)")
+        }
+    }
+
     /// Kinds that a worker has announced at some time, so jobs for them are accepted while no worker is connected.
     public func knownKinds() throws(StoreError) -> Set<String> {
         try read("kinds") { db in Set(try String.fetchAll(db, sql: "SELECT name FROM kind")) }

@@ -44,6 +44,15 @@ public struct SegmentFiles: Sendable {
         return index
     }
 
+    /// The index a path relative to `root` spells, `KIND/segment-NNNNNN.EXT` with KIND one
+    /// plain name; nil for anything else (a journal's row read back is checked, not trusted:
+    /// a backup copies the files its journal names).
+    public func index(ofRelativePath relativePath: String) -> Int? {
+        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0] != ".", parts[0] != ".." else { return nil }
+        return index(ofName: String(parts[1]))
+    }
+
     /// A segment's path relative to `root`, as locations and the journal name it: `KIND/segment-NNNNNN.EXT`.
     public func relativePath(kind: String, index: Int) -> String { kind + "/" + name(index) }
 

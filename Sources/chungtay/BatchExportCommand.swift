@@ -44,18 +44,7 @@ struct BatchExportCommand: ParsableCommand {
     /// export that cannot be recorded does not happen. A print (`notifications print`)
     /// is an export of the same personal data, recorded as `"output":"print"`.
     private static func audit(_ batchId: String, in directory: URL, output: String) throws {
-        do {
-            let trail = try AuditTrail(directory: DataDirectory(root: directory))
-            var line: [UInt8] = []
-            AuditLine.append(to: &line, time: AuditLine.time(Date()), event: .batchExported, [
-                "user": .string(InputFingerprint.submitter), "batch": .string(batchId),
-                "output": .string(output),
-            ])
-            try trail.append(line)
-            try trail.sync()
-        } catch {
-            FileHandle.standardError.write(Data("chungtay: cannot record the export in the audit trail, so nothing was exported: \(error)\n".utf8))
-            throw ExitCode(CLIExit.jobFailed.rawValue)
-        }
+        try AuditRecord.append(.batchExported, ["user": .string(InputFingerprint.submitter), "batch": .string(batchId), "output": .string(output)],
+                               in: DataDirectory(root: directory), refusing: "exported")
     }
 }

@@ -97,7 +97,7 @@ struct DataCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a data directory, safely beside its running dispatcher.",
             discussion: """
-                Writes a new directory OUT that a dispatcher can start on (or that `data restore` puts in place): \
+                Writes a new directory OUT that `data restore` puts in place as a data directory: \
                 the journal as of one commit, taken with SQLite's online backup while the dispatcher goes on; \
                 the delivery ledger, copied before the journal; every result and payload segment that journal \
                 copy needs, cut at the end it committed; the audit trail up to its last whole line; and \
@@ -108,7 +108,11 @@ struct DataCommand: ParsableCommand {
                 (have clients submit them again: a batch submitted again under its name resumes), and \
                 notifications delivered after the ledger was copied are delivered again.
 
-                Exit codes: 0 the backup is whole, 1 it failed (nothing is left under OUT), 2 usage error.
+                The backup is recorded in the directory's audit trail (`data.backedUp`) before anything is \
+                copied. Take it as the dispatcher's user, or as root: the copy is readable by its owner only.
+
+                Exit codes: 0 the backup is whole, 1 it failed (OUT.partial is removed; OUT.partial left by \
+                another backup makes it refuse), 2 usage error.
                 """)
 
         @OptionGroup var data: DataDirectoryOption
@@ -118,6 +122,8 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let directory = try data.directory()
             let destination = URL(fileURLWithPath: out)
+            try AuditRecord.append(.dataBackedUp, ["user": .string(InputFingerprint.submitter), "output": .string(destination.path)],
+                                   in: directory, refusing: "backed up")
             do {
                 let summary = try DataDirectoryBackup(source: directory, destination: destination).run()
                 if json {
@@ -140,7 +146,11 @@ struct DataCommand: ParsableCommand {
                 Checks that every file BACKUP.json lists is in the backup with its size, copies them to \
                 DATA_DIR.partial, checks the copy against its journal (as `data check` does) and renames it to \
                 the data directory, which must not exist or be empty. The backup itself is left as it was. \
-                Then start the dispatcher on the data directory.
+                Then start the dispatcher on the data directory. Restored as root into an empty directory \
+                another user owns (a service manager's), the files are given to that user. The outbox's next \
+                ids are moved past those the lost dispatcher may have handed out; job and batch ids are not: \
+                a job id a client got after the backup names another job (the client submits again with its \
+                idempotency key). The restore is recorded in the restored trail (`data.restored`).
 
                 Exit codes: 0 restored, 1 the backup is incomplete or damaged (nothing is left in the data \
                 directory), 2 usage error.
@@ -151,13 +161,17 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let target = DataDirectory(root: URL(fileURLWithPath: try data.path()))
+            let manifest: BackupManifest
             do {
-                let manifest = try DataDirectoryRestore(backup: URL(fileURLWithPath: from), destination: target).run()
-                print("restored the backup taken at \(manifest.takenAt) of \(manifest.source) to \(target.root.path): \(manifest.files.count) files")
+                manifest = try DataDirectoryRestore(backup: URL(fileURLWithPath: from), destination: target).run()
             } catch {
                 FileHandle.standardError.write(Data("chungtay: restore failed: \(error)\n".utf8))
                 throw ExitCode(CLIExit.jobFailed.rawValue)
             }
+            try AuditRecord.append(.dataRestored, [
+                "user": .string(InputFingerprint.submitter), "takenAt": .string(manifest.takenAt), "source": .string(manifest.source),
+            ], in: target, refusing: "left unrecorded (the directory is restored)")
+            print("restored the backup taken at \(manifest.takenAt) of \(manifest.source) to \(target.root.path): \(manifest.files.count) files")
         }
     }
 }

@@ -83,11 +83,17 @@ extension SystemTests {
             try sandbox.notificationList(batch: batch).map { "\($0["dedupKey"] ?? "") \($0["state"] ?? "")" }.sorted()
         }
         #expect(try outboxStates(restored, id) == (try outboxStates(calm, calmId)))
+        // Notifications emitted after the restore have ids past any the lost dispatcher could
+        // have handed out: from the restore's time in seconds × 2^20 on.
+        let ids = try restored.notificationList(batch: id).compactMap { $0["outboxId"] as? Int }
+        let restoredAt = Int(Date().timeIntervalSince1970) - 600
+        #expect(ids.contains { $0 >= restoredAt << 20 } && ids.contains { $0 < 1 << 20 }, "outbox ids \(ids.min() ?? 0)…\(ids.max() ?? 0)")
     }
 
-    /// A backup with a file cut short (a full disk, a copy stopped part way) is refused
-    /// before anything is put in place; so is a data directory that already holds data.
-    @Test func restoreRefusesAnIncompleteBackupAndAFullDirectory() throws {
+    /// A backup of an idle dispatcher restores to a directory a dispatcher goes on with; a
+    /// backup with a file cut short (a full disk, a copy stopped part way) is refused before
+    /// anything is put in place, and so is a data directory that already holds data.
+    @Test func idleBackupRestoresAndAnIncompleteOneIsRefused() throws {
         let sandbox = try Sandbox("backupdamaged")
         defer { sandbox.close() }
         let dispatcher = try sandbox.startDispatcher()
@@ -100,6 +106,36 @@ extension SystemTests {
         let backedUp = try sandbox.cli(["data", "backup", "--data-dir", sandbox.dataDir.path, "--out", backup.path])
         #expect(backedUp.status == 0 && backedUp.stdout.contains("backed up"), "\(backedUp)")
 
+        // The newest payload segment is in the backup although no job needs it: a dispatcher
+        // appends to the newest file there is, and would start an older one again at offset 0.
+        #expect(FileManager.default.fileExists(atPath: backup.appendingPathComponent("payloads/jobs/segment-000001.bin").path))
+        let trail = try String(contentsOf: sandbox.dataDir.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+        #expect(trail.contains(#""event":"data.backedUp""#), "the backup is in the source's audit trail")
+
+        // Another backup's unfinished directory is never taken over (nor deleted).
+        let busy = sandbox.root.appendingPathComponent("busy")
+        try FileManager.default.createDirectory(atPath: busy.path + ".partial", withIntermediateDirectories: false)
+        let refused = try sandbox.cli(["data", "backup", "--data-dir", sandbox.dataDir.path, "--out", busy.path])
+        #expect(refused.status == 1 && refused.stderr.contains("another backup"), "\(refused)")
+        #expect(FileManager.default.fileExists(atPath: busy.path + ".partial") && !FileManager.default.fileExists(atPath: busy.path))
+
+        // Restored and started on, with 50 jobs more, the directory still checks clean; the
+        // outbox's ids were moved on and the restore is in the restored trail.
+        let reused = sandbox.root.appendingPathComponent("reused")
+        let restoredOut = try sandbox.cli(["data", "restore", "--from", backup.path, "--data-dir", reused.path])
+        #expect(restoredOut.status == 0, "\(restoredOut)")
+        let restoredTrail = try String(contentsOf: reused.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+        #expect(restoredTrail.contains(#""event":"data.restored""#))
+        let second = try sandbox.startDispatcher(name: "dispatcher-restored", extra: ["--data-dir", reused.path])
+        _ = try sandbox.startWorker("B", connect: second.workerEndpoint)
+        let more = try sandbox.cli(["submit", "system.echo", lines.path, "--lines", "--connect", second.clientEndpoint])
+        #expect(more.status == 0, "\(more)")
+        try sandbox.waitForCompleted(100, kind: "system.echo", endpoint: second.clientEndpoint)
+        second.process.signal(SIGTERM)
+        #expect(second.process.waitForExit(timeout: .seconds(20)))
+        let checked = try sandbox.cli(["data", "check", "--data-dir", reused.path])
+        #expect(checked.status == 0 && checked.stdout.contains("clean"), "\(checked)")
+
         let target = sandbox.root.appendingPathComponent("restored")
         let full = try sandbox.cli(["data", "restore", "--from", backup.path, "--data-dir", sandbox.dataDir.path])
         #expect(full.status == 1 && full.stderr.contains("not an empty directory"), "\(full)")
@@ -110,6 +146,6 @@ extension SystemTests {
         #expect(truncate(path, 10) == 0)
         let damaged = try sandbox.cli(["data", "restore", "--from", backup.path, "--data-dir", target.path])
         #expect(damaged.status == 1 && damaged.stderr.contains("the manifest says"), "\(damaged)")
-        #expect(!FileManager.default.fileExists(atPath: target.path))
+        #expect(!FileManager.default.fileExists(atPath: target.path) && !FileManager.default.fileExists(atPath: target.path + ".partial"))
     }
 }
