@@ -68,6 +68,7 @@ struct DispatcherCommand: ParsableCommand {
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
                     + logMember + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
+                ServiceManagerNotification.ready(status: "serving: clients \(client), workers \(worker)", logger: logger)
                 dispatcherReady.yield(.init(clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) }))
                 storeReady.yield()
             }

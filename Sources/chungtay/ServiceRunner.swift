@@ -7,14 +7,21 @@ import ServiceLifecycle
 /// from the synchronous command's main thread, which is not part of Swift's cooperative
 /// pool and so may block until the group finishes.
 enum ServiceRunner {
-    static func run(logger: Logger, _ makeServices: @escaping @Sendable () async throws -> [any Service]) throws {
+    /// `readyStatus`: READY=1 to the service manager as the group starts, with that status;
+    /// nil when the command says READY=1 itself, later (the dispatcher, once it serves).
+    static func run(
+        logger: Logger, readyStatus: String? = nil, _ makeServices: @escaping @Sendable () async throws -> [any Service]
+    ) throws {
         AllocatorTuning.applyForServices()
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
+                // Last: a group shuts its services down in reverse order, so the reporter hears
+                // the shutdown first and says STOPPING=1 as the drain begins.
+                let services = try await makeServices() + [ServiceManagerNotification.Reporter(readyStatus: readyStatus, logger: logger)]
                 let group = ServiceGroup(configuration: .init(
-                    services: try await makeServices().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
                 try await group.run()

@@ -21,7 +21,9 @@ struct WorkerCommand: ParsableCommand {
                                               sink: configuration.logSink)
         let ruleBook = try RuleSource.load(directory: resolved.rulesDirectory)
         let handlers = HandlerCatalog.all(rules: ruleBook).filter { configuration.kinds.contains($0.kind.rawValue) }
-        try ServiceRunner.run(logger: logger) {
+        // READY=1 at start, not at the dispatcher's answer: a worker reconnects by itself, and a
+        // unit waiting for a dispatcher that is down would only time out.
+        try ServiceRunner.run(logger: logger, readyStatus: "worker \(configuration.name) for \(configuration.endpoint)") {
             [WorkerRuntime.service(configuration: configuration, handlers: handlers, logger: logger)]
         }
     }
