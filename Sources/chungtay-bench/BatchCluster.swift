@@ -6,6 +6,7 @@ import Musl
 import ChungTayClient
 import ChungTayWire
 import Foundation
+import ZeroMQ
 
 /// The processes of one batch run on this machine: a dispatcher on a data directory, two
 /// workers of one executor each (as `scripts/bench-batch`) and the `batch submit --wait`
@@ -26,26 +27,41 @@ final class BatchCluster {
         /// not turn a task into a dead letter (a poison-task guard, not a loss).
         var maxAttempts: Int?
         var workerCount = 2
+        /// Where the dispatcher binds its client, worker and log endpoints (free ports).
+        var dispatcherAddress = "127.0.0.1"
+        /// Commands that exec the dispatcher and each worker (by index), such as
+        /// `ip netns exec NS` to run them in a network namespace; empty runs them here.
+        var dispatcherLauncher: [String] = []
+        var workerLaunchers: [[String]] = []
+        /// Further arguments of the dispatcher, of each worker (by index) and of the client:
+        /// their CURVE keys, for one.
+        var dispatcherArguments: [String] = []
+        var workerArguments: [[String]] = []
+        var clientArguments: [String] = []
+        /// The keys `batchStatus` connects with when the dispatcher runs CURVE.
+        var statusKeys: CurveClientKeys?
     }
 
     let settings: Settings
     private(set) var dispatcher: ServiceProcess?
     private(set) var workers: [ServiceProcess?]
     private(set) var client: ServiceProcess?
-    private(set) var clientEndpoint = "tcp://127.0.0.1:*"
-    private(set) var workerEndpoint = "tcp://127.0.0.1:*"
+    private(set) var clientEndpoint: String
+    private(set) var workerEndpoint: String
     private var incarnations: [String: Int] = [:]
 
     init(_ settings: Settings) throws {
         self.settings = settings
         workers = Array(repeating: nil, count: settings.workerCount)
+        clientEndpoint = "tcp://\(settings.dispatcherAddress):*"
+        workerEndpoint = clientEndpoint
         try FileManager.default.createDirectory(at: settings.logs, withIntermediateDirectories: true)
     }
 
-    private func launch(_ role: String, _ arguments: [String]) throws -> ServiceProcess {
+    private func launch(_ role: String, _ arguments: [String], launcher: [String] = []) throws -> ServiceProcess {
         let number = (incarnations[role] ?? 0) + 1
         incarnations[role] = number
-        return try ServiceProcess("\(role)-\(number)", binary: settings.binary, arguments: arguments, logs: settings.logs)
+        return try ServiceProcess("\(role)-\(number)", binary: settings.binary, arguments: arguments, logs: settings.logs, launcher: launcher)
     }
 
     /// The first start binds free ports and reads them from the ready line; later starts
@@ -53,9 +69,9 @@ final class BatchCluster {
     /// kill it again while it is still recovering).
     func startDispatcher(waitUntilReady: Bool = true) throws {
         var arguments = ["dispatcher", "--data-dir", settings.dataDirectory.path, "--client-endpoint", clientEndpoint,
-                         "--worker-endpoint", workerEndpoint, "--log-endpoint", "tcp://127.0.0.1:*", "--log-level", "info"]
+                         "--worker-endpoint", workerEndpoint, "--log-endpoint", "tcp://\(settings.dispatcherAddress):*", "--log-level", "info"]
         if let maxAttempts = settings.maxAttempts { arguments += ["--max-attempts", String(maxAttempts)] }
-        let process = try launch("dispatcher", arguments)
+        let process = try launch("dispatcher", arguments + settings.dispatcherArguments, launcher: settings.dispatcherLauncher)
         dispatcher = process
         guard waitUntilReady || clientEndpoint.hasSuffix("*") else { return }
         let deadline = ContinuousClock.now + .seconds(120)
@@ -80,7 +96,8 @@ final class BatchCluster {
         workers[index] = try launch("worker\(index + 1)", [
             "worker", "--connect", workerEndpoint, "--name", "w\(index + 1)", "--concurrency", "1",
             "--kinds", settings.workerKinds, "--log-level", "info",
-        ])
+        ] + (settings.workerArguments.indices.contains(index) ? settings.workerArguments[index] : []),
+        launcher: settings.workerLaunchers.indices.contains(index) ? settings.workerLaunchers[index] : [])
     }
 
     /// `batch submit --wait` under the run's name: a new incarnation resumes the batch.
@@ -88,7 +105,7 @@ final class BatchCluster {
         client = try launch("client", [
             "batch", "submit", "--connect", clientEndpoint, "--households", settings.households.path,
             "--loans", settings.loans.path, "--as-of", settings.asOf, "--name", settings.batchName, "--wait",
-        ])
+        ] + settings.clientArguments)
     }
 
     func startAll() throws {
@@ -114,7 +131,7 @@ final class BatchCluster {
     /// know the batch yet. A new connection each time: one to a killed dispatcher may
     /// hold requests that will never be answered.
     func batchStatus(timeout: Duration = .seconds(2)) -> BatchStatus? {
-        guard let connection = try? DispatcherClient(endpoint: clientEndpoint, timeout: timeout) else { return nil }
+        guard let connection = try? DispatcherClient(endpoint: clientEndpoint, timeout: timeout, curve: settings.statusKeys) else { return nil }
         return try? connection.batchStatus(settings.batchName).status
     }
 

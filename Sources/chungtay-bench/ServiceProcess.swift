@@ -15,13 +15,20 @@ final class ServiceProcess {
     let stderrPath: String
 
     /// Starts `chungtay ARGUMENTS`; `name` names the log files (`NAME.out`, `NAME.log`).
-    init(_ name: String, binary: URL, arguments: [String], logs: URL) throws {
+    /// A `launcher` runs it through a command that execs it, such as `ip netns exec NS`
+    /// (so the pid, and every signal sent to it, is still the service's own).
+    init(_ name: String, binary: URL, arguments: [String], logs: URL, launcher: [String] = []) throws {
         self.name = name
         stdoutPath = logs.appendingPathComponent(name + ".out").path
         stderrPath = logs.appendingPathComponent(name + ".log").path
         for path in [stdoutPath, stderrPath] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        process.executableURL = binary
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))

@@ -17,10 +17,11 @@ func report(_ line: String) {
 ///
 /// Usage: chungtay-bench [JOBS] [QUEUED]   (defaults 200000 and 1000000)
 ///        chungtay-bench batch-floor HOUSEHOLDS [LOANS] AS-OF   (see `BatchFloor`)
-///        chungtay-bench chaos|disk-full|compare-stores OPTIONS   (`scripts/chaos`, `scripts/disk-full`; see --help)
+///        chungtay-bench chaos|disk-full|cluster-local|compare-stores OPTIONS   (`scripts/chaos`, `scripts/disk-full`,
+///            `scripts/cluster-local`; see --help)
 
 let arguments = CommandLine.arguments
-let reliabilityCommands: [any ParsableCommand.Type] = [ChaosCommand.self, DiskFullCommand.self, CompareStoresCommand.self]
+let reliabilityCommands: [any ParsableCommand.Type] = [ChaosCommand.self, DiskFullCommand.self, CompareStoresCommand.self, ClusterLocalCommand.self]
 if arguments.count >= 2, let command = reliabilityCommands.first(where: { $0.configuration.commandName == arguments[1] }) {
     command.main(Array(arguments.dropFirst(2)))  // exits unless it succeeded
     exit(0)
