@@ -554,7 +554,7 @@ extension Sandbox {
             shown.lines.first { $0.hasPrefix(label) }.map { $0.dropFirst(label.count).trimmingCharacters(in: .whitespaces) }
         }
         guard shown.status == 0, let publicKey = field("public key"), let shortId = field("short id"),
-              publicKey.count == 40, shortId.count == 12 else {
+              publicKey.count == 40, shortId.count == 14 else {
             throw HarnessError("keys show printed no public key and short id: \(shown)")
         }
         return KeyFiles(name: name, publicFile: publicFile, secretFile: keysDirectory.appendingPathComponent("\(name).key_secret"),
