@@ -120,14 +120,20 @@ public struct DataDirectoryBackup {
             if let index = payloads.files.index(ofRelativePath: relativePath) {
                 // The newest is kept even when no job needs it: a dispatcher appends to the
                 // newest file there is, and would start an older index again at offset 0.
-                guard needed.contains(relativePath) || index == newestPayload else {
+                let isNeeded = needed.contains(relativePath)
+                guard isNeeded || index == newestPayload else {
                     leftOut += 1
                     continue
                 }
                 guard end > 0 else { continue }
                 name = "payloads/" + relativePath
                 descriptor = payloads.descriptors[relativePath]
-                if descriptor == nil { return .segmentVanished(name) }
+                if descriptor == nil {
+                    if isNeeded { return .segmentVanished(name) }
+                    // The newest, which no job needs, is already gone from the source (a
+                    // directory restored from an older backup): there is nothing to keep.
+                    continue
+                }
             } else if results.index(ofRelativePath: relativePath) != nil {
                 guard end > 0 else { continue }
                 name = "store/" + relativePath

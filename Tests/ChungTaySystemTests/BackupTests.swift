@@ -135,6 +135,12 @@ extension SystemTests {
         #expect(second.process.waitForExit(timeout: .seconds(20)))
         let checked = try sandbox.cli(["data", "check", "--data-dir", reused.path])
         #expect(checked.status == 0 && checked.stdout.contains("clean"), "\(checked)")
+        // A source whose newest payload segment no job needs is already gone still backs up.
+        let payloadSegments = try FileManager.default.contentsOfDirectory(atPath: reused.appendingPathComponent("payloads/jobs").path)
+        let newest = try #require(payloadSegments.filter { $0.hasSuffix(".bin") }.max())
+        try FileManager.default.removeItem(at: reused.appendingPathComponent("payloads/jobs/" + newest))
+        let withoutNewest = try sandbox.cli(["data", "backup", "--data-dir", reused.path, "--out", sandbox.root.appendingPathComponent("backup-2").path])
+        #expect(withoutNewest.status == 0, "\(withoutNewest)")
 
         let target = sandbox.root.appendingPathComponent("restored")
         let full = try sandbox.cli(["data", "restore", "--from", backup.path, "--data-dir", sandbox.dataDir.path])
