@@ -23,6 +23,15 @@ struct ClientIdentity {
         self.peer = peer
     }
 
+    /// Checks this request as `principal`'s (an ON-BEHALF request of a gateway, whose own key
+    /// is an operator's): its role, its ownership, its idempotency keys and its `submittedBy`.
+    /// The gateway's key stays the key of record, for the refusal log.
+    mutating func actFor(_ principal: String) {
+        let parts = principal.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let role = PeerRole(rawValue: String(parts[0])) else { return }
+        peer = PeerIdentity(role: role, name: String(parts[1]), publicKey: peer?.publicKey ?? "")
+    }
+
     /// Operators may do everything; without CURVE everyone may.
     var isOperator: Bool { peer.map { $0.role == .operators } ?? true }
 

@@ -58,7 +58,16 @@ extension Dispatcher {
         case ClientProtocol.header:
             do {
                 let request = try ClientMessage<ClientRequest>.decode(body.dropFirst())
-                handle(request, from: envelope, client: ClientIdentity(envelope, address: message.peerAddress, protocol: .native, peer: peer), turn: &turn)
+                var client = ClientIdentity(envelope, address: message.peerAddress, protocol: .native, peer: peer)
+                if let principal = request.principal {
+                    guard client.isOperator else {
+                        forbid(envelope, requestId: request.requestId, command: "ON-BEHALF", peer: peer, key: nil,
+                               "only an operator key may make requests on behalf of another principal")
+                        return
+                    }
+                    client.actFor(principal)
+                }
+                handle(request, from: envelope, client: client, turn: &turn)
             } catch {
                 refuse(envelope, error, requestId: Self.requestId(in: body))
             }

@@ -28,6 +28,9 @@ public enum ClientProtocol {
         case batchStatus = 0x09
         case batchList = 0x0A
         case results = 0x0B
+        /// A request made on behalf of another principal (`ClientMessage.principal`): it wraps
+        /// the request's own command, which follows the principal frame.
+        case onBehalf = 0x0C
         case accepted = 0x81
         case jobInfo = 0x82
         case waitDone = 0x83
@@ -91,16 +94,50 @@ public enum ClientReply: Equatable, Sendable {
 public struct ClientMessage<Body: Equatable & Sendable>: Equatable, Sendable {
     public var requestId: UInt64
     public var body: Body
+    /// For a request: the principal (`clients/NAME` or `operators/NAME`) it is made for, when a
+    /// gateway such as the HTTP API makes it for its own caller. The dispatcher honours it only
+    /// from an operator's connection, and then checks the request as that principal's: so a
+    /// caller of the gateway gets exactly the rights and ownership its own key would.
+    public var principal: String?
 
-    public init(requestId: UInt64, body: Body) {
+    public init(requestId: UInt64, body: Body, principal: String? = nil) {
         self.requestId = requestId
         self.body = body
+        self.principal = principal
+    }
+}
+
+/// What a delegated principal may be: a client's or an operator's name as an allow directory
+/// spells it, never a worker's (a gateway submits and reads; it does not serve).
+public enum DelegatedPrincipal {
+    public static let maxNameLength = 64
+    /// `operators/` and the longest name.
+    static let maxLength = "operators/".utf8.count + maxNameLength
+
+    /// Whether `text` is `clients/NAME` or `operators/NAME` with NAME of 1 to 64 bytes of
+    /// `[A-Za-z0-9._-]`.
+    public static func isValid(_ text: String) -> Bool {
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count == 2, let role = String(parts[0]), role == "clients" || role == "operators" else { return false }
+        let name = parts[1]
+        return (1...maxNameLength).contains(name.count) && name.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): true
+            default: false
+            }
+        }
     }
 }
 
 extension ClientMessage where Body == ClientRequest {
     public func encode() -> [[UInt8]] {
-        var frames = ClientProtocol.frameHead(command(), requestId)
+        var frames: [[UInt8]]
+        if let principal {
+            frames = ClientProtocol.frameHead(.onBehalf, requestId) + [principal.frame, [command().rawValue]]
+        } else {
+            frames = ClientProtocol.frameHead(command(), requestId)
+        }
         switch body {
         case .submit(let jobs):
             for job in jobs {
@@ -145,6 +182,24 @@ extension ClientMessage where Body == ClientRequest {
     /// Decodes the frames after the envelope. The protocol header has already been matched.
     public static func decode(_ frames: ArraySlice<[UInt8]>) throws(WireError) -> Self {
         let (command, requestId, body) = try ClientProtocol.splitHead(frames)
+        guard command == .onBehalf else { return try decode(command, requestId: requestId, body: body) }
+        guard body.count >= 2 else { throw WireError(.malformed, "ON-BEHALF needs a principal and a command frame") }
+        let principalFrame = body[body.startIndex]
+        guard principalFrame.count <= DelegatedPrincipal.maxLength,
+              let principal = String(validating: principalFrame, as: UTF8.self), DelegatedPrincipal.isValid(principal)
+        else {
+            throw WireError(.malformed, "ON-BEHALF principal must be clients/NAME or operators/NAME")
+        }
+        let commandFrame = body[body.startIndex + 1]
+        guard commandFrame.count == 1, let wrapped = ClientProtocol.Command(rawValue: commandFrame[0]), wrapped != .onBehalf else {
+            throw WireError(.malformed, "ON-BEHALF wraps one request command")
+        }
+        var message = try decode(wrapped, requestId: requestId, body: body.dropFirst(2))
+        message.principal = principal
+        return message
+    }
+
+    private static func decode(_ command: ClientProtocol.Command, requestId: UInt64, body: ArraySlice<[UInt8]>) throws(WireError) -> Self {
         switch command {
         case .submit:
             guard !body.isEmpty, body.count.isMultiple(of: 2) else {

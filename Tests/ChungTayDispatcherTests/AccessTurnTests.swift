@@ -56,6 +56,24 @@ import ZeroMQ
         }
     }
 
+    /// A gateway with an operator key acts for its caller: the dispatcher checks each request
+    /// as the named principal's, owner and role alike; a client key may not act for anyone.
+    @Test func requestsOnBehalfOfAPrincipalAreCheckedAsThatPrincipals() throws {
+        let setup = try Setup()
+        let gateway = try setup.client(setup.operatorKeys)
+        let submitted = try gateway.ask(.submit([JobSpec(kind: "system.echo", payload: [1], idempotencyKey: "k")]), as: "clients/a", in: setup.dispatcher)
+        guard case .accepted(let receipts) = submitted else { Issue.record("expected ACCEPTED, got \(submitted)"); return }
+        let id = receipts[0].jobId
+        // The same key as clients/a's own CURVE key: the same principal's scope, the same job.
+        let again = try setup.client(setup.clientA).ask(.submit([JobSpec(kind: "system.echo", payload: [1], idempotencyKey: "k")]), in: setup.dispatcher)
+        #expect(again == .accepted([SubmitReceipt(jobId: id, existed: true)]))
+        guard case .jobInfo = try gateway.ask(.job(id), as: "clients/a", in: setup.dispatcher) else { Issue.record("the owner could not read its job"); return }
+        #expect(try gateway.ask(.job(id), as: "clients/b", in: setup.dispatcher).errorCode == "forbidden")
+        #expect(try gateway.ask(.status, as: "clients/a", in: setup.dispatcher).errorCode == "forbidden")
+        guard case .statusReport = try gateway.ask(.status, as: "operators/night", in: setup.dispatcher) else { Issue.record("an operator principal was refused STATUS"); return }
+        #expect(try setup.client(setup.clientB).ask(.job(id), as: "clients/a", in: setup.dispatcher).errorCode == "forbidden")
+    }
+
     @Test func operatorCommandsNeedAnOperatorKey() throws {
         let setup = try Setup()
         let client = try setup.client(setup.clientA)
@@ -351,11 +369,12 @@ final class CurveClient {
 
     deinit { socket.close() }
 
-    /// Sends `request` and runs turns until its reply comes (the handshake takes a few).
-    func ask(_ request: ClientRequest, in dispatcher: InProcessDispatcher) throws -> ClientReply {
+    /// Sends `request` (on behalf of `principal`, if given) and runs turns until its reply
+    /// comes (the handshake takes a few).
+    func ask(_ request: ClientRequest, as principal: String? = nil, in dispatcher: InProcessDispatcher) throws -> ClientReply {
         let requestId = nextRequestId
         nextRequestId += 1
-        let reply = try exchange(ClientMessage(requestId: requestId, body: request).encode(), in: dispatcher)
+        let reply = try exchange(ClientMessage(requestId: requestId, body: request, principal: principal).encode(), in: dispatcher)
         let decoded = try ClientMessage<ClientReply>.decode(reply)
         guard decoded.requestId == requestId else { throw TurnTestError("reply to \(decoded.requestId), not \(requestId)") }
         return decoded.body
@@ -402,5 +421,13 @@ final class TemporaryAllowDirectory {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try (keys.publicKey + "\n" + extra).write(toFile: directory + "/" + name + ".key", atomically: true, encoding: .utf8)
         return keys
+    }
+}
+
+extension ClientReply {
+    /// The error code of an error reply; nil for any other reply.
+    var errorCode: String? {
+        guard case .error(let code, _) = self else { return nil }
+        return code
     }
 }

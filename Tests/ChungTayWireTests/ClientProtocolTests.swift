@@ -21,6 +21,29 @@ import Testing
         }
     }
 
+    @Test func aRequestOnBehalfOfAPrincipalRoundTripsAndPlainOnesAreUnchanged() throws {
+        let plain = ClientMessage(requestId: 5, body: ClientRequest.job(9)).encode()
+        let delegated = ClientMessage(requestId: 5, body: ClientRequest.job(9), principal: "clients/core-banking").encode()
+        #expect(delegated[1] == [ClientProtocol.Command.onBehalf.rawValue])
+        #expect(delegated[3] == Array("clients/core-banking".utf8))
+        #expect(Array(delegated[4...]) == Array(plain[1...1]) + Array(plain[3...]))
+        let decoded = try ClientMessage<ClientRequest>.decode(delegated.dropFirst())
+        #expect(decoded == ClientMessage(requestId: 5, body: .job(9), principal: "clients/core-banking"))
+        #expect(try ClientMessage<ClientRequest>.decode(plain.dropFirst()).principal == nil)
+    }
+
+    @Test func onBehalfRefusesWorkersBadNamesAndNesting() throws {
+        let head = ClientProtocol.frameHead(.onBehalf, 3)
+        let job = [[ClientProtocol.Command.job.rawValue], IdList.encode([1])]
+        for principal in ["workers/w1", "clients/", "clients", "clients/a/b", "operators/" + String(repeating: "x", count: 65), "clients/a b", ""] {
+            #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode((head + [Array(principal.utf8)] + job)[1...]) }
+        }
+        let nested = head + [Array("clients/a".utf8), [ClientProtocol.Command.onBehalf.rawValue], Array("clients/b".utf8)] + job
+        #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode(nested[1...]) }
+        #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode((head + [Array("clients/a".utf8)])[1...]) }
+        #expect(DelegatedPrincipal.isValid("operators/night-shift_2.x"))
+    }
+
     @Test func everyReplyRoundTrips() throws {
         let replies: [ClientReply] = [
             .accepted([SubmitReceipt(jobId: 1, existed: false), SubmitReceipt(jobId: 1, existed: true)]),

@@ -74,6 +74,12 @@ enum ClientRequestTarget {
             seeds.add(name, frames: [routingId] + message)
             seeds.add(name + "-delimited", frames: [routingId, []] + message)
         }
+        for (name, principal, body) in [
+            ("on-behalf-submit", "clients/core-banking", ClientRequest.submit([JobSpec(kind: "loan.status", payload: Array("{}".utf8), idempotencyKey: "r-1")])),
+            ("on-behalf-job", "operators/night-shift", .job(42)),
+        ] {
+            seeds.add(name, frames: [routingId] + ClientMessage(requestId: 7, body: body, principal: principal).encode())
+        }
         for id in boundaryIds {
             seeds.add("job-\(id)", frames: [routingId] + ClientMessage(requestId: id, body: .job(id)).encode())
         }
