@@ -271,13 +271,18 @@ extension Dispatcher {
     }
 
     /// An MDP request is a job like any other; the client waits for its reply. `mmi.*`
-    /// services are answered here (8/MMI): `mmi.service` says whether a worker serves a kind.
+    /// services are answered here (8/MMI): `mmi.service` says whether a worker serves a kind
+    /// (or the dispatcher, for Titanic's); 9/TSP's `titanic.*` in ``handleTitanic``.
     private func handleMajordomo(_ request: Majordomo.ClientRequest, from envelope: Envelope, client: ClientIdentity, turn: inout Turn) {
+        if Majordomo.Titanic.services.contains(request.service) {
+            handleTitanic(request, from: envelope, client: client, turn: &turn)
+            return
+        }
         if request.service.hasPrefix(Majordomo.mmiPrefix) {
             let answer: String
             if request.service == "mmi.service" {
                 let asked = request.body.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                answer = workers.serves(asked) ? "200" : "404"
+                answer = workers.serves(asked) || Majordomo.Titanic.services.contains(asked) ? "200" : "404"
             } else {
                 answer = "501"
             }

@@ -9,6 +9,8 @@ struct Turn {
         enum Origin {
             case native(Envelope, requestId: UInt64)
             case majordomo(Envelope, service: String)
+            /// A 9/TSP `titanic.request`: its UUID is the answer, sent once the commit is durable.
+            case titanic(Envelope)
         }
 
         var origin: Origin
@@ -148,6 +150,8 @@ extension Dispatcher {
                 _ = send(envelope.wrap(reply.encode()), to: clientSocket)
             case .majordomo(let envelope, let service):
                 majordomoClients.add(.init(envelope: envelope, service: service), for: receipts[submission.range.lowerBound].jobId)
+            case .titanic(let envelope):
+                titanicAccepted(envelope, jobId: receipts[submission.range.lowerBound].jobId)
             }
         }
     }
@@ -217,6 +221,8 @@ extension Dispatcher {
                 _ = send(envelope.wrap(reply.encode()), to: clientSocket)
             case .majordomo:
                 break
+            case .titanic(let envelope):
+                titanicAbandoned(envelope, error: error)
             }
         }
         storageFailed(tasks: turn.completions.map(\.lease) + turn.failures.map(\.lease), error: error)

@@ -28,6 +28,52 @@ public enum Majordomo {
         public func encode() -> [[UInt8]] { [clientHeader, service.frame] + body }
     }
 
+    /// 9/TSP (Titanic): disconnected reliability for MDP clients. The broker answers these
+    /// three services itself, from its journal and stores, so a client may go away between
+    /// its request and its reply.
+    public enum Titanic {
+        public static let request = "titanic.request"
+        public static let reply = "titanic.reply"
+        public static let close = "titanic.close"
+        public static let services: Set<String> = [request, reply, close]
+
+        /// 9/TSP's status frames.
+        public enum Status: String, Sendable {
+            case ok = "200"
+            case pending = "300"
+            case clientError = "400"
+            case serverError = "500"
+
+            public var frame: [UInt8] { Array(rawValue.utf8) }
+        }
+
+        /// The request's UUID is the job id in an RFC 9562 version 8 ("custom") layout, so
+        /// the journal's row is the whole Titanic record and nothing else is stored: hex
+        /// `637474737039` ("cttsp9", a marker), version `8`, `000`, then the 64-bit field
+        /// whose top two bits are the variant `10` and whose other 62 bits are the job id.
+        /// Job ids are SQLite rowids, far below 2^62. Knowing a UUID grants nothing a job id
+        /// does not: with CURVE the same ownership checks as JOB apply.
+        public static func uuid(forJob id: UInt64) -> String? {
+            guard id < uuidIdLimit else { return nil }
+            let field = String(id | uuidVariantBits, radix: 16)
+            return uuidHead + String(repeating: "0", count: 16 - field.count) + field
+        }
+
+        /// The job id of a UUID `uuid(forJob:)` made (hex digits of either case), or nil
+        /// for any other frame.
+        public static func jobId(fromUUID frame: [UInt8]) -> UInt64? {
+            guard frame.count == 32, let text = String(validating: frame, as: UTF8.self)?.lowercased(),
+                  text.hasPrefix(uuidHead), let field = UInt64(text.dropFirst(uuidHead.count), radix: 16),
+                  field & ~(uuidIdLimit - 1) == uuidVariantBits
+            else { return nil }
+            return field & (uuidIdLimit - 1)
+        }
+
+        private static let uuidHead = "6374747370398000"
+        private static let uuidVariantBits: UInt64 = 1 << 63
+        private static let uuidIdLimit: UInt64 = 1 << 62
+    }
+
     /// The broker's reply to an MDP client: `[MDPC01][service][body…]`.
     public static func clientReply(service: String, body: [[UInt8]]) -> [[UInt8]] {
         [clientHeader, service.frame] + body
