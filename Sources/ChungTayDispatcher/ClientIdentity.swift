@@ -23,13 +23,17 @@ struct ClientIdentity {
         self.peer = peer
     }
 
-    /// Checks this request as `principal`'s (an ON-BEHALF request of a gateway, whose own key
-    /// is an operator's): its role, its ownership, its idempotency keys and its `submittedBy`.
-    /// The gateway's key stays the key of record, for the refusal log.
-    mutating func actFor(_ principal: String) {
+    /// Checks this request as `principal`'s (an ON-BEHALF request of the dispatcher's HTTP
+    /// API): its role, its ownership, its idempotency keys and its `submittedBy`. The gateway's
+    /// key stays the key of record, for the refusal log. False, changing nothing, for anything
+    /// but a client's or an operator's principal.
+    mutating func actFor(_ principal: String) -> Bool {
         let parts = principal.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2, let role = PeerRole(rawValue: String(parts[0])) else { return }
+        guard DelegatedPrincipal.isValid(principal), parts.count == 2, let role = PeerRole(rawValue: String(parts[0])),
+              role == .clients || role == .operators
+        else { return false }
         peer = PeerIdentity(role: role, name: String(parts[1]), publicKey: peer?.publicKey ?? "")
+        return true
     }
 
     /// Operators may do everything; without CURVE everyone may.

@@ -59,13 +59,13 @@ extension Dispatcher {
             do {
                 let request = try ClientMessage<ClientRequest>.decode(body.dropFirst())
                 var client = ClientIdentity(envelope, address: message.peerAddress, protocol: .native, peer: peer)
-                if let principal = request.principal {
-                    guard client.isOperator else {
+                // Without CURVE nothing is checked, so a principal changes nothing either.
+                if let principal = request.principal, let serverKey = configuration.curve?.keyPair.publicKey {
+                    guard peer?.publicKey == serverKey, client.actFor(principal) else {
                         forbid(envelope, requestId: request.requestId, command: "ON-BEHALF", peer: peer, key: nil,
-                               "only an operator key may make requests on behalf of another principal")
+                               "only the dispatcher's own key (its HTTP API) may make requests on behalf of another principal")
                         return
                     }
-                    client.actFor(principal)
                 }
                 handle(request, from: envelope, client: client, turn: &turn)
             } catch {
@@ -139,10 +139,11 @@ extension Dispatcher {
             let start = turn.commit.submissions.count
             if let peer = client.peer {
                 turn.commit.submissions.append(contentsOf: jobs.lazy.map { $0.scopingIdempotencyKey(to: peer.principal) })
-                turn.commit.submitters.append(contentsOf: repeatElement(String?(peer.principal), count: jobs.count))
             } else {
                 turn.commit.submissions.append(contentsOf: jobs)
             }
+            // One entry per job, nil included: the journal pairs submitters with submissions by position.
+            turn.commit.submitters.append(contentsOf: repeatElement(client.peer?.principal, count: jobs.count))
             turn.submissions.append(.init(origin: .native(envelope, requestId: requestId), range: start..<(start + jobs.count), client: client))
         case .job(let id):
             do {
@@ -310,7 +311,7 @@ extension Dispatcher {
         }
         let index = turn.commit.submissions.count
         turn.commit.submissions.append(JobSpec(kind: request.service, payload: request.body[0]))
-        if let peer = client.peer { turn.commit.submitters.append(peer.principal) }
+        turn.commit.submitters.append(client.peer?.principal)
         turn.submissions.append(.init(origin: .majordomo(envelope, service: request.service), range: index..<(index + 1), client: client))
         turn.majordomoRequests[envelope.routingId, default: 0] += 1
         turn.majordomoRequestCount += 1

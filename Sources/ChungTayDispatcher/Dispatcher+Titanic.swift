@@ -41,7 +41,7 @@ extension Dispatcher {
         }
         let index = turn.commit.submissions.count
         turn.commit.submissions.append(JobSpec(kind: service, payload: request.body[1]))
-        if let peer = client.peer { turn.commit.submitters.append(peer.principal) }
+        turn.commit.submitters.append(client.peer?.principal)
         turn.submissions.append(.init(origin: .titanic(envelope), range: index..<(index + 1), client: client))
     }
 

@@ -115,12 +115,13 @@ public enum DelegatedPrincipal {
     static let maxLength = "operators/".utf8.count + maxNameLength
 
     /// Whether `text` is `clients/NAME` or `operators/NAME` with NAME of 1 to 64 bytes of
-    /// `[A-Za-z0-9._-]`.
+    /// `[A-Za-z0-9._-]`, not starting with a dot.
     public static func isValid(_ text: String) -> Bool {
         let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard parts.count == 2, let role = String(parts[0]), role == "clients" || role == "operators" else { return false }
         let name = parts[1]
-        return (1...maxNameLength).contains(name.count) && name.allSatisfy { byte in
+        // A leading dot is refused as the allow directory refuses such file names.
+        return (1...maxNameLength).contains(name.count) && name.first != UInt8(ascii: ".") && name.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): true

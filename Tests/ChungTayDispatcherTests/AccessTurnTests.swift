@@ -56,11 +56,12 @@ import ZeroMQ
         }
     }
 
-    /// A gateway with an operator key acts for its caller: the dispatcher checks each request
-    /// as the named principal's, owner and role alike; a client key may not act for anyone.
+    /// The HTTP API, with the dispatcher's own key, acts for its caller: the dispatcher checks
+    /// each request as the named principal's, owner and role alike; no other key, not even
+    /// another operator's, may act for anyone.
     @Test func requestsOnBehalfOfAPrincipalAreCheckedAsThatPrincipals() throws {
         let setup = try Setup()
-        let gateway = try setup.client(setup.operatorKeys)
+        let gateway = try setup.client(setup.server)
         let submitted = try gateway.ask(.submit([JobSpec(kind: "system.echo", payload: [1], idempotencyKey: "k")]), as: "clients/a", in: setup.dispatcher)
         guard case .accepted(let receipts) = submitted else { Issue.record("expected ACCEPTED, got \(submitted)"); return }
         let id = receipts[0].jobId
@@ -72,6 +73,9 @@ import ZeroMQ
         #expect(try gateway.ask(.status, as: "clients/a", in: setup.dispatcher).errorCode == "forbidden")
         guard case .statusReport = try gateway.ask(.status, as: "operators/night", in: setup.dispatcher) else { Issue.record("an operator principal was refused STATUS"); return }
         #expect(try setup.client(setup.clientB).ask(.job(id), as: "clients/a", in: setup.dispatcher).errorCode == "forbidden")
+        // Another operator could otherwise plant a job under a client's idempotency key.
+        #expect(try setup.client(setup.operatorKeys).ask(.submit([JobSpec(kind: "system.echo", payload: [2], idempotencyKey: "planted")]),
+                                                         as: "clients/a", in: setup.dispatcher).errorCode == "forbidden")
     }
 
     @Test func operatorCommandsNeedAnOperatorKey() throws {

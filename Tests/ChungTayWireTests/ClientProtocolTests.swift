@@ -35,7 +35,7 @@ import Testing
     @Test func onBehalfRefusesWorkersBadNamesAndNesting() throws {
         let head = ClientProtocol.frameHead(.onBehalf, 3)
         let job = [[ClientProtocol.Command.job.rawValue], IdList.encode([1])]
-        for principal in ["workers/w1", "clients/", "clients", "clients/a/b", "operators/" + String(repeating: "x", count: 65), "clients/a b", ""] {
+        for principal in ["workers/w1", "clients/", "clients", "clients/a/b", "operators/" + String(repeating: "x", count: 65), "clients/a b", "clients/.hidden", ""] {
             #expect(throws: WireError.self) { try ClientMessage<ClientRequest>.decode((head + [Array(principal.utf8)] + job)[1...]) }
         }
         let nested = head + [Array("clients/a".utf8), [ClientProtocol.Command.onBehalf.rawValue], Array("clients/b".utf8)] + job
