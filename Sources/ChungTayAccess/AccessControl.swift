@@ -2,11 +2,12 @@ public import Logging
 import Synchronization
 public import ZeroMQ
 
-/// The dispatcher's authority over who connects: answers ZAP for its three domains from the
+/// The dispatcher's authority over who connects: answers ZAP for its domains from the
 /// current allow list, and hands that list to the dispatcher's thread, which checks every
-/// message's `User-Id` against it. Shared between the ZAP handler's thread, the signal
-/// handler that reloads and the dispatcher's thread, hence the lock; the dispatcher takes
-/// a copy only when ``generation`` moved, so its per-message lookups take no lock.
+/// message's `User-Id` against it, and to the HTTP API, which checks tokens and client
+/// certificates against it. Shared between the ZAP handler's thread, the signal handler that
+/// reloads, the dispatcher's thread and the HTTP API's tasks, hence the lock; the dispatcher
+/// takes a copy only when ``generation`` moved, so its per-message lookups take no lock.
 public final class AccessControl: Sendable {
     /// The allow directory, read again by ``reload()``.
     public let directory: String
@@ -40,14 +41,19 @@ public final class AccessControl: Sendable {
     /// The current list.
     public var list: AllowList { state.withLock { $0.list } }
 
-    /// Reads the directory again (SIGHUP). On an error the old list stays and the error is thrown.
+    /// Reads the directory again (SIGHUP): keys, tokens and certificates at once. On an error the old list stays and the error is thrown.
     public func reload() throws(KeyFileError) {
         let (list, warnings) = try AllowList.load(directory: directory, serverPublicKey: serverIdentity.publicKey)
         for warning in warnings { logger.warning("\(warning)") }
         let withServer = list.adding(serverIdentity)
         state.withLock { $0.list = withServer }
         loadedGeneration.add(1, ordering: .releasing)
-        logger.notice("allow list reloaded", metadata: ["keys": "\(withServer.count)", "directory": "\(directory)"])
+        logger.notice(
+            "allow list reloaded",
+            metadata: [
+                "keys": "\(withServer.count)", "tokens": "\(withServer.tokenCount)", "certificates": "\(withServer.certificateCount)",
+                "directory": "\(directory)",
+            ])
     }
 
     /// The ZAP verdict: admitted when the key is listed in a role the domain admits, with the

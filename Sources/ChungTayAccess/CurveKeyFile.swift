@@ -37,9 +37,9 @@ public enum CurveKeyFile {
         let publicPath = (directory as NSString).appendingPathComponent(name + publicSuffix)
         let secretPath = (directory as NSString).appendingPathComponent(name + secretSuffix)
         // The secret first: a run that fails half-way leaves no public key without its secret.
-        try write(keyPair.secretKey + "\n", to: secretPath, mode: 0o600)
-        try write(keyPair.publicKey + "\n", to: publicPath, mode: 0o644)
-        try syncDirectory(directory)
+        try SecretFile.create(keyPair.secretKey + "\n", at: secretPath, mode: 0o600)
+        try SecretFile.create(keyPair.publicKey + "\n", at: publicPath, mode: 0o644)
+        try SecretFile.syncDirectory(directory)
         return (publicPath, secretPath)
     }
 
@@ -94,27 +94,6 @@ public enum CurveKeyFile {
                     || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
                     || byte == UInt8(ascii: "-")
             }
-    }
-
-    private static func write(_ text: String, to path: String, mode: mode_t) throws(KeyFileError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else {
-            let reason = errno == EEXIST ? "it exists already (keys are never overwritten)" : String(cString: strerror(errno))
-            throw KeyFileError("cannot create \(path): \(reason)")
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else {
-            throw KeyFileError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static func syncDirectory(_ path: String) throws(KeyFileError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw KeyFileError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw KeyFileError("cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 }
 

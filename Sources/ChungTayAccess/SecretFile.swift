@@ -55,4 +55,30 @@ public enum SecretFile {
             )
         }
     }
+
+    /// Creates `path` holding `text`. A secret's mode (0600) is set by `open` itself, so the file
+    /// is never readable by others, not even between its creation and a chmod; an existing file
+    /// is never overwritten (`O_EXCL`: a key or a token replaced by mistake cannot be got back).
+    /// The bytes are fsynced before this returns; ``syncDirectory(_:)`` makes the name durable.
+    public static func create(_ text: String, at path: String, mode: UInt32) throws(KeyFileError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "it exists already (keys and tokens are never overwritten)" : String(cString: strerror(errno))
+            throw KeyFileError("cannot create \(path): \(reason)")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw KeyFileError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// fsyncs the directory `path`, so the names of the files just created in it survive a crash.
+    public static func syncDirectory(_ path: String) throws(KeyFileError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw KeyFileError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw KeyFileError("cannot sync \(path): \(String(cString: strerror(errno)))") }
+    }
 }
