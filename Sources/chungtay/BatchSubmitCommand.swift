@@ -84,7 +84,7 @@ struct BatchSubmitCommand: ParsableCommand {
         let chunks = try planner.chunks(from: start)
         let jobs = AnyIterator<JobSpec> {
             guard let chunk = try? chunks.next() else { return nil }
-            return Self.job(for: chunk, batchId: status.id)
+            return chunk.job(batchId: status.id)
         }
         var submitted = start
         var progress = BatchProgress()
@@ -103,20 +103,6 @@ struct BatchSubmitCommand: ParsableCommand {
         return try connection.sealBatch(BatchSealing(
             batchId: status.id, householdChunks: planner.householdChunkCount, loanChunks: planner.loanChunkCount,
             inputErrors: index.inputErrorCount))
-    }
-
-    static func job(for chunk: BatchChunk, batchId: String) -> JobSpec {
-        switch chunk.stage {
-        case .households:
-            JobSpec(kind: chunk.stage.kind.rawValue, payload: chunk.payload, idempotencyKey: "\(batchId):h:\(chunk.index)", batchId: batchId,
-                    counters: [Counter(name: "accepted/households", value: Int64(chunk.households)),
-                               Counter(name: "accepted/loans", value: Int64(chunk.loans)),
-                               Counter(name: "accepted/householdChunks", value: 1)])
-        case .loansOnly:
-            JobSpec(kind: chunk.stage.kind.rawValue, payload: chunk.payload, idempotencyKey: "\(batchId):l:\(chunk.index)", batchId: batchId,
-                    counters: [Counter(name: "accepted/loans", value: Int64(chunk.loans)),
-                               Counter(name: "accepted/loanChunks", value: 1)])
-        }
     }
 
     /// Polls the batch until it is complete, showing progress. Completion is the
