@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -143,12 +145,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP API for other services (docs/openapi.yaml): it reaches the dispatcher as a
+        // client does, acting for the HTTP caller's principal, so it links the client and
+        // never the dispatcher.
+        .target(
+            name: "ChungTayHTTPAPI",
+            dependencies: [
+                "ChungTayCoding", "ChungTayWire", "ChungTayClient", "ChungTayAccess", "ChungTayBatchInput", "ZeroMQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // A symbolic link to docs/openapi.yaml, read through at build time: the document served is the
+            // document in the repository, and no resource bundle has to ship beside the binary.
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "chungtay",
             dependencies: [
                 "ChungTayDispatcher", "ChungTayWorker", "ChungTayHandlers", "ChungTayCoding", "ChungTayWire", "ChungTayRules",
                 "ChungTayClient", "ChungTayStore", "ChungTayRuntime", "ChungTaySampleData", "ChungTayBatchInput",
-                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayAccess", "ChungTayDelivery", "ZeroMQ",
+                "ChungTayBatchOutput", "ChungTayOperatorPage", "ChungTayHTTPAPI", "ChungTayAccess", "ChungTayDelivery", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -226,6 +248,11 @@ let package = Package(
         .testTarget(
             name: "ChungTayOperatorPageTests",
             dependencies: ["ChungTayOperatorPage", "ChungTayWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChungTayHTTPAPITests",
+            dependencies: ["ChungTayHTTPAPI", "ChungTayWire", "ChungTayAccess", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

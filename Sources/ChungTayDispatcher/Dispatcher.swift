@@ -107,8 +107,10 @@ public final class Dispatcher<Clock: DispatcherClock> {
     /// Messages queued per peer and direction (ZMQ_SNDHWM/RCVHWM). Past it a client that
     /// does not read loses replies (ROUTER drops them; the dispatcher never blocks), a
     /// TASKS send to a worker fails and its tasks stay queued, and a peer that sends
-    /// faster than the dispatcher reads is held back by TCP. Clients keep at most 16
-    /// requests in flight (the reference client 8) and workers' traffic is bounded by
+    /// faster than the dispatcher reads is held back by TCP. Clients keep at most 8
+    /// requests in flight per connection (the reference client and the HTTP API's gateway
+    /// do): libzmq acknowledges reads in steps of half the mark, so a burst of replies
+    /// finds room for as few as 9. Workers' traffic is bounded by
     /// credit and the byte window; libzmq counts messages, not bytes, so the mark is low.
     static var highWaterMark: Int32 { 100 }
 

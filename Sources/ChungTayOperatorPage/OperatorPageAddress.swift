@@ -7,7 +7,8 @@ public struct OperatorPageAddress: Equatable, Sendable, CustomStringConvertible 
     /// 0 asks the system for a free port (tests); the bound one is reported when listening.
     public var port: Int
 
-    init(host: String, port: Int) {
+    /// An address already checked (a bound one, to print).
+    public init(host: String, port: Int) {
         self.host = host
         self.port = port
     }

@@ -9,12 +9,11 @@ public import ZeroMQ
 ///
 /// A lifecycle service beside the dispatcher's, sharing none of its state: it asks the
 /// dispatcher's client endpoint like any client (`DispatcherView`) and reads the log bus
-/// through `LogFeed`. Read-only: no route changes anything.
+/// through `LogFeed`. Read-only: no route changes anything. The routes themselves are
+/// ``OperatorPageRoutes``, which the HTTP API's listener also serves when it shares `--metrics`.
 public struct OperatorPageService: Service {
     /// At most this many connections at once, log tails included; more wait to be accepted.
     static let maxConnections = 64
-    /// At most this many live log tails; more are answered 503.
-    static let maxLogStreams = 16
 
     /// What the listener needs of a dispatcher that is up.
     public struct ReadyDispatcher: Sendable {
@@ -54,53 +53,8 @@ public struct OperatorPageService: Service {
 
     public func run() async throws {
         guard let ready = await dispatcher() else { return }
-        let logFeed = ready.logFeed
-        let metrics = MetricsFeed(logger: logger)
-        let view = DispatcherView(endpoint: ready.clientEndpoint, curve: ready.curve) { metrics.update(with: MetricFigures($0)) }
         let router = Router()
-        router.get("/") { _, _ in
-            Self.response(.ok, "text/html; charset=utf-8", Array(StatusPageDocument.html.utf8))
-        }
-        router.get("/metrics") { _, _ in
-            do {
-                _ = try await view.snapshot()
-            } catch {
-                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("\(error)\n".utf8))
-            }
-            return Self.response(.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.text())
-        }
-        router.get("/status.json") { _, _ in
-            do {
-                let snapshot = try await view.snapshot()
-                return Self.response(.ok, "application/json", StatusPageData.encode(snapshot, logTail: logFeed != nil))
-            } catch {
-                return Self.response(.serviceUnavailable, "application/json", StatusPageData.encode(error: "\(error)"))
-            }
-        }
-        let logStreams = LogStreamSlots(limit: Self.maxLogStreams)
-        router.get("/logs/stream") { request, _ in
-            guard let logFeed else {
-                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("no log feed on this listener\n".utf8))
-            }
-            let query: LogTailQuery
-            do throws(LogTailQueryError) {
-                query = try LogTailQuery(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-            } catch {
-                return Self.response(.badRequest, "text/plain; charset=utf-8", Array("\(error)\n".utf8))
-            }
-            guard let slot = logStreams.reserve() else {
-                return Self.response(.serviceUnavailable, "text/plain; charset=utf-8", Array("too many log tails open\n".utf8))
-            }
-            let records = logFeed.records(matching: query)
-            return Response(
-                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                body: ResponseBody { writer in
-                    withExtendedLifetime(slot) {}
-                    try await writer.write(ByteBuffer(string: ": tail\n\n"))
-                    try await Self.stream(records, to: &writer)
-                    try await writer.finish(nil)
-                })
-        }
+        OperatorPageRoutes.register(on: router, dispatcher: ready, logger: logger)
         let onListening = self.onListening
         let application = Application(
             router: router,
@@ -113,45 +67,5 @@ public struct OperatorPageService: Service {
             },
             logger: logger)
         try await application.run()
-    }
-
-    /// Each record as one event (its JSON holds no raw line break, so one `data:` line),
-    /// and a comment line every `keepAliveInterval` while none comes: writing is how a page
-    /// that went away is noticed, and then the subscription ends with this stream.
-    private static func stream(
-        _ records: AsyncThrowingStream<[UInt8], any Error>, to writer: inout any ResponseBodyWriter
-    ) async throws {
-        let (events, sink) = AsyncStream.makeStream(of: [UInt8]?.self, bufferingPolicy: .bufferingNewest(1000))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { sink.finish() }
-                for try await record in records { sink.yield(record) }
-            }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: keepAliveInterval)
-                    sink.yield(nil)
-                }
-            }
-            defer { group.cancelAll() }
-            for await event in events {
-                guard let record = event else {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    continue
-                }
-                var buffer = ByteBuffer(string: "data: ")
-                buffer.writeBytes(record)
-                buffer.writeString("\n\n")
-                try await writer.write(buffer)
-            }
-        }
-    }
-
-    static let keepAliveInterval: Duration = .seconds(15)
-
-    private static func response(_ status: HTTPResponse.Status, _ contentType: String, _ body: [UInt8]) -> Response {
-        Response(
-            status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

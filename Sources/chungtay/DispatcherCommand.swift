@@ -3,6 +3,7 @@ import ChungTayAccess
 import ChungTayDelivery
 import ChungTayRuntime
 import ChungTayDispatcher
+import ChungTayHTTPAPI
 import ChungTayOperatorPage
 import ChungTayStore
 import ChungTayWire
@@ -20,7 +21,15 @@ struct DispatcherCommand: ParsableCommand {
             the --config JSON file, else the default. On start it prints one JSON line \
             {"event":"ready","clientEndpoint":…,"workerEndpoint":…,"logEndpoint":…} on standard output (no logEndpoint \
             with --log-endpoint none); with \
-            --metrics, a second line {"event":"listening","metricsAddress":…} once that listener is bound.
+            --metrics, a second line {"event":"listening","metricsAddress":…} once that listener is bound, and with \
+            --http a line {"event":"listening","httpAddress":…} once the HTTP API's own listener is bound.
+
+            The HTTP API (docs/openapi.yaml, also served at /openapi.yaml) is on the --metrics listener, or on its own \
+            with --http. It is a client of the client endpoint acting for each caller's principal (a bearer token \
+            ROLE/NAME.token or a TLS client certificate ROLE/NAME.crt in --allow DIR), so the same roles, owners and \
+            limits apply. Its own bounds: --http-max-body, --http-rate per identity (burst twice that; 4096 identities \
+            remembered), 256 long-polls (?wait) open and 16 per identity (too_many_waits), 512 connections. A --metrics \
+            listener beyond loopback carries the API only with TLS and --allow, or --insecure; else it serves the page alone.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
             error code named, or as stated: 1000 ids per WAIT and 10,000 per RETRY-DEAD-LETTERS (too_large); \
@@ -47,20 +56,30 @@ struct DispatcherCommand: ParsableCommand {
     @OptionGroup var settings: DispatcherSettings
 
     func run() throws {
-        let (settled, curve, logging, metrics, delivery) = try settings.resolve()
+        let (settled, curve, logging, metrics, delivery, http) = try settings.resolve()
         var configured = settled
         configured.logSink = LogSink()
         let logger = ProcessLogging.bootstrap(logging, identity: LogIdentity(role: .dispatcher), sink: configured.logSink)
         var reloads: (any DispatchSourceSignal)?
+        var credentials: HTTPCredentials?
         if let curve {
             let access = try AccessControl(directory: curve.allowDirectory, serverPublicKey: curve.keyPair.publicKey, logger: logger)
             configured.curve = DispatcherCurve(keyPair: curve.keyPair, access: access)
             reloads = AllowListReload.start(access, logger: logger)
+            credentials = HTTPCredentials(access: access)
         }
+        if let notice = http.notice { logger.warning("\(notice)") }
         defer { reloads?.cancel() }
         let configuration = configured
         let operatorKeys = configuration.curve.map { CurveClientKeys(serverPublicKey: $0.keyPair.publicKey, keyPair: $0.keyPair) }
         let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
+        let (readyAPI, apiReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
+        // Made before anything starts, so a bad TLS certificate or key stops the start.
+        let api = try http.listener.map { listener in
+            try listener.service(
+                credentials: credentials, requestClientCertificates: configuration.curve?.access.list.listsCertificates ?? false,
+                dataDirectory: configuration.dataDirectory.path, dispatcher: { await readyAPI.first { _ in true } }, logger: logger)
+        }
         let (readyStore, storeReady) = AsyncStream.makeStream(of: Void.self)
         try ServiceRunner.run(logger: logger) {
             let dispatcher = Dispatcher.service(configuration: configuration, logger: logger) { client, worker, log in
@@ -69,7 +88,10 @@ struct DispatcherCommand: ParsableCommand {
                     + logMember + "}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
                 ServiceManagerNotification.ready(status: "serving: clients \(client), workers \(worker)", logger: logger)
-                dispatcherReady.yield(.init(clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) }))
+                let ready = OperatorPageService.ReadyDispatcher(
+                    clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) })
+                dispatcherReady.yield(ready)
+                apiReady.yield(ready)
                 storeReady.yield()
             }
             let delivery = NotificationDelivery(
@@ -83,14 +105,21 @@ struct DispatcherCommand: ParsableCommand {
                     if let sms = delivery.sms { channels.append(SMSDelivery(configuration: sms, ledger: ledger, logger: logger)) }
                     return channels
                 }, logger: logger)
-            guard let metrics else { return [dispatcher, delivery] }
-            // The listener binds once the dispatcher is ready, so its line follows the ready line.
-            return [dispatcher, delivery, OperatorPageService(
-                address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
-            ) { address in
-                let line = #"{"event":"listening","metricsAddress":"# + JSONText.quoted(address) + "}\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            }]
+            var services: [any Service] = [dispatcher, delivery]
+            // Each listener binds once the dispatcher is ready, so its line follows the ready line.
+            if let metrics, http.listener?.sharesMetrics != true {
+                services.append(OperatorPageService(
+                    address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
+                ) { address in Self.printListening("metricsAddress", address) })
+            }
+            if let api { services.append(api) }
+            return services
         }
+    }
+
+    /// `{"event":"listening","NAME":"HOST:PORT"}` on standard output.
+    static func printListening(_ name: String, _ address: String) {
+        let line = #"{"event":"listening",""# + name + #"":"# + JSONText.quoted(address) + "}\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
     }
 }

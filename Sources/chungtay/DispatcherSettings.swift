@@ -42,12 +42,14 @@ struct DispatcherSettings: ParsableArguments {
     @Flag(help: """
         Without --curve-secret, bind TCP endpoints beyond loopback (or abstract ipc://@ sockets) anyway: anyone who reaches \
         them may submit, read every result and log, and serve as a worker; with it, let --metrics-allow-remote serve the \
-        unauthenticated status page, which reads as an operator (CHUNGTAY_INSECURE).
+        unauthenticated status page, which reads as an operator; and serve the HTTP API beyond loopback without TLS or \
+        identities (CHUNGTAY_INSECURE).
         """)
     var insecure = false
     @OptionGroup var logEndpoint: LogEndpointOption
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOption
+    @OptionGroup var http: HTTPOption
     @OptionGroup var notifyFeed: NotifyFeedOption
     @OptionGroup var sms: SMSGatewayOptions
     @OptionGroup var settings: SettingsOptions
@@ -65,7 +67,7 @@ struct DispatcherSettings: ParsableArguments {
 
     func resolve() throws -> (
         configuration: DispatcherConfiguration, curve: Curve?, logging: LoggingOptions.Resolved, metrics: OperatorPageAddress?,
-        delivery: Delivery
+        delivery: Delivery, http: (listener: HTTPOption.Listener?, notice: String?)
     ) {
         try SettingsReader.resolve(settings, flags: [
             .init("data.dir", "--data-dir", dataDir),
@@ -83,7 +85,7 @@ struct DispatcherSettings: ParsableArguments {
             .init("curve.secret", "--curve-secret", curveSecret),
             .init("allow", "--allow", allow),
             .init("insecure", "--insecure", insecure ? true : nil),
-        ] + logEndpoint.flags + logging.flags + metrics.flags + notifyFeed.flags + sms.flags) { settings in
+        ] + logEndpoint.flags + logging.flags + metrics.flags + http.flags + notifyFeed.flags + sms.flags) { settings in
             /// A count that must be at least 1, or nil when no source sets it.
             func count(_ key: ConfigKey) async throws(ValidationError) -> Int? {
                 let value = try await settings.int(key)
@@ -125,7 +127,8 @@ struct DispatcherSettings: ParsableArguments {
                 try Self.requireLoopback(endpoints, settings: settings)
             }
             let metrics = try await MetricsOption.read(from: settings, curve: curve != nil, insecure: insecure)
-            return (configuration, curve, try await LoggingOptions.read(from: settings), metrics, delivery)
+            let http = try await HTTPOption.read(from: settings, metrics: metrics, curve: curve != nil, insecure: insecure)
+            return (configuration, curve, try await LoggingOptions.read(from: settings), metrics, delivery, http)
         }
     }
 
