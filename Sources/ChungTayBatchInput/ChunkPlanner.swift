@@ -56,14 +56,23 @@ public struct ChunkPlanner: Sendable {
     public let index: ListIndex
     public let batch: BatchHeader
     public let chunkSize: Int
+    /// Largest payload a chunk may have; building one past it throws
+    /// `BatchInputError.chunkTooLarge` with the line of the record that crossed it, so a
+    /// household with a huge loan book is refused before its chunk fills memory or the
+    /// dispatcher's largest message (the HTTP API's seal; `batch submit` leaves it unbounded
+    /// and the dispatcher refuses the SUBMIT).
+    public let maximumPayloadBytes: Int
     let householdPath: String
     let loanPath: String?
 
-    /// - Parameter chunkSize: households per household chunk, loans per loan-only chunk (at least 1).
-    public init(index: ListIndex, batch: BatchHeader, chunkSize: Int = 500) {
+    /// - Parameters:
+    ///   - chunkSize: households per household chunk, loans per loan-only chunk (at least 1).
+    ///   - maximumPayloadBytes: see the property; checked once per record written.
+    public init(index: ListIndex, batch: BatchHeader, chunkSize: Int = 500, maximumPayloadBytes: Int = .max) {
         self.index = index
         self.batch = batch
         self.chunkSize = max(chunkSize, 1)
+        self.maximumPayloadBytes = maximumPayloadBytes
         householdPath = index.householdFile.path
         loanPath = index.loanFile?.path
     }
@@ -136,6 +145,9 @@ public final class BatchChunks {
             let flags = planner.index.listFlags(
                 citizenId: households.currentKey(citizenId), householdCode: households.currentKey(householdCode))
             households.writeCurrentItem(into: &writer, listFlags: flags)
+            guard writer.count <= planner.maximumPayloadBytes else {
+                throw .chunkTooLarge(path: households.path, line: households.currentLine, limit: planner.maximumPayloadBytes)
+            }
         }
         nextHousehold = end
         writer.closeArray()
@@ -145,6 +157,11 @@ public final class BatchChunks {
         var loanCount = 0
         while nextLoan < joined.count, Int(joined[nextLoan].household) < end {
             try writeLoan(joined[nextLoan], into: &writer, listFlags: [])
+            guard writer.count <= planner.maximumPayloadBytes else {
+                throw .chunkTooLarge(
+                    path: households.path, line: try householdLine(Int(joined[nextLoan].household)),
+                    limit: planner.maximumPayloadBytes)
+            }
             loanCount += 1
             nextLoan += 1
         }
@@ -168,6 +185,9 @@ public final class BatchChunks {
             let position = unjoined[loan]
             let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
             try writeLoan(position, into: &writer, listFlags: flags)
+            guard writer.count <= planner.maximumPayloadBytes else {
+                throw .chunkTooLarge(path: planner.loanPath ?? "", line: Int(position.line), limit: planner.maximumPayloadBytes)
+            }
         }
         writer.closeArray()
         writer.key("reviews")
@@ -202,6 +222,14 @@ public final class BatchChunks {
         } catch .noRecord {
             throw .fileChanged(path: loans.path)
         }
+    }
+
+    /// The line household `number` starts on, read again from its checkpoint: only for the
+    /// error that names it (a chunk too large), so the chunks keep no line per household.
+    private func householdLine(_ number: Int) throws(BatchInputError) -> Int {
+        try moveToHousehold(number)
+        guard try households.advance() else { throw .fileChanged(path: households.path) }
+        return households.currentLine
     }
 
     /// Makes household `number` the next one read: from the nearest stored position,

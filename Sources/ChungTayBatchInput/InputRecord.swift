@@ -81,6 +81,9 @@ public enum BatchInputError: Error, Equatable, Sendable, CustomStringConvertible
     case tooLarge(path: String)
     /// `RecordReader.record(at:line:)` found no record at that offset.
     case noRecord(path: String, offset: Int)
+    /// A chunk's payload would pass `ChunkPlanner.maximumPayloadBytes`: at the household on
+    /// `line` of `path` (its loans with the chunk's others), or in a loan-only chunk at the loan.
+    case chunkTooLarge(path: String, line: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -98,6 +101,8 @@ public enum BatchInputError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(path): too many records or lines"
         case .noRecord(let path, let offset):
             return "\(path): no record at byte \(offset)"
+        case .chunkTooLarge(let path, let line, let limit):
+            return "\(path):\(line): this record and its chunk (with a household's loans) make a job of more than \(limit) bytes"
         }
     }
 }

@@ -73,9 +73,13 @@ public struct ListIndex: Sendable {
     ///   - concurrently: count the households' keys on a second thread while they are read,
     ///     and read the loan book on a third. Pass 1 is the only time a batch's workers wait
     ///     for the client; on the 1,000,000-household demo it takes about 4 s on one thread.
+    ///   - maximumHouseholds, maximumLoans: records past which a file is refused
+    ///     (`BatchInputError.tooLarge`) as soon as they are read, so the index's memory stays
+    ///     bounded: the HTTP API's seal reads remote clients' lists in the dispatcher's own
+    ///     process. By default only what the index can address bounds them.
     public init(
         households: String, loans: String?, maximumRecordBytes: Int = 1 << 20, errorSampleLimit: Int = 100,
-        concurrently: Bool = true
+        concurrently: Bool = true, maximumHouseholds: Int = .max, maximumLoans: Int = .max
     ) throws(BatchInputError) {
         self.maximumRecordBytes = maximumRecordBytes
         errors = InputErrorTally(sampleLimit: errorSampleLimit)
@@ -85,11 +89,11 @@ public struct ListIndex: Sendable {
         householdFile = householdReader.identity
         loanFile = loanReader?.identity
         guard let loanReader else {
-            try readHouseholds(householdReader, concurrently: concurrently)
+            try readHouseholds(householdReader, concurrently: concurrently, maximum: maximumHouseholds)
             keepRepeatedKeysOnly()
             return
         }
-        let loanScan = LoanScan(reader: loanReader, errorSampleLimit: errorSampleLimit)
+        let loanScan = LoanScan(reader: loanReader, errorSampleLimit: errorSampleLimit, maximumLoans: maximumLoans)
         if concurrently {
             let finished = DispatchSemaphore(value: 0)
             let thread = Thread {
@@ -100,9 +104,9 @@ public struct ListIndex: Sendable {
             thread.start()
             // The loan thread owns its reader until it signals, also when households fail.
             defer { finished.wait() }
-            try readHouseholds(householdReader, concurrently: true)
+            try readHouseholds(householdReader, concurrently: true, maximum: maximumHouseholds)
         } else {
-            try readHouseholds(householdReader, concurrently: false)
+            try readHouseholds(householdReader, concurrently: false, maximum: maximumHouseholds)
             loanScan.run()
         }
         try join(loanScan)
@@ -138,7 +142,9 @@ public struct ListIndex: Sendable {
         return flags
     }
 
-    private mutating func readHouseholds(_ reader: RecordReader, concurrently: Bool) throws(BatchInputError) {
+    private mutating func readHouseholds(_ reader: RecordReader, concurrently: Bool, maximum: Int) throws(BatchInputError) {
+        // The one comparison per record there was already (`noCode`), with the caller's bound.
+        let limit = min(maximum, Int(Self.noCode))
         let counter = HouseholdKeyCounter(concurrently: concurrently)
         var finished = false
         defer { if !finished { counter.finish() } }
@@ -148,7 +154,7 @@ public struct ListIndex: Sendable {
         var batch = HouseholdKeyCounter.Batch(firstNumber: 0)
         batch.keys.reserveCapacity(HouseholdKeyCounter.batchSize)
         while try reader.advance() {
-            guard number < Int(Self.noCode), reader.currentLine <= Int(UInt32.max) else {
+            guard number < limit, reader.currentLine <= Int(UInt32.max) else {
                 throw .tooLarge(path: reader.path)
             }
             if number % Self.checkpointInterval == 0 {

@@ -19,11 +19,14 @@ final class LoanScan: @unchecked Sendable {
 
     private let reader: RecordReader
     private let errorSampleLimit: Int
+    /// Loans past which the book is refused (`BatchInputError.tooLarge`) as they are read.
+    private let maximumLoans: Int
     private(set) var outcome: Result<Loans, BatchInputError>?
 
-    init(reader: RecordReader, errorSampleLimit: Int) {
+    init(reader: RecordReader, errorSampleLimit: Int, maximumLoans: Int) {
         self.reader = reader
         self.errorSampleLimit = errorSampleLimit
+        self.maximumLoans = maximumLoans
     }
 
     func run() {
@@ -38,7 +41,7 @@ final class LoanScan: @unchecked Sendable {
         let householdCode = reader.locator(for: "householdCode")
         var loans = Loans(errors: InputErrorTally(sampleLimit: errorSampleLimit))
         while try reader.advance() {
-            guard reader.currentLine <= Int(UInt32.max) else { throw .tooLarge(path: reader.path) }
+            guard reader.currentLine <= Int(UInt32.max), loans.loans.count < maximumLoans else { throw .tooLarge(path: reader.path) }
             loans.errors.note(reader)
             loans.loans.append(Loan(householdCode: reader.currentKey(householdCode), line: UInt32(reader.currentLine),
                                     offset: Int64(reader.currentOffset)))

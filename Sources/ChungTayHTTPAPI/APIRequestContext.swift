@@ -16,7 +16,7 @@ public struct APIRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
-        caller = .anonymous(host: Self.host(of: source.channel))
+        caller = .anonymous(addressKey: RemoteAddressKey.of(source.channel.remoteAddress))
     }
 
     /// The remote host without the port; `unknown` when the channel has no address (a closed one).

@@ -19,7 +19,10 @@ enum BatchRoutes {
 
     static func register(on router: APIRouter) {
         let services = router.services
-        let spool = BatchUploadSpool(dataDirectory: URL(fileURLWithPath: services.configuration.dataDirectory))
+        let configuration = services.configuration
+        let spool = BatchUploadSpool(
+            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), maximumUploadsPerOwner: configuration.maxUploadsPerIdentity,
+            maximumSpoolBytes: configuration.maxSpoolBytes)
 
         router.add(.get, "/v1/batches") { _, context in
             guard case .batchInfo(let document) = try await services.call(.batchList, for: context.caller) else {
@@ -32,7 +35,7 @@ enum BatchRoutes {
             guard BatchRoutes.mediaType(of: request) == "application/json" else {
                 throw HTTPProblem.unsupportedMediaType("a batch is opened with an application/json body")
             }
-            let body = try await services.body(of: request)
+            let body = try await services.body(of: request, context: context, limit: .json)
             var opening = try BatchRoutes.opening(Array(buffer: body))
             // The dispatcher records the principal itself when there is one; without, the host.
             let submitter = "http " + (context.caller.principal ?? APIRequestContext.host(of: context.channel))
@@ -53,8 +56,9 @@ enum BatchRoutes {
             guard let seconds, seconds > 0 else {
                 return APIResponse.json(.ok, try await BatchRoutes.status(of: reference, services: services, caller: context.caller).document)
             }
-            let document = try await services.longPoll(for: context.caller) { () async throws(HTTPProblem) -> [UInt8] in
-                try await BatchWait.document(of: reference, seconds: seconds, services: services, caller: context.caller)
+            let caller = context.caller
+            let document = try await services.longPoll(for: context) { () async throws(HTTPProblem) -> [UInt8] in
+                try await BatchWait.document(of: reference, seconds: seconds, services: services, caller: caller)
             }
             return APIResponse.json(.ok, document)
         }
@@ -72,9 +76,10 @@ enum BatchRoutes {
                     return Int64(offset)
                 }
                 let batch = try await BatchRoutes.accepting(try BatchRoutes.reference(context), services: services, caller: context.caller).id
-                let piece = Array(buffer: try await services.body(of: request))
+                let piece = Array(buffer: try await services.body(of: request, context: context, limit: .list))
                 let length = try await BatchRoutes.append(
-                    piece, to: list, of: batch, format: format, fileName: fileName, offset: offset, spool: spool, services: services)
+                    piece, to: list, of: batch, format: format, fileName: fileName, offset: offset, owner: context.caller.limitKey,
+                    spool: spool, services: services)
                 var answer = Array(#"{"batch":"#.utf8)
                 JSONText.appendString(batch, to: &answer)
                 answer += Array(#","list":"\#(list.rawValue)","bytes":\#(length)}"#.utf8)
@@ -123,20 +128,25 @@ enum BatchRoutes {
         }
     }
 
-    /// Appends a piece; when the spool is full, first removes the spools of batches sealed
-    /// elsewhere (`batch submit`, another listener) and tries once more.
+    /// Appends a piece; when the spool (or the caller's share of it) is full, first removes
+    /// the spools of batches sealed elsewhere (`batch submit`, another listener) and tries
+    /// once more (at most one sweep per `BatchUploadSpool.sweepInterval`).
     private static func append(
         _ piece: [UInt8], to list: BatchUploadList, of batch: String, format: BatchUploadFormat, fileName: String?, offset: Int64?,
-        spool: BatchUploadSpool, services: APIServices
+        owner: String, spool: BatchUploadSpool, services: APIServices
     ) async throws(HTTPProblem) -> Int64 {
         do throws(BatchUploadRefusal) {
-            return try await spool.append(piece, to: list, of: batch, format: format, fileName: fileName, offset: offset)
+            return try await spool.append(piece, to: list, of: batch, format: format, fileName: fileName, offset: offset, owner: owner)
         } catch {
-            guard error == .tooManyOpenUploads(limit: BatchUploadSpool.maximumOpenUploads) else { throw error.problem }
+            switch error {
+            case .tooManyOpenUploads, .tooManyOwnUploads, .spoolFull:
+                guard spool.claimSweep() else { throw error.problem }
+            default: throw error.problem
+            }
         }
         await sweep(spool, services: services)
         do throws(BatchUploadRefusal) {
-            return try await spool.append(piece, to: list, of: batch, format: format, fileName: fileName, offset: offset)
+            return try await spool.append(piece, to: list, of: batch, format: format, fileName: fileName, offset: offset, owner: owner)
         } catch {
             throw error.problem
         }

@@ -3,7 +3,7 @@ import ChungTayWire
 import Foundation
 
 /// `POST /v1/batches/{batch}:seal`: what `chungtay batch submit` does with its files, done
-/// with a batch's uploaded lists on behalf of the caller.
+/// with a batch's uploaded lists on behalf of the batch's owner.
 ///
 /// The same pass 1 (`ListIndex`), the same chunks (`ChunkPlanner`, 500 households each,
 /// `batch submit`'s default) and the same jobs (`BatchChunk.job(batchId:)`: kinds,
@@ -12,42 +12,110 @@ import Foundation
 /// there, a seal that failed part way (the dispatcher restarted, a chunk refused) is resumed
 /// by calling it again: the chunks from 64 before the dispatcher's accepted count are
 /// submitted again, and their keys make the overlap harmless.
+///
+/// Bounded, since it runs in the dispatcher's process on lists remote callers sent: one
+/// seal at a time (`BatchSealGate`); at most `maxSealHouseholds` / `maxSealLoans` records,
+/// refused (413) while pass 1 reads them (pass 1's peak, measured on the demo lists in the
+/// debug build: about 190 bytes a household and 110 a loan, +76 MB for 400,000 households
+/// and +104 MB with their 320,000 loans; so the defaults, 500,000 and 1,000,000, bound a
+/// seal to about 0.2 GB, within the deployments' dispatcher memory limits); and no chunk whose job would pass the
+/// dispatcher's largest message (a bigger frame makes libzmq drop the gateway's
+/// connection, failing other callers' requests): a first seal builds every chunk once
+/// before it sends any, so such a list is refused with nothing sent.
 struct BatchSeal {
     /// Households per household chunk, loans per loan-only chunk: `batch submit`'s default,
     /// and fixed, since a resumed seal must cut the lists exactly as the first did.
     static let chunkSize = 500
-    /// Chunks per SUBMIT and SUBMITs awaiting their ACCEPTED, as `batch submit` sends them.
+    /// Chunks per SUBMIT (fewer when two would pass the largest message) and SUBMITs
+    /// awaiting their ACCEPTED, as `batch submit` sends them.
     static let chunksPerSubmit = 2
     static let submitsInFlight = 8
     /// How far before the accepted count a resumed seal starts (`batch submit`'s margin: the
     /// chunks in flight when the earlier run stopped may have been accepted out of order).
     static let resumeMargin = 64
+    /// Bytes of a SUBMIT besides its payloads: the routing id, protocol header and
+    /// delegated principal per message, kind, key, batch id and counters per job (each far
+    /// below these).
+    static let messageReserve = 4096
+    static let jobReserve = 1024
 
     let services: APIServices
+    /// Who asked: the dispatcher let it read the batch's status, so it is the batch's owner
+    /// or an operator.
     let caller: HTTPCaller
 
     /// Submits the chunks of the spooled `lists` into the batch `status` describes, then
     /// seals it; returns the sealed batch's BATCH-INFO document.
     func run(_ status: BatchStatus, lists: BatchUploadSpool.Lists) async throws(HTTPProblem) -> [UInt8] {
-        let spool = lists.directory
-        let index = try await Self.firstPass(households: lists.households, loans: lists.loans, spool: spool)
+        try await BatchSealGate.shared.withTurn { () async throws(HTTPProblem) -> [UInt8] in
+            try await seal(status, lists: lists)
+        }
+    }
+
+    /// The principal the chunks and the seal are sent for: the batch's owner as the
+    /// dispatcher recorded it. Idempotency keys are scoped by the submitting principal, so
+    /// an operator resuming a client's seal under its own name would submit the resumed
+    /// overlap again as new chunks (and the seal's counts would never match); for the
+    /// owner it is harmless. The caller may act for the owner: it read the batch's status.
+    static func owner(of status: BatchStatus, caller: HTTPCaller) -> HTTPCaller {
+        let recorded = status.audit.submittedBy
+        guard caller.principal != nil, recorded != caller.principal, DelegatedPrincipal.isValid(recorded) else { return caller }
+        return HTTPCaller(principal: recorded, isOperator: recorded.hasPrefix("operators/"), limitKey: caller.limitKey)
+    }
+
+    private func seal(_ status: BatchStatus, lists: BatchUploadSpool.Lists) async throws(HTTPProblem) -> [UInt8] {
+        let configuration = services.configuration
+        let owner = Self.owner(of: status, caller: caller)
+        let limits = (households: configuration.maxSealHouseholds, loans: configuration.maxSealLoans)
+        let index = try await Self.offPool("chungtay-http-seal", lists: lists, configuration: configuration) { () throws(BatchInputError) -> ListIndex in
+            try ListIndex(households: lists.households, loans: lists.loans, maximumHouseholds: limits.households, maximumLoans: limits.loans)
+        }
+        let messageLimit = configuration.maxMessageBytes
         let planner = ChunkPlanner(
-            index: index, batch: BatchHeader(id: status.id, asOf: status.asOf, whatIf: status.whatIf), chunkSize: Self.chunkSize)
+            index: index, batch: BatchHeader(id: status.id, asOf: status.asOf, whatIf: status.whatIf), chunkSize: Self.chunkSize,
+            maximumPayloadBytes: max(1, messageLimit - Self.messageReserve - Self.jobReserve))
         // The counts come from the dispatcher: clamped, so no number it sends can trap or overshoot.
         let accepted = min(max(status.chunks.householdsAccepted, 0), planner.chunkCount)
             + min(max(status.chunks.loansAccepted, 0), planner.chunkCount)
         let start = min(planner.chunkCount, max(0, accepted - Self.resumeMargin))
+        if start == 0 {
+            // Every chunk built once and dropped, so a chunk too large refuses the seal
+            // before any is sent (a resumed seal had this check on its first run).
+            do throws(HTTPProblem) {
+                try await Self.offPool("chungtay-http-seal-check", lists: lists, configuration: configuration) {
+                    () throws(BatchInputError) -> Void in
+                    let chunks = try planner.chunks()
+                    while try chunks.next() != nil {}
+                }
+            } catch {
+                var problem = error
+                problem.detail += " (no chunk was sent)"
+                throw problem
+            }
+        }
         var submitted = start
         do {
             let chunks = try planner.chunks(from: start)
             try await withThrowingTaskGroup(of: Int.self) { group in
                 var inFlight = 0
+                var held: BatchChunk?
                 while true {
                     // Built here, one SUBMIT's worth at a time: a chunk is a few hundred
                     // kilobytes read by offset, so at most `submitsInFlight` SUBMITs are held.
                     var jobs: [JobSpec] = []
-                    while jobs.count < Self.chunksPerSubmit, let chunk = try chunks.next() {
+                    var bytes = Self.messageReserve
+                    while jobs.count < Self.chunksPerSubmit {
+                        let next: BatchChunk?
+                        if let chunk = held { next = chunk } else { next = try chunks.next() }
+                        held = nil
+                        guard let chunk = next else { break }
+                        let size = chunk.payload.count + Self.jobReserve
+                        if !jobs.isEmpty, bytes + size > messageLimit {
+                            held = chunk
+                            break
+                        }
                         jobs.append(chunk.job(batchId: status.id))
+                        bytes += size
                     }
                     if jobs.isEmpty { break }
                     if inFlight == Self.submitsInFlight, let done = try await group.next() {
@@ -55,7 +123,7 @@ struct BatchSeal {
                         inFlight -= 1
                     }
                     group.addTask { [jobs] in
-                        guard case .accepted(let receipts) = try await services.call(.submit(jobs), for: caller),
+                        guard case .accepted(let receipts) = try await services.call(.submit(jobs), for: owner),
                             receipts.count == jobs.count
                         else { throw JobRoutes.unexpectedReply("ACCEPTED with a receipt per chunk") }
                         return jobs.count
@@ -70,7 +138,10 @@ struct BatchSeal {
             case var problem as HTTPProblem:
                 problem.detail += " (\(partly))"
                 throw problem
-            case let input as BatchInputError: throw Self.problem(input, spool: spool)
+            case let input as BatchInputError:
+                var problem = Self.problem(input, lists: lists, configuration: configuration)
+                problem.detail += " (\(partly))"
+                throw problem
             default: throw .internal("\(error) (\(partly))")
             }
         }
@@ -78,39 +149,53 @@ struct BatchSeal {
             .batchSeal(BatchSealing(
                 batchId: status.id, householdChunks: planner.householdChunkCount, loanChunks: planner.loanChunkCount,
                 inputErrors: index.inputErrorCount)),
-            for: caller)
+            for: owner)
         else { throw JobRoutes.unexpectedReply("BATCH-INFO") }
         return document
     }
 
-    /// Pass 1 on a thread of its own: it reads both lists whole (about 4 s for the
-    /// 1,000,000-household demo) and waits for its own helper threads, which must not
-    /// hold one of the few threads the concurrency pool has.
-    private static func firstPass(households: String, loans: String?, spool: String) async throws(HTTPProblem) -> ListIndex {
-        let outcome = await withCheckedContinuation { (done: CheckedContinuation<Result<ListIndex, BatchInputError>, Never>) in
+    /// Reads the lists on a thread of its own (pass 1: about 4 s for the 1,000,000-household
+    /// demo, and it waits for its own helper threads; the size check: as long as pass 2),
+    /// which must not hold one of the few threads the concurrency pool has.
+    private static func offPool<Value: Sendable>(
+        _ name: String, lists: BatchUploadSpool.Lists, configuration: HTTPAPIConfiguration, _ work: @escaping @Sendable () throws(BatchInputError) -> Value
+    ) async throws(HTTPProblem) -> Value {
+        let outcome = await withCheckedContinuation { (done: CheckedContinuation<Result<Value, BatchInputError>, Never>) in
             let thread = Thread {
                 do throws(BatchInputError) {
-                    done.resume(returning: .success(try ListIndex(households: households, loans: loans)))
+                    done.resume(returning: .success(try work()))
                 } catch {
                     done.resume(returning: .failure(error))
                 }
             }
-            thread.name = "chungtay-http-seal"
+            thread.name = name
             thread.start()
         }
         switch outcome {
-        case .success(let index): return index
-        case .failure(let error): throw problem(error, spool: spool)
+        case .success(let value): return value
+        case .failure(let error): throw problem(error, lists: lists, configuration: configuration)
         }
     }
 
-    /// A list that cannot be read as `batch submit` would read it, named as the caller named
-    /// it (the spool's own directories left out).
-    private static func problem(_ error: BatchInputError, spool: String) -> HTTPProblem {
-        let detail = error.description.replacingOccurrences(of: spool, with: "")
+    /// A list that cannot be read as `batch submit` would read it, or that is over a
+    /// limit, named as the caller named it (`households/NAME`: the spool's place, in the
+    /// data directory, is left out).
+    private static func problem(_ error: BatchInputError, lists: BatchUploadSpool.Lists, configuration: HTTPAPIConfiguration) -> HTTPProblem {
+        let detail = error.description.replacingOccurrences(of: lists.directory, with: "")
         switch error {
         case .unreadableHeader, .unknownFormat: return HTTPProblem(wireCode: "payload_invalid", detail: detail)
-        case .tooLarge: return .tooLarge(detail)
+        case .tooLarge(let path):
+            let isHouseholds = path == lists.households
+            let limit = isHouseholds ? configuration.maxSealHouseholds : configuration.maxSealLoans
+            return .tooLarge(
+                "the \(isHouseholds ? "household" : "loan") list holds more than \(limit) records, the most one seal reads "
+                    + "(--http-seal-max-\(isHouseholds ? "households" : "loans")); submit larger lists with `chungtay batch submit`")
+        case .chunkTooLarge(let path, let line, let limit):
+            let file = path.replacingOccurrences(of: lists.directory, with: "")
+            let what = path == lists.households ? "the household on line \(line) of \(file) and its loans" : "the loans to line \(line) of \(file)"
+            return .tooLarge(
+                "\(what), with the rest of their chunk, make a job of more than \(limit) bytes, past the dispatcher's largest message "
+                    + "(--max-message-bytes)")
         case .cannotOpen, .readFailed, .fileChanged, .noRecord: return HTTPProblem(wireCode: "storage", detail: detail)
         }
     }

@@ -5,6 +5,10 @@ enum BatchUploadRefusal: Error, Equatable, Sendable {
     case batchTooLarge(limit: Int64)
     /// `BatchUploadSpool.maximumOpenUploads` batches already have a spool.
     case tooManyOpenUploads(limit: Int)
+    /// The caller's identity already has `BatchUploadSpool.maximumUploadsPerOwner` spools.
+    case tooManyOwnUploads(limit: Int)
+    /// All spools together would pass `BatchUploadSpool.maximumSpoolBytes`.
+    case spoolFull(limit: Int64)
     /// A seal of the batch is under way: no piece may change the lists it reads.
     case sealing
     /// `?file=` on a later piece naming another file than the first piece did.
@@ -32,6 +36,17 @@ extension BatchUploadRefusal {
             HTTPProblem(
                 status: .tooManyRequests, code: "rate_limited",
                 detail: "\(limit) batches are being uploaded already; seal one or retry later", headers: [.retryAfter: "60"])
+        case .tooManyOwnUploads(let limit):
+            HTTPProblem(
+                status: .tooManyRequests, code: "rate_limited",
+                detail: "you are uploading \(limit) batches already, the most one identity may; seal one or retry later",
+                headers: [.retryAfter: "60"])
+        case .spoolFull(let limit):
+            // As a full disk would be: the dispatcher's storage, for now, with a cure in time.
+            HTTPProblem(
+                status: .serviceUnavailable, code: "storage",
+                detail: "the batches being uploaded hold \(limit) bytes together, the most the listener spools; retry once some are sealed",
+                headers: [.retryAfter: "60"])
         case .sealing:
             HTTPProblem(wireCode: "batch_sealed", detail: "the batch is being sealed: its lists take no more pieces and no second seal starts")
         case .fileAlreadyNamed(let name):

@@ -19,8 +19,17 @@ import Synchronization
 /// survives a crash and the upload continues after a restart where it stood.
 ///
 /// Everything is owner-only (directories 0700, files 0600): the lists are personal data.
-/// The spool is bounded: at most `maximumBatchBytes` per batch and `maximumOpenUploads`
-/// batches with a spool at once; a batch's spool is removed once the batch is sealed.
+/// The spool is bounded, so that no caller can take it from the others or fill the
+/// journal's file system: at most `maximumBatchBytes` per batch, `maximumOpenUploads`
+/// batches with a spool at once, of which `maximumUploadsPerOwner` of one identity (the
+/// caller's rate-limit key: its principal, else its remote address; kept in
+/// `BATCH/owner` so the count survives a restart), and `maximumSpoolBytes` for all
+/// spools together (beyond: 503 `storage`, as when the disk is full, with Retry-After).
+/// A batch's spool is removed once the batch is sealed.
+///
+/// Durable before answered: a piece's bytes are fsynced, and so is every directory
+/// entry made for it (the batch's and list's directories, the list's file, the owner
+/// file), before its 202.
 ///
 /// Pieces are appended on one serial queue, off the concurrency pool (writes and fsyncs
 /// block): so the pieces of a list land whole and in the order they were taken, and the
@@ -33,15 +42,28 @@ final class BatchUploadSpool: Sendable {
     static let maximumOpenUploads = 64
     /// Longest `?file=` name in bytes.
     static let maximumFileNameBytes = 255
+    /// The file in a batch's spool naming the identity that began it.
+    static let ownerFileName = "owner"
 
     /// `DATA/uploads`.
     let root: URL
+    /// Batches one identity may have a spool for at once (`HTTPAPIConfiguration.maxUploadsPerIdentity`).
+    let maximumUploadsPerOwner: Int
+    /// Bytes of all spools together (`HTTPAPIConfiguration.maxSpoolBytes`).
+    let maximumSpoolBytes: Int64
     private let queue = DispatchQueue(label: "chungtay-http-uploads")
     /// Batches whose seal is under way: their lists are being read and take no pieces.
     private let sealing = Mutex<Set<String>>([])
+    /// When the last sweep began (`claimSweep`).
+    private let lastSweep = Mutex<ContinuousClock.Instant?>(nil)
+    /// Least time between two sweeps: a sweep asks the dispatcher about every spooled
+    /// batch, so a caller at its limit, sending pieces, must not make each one a sweep.
+    static let sweepInterval: Duration = .seconds(10)
 
-    init(dataDirectory: URL) {
+    init(dataDirectory: URL, maximumUploadsPerOwner: Int, maximumSpoolBytes: Int64) {
         root = dataDirectory.appendingPathComponent("uploads", isDirectory: true)
+        self.maximumUploadsPerOwner = maximumUploadsPerOwner
+        self.maximumSpoolBytes = maximumSpoolBytes
     }
 
     /// Appends a piece to the batch's list and fsyncs it; returns the list's length after it.
@@ -52,9 +74,10 @@ final class BatchUploadSpool: Sendable {
     ///   - offset: `?offset=`, the length the list must have before this piece. A piece
     ///     already appended at that offset with the same bytes is not appended again, so
     ///     a piece whose answer was lost may be sent again.
+    ///   - owner: who a new spool counts against (`HTTPCaller.limitKey`).
     func append(
         _ piece: [UInt8], to list: BatchUploadList, of batch: String, format: BatchUploadFormat, fileName: String?,
-        offset: Int64?
+        offset: Int64?, owner: String
     ) async throws(BatchUploadRefusal) -> Int64 {
         precondition(Self.isBatchId(batch), "the routes pass only batch ids the dispatcher made")
         return try await onQueue { () throws(BatchUploadRefusal) -> Int64 in
@@ -72,16 +95,23 @@ final class BatchUploadSpool: Sendable {
                 name = fileName ?? list.defaultFileName(format)
                 guard Self.isFileName(name), BatchUploadFormat(fileName: name) == format else { throw .badFileName(name) }
                 // Checked before the file exists too, so a refused first piece fixes no name.
-                guard try self.batchBytes(batch) + Int64(piece.count) <= Self.maximumBatchBytes else {
-                    throw .batchTooLarge(limit: Self.maximumBatchBytes)
-                }
-                try self.admit(batch)
+                try self.makeRoom(for: piece.count, in: batch)
+                let isNew = try self.admit(batch, owner: owner)
                 try Self.makeDirectory(directory)
+                if isNew { try self.writeOwner(owner, of: batch) }
             }
             let path = directory.appendingPathComponent(name).path
+            let created = access(path, F_OK) != 0
             let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw Self.storage("open", path) }
             defer { close(descriptor) }
+            // The new file's entry is durable before its first piece is answered; else unmade,
+            // so that no name is fixed by a piece that was refused.
+            if created, !Self.syncDirectory(directory.path) {
+                let refusal = Self.storage("fsync", directory.path)
+                unlink(path)
+                throw refusal
+            }
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { throw Self.storage("fstat", path) }
             let length = Int64(status.st_size)
@@ -91,8 +121,7 @@ final class BatchUploadSpool: Sendable {
                 }
                 return length
             }
-            let (total, overflow) = try self.batchBytes(batch).addingReportingOverflow(Int64(piece.count))
-            guard !overflow, total <= Self.maximumBatchBytes else { throw .batchTooLarge(limit: Self.maximumBatchBytes) }
+            try self.makeRoom(for: piece.count, in: batch)
             do throws(BatchUploadRefusal) {
                 try Self.appendAll(piece, to: descriptor, path: path)
             } catch {
@@ -144,6 +173,16 @@ final class BatchUploadSpool: Sendable {
                 Self.syncDirectory(self.root.path)
                 done.resume()
             }
+        }
+    }
+
+    /// Whether a sweep may run now (none began within `sweepInterval`); claims it if so.
+    func claimSweep() -> Bool {
+        let now = ContinuousClock.now
+        return lastSweep.withLock { last in
+            if let last, now - last < Self.sweepInterval { return false }
+            last = now
+            return true
         }
     }
 
@@ -202,18 +241,59 @@ final class BatchUploadSpool: Sendable {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
             guard access(directory.path, F_OK) != 0, errno == ENOENT else {
-                throw .storage("cannot list \(directory.path)")
+                throw .storage("cannot list the \(directory.lastPathComponent) list's directory")
             }
             return nil
         }
         return names.filter(Self.isFileName).sorted().first
     }
 
-    /// Refuses a new batch spool beyond `maximumOpenUploads`.
-    private func admit(_ batch: String) throws(BatchUploadRefusal) {
-        guard access(root.appendingPathComponent(batch).path, F_OK) != 0 else { return }
-        let open = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(Self.isBatchId).count
-        guard open < Self.maximumOpenUploads else { throw .tooManyOpenUploads(limit: Self.maximumOpenUploads) }
+    /// Refuses a new batch spool beyond `maximumOpenUploads`, or beyond `owner`'s
+    /// `maximumUploadsPerOwner`; whether the batch's spool is new (false: it has one).
+    private func admit(_ batch: String, owner: String) throws(BatchUploadRefusal) -> Bool {
+        guard access(root.appendingPathComponent(batch).path, F_OK) != 0 else { return false }
+        let open = spools()
+        guard open.count < Self.maximumOpenUploads else { throw .tooManyOpenUploads(limit: Self.maximumOpenUploads) }
+        let owned = open.count(where: { self.owner(of: $0) == owner })
+        guard owned < maximumUploadsPerOwner else { throw .tooManyOwnUploads(limit: maximumUploadsPerOwner) }
+        return true
+    }
+
+    /// Refuses `bytes` more for `batch` past `maximumBatchBytes`, or for all spools past
+    /// `maximumSpoolBytes`.
+    private func makeRoom(for bytes: Int, in batch: String) throws(BatchUploadRefusal) {
+        let (total, overflow) = try batchBytes(batch).addingReportingOverflow(Int64(bytes))
+        guard !overflow, total <= Self.maximumBatchBytes else { throw .batchTooLarge(limit: Self.maximumBatchBytes) }
+        var all = Int64(bytes)
+        for spooled in spools() {
+            let (sum, overflow) = all.addingReportingOverflow(try batchBytes(spooled))
+            guard !overflow, sum <= maximumSpoolBytes else { throw .spoolFull(limit: maximumSpoolBytes) }
+            all = sum
+        }
+    }
+
+    /// The batches that have a spool.
+    private func spools() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(Self.isBatchId)
+    }
+
+    /// The identity whose piece began `batch`'s spool; nil when the file is missing (a
+    /// crash between the directory and the file: that spool counts against no one).
+    private func owner(of batch: String) -> String? {
+        let path = root.appendingPathComponent(batch).appendingPathComponent(Self.ownerFileName).path
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 4096 else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// Records who began `batch`'s spool, durably (file and directory entry fsynced).
+    private func writeOwner(_ owner: String, of batch: String) throws(BatchUploadRefusal) {
+        let directory = root.appendingPathComponent(batch).path
+        let path = directory + "/" + Self.ownerFileName
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Self.storage("open", path) }
+        defer { close(descriptor) }
+        try Self.appendAll(Array(owner.utf8), to: descriptor, path: path)
+        guard Self.syncDirectory(directory) else { throw Self.storage("fsync", directory) }
     }
 
     /// Bytes spooled for the batch, both lists.
@@ -282,7 +362,9 @@ final class BatchUploadSpool: Sendable {
         return fsync(descriptor) == 0
     }
 
+    /// A failed call, naming the file or directory by its last component only: the
+    /// data directory's place is nothing the caller needs to know.
     private static func storage(_ call: String, _ path: String) -> BatchUploadRefusal {
-        .storage("\(call) \(path): \(String(cString: strerror(errno)))")
+        .storage("\(call) \(URL(fileURLWithPath: path).lastPathComponent): \(String(cString: strerror(errno)))")
     }
 }

@@ -38,6 +38,10 @@ public import ZeroMQ
 /// The connections are `ZMQ_IMMEDIATE`: a request no connection can take is refused at once
 /// (`unavailable`) instead of being queued in libzmq and delivered after its caller got 503.
 ///
+/// **A request over the dispatcher's largest message is refused here** (413 `too_large`),
+/// never sent: the dispatcher caps a frame at libzmq's `ZMQ_MAXMSGSIZE` and drops the whole
+/// connection of a peer that sends more, which would fail every other caller's requests on it.
+///
 /// The thread runs until ``stop()`` (the listener's service stops it when it ends).
 ///
 /// With CURVE it connects with the dispatcher's own key (admitted as `operators/dispatcher`)
@@ -51,8 +55,14 @@ public final class DispatcherGateway: Sendable {
     /// DEALER connections in the pool: 8 × 8 requests in flight.
     static let connectionCount = 8
 
+    /// Bytes of a message besides the frames the gateway sends: the routing id the
+    /// dispatcher's ROUTER puts in front, which its message limit counts too.
+    static let routingIdAllowance = 64
+
     public let endpoint: String
     public let timeout: Duration
+    /// The dispatcher's largest message (`--max-message-bytes`).
+    public let maxMessageBytes: Int
     private let curve: CurveClientKeys?
     private let shared: Mutex<Shared>
     private let finished = DispatchSemaphore(value: 0)
@@ -72,9 +82,12 @@ public final class DispatcherGateway: Sendable {
     }
 
     /// Connects (libzmq connects in the background; the dispatcher need not be up yet).
-    public init(endpoint: String, curve: CurveClientKeys?, timeout: Duration = .seconds(10), logger: Logger) throws(ZMQError) {
+    public init(
+        endpoint: String, curve: CurveClientKeys?, maxMessageBytes: Int, timeout: Duration = .seconds(10), logger: Logger
+    ) throws(ZMQError) {
         self.endpoint = endpoint
         self.timeout = timeout
+        self.maxMessageBytes = maxMessageBytes
         self.curve = curve
         let context = try ZMQContext()
         let wakeEndpoint = "inproc://chungtay-http-gateway-wake"
@@ -99,7 +112,8 @@ public final class DispatcherGateway: Sendable {
     }
 
     /// One request, its reply. An ERROR reply throws as its wire code's problem; no reply
-    /// within `timeout`, or no connection to the dispatcher, throws `unavailable`.
+    /// within `timeout`, or no connection to the dispatcher, throws `unavailable`; a request
+    /// over ``maxMessageBytes`` throws `too_large` without being sent.
     ///
     /// - Parameter principal: the HTTP caller's `clients/NAME` or `operators/NAME`; nil without
     ///   an allow directory (then the dispatcher checks nothing, as without CURVE).
@@ -112,8 +126,12 @@ public final class DispatcherGateway: Sendable {
                 }
                 let requestId = shared.nextRequestId
                 shared.nextRequestId += 1
-                shared.pending += 1
                 let frames = ClientMessage(requestId: requestId, body: request, principal: principal).encode()
+                let bytes = frames.reduce(Self.routingIdAllowance) { $0 + $1.count }
+                guard bytes <= maxMessageBytes else {
+                    return .tooLarge("the request is \(bytes) bytes as a message to the dispatcher, over its \(maxMessageBytes) (--max-message-bytes)")
+                }
+                shared.pending += 1
                 // Read under the lock, so deadlines are in hand-over order.
                 let deadline = ContinuousClock.now + timeout
                 shared.handedOver.append(GatewayRequest(requestId: requestId, frames: frames, deadline: deadline, continuation: continuation))
@@ -178,7 +196,16 @@ public final class DispatcherGateway: Sendable {
             for connection in connections { _ = poller.add(connection.socket) }
             return poller
         }
-        let silence = HTTPProblem.unavailable("the dispatcher at \(endpoint) did not answer within \(timeout.seconds) s")
+        // A request that timed out in the queue was never sent; one that timed out on a
+        // connection may have been carried out (a SUBMIT's jobs accepted and fsynced) with its
+        // reply still to come, so its caller must resend it under the same Idempotency-Key
+        // rather than a new one, which would make the jobs twice.
+        let unsent = HTTPProblem.unavailable(
+            "the dispatcher at \(endpoint) is busy: the request waited \(timeout.seconds) s without being sent to it; send it again")
+        let unanswered = HTTPProblem.unavailable("""
+            the dispatcher at \(endpoint) did not answer within \(timeout.seconds) s; the request may have been carried out \
+            (submitted jobs accepted): send it again with the same Idempotency-Key, which names the same jobs
+            """)
         let unreachable = HTTPProblem.unavailable("no connection to the dispatcher at \(endpoint)")
         var poller = makePoller()
         do {
@@ -207,10 +234,10 @@ public final class DispatcherGateway: Sendable {
                     }
                 }
                 let now = ContinuousClock.now
-                for request in queue.removeExpired(at: now) { finish(request, .failure(silence)) }
+                for request in queue.removeExpired(at: now) { finish(request, .failure(unsent)) }
                 var replaced = false
                 for index in connections.indices where connections[index].oldestDeadline.map({ $0 <= now }) == true {
-                    for request in connections[index].close() { finish(request, .failure(silence)) }
+                    for request in connections[index].close() { finish(request, .failure(unanswered)) }
                     connections[index] = try GatewayConnection(context: pool.context, endpoint: endpoint, curve: curve)
                     replaced = true
                 }

@@ -2,6 +2,7 @@ public import ChungTayAccess
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import NIOCore
 public import Logging
 public import ServiceLifecycle
 public import ZeroMQ
@@ -15,6 +16,10 @@ public import ZeroMQ
 /// the same checks, limits and journal as a CTCP01 client's.
 public struct HTTPAPIService: Service {
     /// At most this many connections at once (long-polls included); more wait to be accepted.
+    /// Neither a silent client nor one host can hold them all: a connection idle for
+    /// ``HTTPAPIConfiguration/idleTimeout`` (no request, or a stalled TLS handshake, headers
+    /// or body) is closed, a body must arrive within ``HTTPAPIConfiguration/bodyTimeout``,
+    /// and one address holds at most ``HTTPAPIConfiguration/maxConnectionsPerAddress``.
     static let maxConnections = 512
 
     /// What the listener needs of a dispatcher that is up.
@@ -80,7 +85,8 @@ public struct HTTPAPIService: Service {
 
     public func run() async throws {
         guard let ready = await dispatcher() else { return }
-        let gateway = try DispatcherGateway(endpoint: ready.clientEndpoint, curve: ready.curve, logger: logger)
+        let gateway = try DispatcherGateway(
+            endpoint: ready.clientEndpoint, curve: ready.curve, maxMessageBytes: configuration.maxMessageBytes, logger: logger)
         defer { gateway.stop() }
         if !(await gateway.answers(within: .seconds(10))) {
             logger.warning("the HTTP API's connection to the dispatcher has not answered yet; its requests get 503 until it does")
@@ -94,7 +100,11 @@ public struct HTTPAPIService: Service {
             limiter: RateLimiter(rate: configuration.requestsPerSecond, capacity: configuration.maxRateEntries)))
         OpenAPIDocument.register(on: router)
         ready.extraRoutes(router)
-        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), configuration: $0) } ?? .http1()
+        let connections = ConnectionsPerAddress(limit: configuration.maxConnectionsPerAddress)
+        // The idle timer starts when the connection is set up, so it covers the TLS handshake too.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [connections.handler(), ClientDepartureHandler()], idleTimeout: TimeAmount(configuration.idleTimeout)))
+        let server: HTTPServerBuilder = try tls.map { try .tls(http1, configuration: $0) } ?? http1
         let onListening = self.onListening
         let port = self.port
         let application = Application(

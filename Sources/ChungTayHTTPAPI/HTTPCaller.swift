@@ -9,7 +9,7 @@ public struct HTTPCaller: Sendable, Equatable {
     /// a request it would refuse.
     public var isOperator: Bool
     /// What the rate limit and the long-poll caps count per: the principal, else the remote
-    /// address (`address:HOST`).
+    /// address (`address:KEY`, ``RemoteAddressKey``: an IPv6 address's /64).
     public var limitKey: String
 
     public init(principal: String?, isOperator: Bool, limitKey: String) {
@@ -18,8 +18,8 @@ public struct HTTPCaller: Sendable, Equatable {
         self.limitKey = limitKey
     }
 
-    /// A caller with no identity, known by its remote host.
-    static func anonymous(host: String) -> Self {
-        Self(principal: nil, isOperator: true, limitKey: "address:" + host)
+    /// A caller with no identity, known by its remote address's ``RemoteAddressKey``.
+    static func anonymous(addressKey: String) -> Self {
+        Self(principal: nil, isOperator: true, limitKey: "address:" + addressKey)
     }
 }

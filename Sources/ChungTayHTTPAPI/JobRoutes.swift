@@ -11,7 +11,7 @@ enum JobRoutes {
         router.add(.post, "/v1/jobs/{job}") { request, context in
             let kind = try kind(context)
             let key = try IdempotencyKeyHeader.value(of: request)
-            let payload = try await services.body(of: request)
+            let payload = try await services.body(of: request, context: context, limit: .payload)
             let job = JobSpec(kind: kind, payload: Array(buffer: payload), idempotencyKey: key)
             guard case .accepted(let receipts) = try await services.call(.submit([job]), for: context.caller), receipts.count == 1 else {
                 throw unexpectedReply("ACCEPTED with one receipt")
@@ -22,7 +22,7 @@ enum JobRoutes {
             let kind = try kind(context)
             try JobLines.requireMediaType(of: request)
             let key = try IdempotencyKeyHeader.value(of: request)
-            let body = try await services.body(of: request)
+            let body = try await services.body(of: request, context: context, limit: .list)
             let lines = try JobLines(Array(buffer: body))
             let receipts = try await lines.submit(kind: kind, idempotencyKey: key, services: services, caller: context.caller)
             return APIResponse.json(.accepted, #"{"jobs":["# + receipts.map(receiptJSON).joined(separator: ",") + "]}")
@@ -32,7 +32,7 @@ enum JobRoutes {
             guard let seconds = try APIQuery.waitSeconds(request), seconds > 0 else {
                 return APIResponse.json(.ok, try await document(of: id, services: services, caller: context.caller))
             }
-            let document = try await services.longPoll(for: context.caller) { () async throws(HTTPProblem) -> [UInt8] in
+            let document = try await services.longPoll(for: context) { () async throws(HTTPProblem) -> [UInt8] in
                 try await JobWait.document(of: id, seconds: seconds, services: services, caller: context.caller)
             }
             return APIResponse.json(.ok, document)

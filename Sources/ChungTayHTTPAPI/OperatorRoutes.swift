@@ -17,7 +17,7 @@ enum OperatorRoutes {
         }
         router.add(.post, "/v1/dead-letters:retry") { request, context in
             try requireOperator(context.caller)
-            let body = Array(buffer: try await services.body(of: request))
+            let body = Array(buffer: try await services.body(of: request, context: context, limit: .json))
             let listed = try retryIds(body, contentType: request.headers[.contentType])
             // An empty list asks for none; on the wire an empty list means all of them.
             if listed?.isEmpty == true { return APIResponse.json(.ok, #"{"retried":0}"#) }

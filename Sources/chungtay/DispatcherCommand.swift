@@ -28,7 +28,9 @@ struct DispatcherCommand: ParsableCommand {
             with --http. It is a client of the client endpoint acting for each caller's principal (a bearer token \
             ROLE/NAME.token or a TLS client certificate ROLE/NAME.crt in --allow DIR), so the same roles, owners and \
             limits apply. Its own bounds: --http-max-body, --http-rate per identity (burst twice that; 4096 identities \
-            remembered), 256 long-polls (?wait) open and 16 per identity (too_many_waits), 512 connections. A --metrics \
+            remembered; an address without identity counts by its IPv6 /64), 256 long-polls (?wait) open and 16 per \
+            identity (too_many_waits), 512 connections, 128 per remote address, each closed after --http-idle-timeout \
+            without a byte, a body within 60 s; a request over --max-message-bytes is too_large. A --metrics \
             listener beyond loopback carries the API only with TLS and --allow, or --insecure; else it serves the page alone.
 
             Fixed bounds (docs/PROTOCOL.md, "Limits" and "Defaults"); past one a request gets the \
@@ -75,10 +77,17 @@ struct DispatcherCommand: ParsableCommand {
         let (readyDispatcher, dispatcherReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
         let (readyAPI, apiReady) = AsyncStream.makeStream(of: OperatorPageService.ReadyDispatcher.self)
         // Made before anything starts, so a bad TLS certificate or key stops the start.
+        if http.listener != nil, configuration.maxMessageSize < HTTPOption.minimumMessageBytes {
+            throw ValidationError("""
+                --max-message-bytes \(configuration.maxMessageSize) is too small for the HTTP API: it sends each request in one \
+                message to the dispatcher, which needs at least \(HTTPOption.minimumMessageBytes) bytes
+                """)
+        }
         let api = try http.listener.map { listener in
             try listener.service(
                 credentials: credentials, requestClientCertificates: configuration.curve?.access.list.listsCertificates ?? false,
-                dataDirectory: configuration.dataDirectory.path, dispatcher: { await readyAPI.first { _ in true } }, logger: logger)
+                dataDirectory: configuration.dataDirectory.path, maxMessageBytes: configuration.maxMessageSize,
+                dispatcher: { await readyAPI.first { _ in true } }, logger: logger)
         }
         let (readyStore, storeReady) = AsyncStream.makeStream(of: Void.self)
         try ServiceRunner.run(logger: logger) {

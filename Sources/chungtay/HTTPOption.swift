@@ -22,9 +22,28 @@ struct HTTPOption: ParsableArguments {
     @Option(name: .customLong("http-tls-key"), help: "PEM private key of --http-tls-certificate, owner-only (CHUNGTAY_HTTP_TLS_KEY).")
     var tlsKey: String?
     @Option(name: .customLong("http-max-body"), help: """
-        Largest request body of the API in bytes, 1 to 1 GiB; more is 413 too_large (CHUNGTAY_HTTP_MAX_BODY; default 16 MiB).
+        Largest body of a POST /v1/jobs/{kind}:batch or of a batch list piece in bytes, 1 to 1 GiB; more is 413 too_large \
+        (CHUNGTAY_HTTP_MAX_BODY; default 16 MiB). A :batch goes to the dispatcher in SUBMITs that each fit \
+        --max-message-bytes; one job's body (POST /v1/jobs/{kind}) is bounded by --max-message-bytes, and small JSON \
+        bodies (batch open, dead-letter retry) by 64 KiB.
         """)
     var maxBody: Int?
+    @Option(name: .customLong("http-idle-timeout"), help: """
+        Seconds, 1 to 3600, after which the API closes a connection that sends nothing (no request, a stalled TLS \
+        handshake, headers or body) (CHUNGTAY_HTTP_IDLE_TIMEOUT; default 30). A request's body must arrive within 60 s.
+        """)
+    var idleTimeout: Int?
+    @Option(name: .customLong("http-seal-max-households"), help: """
+        Most household records one POST /v1/batches/{id}:seal reads, 1 to 4294967294; pass 1 runs in the dispatcher and \
+        holds about 190 bytes a record; larger lists go through `chungtay batch submit` \
+        (CHUNGTAY_HTTP_SEAL_MAX_HOUSEHOLDS; default 500000).
+        """)
+    var sealMaxHouseholds: Int?
+    @Option(name: .customLong("http-seal-max-loans"), help: """
+        Most loan records one POST /v1/batches/{id}:seal reads, 1 to 4294967294; pass 1 runs in the dispatcher and holds \
+        about 110 bytes a record; larger lists go through `chungtay batch submit` (CHUNGTAY_HTTP_SEAL_MAX_LOANS; default 1000000).
+        """)
+    var sealMaxLoans: Int?
     @Option(name: .customLong("http-rate"), help: """
         API requests per second per identity (principal, or remote address without one), burst twice that, 1 to 1000000; \
         more is 429 rate_limited (CHUNGTAY_HTTP_RATE; default 1000).
@@ -35,7 +54,9 @@ struct HTTPOption: ParsableArguments {
         [
             .init(Self.addressKey, "--http", address), .init(Self.certificateKey, "--http-tls-certificate", tlsCertificate),
             .init(Self.keyKey, "--http-tls-key", tlsKey), .init(Self.maxBodyKey, "--http-max-body", maxBody),
-            .init(Self.rateKey, "--http-rate", rate),
+            .init(Self.rateKey, "--http-rate", rate), .init(Self.idleTimeoutKey, "--http-idle-timeout", idleTimeout),
+            .init(Self.sealHouseholdsKey, "--http-seal-max-households", sealMaxHouseholds),
+            .init(Self.sealLoansKey, "--http-seal-max-loans", sealMaxLoans),
         ]
     }
 
@@ -47,7 +68,14 @@ struct HTTPOption: ParsableArguments {
         var tls: (certificate: String, key: String)?
         var maxBodyBytes: Int
         var requestsPerSecond: Int
+        var idleTimeoutSeconds: Int
+        var sealMaxHouseholds: Int
+        var sealMaxLoans: Int
     }
+
+    /// The smallest `--max-message-bytes` the API is served with: a SUBMIT's envelope and a
+    /// small job must fit one message to the dispatcher.
+    static let minimumMessageBytes = 8192
 
     /// The API's listener, or nil when it is not served: no `--http` and no `--metrics`, or
     /// a `--metrics` listener beyond loopback that may not carry the API (then the page is
@@ -64,6 +92,12 @@ struct HTTPOption: ParsableArguments {
         try settings.require((1...(1 << 30)).contains(maxBody), maxBodyKey, "must be 1 to 1073741824 bytes")
         let rate = try await settings.int(rateKey) ?? 1000
         try settings.require((1...1_000_000).contains(rate), rateKey, "must be 1 to 1000000 requests a second")
+        let idleTimeout = try await settings.int(idleTimeoutKey) ?? 30
+        try settings.require((1...3600).contains(idleTimeout), idleTimeoutKey, "must be 1 to 3600 seconds")
+        let sealHouseholds = try await settings.int(sealHouseholdsKey) ?? HTTPAPIConfiguration.defaultMaxSealHouseholds
+        try settings.require((1...4_294_967_294).contains(sealHouseholds), sealHouseholdsKey, "must be 1 to 4294967294 records")
+        let sealLoans = try await settings.int(sealLoansKey) ?? HTTPAPIConfiguration.defaultMaxSealLoans
+        try settings.require((1...4_294_967_294).contains(sealLoans), sealLoansKey, "must be 1 to 4294967294 records")
         let address: OperatorPageAddress
         let sharesMetrics: Bool
         if let text = try await settings.string(addressKey) {
@@ -94,7 +128,10 @@ struct HTTPOption: ParsableArguments {
             return (nil, "the HTTP API is not served on the --metrics listener \(address), which is not loopback: it needs \(missing), "
                 + "or --insecure, or its own loopback listener (--http)")
         }
-        return (Listener(address: address, sharesMetrics: sharesMetrics, tls: tls, maxBodyBytes: maxBody, requestsPerSecond: rate), nil)
+        let listener = Listener(
+            address: address, sharesMetrics: sharesMetrics, tls: tls, maxBodyBytes: maxBody, requestsPerSecond: rate,
+            idleTimeoutSeconds: idleTimeout, sealMaxHouseholds: sealHouseholds, sealMaxLoans: sealLoans)
+        return (listener, nil)
     }
 
     private static let addressKey: ConfigKey = "http.address"
@@ -102,6 +139,9 @@ struct HTTPOption: ParsableArguments {
     private static let keyKey: ConfigKey = "http.tls.key"
     private static let maxBodyKey: ConfigKey = "http.max.body"
     private static let rateKey: ConfigKey = "http.rate"
+    private static let idleTimeoutKey: ConfigKey = "http.idle.timeout"
+    private static let sealHouseholdsKey: ConfigKey = "http.seal.max.households"
+    private static let sealLoansKey: ConfigKey = "http.seal.max.loans"
 }
 
 extension HTTPOption.Listener {
@@ -110,12 +150,16 @@ extension HTTPOption.Listener {
     ///
     /// - Throws: the TLS certificate or key cannot be used.
     func service(
-        credentials: HTTPCredentials?, requestClientCertificates: Bool, dataDirectory: String,
+        credentials: HTTPCredentials?, requestClientCertificates: Bool, dataDirectory: String, maxMessageBytes: Int,
         dispatcher: @escaping @Sendable () async -> OperatorPageService.ReadyDispatcher?, logger: Logger
     ) throws(KeyFileError) -> HTTPAPIService {
         var configuration = HTTPAPIConfiguration(dataDirectory: dataDirectory)
         configuration.maxBodyBytes = maxBodyBytes
         configuration.requestsPerSecond = requestsPerSecond
+        configuration.idleTimeout = .seconds(idleTimeoutSeconds)
+        configuration.maxSealHouseholds = sealMaxHouseholds
+        configuration.maxSealLoans = sealMaxLoans
+        configuration.maxMessageBytes = maxMessageBytes
         let host = address.host
         let sharesMetrics = self.sharesMetrics
         return try HTTPAPIService(

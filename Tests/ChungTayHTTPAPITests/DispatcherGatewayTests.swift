@@ -16,7 +16,7 @@ import ZeroMQ
     @Test func manyCallsAtOnceKeepEightInFlightPerConnection() async throws {
         let dispatcher = try BurstDispatcher()
         defer { dispatcher.stop() }
-        let gateway = try DispatcherGateway(endpoint: dispatcher.endpoint, curve: nil, timeout: .seconds(60), logger: Logger(label: "test"))
+        let gateway = try DispatcherGateway(endpoint: dispatcher.endpoint, curve: nil, maxMessageBytes: 16 << 20, timeout: .seconds(60), logger: Logger(label: "test"))
         defer { gateway.stop() }
         #expect(await gateway.answers(within: .seconds(30)))
         let documents = try await withThrowingTaskGroup(of: (UInt64, [UInt8]).self) { group in
@@ -42,7 +42,7 @@ import ZeroMQ
     @Test func unansweredCallsAreUnavailableAndTheGatewayRecovers() async throws {
         let dispatcher = try BurstDispatcher()
         defer { dispatcher.stop() }
-        let gateway = try DispatcherGateway(endpoint: dispatcher.endpoint, curve: nil, timeout: .milliseconds(500), logger: Logger(label: "test"))
+        let gateway = try DispatcherGateway(endpoint: dispatcher.endpoint, curve: nil, maxMessageBytes: 16 << 20, timeout: .milliseconds(500), logger: Logger(label: "test"))
         defer { gateway.stop() }
         #expect(await gateway.answers(within: .seconds(30)))
         dispatcher.answering(false)
@@ -65,6 +65,24 @@ import ZeroMQ
         #expect(dispatcher.mostUnansweredOnOneConnection <= GatewayConnection.window)
         dispatcher.answering(true)
         #expect(await gateway.answers(within: .seconds(30)))
+    }
+
+    /// A request over the dispatcher's largest message is refused (`too_large`) without being
+    /// sent (the stand-in would answer it), and the next call on the same gateway is answered.
+    @Test func aRequestOverTheMessageSizeIsRefusedBeforeSending() async throws {
+        let dispatcher = try BurstDispatcher()
+        defer { dispatcher.stop() }
+        let gateway = try DispatcherGateway(endpoint: dispatcher.endpoint, curve: nil, maxMessageBytes: 4096, logger: Logger(label: "test"))
+        defer { gateway.stop() }
+        #expect(await gateway.answers(within: .seconds(30)))
+        let job = JobSpec(kind: "system.echo", payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
+        do throws(HTTPProblem) {
+            _ = try await gateway.call(.submit([job]), as: nil)
+            Issue.record("a SUBMIT over the message size was sent")
+        } catch {
+            #expect(error.code == "too_large" && error.status.code == 413, "\(error)")
+        }
+        guard case .jobInfo = try await gateway.call(.job(7), as: nil) else { throw HTTPProblem.internal("not JOB-INFO") }
     }
 }
 

@@ -35,3 +35,22 @@ import Testing
         #expect(limiter.admit("old", now: start + .milliseconds(4)) == nil)
     }
 }
+
+/// The limiter's table under churn: many more identities than it holds, each new one pushing
+/// out the least recently seen, while a busy identity keeps its bucket.
+@Suite struct RateLimiterChurnTests {
+    @Test func aBusyIdentityKeepsItsBucketWhileNewOnesChurn() {
+        let limiter = RateLimiter(rate: 1, capacity: 8)
+        let start = ContinuousClock.now
+        #expect(limiter.admit("busy", now: start) == nil)
+        #expect(limiter.admit("busy", now: start) == nil)
+        for index in 0..<1000 {
+            let now = start + .microseconds(index)
+            #expect(limiter.admit("address:\(index)", now: now) == nil)
+            // Seen after every new one, so never the least recently seen: its bucket stays empty.
+            #expect(limiter.admit("busy", now: now) != nil)
+        }
+        // A churned-out identity starts again from a full bucket.
+        #expect(limiter.admit("address:0", now: start + .milliseconds(2)) == nil)
+    }
+}

@@ -136,7 +136,9 @@ extension SystemTests {
                 ("retry ids that are not a list", asOperator + [
                     "-H", "Content-Type: application/json", "--data-binary", #"{"ids":"all"}"#, base + "/v1/dead-letters:retry",
                 ], 400, "bad_request"),
-                ("a body over --http-max-body", asClient + ["--data-binary", "@" + big.path, base + "/v1/jobs/system.echo"], 413, "too_large"),
+                ("lines over --http-max-body", asClient + [
+                    "-H", "Content-Type: application/jsonl", "--data-binary", "@" + big.path, base + "/v1/jobs/system.echo:batch",
+                ], 413, "too_large"),
                 ("lines sent as text/plain", asClient + [
                     "-H", "Content-Type: text/plain", "--data-binary", "{}", base + "/v1/jobs/system.echo:batch",
                 ], 415, "unsupported_media_type"),
@@ -194,24 +196,24 @@ extension SystemTests {
             #expect(answers.dropLast().allSatisfy { $0.problemCode == "unknown_job" }, "\(answers)")
         }
 
-        /// 200 submissions at once, far more than the dispatcher queues replies for one client
-        /// connection (16, past which its ROUTER drops them): every one is accepted with its own
-        /// job, none answered 503 for a reply that was lost (`DispatcherGateway`'s window per
-        /// connection and its queue).
-        @Test func twoHundredConcurrentSubmissionsAreAllAccepted() throws {
+        /// 128 submissions at once (as many connections as one address may hold), far more than
+        /// the dispatcher queues replies for one client connection (16, past which its ROUTER
+        /// drops them): every one is accepted with its own job, none answered 503 for a reply
+        /// that was lost (`DispatcherGateway`'s window per connection and its queue).
+        @Test func manyConcurrentSubmissionsAreAllAccepted() throws {
             let sandbox = try Sandbox("http-concurrent")
             defer { sandbox.close() }
             let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0"])
             let url = "http://" + (try sandbox.httpAddress(of: dispatcher)) + "/v1/jobs/system.echo"
-            // One curl, 200 transfers started at once, each on a connection of its own.
-            let transfers = (1...200).flatMap { _ in ["-o", "/dev/null", url] }
+            // One curl, 128 transfers started at once, each on a connection of its own.
+            let transfers = (1...128).flatMap { _ in ["-o", "/dev/null", url] }
             let curl = try sandbox.spawnTool("curl-parallel", "/usr/bin/curl", [
-                "-sS", "--parallel", "--parallel-immediate", "--parallel-max", "200", "--max-time", "60",
+                "-sS", "--parallel", "--parallel-immediate", "--parallel-max", "128", "--max-time", "60",
                 "--data-binary", "{}", "-w", "%{http_code} %header{location}\n",
             ] + transfers)
             #expect(curl.waitForExit(timeout: .seconds(120)) && curl.exitStatus == 0, "\(curl.exitDescription) \(curl.stderr)")
             let answers = curl.stdout.split(separator: "\n").map(String.init)
-            #expect(answers.count == 200, "\(answers)")
+            #expect(answers.count == 128, "\(answers)")
             #expect(answers.allSatisfy { $0.hasPrefix("202 /v1/jobs/") }, "\(answers.filter { !$0.hasPrefix("202 ") })")
             #expect(Set(answers).count == answers.count, "two submissions got the same job: \(answers)")
         }
@@ -242,6 +244,114 @@ extension SystemTests {
                            "-w", "%{http_code} %{num_connects}\n", base + "/v1/jobs/\(id)"])
             #expect(curl.waitForExit(timeout: .seconds(60)) && curl.exitStatus == 0, "\(curl.exitDescription) \(curl.stderr)")
             #expect(curl.stdout == "200 1\n200 1\n", "\(curl.stdout)")
+        }
+
+        /// A connection that sends nothing, and one whose body stops coming, are closed after
+        /// `--http-idle-timeout`, so silent connections cannot hold the listener; it still serves.
+        @Test func silentConnectionsAreClosed() throws {
+            let sandbox = try Sandbox("http-idle")
+            defer { sandbox.close() }
+            let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0", "--http-idle-timeout", "1"])
+            let address = try sandbox.httpAddress(of: dispatcher)
+            let (host, port) = try #require(address.lastIndex(of: ":").map { (String(address[..<$0]), String(address[address.index(after: $0)...])) })
+            // Each connection reads until the server closes it (or 60 s pass: then "open").
+            let script = """
+                import socket, sys
+                def closed(first):
+                    s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+                    s.settimeout(60)
+                    s.sendall(first)
+                    try:
+                        while s.recv(4096): pass
+                        return "closed"
+                    except socket.timeout:
+                        return "open"
+                print(closed(b""), closed(b"POST /v1/jobs/system.echo HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 100\\r\\n\\r\\n{}"))
+                """
+            let client = try sandbox.spawnTool("idle-client", "/usr/bin/python3", ["-c", script, host, port])
+            #expect(client.waitForExit(timeout: .seconds(150)) && client.exitStatus == 0, "\(client.exitDescription) \(client.stderr)")
+            #expect(client.stdout == "closed closed\n", "\(client.stdout)")
+            #expect(try sandbox.curl(["http://\(address)/v1/jobs/1"]).problemCode == "unknown_job")
+        }
+
+        /// A request that would be a message over the dispatcher's `--max-message-bytes` is
+        /// refused by the API (413), never sent: libzmq would drop the gateway's connection and
+        /// everyone's requests on it. The next requests are answered; a `:batch` over one
+        /// message goes in several; a `:batch` of more than 10,000 lines and small JSON bodies
+        /// over their limit are refused.
+        @Test func oversizedRequestsAreRefusedBeforeTheDispatcher() throws {
+            let sandbox = try Sandbox("http-oversize")
+            defer { sandbox.close() }
+            let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0", "--max-message-bytes", "65536"])
+            let base = "http://" + (try sandbox.httpAddress(of: dispatcher))
+            _ = try sandbox.startWorker("echo", connect: dispatcher.workerEndpoint)
+            _ = try sandbox.waitForWorker("echo", endpoint: dispatcher.clientEndpoint)
+            let line = "\"" + String(repeating: "x", count: 998) + "\""
+            // Over the message size as a body, and as a message though not as a body.
+            for (name, bytes) in [("huge.json", 300_000), ("near.json", 65_500)] {
+                let payload = try sandbox.writeFile(name, "\"" + String(repeating: "x", count: bytes - 2) + "\"")
+                let refused = try sandbox.curl(["--data-binary", "@" + payload.path, base + "/v1/jobs/system.echo"])
+                #expect(refused.status == 413 && refused.problemCode == "too_large", "\(name): \(refused)")
+            }
+            let hugeLine = try sandbox.writeFile("huge.jsonl", "{}\n\"" + String(repeating: "x", count: 300_000) + "\"\n")
+            let refusedLines = try sandbox.curl(["-H", "Content-Type: application/jsonl", "--data-binary", "@" + hugeLine.path, base + "/v1/jobs/system.echo:batch"])
+            #expect(refusedLines.problemCode == "too_large", "\(refusedLines)")
+            // Another caller's requests go on: a job, and 200 lines of 1 KB (three messages' worth).
+            let accepted = try sandbox.curl(["--data-binary", "{}", base + "/v1/jobs/system.echo"])
+            #expect(accepted.status == 202, "\(accepted)")
+            let lines = try sandbox.writeFile("lines.jsonl", String(repeating: line + "\n", count: 200))
+            let batch = try sandbox.curl(["-H", "Content-Type: application/jsonl", "--data-binary", "@" + lines.path, base + "/v1/jobs/system.echo:batch"])
+            #expect(batch.status == 202 && ((try? JSON.object(batch.body))?["jobs"] as? [Any])?.count == 200, "\(batch.status) \(batch.headers)")
+            let id = try #require((try JSON.object(accepted.body))["id"] as? String, "\(accepted)")
+            let done = try sandbox.curl([base + "/v1/jobs/\(id)?wait=30"])
+            #expect((try? JSON.object(done.body))?["state"] as? String == "completed", "\(done)")
+
+            let tooMany = try sandbox.writeFile("many.jsonl", String(repeating: "{}\n", count: 10_001))
+            let refusedMany = try sandbox.curl(["-H", "Content-Type: application/jsonl", "--data-binary", "@" + tooMany.path, base + "/v1/jobs/system.echo:batch"])
+            #expect(refusedMany.problemCode == "too_large" && refusedMany.body.contains("10000 lines"), "\(refusedMany)")
+            let bigJSON = try sandbox.writeFile("big.json", #"{"ids":["# + String(repeating: #""1","#, count: 20_000) + #""1"]}"#)
+            for route in ["/v1/batches", "/v1/dead-letters:retry"] {
+                let refused = try sandbox.curl(["-H", "Content-Type: application/json", "--data-binary", "@" + bigJSON.path, base + route])
+                #expect(refused.problemCode == "too_large", "\(route): \(refused)")
+            }
+        }
+
+        /// A long-poll ends when its client goes away: an identity's 16 long-polls on a job that
+        /// never completes (no worker), each abandoned by its client, free their slots long
+        /// before their 60 s are over, so the identity may long-poll again.
+        @Test func longPollsEndWhenTheirClientLeaves() throws {
+            let sandbox = try Sandbox("http-departure")
+            defer { sandbox.close() }
+            let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0"])
+            let base = "http://" + (try sandbox.httpAddress(of: dispatcher))
+            let queued = try sandbox.curl(["--data-binary", "{}", base + "/v1/jobs/system.echo"])
+            let id = try #require((try JSON.object(queued.body))["id"] as? String, "\(queued)")
+            // One curl, 16 long-polls that it gives up after a second.
+            let polls = (1...16).flatMap { _ in ["-o", "/dev/null", base + "/v1/jobs/\(id)?wait=60"] }
+            let leaving = try sandbox.spawnTool("curl-leaving", "/usr/bin/curl", ["-s", "--parallel", "--parallel-immediate", "--max-time", "1"] + polls)
+            #expect(leaving.waitForExit(timeout: .seconds(30)), "\(leaving.exitDescription)")
+            let answered = try sandbox.eventually("a long-poll after the 16 were abandoned", timeout: .seconds(40)) { () -> CurlResponse? in
+                let answer = try sandbox.curl([base + "/v1/jobs/\(id)?wait=1"])
+                return answer.status == 200 ? answer : nil
+            }
+            #expect((try? JSON.object(answered.body))?["state"] as? String == "queued", "\(answered)")
+        }
+
+        /// Four `:batch` requests of 10,000 lines at once (40,000 jobs, 40 MB): each is answered
+        /// 202 with all its jobs, none 503 (the gateway's pool keeps every SUBMIT's reply).
+        @Test func fourConcurrentFullBatchesAreAllAccepted() throws {
+            let sandbox = try Sandbox("http-batches")
+            defer { sandbox.close() }
+            let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0"])
+            let url = "http://" + (try sandbox.httpAddress(of: dispatcher)) + "/v1/jobs/system.echo:batch"
+            let lines = try sandbox.writeFile("lines.jsonl", String(repeating: "\"" + String(repeating: "x", count: 998) + "\"\n", count: 10_000))
+            let transfers = (1...4).flatMap { _ in ["-o", "/dev/null", url] }
+            let curl = try sandbox.spawnTool("curl-batches", "/usr/bin/curl", [
+                "-sS", "--parallel", "--parallel-immediate", "--max-time", "240", "-H", "Content-Type: application/jsonl",
+                "--data-binary", "@" + lines.path, "-w", "%{http_code}\n",
+            ] + transfers)
+            #expect(curl.waitForExit(timeout: .seconds(300)) && curl.exitStatus == 0, "\(curl.exitDescription) \(curl.stderr)")
+            #expect(curl.stdout == String(repeating: "202\n", count: 4), "\(curl.stdout)")
         }
 
         /// docs/openapi.yaml, from this file's place in the repository.

@@ -118,31 +118,84 @@ extension SystemTests {
 }
 
 extension SystemTests {
-    /// At most 64 batches have a spool at once: the 65th batch's first piece is refused
-    /// (429 with Retry-After) until a spooled batch is sealed, which removes its spool.
-    @Test func atMost64BatchesAreUploadedAtOnce() throws {
+    /// One identity has at most 8 batches being uploaded at once: its 9th batch's first
+    /// piece is refused (429 naming the limit, with Retry-After) while another client still
+    /// uploads, and taken once one of its batches is sealed, which removes that spool.
+    @Test func oneIdentityUploadsAtMost8BatchesAtOnce() throws {
         let sandbox = try Sandbox("httpbatch-bound")
         defer { sandbox.close() }
-        let dispatcher = try sandbox.startDispatcher(extra: ["--http", "127.0.0.1:0"])
+        let keys = try sandbox.curveDeployment()
+        let alice = ["-H", "Authorization: Bearer \(try sandbox.issueToken("alice", role: .clients))"]
+        let bob = ["-H", "Authorization: Bearer \(try sandbox.issueToken("bob", role: .clients))"]
+        let dispatcher = try sandbox.startCurveDispatcher(keys, extra: ["--http", "127.0.0.1:0"])
         let api = "http://\(try sandbox.httpAddress(of: dispatcher))/v1/batches"
         let piece = try sandbox.writeFile("one.csv", "householdCode,citizenId\nH1,012345678901\n")
-        var ids: [String] = []
-        for number in 1...65 {
-            let opened = try sandbox.curl([
-                "-X", "POST", "-H", "Content-Type: application/json", "--data", #"{"name":"list-\#(number)","asOf":"2026-11-27"}"#, api,
-            ])
-            ids.append(try #require(try JSON.object(opened.body)["id"] as? String, "\(opened)"))
+        func open(_ name: String, as caller: [String]) throws -> String {
+            let opened = try sandbox.curl(
+                ["-X", "POST", "-H", "Content-Type: application/json", "--data", #"{"name":"\#(name)","asOf":"2026-11-27"}"#] + caller + [api])
+            return try #require(try JSON.object(opened.body)["id"] as? String, "\(opened)")
         }
-        for id in ids.prefix(64) {
-            let answer = try sandbox.post("\(api)/\(id)/households", file: piece, contentType: "text/csv")
+        let ids = try (1...9).map { try open("alice-\($0)", as: alice) }
+        for id in ids.prefix(8) {
+            let answer = try sandbox.post("\(api)/\(id)/households", file: piece, contentType: "text/csv", alice)
             #expect(answer.status == 202, "\(answer)")
         }
-        let refused = try sandbox.post("\(api)/\(ids[64])/households", file: piece, contentType: "text/csv")
-        #expect(refused.status == 429 && refused.problemCode == "rate_limited", "\(refused)")
-        let sealed = try sandbox.curl(["-X", "POST", "\(api)/\(ids[0]):seal"])
+        let refused = try sandbox.post("\(api)/\(ids[8])/households", file: piece, contentType: "text/csv", alice)
+        #expect(refused.status == 429 && refused.problemCode == "rate_limited" && refused.headers["retry-after"] != nil, "\(refused)")
+        #expect((try? JSON.object(refused.body))?["detail"].map { "\($0)".contains("8 batches") } == true, "\(refused)")
+        let bobs = try sandbox.post("\(api)/\(try open("bob-1", as: bob))/households", file: piece, contentType: "text/csv", bob)
+        #expect(bobs.status == 202, "another client uploads meanwhile: \(bobs)")
+        let sealed = try sandbox.curl(["-X", "POST"] + alice + ["\(api)/\(ids[0]):seal"])
         #expect(sealed.status == 200 && (try? JSON.object(sealed.body)["households"] as? Int) == 1, "\(sealed)")
-        let taken = try sandbox.post("\(api)/\(ids[64])/households", file: piece, contentType: "text/csv")
+        let taken = try sandbox.post("\(api)/\(ids[8])/households", file: piece, contentType: "text/csv", alice)
         #expect(taken.status == 202, "\(taken)")
+    }
+}
+
+extension SystemTests {
+    /// A seal that would pass a limit is refused before any chunk is sent, and the
+    /// dispatcher's connection stays up for everyone: a household list over
+    /// `--http-seal-max-households` (413 naming the limit and `batch submit`), and a
+    /// household whose loans make a chunk over `--max-message-bytes` (413 naming the
+    /// household's line, not its data).
+    @Test func aSealPastItsLimitsIsRefusedWithNothingSent() throws {
+        let sandbox = try Sandbox("httpbatch-limits")
+        defer { sandbox.close() }
+        let dispatcher = try sandbox.startDispatcher(
+            extra: ["--http", "127.0.0.1:0", "--http-seal-max-households", "3", "--max-message-bytes", "65536"])
+        let api = "http://\(try sandbox.httpAddress(of: dispatcher))/v1/batches"
+        func open(_ name: String) throws -> String {
+            let opened = try sandbox.curl(
+                ["-X", "POST", "-H", "Content-Type: application/json", "--data", #"{"name":"\#(name)","asOf":"2026-11-27"}"#, api])
+            return try #require(try JSON.object(opened.body)["id"] as? String, "\(opened)")
+        }
+        let four = try sandbox.writeFile(
+            "four.csv", "householdCode,citizenId\n" + (1...4).map { "H\($0),01234567890\($0)\n" }.joined())
+        let many = try open("many-households")
+        #expect(try sandbox.post("\(api)/\(many)/households", file: four, contentType: "text/csv").status == 202)
+        let tooMany = try sandbox.curl(["-X", "POST", "\(api)/\(many):seal"])
+        let tooManyDetail = (try? JSON.object(tooMany.body))?["detail"] as? String ?? ""
+        #expect(tooMany.status == 413 && tooMany.problemCode == "too_large", "\(tooMany)")
+        #expect(tooManyDetail.contains("more than 3 records") && tooManyDetail.contains("batch submit"), "\(tooMany)")
+
+        let one = try sandbox.writeFile("one.csv", "householdCode,citizenId\nH1,012345678901\n")
+        let loans = try sandbox.writeFile(
+            "loans.csv", "loanId,householdCode,outstandingBalance\n" + (1...3000).map { "L\($0),H1,1000\n" }.joined())
+        let heavy = try open("heavy-household")
+        #expect(try sandbox.post("\(api)/\(heavy)/households", file: one, contentType: "text/csv").status == 202)
+        #expect(try sandbox.post("\(api)/\(heavy)/loans", file: loans, contentType: "text/csv").status == 202)
+        let oversized = try sandbox.curl(["-X", "POST", "\(api)/\(heavy):seal"])
+        let detail = (try? JSON.object(oversized.body))?["detail"] as? String ?? ""
+        #expect(oversized.status == 413 && oversized.problemCode == "too_large", "\(oversized)")
+        #expect(detail.contains("line 2 of households/households.csv") && detail.contains("no chunk was sent"), "\(oversized)")
+        #expect(!detail.contains(sandbox.dataDir.path), "no internal path: \(oversized)")
+
+        for id in [many, heavy] {
+            let status = try sandbox.batchStatus(id, endpoint: dispatcher.clientEndpoint)
+            #expect(status.state == "accepting" && status.chunks.householdsAccepted == 0 && status.jobs.queued == 0, "\(id)")
+        }
+        let after = try sandbox.curl([api])
+        #expect(after.status == 200, "the API's connection to the dispatcher is still up: \(after)")
     }
 }
 
@@ -186,38 +239,45 @@ extension SystemTests {
 extension SystemTests {
     /// A dispatcher killed mid-seal keeps the uploaded lists (each piece was fsynced before
     /// its answer), and the seal called again after the restart resumes as `batch submit`
-    /// does: every chunk is one job, and no household is accepted twice.
-    @Test func aSealInterruptedByACrashResumesAddingNothingTwice() throws {
+    /// does: every chunk is one job, and no household is accepted twice. The client's seal
+    /// is resumed by an operator: the chunks still go in for the batch's owner, under its
+    /// idempotency keys, so the overlap is not submitted again as new chunks.
+    @Test func aClientsSealInterruptedByACrashIsResumedByAnOperatorAddingNothingTwice() throws {
         let sandbox = try Sandbox("httpbatch-resume")
         defer { sandbox.close() }
+        let keys = try sandbox.curveDeployment()
+        let bank = ["-H", "Authorization: Bearer \(try sandbox.issueToken("bank", role: .clients))"]
+        let operatorToken = ["-H", "Authorization: Bearer \(try sandbox.issueToken("helpdesk", role: .operators))"]
         let input = try sandbox.demoData(households: 30000, seed: 29, badRate: 0.01)
-        let first = try sandbox.startDispatcher(name: "dispatcher-1", extra: ["--http", "127.0.0.1:0"])
+        let first = try sandbox.startDispatcher(name: "dispatcher-1", curve: keys, extra: ["--http", "127.0.0.1:0"])
         let firstAPI = "http://\(try sandbox.httpAddress(of: first))/v1/batches"
-        let opened = try sandbox.curl([
-            "-X", "POST", "-H", "Content-Type: application/json", "--data", #"{"name":"resume","asOf":"2026-11-27"}"#, firstAPI,
-        ])
+        let opened = try sandbox.curl(
+            ["-X", "POST", "-H", "Content-Type: application/json", "--data", #"{"name":"resume","asOf":"2026-11-27"}"#] + bank + [firstAPI])
         let id = try #require(try JSON.object(opened.body)["id"] as? String, "\(opened)")
         for list in ["households", "loans"] {
-            let answer = try sandbox.post("\(firstAPI)/\(id)/\(list)", file: input.appendingPathComponent("\(list).csv"), contentType: "text/csv")
+            let answer = try sandbox.post(
+                "\(firstAPI)/\(id)/\(list)", file: input.appendingPathComponent("\(list).csv"), contentType: "text/csv", bank)
             #expect(answer.status == 202, "\(answer)")
         }
         // No worker: the seal is killed while its chunks are still going in.
-        let sealing = try sandbox.spawnTool("seal-1", "/usr/bin/curl", ["-sS", "-X", "POST", "\(firstAPI)/\(id):seal"])
+        let sealing = try sandbox.spawnTool("seal-1", "/usr/bin/curl", ["-sS", "-X", "POST"] + bank + ["\(firstAPI)/\(id):seal"])
         try sandbox.eventually("some chunks accepted", interval: .milliseconds(10)) { () -> Bool? in
-            (try? sandbox.batchStatus(id, endpoint: first.clientEndpoint)).map { $0.chunks.householdsAccepted >= 4 } == true ? true : nil
+            (try? sandbox.batchStatus(id, endpoint: first.clientEndpoint, as: keys.operatorKeys)).map { $0.chunks.householdsAccepted >= 4 }
+                == true ? true : nil
         }
         first.process.signal(SIGKILL)
         #expect(first.process.waitForExit(timeout: .seconds(10)))
         #expect(sealing.waitForExit(timeout: .seconds(10)))
 
-        let second = try sandbox.startDispatcher(name: "dispatcher-2", extra: ["--http", "127.0.0.1:0"])
-        let interrupted = try sandbox.batchStatus(id, endpoint: second.clientEndpoint)
+        let second = try sandbox.startDispatcher(name: "dispatcher-2", curve: keys, extra: ["--http", "127.0.0.1:0"])
+        let interrupted = try sandbox.batchStatus(id, endpoint: second.clientEndpoint, as: keys.operatorKeys)
         #expect(interrupted.state == "accepting", "the dispatcher was killed before the seal sealed the batch")
         let spooled = sandbox.dataDir.appendingPathComponent("uploads/\(id)/households/households.csv")
         #expect(try Data(contentsOf: spooled) == Data(contentsOf: input.appendingPathComponent("households.csv")))
-        let sealed = try sandbox.curl(["-X", "POST", "http://\(try sandbox.httpAddress(of: second))/v1/batches/\(id):seal"])
+        let sealed = try sandbox.curl(["-X", "POST"] + operatorToken + ["http://\(try sandbox.httpAddress(of: second))/v1/batches/\(id):seal"])
         #expect(sealed.status == 200, "\(sealed)")
-        let status = try sandbox.batchStatus(id, endpoint: second.clientEndpoint)
+        let status = try sandbox.batchStatus(id, endpoint: second.clientEndpoint, as: keys.operatorKeys)
+        #expect(status.state != "accepting" && status.audit.submittedBy == "clients/bank")
         #expect(status.households == 30000)
         #expect(status.chunks.householdsAccepted == status.chunks.households && status.chunks.households == 60)
         #expect(status.chunks.loansAccepted == status.chunks.loans)
