@@ -58,10 +58,9 @@ enum OperatorRoutes {
         var ids: [UInt64] = []
         ids.reserveCapacity(items.count)
         for item in items {
-            guard case .number(let number) = item, let id = number.integerValue, id >= 1 else {
-                throw .badRequest("ids must be positive integers")
-            }
-            ids.append(UInt64(id))
+            // Strings, as receipts and job documents write ids (docs/openapi.yaml's `JobId`).
+            guard case .string(let text) = item else { throw .badRequest("ids must be job ids written as strings, e.g. \"42\"") }
+            ids.append(try JobRoutes.jobId(text))
         }
         return ids
     }

@@ -15,9 +15,10 @@ import Testing
     }
 
     @Test func listedIds() throws {
-        #expect(try ids(#"{"ids":[3,1,2]}"#) == [3, 1, 2])
+        #expect(try ids(#"{"ids":["3","1","2"]}"#) == [3, 1, 2])
         #expect(try ids(#"{"ids":[]}"#) == [])
-        #expect(try ids(#"{"ids":[7]}"#, "application/json; charset=utf-8") == [7])
+        #expect(try ids(#"{"ids":["7"]}"#, "application/json; charset=utf-8") == [7])
+        #expect(try ids(#"{"ids":["18446744073709551615"]}"#) == [UInt64.max])
     }
 
     @Test func refusals() {
@@ -26,9 +27,11 @@ import Testing
             (#"{"ids":[1]}"#, nil, "unsupported_media_type"),
             ("[1,2]", "application/json", "bad_request"),
             (#"{"ids":"all"}"#, "application/json", "bad_request"),
-            (#"{"ids":[0]}"#, "application/json", "bad_request"),
-            (#"{"ids":[-4]}"#, "application/json", "bad_request"),
-            (#"{"ids":[1.5]}"#, "application/json", "bad_request"),
+            (#"{"ids":[7]}"#, "application/json", "bad_request"),
+            (#"{"ids":["-4"]}"#, "application/json", "bad_request"),
+            (#"{"ids":["1.5"]}"#, "application/json", "bad_request"),
+            (#"{"ids":["18446744073709551616"]}"#, "application/json", "bad_request"),
+            (#"{"ids":[""]}"#, "application/json", "bad_request"),
             (#"{"ids":[1],"all":true}"#, "application/json", "bad_request"),
             ("{", "application/json", "bad_request"),
         ]
@@ -36,7 +39,7 @@ import Testing
             #expect(throws: HTTPProblem.self, "\(body)") { try ids(body, contentType) }
             do throws(HTTPProblem) { _ = try ids(body, contentType) } catch { #expect(error.code == code, "\(body)") }
         }
-        let tooMany = #"{"ids":["# + (1...10_001).map(String.init).joined(separator: ",") + "]}"
+        let tooMany = #"{"ids":["# + (1...10_001).map { "\"\($0)\"" }.joined(separator: ",") + "]}"
         do throws(HTTPProblem) { _ = try ids(tooMany) } catch { #expect(error.code == "too_large") }
     }
 }

@@ -13,7 +13,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Sequence
 
 import pytest
 
@@ -65,9 +65,9 @@ class Deployment:
     """One dispatcher (with its HTTP listener) and one worker, optionally with CURVE and
     HTTP identities: keys and tokens for `clients/alice`, `clients/bob`, `operators/ops`;
     with `tls`, the API on its own HTTPS listener (`--http`) and a client certificate
-    `clients/carol` besides."""
+    `clients/carol` besides; `options` are more dispatcher options."""
 
-    def __init__(self, work: Path, curve: bool, tls: bool = False) -> None:
+    def __init__(self, work: Path, curve: bool, tls: bool = False, options: Sequence[str] = ()) -> None:
         self.work = work
         self.processes: List[Process] = []
         self.keys = work / "keys"
@@ -99,7 +99,7 @@ class Deployment:
                 "dispatcher", "--data-dir", str(work / "data"),
                 "--client-endpoint", "tcp://127.0.0.1:*", "--worker-endpoint", "tcp://127.0.0.1:*", "--log-endpoint", "none",
                 "--heartbeat-interval-ms", "200", "--heartbeat-liveness", "25", "--retry-base-ms", "50",
-                "--metrics", "127.0.0.1:0", *extra,
+                "--metrics", "127.0.0.1:0", *extra, *options,
             ],
         )
         ready = dispatcher.read_event("ready")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import threading
 from pathlib import Path
@@ -116,6 +117,16 @@ def test_tokens_are_the_principals_of_the_same_keys(curve: Deployment) -> None:
         assert ops.job(http_job)["id"] == str(http_job)
 
 
+def test_an_operator_requeues_a_dead_letter_by_its_id(curve: Deployment) -> None:
+    """`POST /v1/dead-letters:retry` takes the ids as the receipts give them (decimal strings)."""
+    with Client(curve.http_url, key=curve.tokens["alice"]) as alice, Client(curve.http_url, key=curve.tokens["ops"]) as ops:
+        # A review without its asOf is refused by the worker for good: a dead letter at once.
+        dead = alice.submit("household.review", {}, key=unique("dead"))
+        assert alice.wait(dead)[0]["state"] == "dead"
+        assert str(dead) in [letter["id"] for letter in ops.dead_letters()]
+        assert ops.retry_dead_letters([dead]) == 1
+
+
 def test_a_token_file_is_read_like_the_token(curve: Deployment, tmp_path: Path) -> None:
     token_file = tmp_path / "alice.token_secret"
     token_file.write_text(curve.tokens["alice"] + "\n")
@@ -156,6 +167,26 @@ def test_an_unsupported_upgrade_request_does_not_stall_the_connection(plain: Dep
         status, _, body = client.request("POST", "/v1/jobs/system.echo", b"{}", upgrade)
         assert status == 202
         assert client.request("GET", f"/v1/jobs/{json.loads(body)['id']}")[0] == 200
+
+
+def test_a_connection_closed_for_idleness_is_replaced_before_a_submission(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The API closes a connection idle for --http-idle-timeout seconds; a submission without
+    an idempotency key, which the client never sends twice, must then go on a new connection
+    rather than fail on the dead one."""
+    deployment = Deployment(tmp_path_factory.mktemp("idle"), curve=False, options=["--http-idle-timeout", "1"])
+    try:
+        with HTTPClient(deployment.http_url, timeout=10) as client:
+            first = client.submit("system.echo", {"n": 1})
+            connection = client._connection
+            assert connection is not None and connection.sock is not None
+            # The server's end of the idle connection shows as a readable socket.
+            readable, _, _ = select.select([connection.sock], [], [], 30)
+            assert readable, "the listener kept an idle connection open past --http-idle-timeout"
+            second = client.submit("system.echo", {"n": 2})
+            assert second != first
+            assert client.job(second)["id"] == str(second)
+    finally:
+        deployment.stop()
 
 
 def test_many_concurrent_submissions_are_all_accepted(plain: Deployment) -> None:

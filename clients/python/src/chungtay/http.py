@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import select
 import socket
 import ssl
 import time
@@ -242,6 +243,7 @@ class HTTPClient:
         one only when that is safe (`GET`, or `retry` for a request with an idempotency key)."""
         all_headers = dict(self._headers)
         all_headers.update(headers or {})
+        self._drop_if_ended()
         for attempt in (1, 2):
             reused = self._connection is not None
             connection = self._connect(timeout or self.timeout)
@@ -258,6 +260,23 @@ class HTTPClient:
                 self.close()
             return response.status, {name.lower(): value for name, value in response.getheaders()}, data
         raise AssertionError("unreachable")
+
+    def _drop_if_ended(self) -> None:
+        """Closes the kept-alive connection if the server has ended it: the API closes a
+        connection idle for `--http-idle-timeout` seconds (default 30). Between requests nothing
+        is due from the server, so a readable socket means its end (or bytes no request asked
+        for); a new connection then carries the request, which matters for a request that may
+        not be sent twice (a POST without an idempotency key), as it would otherwise fail on
+        the dead connection."""
+        connection = self._connection
+        if connection is None or connection.sock is None:
+            return
+        try:
+            readable, _, _ = select.select([connection.sock], [], [], 0)
+        except (OSError, ValueError):
+            readable = [connection.sock]
+        if readable:
+            self.close()
 
     def _connect(self, timeout: float) -> http.client.HTTPConnection:
         if self._connection is None:
