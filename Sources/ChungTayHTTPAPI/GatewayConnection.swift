@@ -8,7 +8,7 @@ import ZeroMQ
 /// answers a whole turn's requests at once. libzmq's writer learns that replies were taken
 /// off its queue only in steps of half the mark ((16 + 1) / 2 = 8 messages), so up to 7
 /// replies already sent may still count against the mark and a burst can find room for only
-/// 9. Hence 8 (as the reference client, `DispatcherClient.submitAll`, keeps): with more in
+/// 9. Hence 8 (as the reference client, `DispatcherClient.submit`, keeps by default): with more in
 /// flight on one connection, replies are lost and their callers get 503 although their
 /// jobs were made.
 ///
