@@ -1,0 +1,12 @@
+/// Windows-1252's characters for bytes 0x80–0x9F (€, curly quotes, dashes, …), which
+/// TCVN3 and VNI leave alone: files in those encodings come from Windows machines whose
+/// code page is 1252, and carry that punctuation as it is. The five bytes 1252 leaves
+/// unassigned stand for the C1 controls of the same value, as Windows' converter has it.
+enum Windows1252Punctuation {
+    static let scalars: [UInt16] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 0x80
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,  // 0x88
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 0x90
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,  // 0x98
+    ]
+}
