@@ -115,6 +115,10 @@ let package = Package(
             dependencies: ["ChungTayWorker", "ChungTayWire", "ChungTayRules"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Office workbooks (.xlsx) read as a stream: ZIP over pread and zlib, a bounded XML
+        // tokenizer, the sheet's rows one at a time.
+        .target(name: "ChungTayWorkbook", dependencies: ["CZlib", "ChungTayCoding"], swiftSettings: swiftSettings),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
         .target(
             name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayStore"],
@@ -191,7 +195,7 @@ let package = Package(
         // committed corpus through them without libFuzzer (the fuzzer itself is below).
         .target(
             name: "ChungTayFuzzTargets",
-            dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayBatchInput"],
+            dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayBatchInput", "ChungTayWorkbook"],
             path: "Fuzz/Sources/ChungTayFuzzTargets",
             swiftSettings: swiftSettings
         ),
@@ -204,6 +208,11 @@ let package = Package(
         .testTarget(name: "ChungTayCodingTests", dependencies: ["ChungTayCoding"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayWireTests", dependencies: ["ChungTayWire"], swiftSettings: swiftSettings),
         .testTarget(name: "ChungTayRulesTests", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChungTayWorkbookTests", dependencies: ["ChungTayWorkbook", "ChungTayCoding", "CZlib"],
+            // The openpyxl script that writes the test workbooks, run by the tests with /usr/bin/python3.
+            exclude: ["Fixtures"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChungTayStoreTests", dependencies: ["ChungTayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChungTayDeliveryTests",

@@ -27,7 +27,7 @@ public struct FuzzTarget: Sendable {
         ClientRequestTarget.target, ClientReplyTarget.target, WorkerMessageTarget.target, JobHeaderTarget.target,
         ResultExtrasTarget.target, DocumentLinesTarget.target, BatchControlTarget.target, JSONReaderTarget.target,
         StagePayloadTarget.target, RuleDataTarget.target, RecordReaderTarget.target, LogRecordTarget.target,
-        WorkerStatsTarget.target, FeedMessageTarget.target, LegacyTextTarget.target,
+        WorkerStatsTarget.target, FeedMessageTarget.target, LegacyTextTarget.target, WorkbookZipTarget.target, WorkbookXMLTarget.target,
     ]
 
     public static func named(_ name: String) -> FuzzTarget? {
