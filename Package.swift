@@ -120,8 +120,11 @@ let package = Package(
         // tokenizer, the sheet's rows one at a time.
         .target(name: "ChungTayWorkbook", dependencies: ["CZlib", "ChungTayCoding"], swiftSettings: swiftSettings),
         .target(name: "ChungTaySampleData", dependencies: ["ChungTayCoding", "ChungTayRules"], swiftSettings: swiftSettings),
+        // The exporter's workbooks (.xlsx): Debian's libxlsxwriter, in its constant-memory mode.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(
-            name: "ChungTayBatchOutput", dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayStore"],
+            name: "ChungTayBatchOutput",
+            dependencies: ["CXlsxWriter", "ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayStore"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -4,7 +4,11 @@ import ChungTayStore
 
 /// The outputs of `chungtay batch export ID --out DIR`, written from what the data
 /// directory's result store has committed (`SegmentReader`; a running dispatcher is
-/// neither disturbed nor read past its journal's committed ends):
+/// neither disturbed nor read past its journal's committed ends). As CSV (`format` `.csv`,
+/// below); as workbooks (`.xlsx`) the same rows go to `communes/COMMUNE.xlsx` (sheets
+/// `Hộ gia đình` and `Khoản vay`), `savings-groups/GROUP.xlsx` (the list as the group
+/// leader carries it) and `notifications.xlsx` (docs/BATCH.md "Export" says where each
+/// column lands):
 ///
 /// - `DIR/communes/COMMUNE/households.csv`: the batch's reviews of households of that
 ///   commune (its current name; no commune: `(unknown)`), by village, then head's name,
@@ -50,9 +54,9 @@ public struct BatchExport: Sendable {
         public var notifications: Int
         /// Directories under `communes/` (`(unknown)` and `(not in list)` included).
         public var communes: Int
-        /// Savings-group lists written (each as `.csv` and `.json`).
+        /// Savings-group lists written (each as `.csv` or `.xlsx`, and `.json`).
         public var groups: Int
-        /// Output files written (CSV and JSON, the summary included).
+        /// Output files written (CSV or workbooks, and JSON, the summary included).
         public var filesWritten: Int
         /// Whether the batch summary document was found (the batch is complete).
         public var batchSummaryFound: Bool
@@ -76,6 +80,8 @@ public struct BatchExport: Sendable {
 
     public let dataDirectory: URL
     public let batchId: String
+    /// CSV unless set: the files scripts and `scripts/same-output` compare.
+    public var format = ExportFormat.csv
     private let rules: RuleBook?
     /// Bytes of rendered rows kept in memory before they are spilled (tests lower it).
     var spillLimit = SpillSet.defaultLimit
@@ -102,8 +108,12 @@ public struct BatchExport: Sendable {
         let store = try SegmentReader(resultsOf: data)
         let exporter = Exporter(
             reader: BatchDocumentReader(store: store, batchId: batchId),
-            deliveries: try NotificationDeliveries(dataDirectory: data, batchId: batchId), rules: rules, spillLimit: spillLimit)
-        return try exporter.run(into: directory)
+            deliveries: try NotificationDeliveries(dataDirectory: data, batchId: batchId), rules: rules, spillLimit: spillLimit,
+            format: format)
+        switch format {
+        case .csv: return try exporter.run(into: directory)
+        case .xlsx: return try XLSXWorkbook.withCNumbers { try exporter.run(into: directory) }
+        }
     }
 }
 
@@ -112,6 +122,8 @@ public enum BatchExportError: Error, Equatable, CustomStringConvertible {
     /// The output directory holds files that are not an earlier export.
     case outputDirectoryNotEmpty(path: String)
     case io(operation: String, path: String, errno: Int32)
+    /// libxlsxwriter refused something while writing a workbook.
+    case workbook(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -119,6 +131,8 @@ public enum BatchExportError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not empty and holds no earlier export; choose an empty or new directory"
         case .io(let operation, let path, let code):
             return "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .workbook(let path, let message):
+            return "\(path): \(message)"
         }
     }
 }

@@ -17,6 +17,13 @@ enum CSV {
         return byteOrderMark + line.finish()
     }
 
+    /// One record of fields (nil: an empty field), with its CRLF.
+    static func line(_ fields: [String?]) -> [UInt8] {
+        var line = Line()
+        for field in fields { line.field(field) }
+        return line.finish()
+    }
+
     /// One record being written.
     struct Line {
         private(set) var bytes: [UInt8] = []

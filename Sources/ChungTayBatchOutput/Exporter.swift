@@ -15,34 +15,32 @@ import ChungTayWire
 /// staging directory beside DIR, then swaps it for DIR in one rename. An earlier export
 /// stays whole until the new one is complete and durable; a failure or a crash at any
 /// point leaves DIR as it was (or, after the swap, the new export).
+///
+/// Every table is made as rows of fields (the CSV's texts); the format decides only how a
+/// row is written: as a CSV line, or as workbook cells typed by their column (`WorkbookCell`).
 final class Exporter {
     static let marker = ".chungtay-export"
     /// `PARENT/.NAME.chungtay-export-staging-PID`, beside DIR (the same filesystem, so the swap is a rename).
     static let stagingInfix = ".chungtay-export-staging-"
     /// The entries of DIR an export owns, replaced as a whole.
-    static let entries = ["communes", "savings-groups", "notifications.csv", "summary.json"]
+    static let entries = ["communes", "savings-groups", "notifications.csv", "notifications.xlsx", "summary.json"]
 
     static let unknownCommune = "(unknown)"
     static let notInList = "(not in list)"
     static let noGroup = "(no group)"
 
-    static let householdColumns = [
-        "householdCode", "headName", "village", "savingsGroup", "association", "standard", "incomePerCapita",
-        "povertyLine", "deprivationCount", "deprivations", "classification", "previous", "current", "change",
-        "escapedOn", "priorityScore", "eligiblePrograms", "flags", "sourceFile", "sourceLine",
-    ]
-    static let loanColumns = [
-        "loanId", "householdCode", "headName", "village", "program", "status", "outstanding", "overduePrincipal",
-        "daysOverdue", "overdueBucket", "nextDueOn", "nextDueAmount", "interestDue", "overdueSurcharge",
-        "annualRatePercent", "flags", "sourceFile", "sourceLine",
-    ]
+    static let householdColumns = ExportColumn.households.map(\.name)
+    static let loanColumns = ExportColumn.loans.map(\.name)
     static let groupColumns = [
         "section", "village", "headName", "householdCode", "loanId", "nextDueOn", "nextDueAmount",
         "overduePrincipal", "daysOverdue", "interestDue", "overdueSurcharge", "current", "priorityScore",
     ]
-    static let notificationColumns = [
-        "type", "subject", "dedupKey", "recipients", "message_vi", "sms", "sourceFile", "sourceLine", "state", "recipientStates",
-    ]
+    static let notificationColumns = ExportColumn.notifications.map(\.name)
+
+    /// The commune workbook's sheets and the notifications' (docs/BATCH.md "Export").
+    static let householdSheet = "Hộ gia đình"
+    static let loanSheet = "Khoản vay"
+    static let notificationSheet = "Thông báo"
 
     /// One directory under `communes/`.
     final class Commune {
@@ -62,6 +60,7 @@ final class Exporter {
 
     private let reader: BatchDocumentReader
     private let rules: RuleBook
+    private let format: ExportFormat
     private let source = GroupListSource()
     private var collation = SortKey()
     private var communes: [Commune] = []
@@ -78,10 +77,11 @@ final class Exporter {
     /// Each notification's delivery state, for `notifications.csv`.
     private let deliveries: NotificationDeliveries
 
-    init(reader: BatchDocumentReader, deliveries: NotificationDeliveries, rules: RuleBook, spillLimit: Int) {
+    init(reader: BatchDocumentReader, deliveries: NotificationDeliveries, rules: RuleBook, spillLimit: Int, format: ExportFormat) {
         self.reader = reader
         self.deliveries = deliveries
         self.rules = rules
+        self.format = format
         spills = SpillSet(limit: spillLimit)
     }
 
@@ -163,22 +163,23 @@ final class Exporter {
             let index = source.addReview(notice)
             let commune = communeIndex(source.households[index].commune)
 
-            var line = CSV.Line()
+            var row: [String?] = []
+            row.reserveCapacity(Self.householdColumns.count)
             for column in ["householdCode", "headName", "village", "savingsGroup", "association", "standard"] {
-                line.field(Cells.text(document[column]))
+                row.append(Cells.text(document[column]))
             }
             for column in ["incomePerCapita", "povertyLine", "deprivationCount", "deprivations", "classification"] {
-                line.field(Cells.text(document[column]))
+                row.append(Cells.text(document[column]))
             }
             for column in ["previous", "current", "change", "escapedOn", "priorityScore", "eligiblePrograms"] {
-                line.field(Cells.text(document[column]))
+                row.append(Cells.text(document[column]))
             }
-            line.field(Cells.flagCodes(document["flags"]))
+            row.append(Cells.flagCodes(document["flags"]))
             let origin = Cells.source(document)
-            line.field(origin.file)
-            line.field(origin.line)
+            row.append(origin.file)
+            row.append(origin.line)
             let key = collation.make(village: notice.village, name: notice.headName, then: [notice.householdCode])
-            try spills.append(line.finish(), key: key, to: communes[commune].households!)
+            try spills.append(spilled(row), key: key, to: communes[commune].households!)
         }
     }
 
@@ -222,52 +223,82 @@ final class Exporter {
             let headName = household.flatMap { source.households[$0].headName }
             let village = household.flatMap { source.village(of: $0) }
 
-            var line = CSV.Line()
-            line.field(Cells.text(document["loanId"]))
-            line.field(Cells.text(document["householdCode"]))
-            line.field(headName)
-            line.field(village)
+            var row: [String?] = []
+            row.reserveCapacity(Self.loanColumns.count)
+            row.append(Cells.text(document["loanId"]))
+            row.append(Cells.text(document["householdCode"]))
+            row.append(headName)
+            row.append(village)
             for column in ["program", "status", "outstanding", "overduePrincipal", "daysOverdue", "overdueBucket"] {
-                line.field(Cells.text(document[column]))
+                row.append(Cells.text(document[column]))
             }
             for column in ["nextDueOn", "nextDueAmount", "interestDue", "overdueSurcharge", "annualRatePercent"] {
-                line.field(Cells.text(document[column]))
+                row.append(Cells.text(document[column]))
             }
-            line.field(Cells.flagCodes(document["flags"]))
+            row.append(Cells.flagCodes(document["flags"]))
             let origin = Cells.source(document)
-            line.field(origin.file)
-            line.field(origin.line)
+            row.append(origin.file)
+            row.append(origin.line)
             let key = collation.make(village: village, name: headName, then: [notice.householdCode, notice.loanId])
-            try spills.append(line.finish(), key: key, to: communes[commune].loans)
+            try spills.append(spilled(row), key: key, to: communes[commune].loans)
             source.addLoan(notice, document: document)
         }
+    }
+
+    /// A row as the spill keeps it until its file is sorted: its CSV line, or its fields for a sheet.
+    private func spilled(_ row: [String?]) -> [UInt8] {
+        switch format {
+        case .csv: return CSV.line(row)
+        case .xlsx: return FieldRow.encode(row)
+        }
+    }
+
+    /// The date workbooks record as their creation: the batch's as-of date (as the group lists').
+    private var workbookDate: CivilDate {
+        source.asOf ?? batchSummaryAsOf ?? GroupListSource.today()
     }
 
     // MARK: - Notifications and summary
 
     private func writeNotifications() throws {
-        let file = try OutputFile(path: staging + "/notifications.csv")
-        try file.write(CSV.header(Self.notificationColumns))
+        let write: ([String?]) throws -> Void
+        let close: () throws -> Void
+        switch format {
+        case .csv:
+            let file = try OutputFile(path: staging + "/notifications.csv")
+            try file.write(CSV.header(Self.notificationColumns))
+            write = { row in try file.write(CSV.line(row)) }
+            close = { try file.close() }
+        case .xlsx:
+            let workbook = try XLSXWorkbook(path: staging + "/notifications.xlsx", temporaryDirectory: spillDirectory, created: workbookDate)
+            let sheet = try ListSheet(in: workbook, name: Self.notificationSheet, columns: ExportColumn.notifications)
+            write = { row in try sheet.append(row) }
+            close = {
+                try sheet.finish()
+                try workbook.close()
+            }
+        }
         try reader.forEachDocument(kind: TaskKind.notifyEmit.rawValue, tally: &tally) { document, _, location in
             summary.notifications += 1
             source.noteAsOf(document)
-            var line = CSV.Line()
-            line.field(Cells.text(document["type"]))
-            line.field(Cells.text(document["subject"]))
-            line.field(Cells.text(document["dedupKey"]))
-            line.field(Cells.recipientRoles(document["recipients"]))
-            line.field(Cells.text(document["message_vi"]))
-            line.field(Cells.text(document["sms"]))
+            var row: [String?] = []
+            row.reserveCapacity(Self.notificationColumns.count)
+            row.append(Cells.text(document["type"]))
+            row.append(Cells.text(document["subject"]))
+            row.append(Cells.text(document["dedupKey"]))
+            row.append(Cells.recipientRoles(document["recipients"]))
+            row.append(Cells.text(document["message_vi"]))
+            row.append(Cells.text(document["sms"]))
             let origin = Cells.source(document)
-            line.field(origin.file)
-            line.field(origin.line)
+            row.append(origin.file)
+            row.append(origin.line)
             // A notification stored before the outbox existed has no state.
             let delivery = deliveries.delivery(file: location.file, offset: location.offset)
-            line.field(delivery?.state.rawValue)
-            line.field(delivery.map { NotificationDeliveries.recipientStates($0.recipients) })
-            try file.write(line.finish())
+            row.append(delivery?.state.rawValue)
+            row.append(delivery.map { NotificationDeliveries.recipientStates($0.recipients) })
+            try write(row)
         }
-        try file.close()
+        try close()
         summary.filesWritten += 1
     }
 
@@ -302,37 +333,64 @@ final class Exporter {
         }
         var names = FileNames()
         for commune in ordered {
-            let directory = staging + "/communes/" + names.unique(commune.name)
-            try PrivateFiles.makeDirectory(directory)
+            let name = staging + "/communes/" + names.unique(commune.name)
             summary.communes += 1
-            if let households = commune.households {
-                try writeSorted(households, columns: Self.householdColumns, to: directory + "/households.csv")
+            switch format {
+            case .csv:
+                try PrivateFiles.makeDirectory(name)
+                if let households = commune.households {
+                    try writeSorted(households, columns: Self.householdColumns, to: name + "/households.csv")
+                }
+                try writeSorted(commune.loans, columns: Self.loanColumns, to: name + "/loans.csv")
+            case .xlsx:
+                let workbook = try XLSXWorkbook(path: name + ".xlsx", temporaryDirectory: spillDirectory, created: workbookDate)
+                if let households = commune.households {
+                    try writeSorted(households, sheet: Self.householdSheet, columns: ExportColumn.households, in: workbook)
+                }
+                try writeSorted(commune.loans, sheet: Self.loanSheet, columns: ExportColumn.loans, in: workbook)
+                try workbook.close()
+                summary.filesWritten += 1
             }
-            try writeSorted(commune.loans, columns: Self.loanColumns, to: directory + "/loans.csv")
         }
     }
 
     private func writeSorted(_ spill: SpillSet.Spill, columns: [String], to path: String) throws {
         let file = try OutputFile(path: path)
         try file.write(CSV.header(columns))
-        try spills.writeSorted(spill, to: file)
+        try spills.forEachSorted(spill) { line in try file.write(line) }
         try file.close()
         summary.filesWritten += 1
     }
 
+    private func writeSorted(_ spill: SpillSet.Spill, sheet name: String, columns: [ExportColumn], in workbook: XLSXWorkbook) throws {
+        let sheet = try ListSheet(in: workbook, name: name, columns: columns)
+        try spills.forEachSorted(spill) { row in try sheet.append(FieldRow.decode(row)) }
+        try sheet.finish()
+    }
+
     // MARK: - Savings groups
 
-    /// The lists of `GroupListSource.forEachList`, each as CSV and JSON.
+    /// The lists of `GroupListSource.forEachList`, each as CSV (or a workbook) and JSON.
     private func writeGroups() throws {
         var names = FileNames()
         var directoryMade = false
-        try source.forEachList(asOf: source.asOf ?? batchSummaryAsOf ?? GroupListSource.today(), rules: rules) { list, loans, _ in
+        try source.forEachList(asOf: source.asOf ?? batchSummaryAsOf ?? GroupListSource.today(), rules: rules) { list, loans, commune in
             if !directoryMade {
                 try PrivateFiles.makeDirectory(staging + "/savings-groups")
                 directoryMade = true
             }
             let base = staging + "/savings-groups/" + names.unique(list.savingsGroup ?? Self.noGroup)
-            try writeGroupCSV(list, loans: loans, to: base + ".csv")
+            let rows = Self.groupRows(list, loans: loans)
+            switch format {
+            case .csv:
+                let file = try OutputFile(path: base + ".csv")
+                try file.write(CSV.header(Self.groupColumns))
+                for row in rows { try file.write(CSV.line(row)) }
+                try file.close()
+            case .xlsx:
+                try GroupListWorkbook(rows: rows, list: list, commune: commune).write(to: base + ".xlsx", temporaryDirectory: spillDirectory)
+            }
+            summary.filesWritten += 1
             let json = try OutputFile(path: base + ".json")
             try json.write(list.jsonBytes)
             try json.write([UInt8(ascii: "\n")])
@@ -342,42 +400,27 @@ final class Exporter {
         }
     }
 
-    /// The group's list as CSV, borrowers then candidates, in the list's order. The
-    /// interest and surcharge, which the list does not carry, come from each borrower's
+    /// The group's list as the CSV's rows, borrowers then candidates, in the list's order.
+    /// The interest and surcharge, which the list does not carry, come from each borrower's
     /// loan (`loans[borrower.loan]`).
-    private func writeGroupCSV(_ list: SavingsGroupList, loans: [GroupListSource.DueLoan], to path: String) throws {
-        let file = try OutputFile(path: path)
-        try file.write(CSV.header(Self.groupColumns))
+    static func groupRows(_ list: SavingsGroupList, loans: [GroupListSource.DueLoan]) -> [[String?]] {
+        var rows: [[String?]] = []
+        rows.reserveCapacity(list.borrowers.count + list.candidates.count)
         for borrower in list.borrowers {
             let loan = loans[borrower.loan]
-            var line = CSV.Line()
-            line.field(borrower.status == LoanStatus.overdue.rawValue ? "overdue" : "due")
-            line.field(borrower.village)
-            line.field(borrower.headName)
-            line.field(borrower.householdCode)
-            line.field(borrower.loanId)
-            line.field(borrower.nextDueOn)
-            line.field(borrower.nextDueAmount)
-            line.field(borrower.overduePrincipal)
-            line.field(borrower.daysOverdue)
-            line.field(loan.interestDue)
-            line.field(loan.overdueSurcharge)
-            line.field(nil as String?)
-            line.field(nil as String?)
-            try file.write(line.finish())
+            rows.append([
+                borrower.status == LoanStatus.overdue.rawValue ? "overdue" : "due", borrower.village, borrower.headName,
+                borrower.householdCode, borrower.loanId, borrower.nextDueOn, borrower.nextDueAmount.map(String.init),
+                borrower.overduePrincipal.map(String.init), borrower.daysOverdue.map(String.init),
+                loan.interestDue.map(String.init), loan.overdueSurcharge.map(String.init), nil, nil,
+            ])
         }
         for candidate in list.candidates {
-            var line = CSV.Line()
-            line.field("supplement_candidate")
-            line.field(candidate.village)
-            line.field(candidate.headName)
-            line.field(candidate.householdCode)
-            for _ in 0..<7 { line.field(nil as String?) }
-            line.field(candidate.current)
-            line.field(candidate.priorityScore)
-            try file.write(line.finish())
+            rows.append(
+                ["supplement_candidate", candidate.village, candidate.headName, candidate.householdCode]
+                    + [String?](repeating: nil, count: 7) + [candidate.current, String(candidate.priorityScore)]
+            )
         }
-        try file.close()
-        summary.filesWritten += 1
+        return rows
     }
 }

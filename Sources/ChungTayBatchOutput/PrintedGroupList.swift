@@ -12,20 +12,37 @@ struct PrintedGroupList {
     /// The commune of the group's households (the transaction point's commune), if known.
     let commune: String?
 
+    /// The form's words, shared with the group's workbook (`GroupListWorkbook`).
+    static let heading = "Danh sách hộ vay đến hạn, quá hạn và hộ đề nghị vay bổ sung"
+    static let session = "Phiên giao dịch ngày"
+    static let noGroup = "(không có tổ)"
+    static let bank = "NGÂN HÀNG CHÍNH SÁCH XÃ HỘI"
+    static let transactionPoint = "Điểm giao dịch xã"
+    static let nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    static let motto = "Độc lập - Tự do - Hạnh phúc"
+    static let transactionDay = "Ngày giao dịch"
+    static let dateline = "……………, ngày …… tháng …… năm ……"
+    static let signers = ["TỔ TRƯỞNG TỔ TK&VV", "CÁN BỘ HỘI ĐOÀN THỂ", "CÁN BỘ TÍN DỤNG"]
+    static let signHint = "(Ký, ghi rõ họ tên)"
+    /// The field labels: the record columns' titles.
+    static let groupLabel = RecordColumn.households.first { $0.field == "savingsGroup" }?.title ?? "Tổ TK&VV"
+    static let associationLabel = RecordColumn.households.first { $0.field == "association" }?.title ?? "Hội đoàn thể nhận ủy thác"
+    static let communeLabel = RecordColumn.households.first { $0.field == "commune" }?.title ?? "Xã"
+
     var title: String {
-        "Danh sách Tổ " + (list.savingsGroup ?? "(không có tổ)")
+        "Danh sách Tổ " + (list.savingsGroup ?? Self.noGroup)
     }
 
     var sheet: String {
         var html = "<section class=\"sheet\">\n"
         html += masthead
-        html += "<h1>Danh sách hộ vay đến hạn, quá hạn và hộ đề nghị vay bổ sung</h1>\n"
-        html += "<p class=\"subtitle\">Phiên giao dịch ngày \(list.asOf.vietnameseDescription)</p>\n"
+        html += "<h1>\(Self.heading)</h1>\n"
+        html += "<p class=\"subtitle\">\(Self.session) \(list.asOf.vietnameseDescription)</p>\n"
         html += "<div class=\"fields\">"
-        html += "<span>Tổ TK&amp;VV: <b>\(HTMLText.escaped(list.savingsGroup ?? "(không có tổ)"))</b></span>"
-        html += "<span>Hội đoàn thể nhận ủy thác: <b>\(HTMLText.escaped(PrintedTerms.association(list.association) ?? ""))</b></span>"
-        html += "<span>Xã: <b>\(HTMLText.escaped(commune))</b></span>"
-        html += "<span>Ngày giao dịch: <b>\(list.asOf.vietnameseDescription)</b></span>"
+        html += "<span>\(HTMLText.escaped(Self.groupLabel)): <b>\(HTMLText.escaped(list.savingsGroup ?? Self.noGroup))</b></span>"
+        html += "<span>\(HTMLText.escaped(Self.associationLabel)): <b>\(HTMLText.escaped(PrintedTerms.association(list.association) ?? ""))</b></span>"
+        html += "<span>\(HTMLText.escaped(Self.communeLabel)): <b>\(HTMLText.escaped(commune))</b></span>"
+        html += "<span>\(Self.transactionDay): <b>\(list.asOf.vietnameseDescription)</b></span>"
         html += "</div>\n"
         html += borrowerTable
         html += candidateTable
@@ -37,8 +54,8 @@ struct PrintedGroupList {
     private var masthead: String {
         """
         <div class="masthead">
-        <div>NGÂN HÀNG CHÍNH SÁCH XÃ HỘI<br><b class="upper">Điểm giao dịch xã \(HTMLText.escaped(commune))</b><span class="rule"></span></div>
-        <div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b><span class="rule"></span></div>
+        <div>\(Self.bank)<br><b class="upper">\(Self.transactionPoint) \(HTMLText.escaped(commune))</b><span class="rule"></span></div>
+        <div><b>\(Self.nation)</b><br><b>\(Self.motto)</b><span class="rule"></span></div>
         </div>
 
         """
@@ -49,8 +66,8 @@ struct PrintedGroupList {
         guard !list.borrowers.isEmpty else { return html + "<p class=\"none\">Không có hộ vay đến hạn hoặc quá hạn.</p>\n" }
         html += """
             <table class="form"><thead><tr>
-            <th class="n">STT</th><th>Họ và tên chủ hộ</th><th>Thôn</th><th>Mã hộ</th><th>Mã khoản vay</th>
-            <th>Ngày đến hạn</th><th>Số tiền đến hạn (đồng)</th><th>Số ngày quá hạn</th><th>Nợ gốc quá hạn (đồng)</th><th>Ghi chú</th>
+            <th class="n">\(Self.th(.sequence))</th><th>\(Self.th(.headName))</th><th>\(Self.th(.village))</th><th>\(Self.th(.householdCode))</th><th>\(Self.th(.loanId))</th>
+            <th>\(Self.th(.nextDueOn))</th><th>\(Self.th(.nextDueAmount))</th><th>\(Self.th(.daysOverdue))</th><th>\(Self.th(.overduePrincipal))</th><th>\(Self.th(.note))</th>
             </tr></thead>
             <tbody>
 
@@ -81,7 +98,7 @@ struct PrintedGroupList {
         guard !list.candidates.isEmpty else { return html + "<p class=\"none\">Không có hộ đề nghị vay bổ sung.</p>\n" }
         html += """
             <table class="form"><thead><tr>
-            <th class="n">STT</th><th>Họ và tên chủ hộ</th><th>Thôn</th><th>Mã hộ</th><th>Diện hộ</th><th>Điểm ưu tiên</th>
+            <th class="n">\(Self.th(.sequence))</th><th>\(Self.th(.headName))</th><th>\(Self.th(.village))</th><th>\(Self.th(.householdCode))</th><th>\(Self.th(.householdClass))</th><th>\(Self.th(.priorityScore))</th>
             </tr></thead>
             <tbody>
 
@@ -100,15 +117,18 @@ struct PrintedGroupList {
     private var signatures: String {
         """
         <div class="signoff">
-        <p class="dateline">……………, ngày …… tháng …… năm ……</p>
+        <p class="dateline">\(Self.dateline)</p>
         <div class="signatures">
-        <div><b>TỔ TRƯỞNG TỔ TK&amp;VV</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
-        <div><b>CÁN BỘ HỘI ĐOÀN THỂ</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
-        <div><b>CÁN BỘ TÍN DỤNG</b><span class="hint">(Ký, ghi rõ họ tên)</span></div>
+        \(Self.signers.map { "<div><b>\(HTMLText.escaped($0))</b><span class=\"hint\">\(Self.signHint)</span></div>" }.joined(separator: "\n"))
         </div>
         </div>
 
         """
+    }
+
+    /// A column's title as a table head.
+    private static func th(_ column: ExportColumn) -> String {
+        HTMLText.escaped(column.title)
     }
 
     /// A column total; nil (printed empty) once it would overflow, since the amounts

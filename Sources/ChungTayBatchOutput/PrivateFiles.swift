@@ -179,9 +179,9 @@ final class OutputFile {
     }
 }
 
-/// The system `close`, which `OutputFile.close()` shadows inside the class.
+/// The system `close`, which `OutputFile.close()` and `XLSXWorkbook.close()` shadow inside their classes.
 @inline(__always)
 @discardableResult
-private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+func closeDescriptor(_ descriptor: Int32) -> Int32 {
     close(descriptor)
 }

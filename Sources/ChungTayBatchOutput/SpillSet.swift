@@ -1,4 +1,4 @@
-/// Rows of one CSV file that must come out sorted, gathered from a stream whose order is
+/// Rows of one CSV file or sheet that must come out sorted, gathered from a stream whose order is
 /// the store's: each row is rendered once and appended with its sort key to a spill
 /// file of its own (mode 0600, in the export's staging directory, removed at the end).
 ///
@@ -37,7 +37,7 @@ final class SpillSet {
         return spill
     }
 
-    /// Adds one rendered row (CRLF included) with its sort key.
+    /// Adds one rendered row (a CSV line with its CRLF, or a workbook's `FieldRow`) with its sort key.
     func append(_ row: [UInt8], key: [UInt8], to spill: Spill) throws(BatchExportError) {
         let before = spill.buffer.count
         Self.appendLength(key.count, to: &spill.buffer)
@@ -58,9 +58,9 @@ final class SpillSet {
         buffered = 0
     }
 
-    /// Writes a spill's rows in key order (ties in the order they came) to `output`,
-    /// then frees its memory. Returns the number of rows.
-    func writeSorted(_ spill: Spill, to output: OutputFile) throws(BatchExportError) {
+    /// Hands a spill's rows to `body` in key order (ties in the order they came), then
+    /// frees its memory.
+    func forEachSorted(_ spill: Spill, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var bytes: [UInt8]
         if spill.onDisk {
             try flushAll()
@@ -83,7 +83,7 @@ final class SpillSet {
             entries.append(Entry(keyStart: keyStart, keyLength: keyLength, rowStart: rowStart, rowLength: rowLength))
             offset = rowStart + rowLength
         }
-        let failure = bytes.withUnsafeBufferPointer { buffer -> BatchExportError? in
+        try bytes.withUnsafeBufferPointer { buffer in
             entries.sort { lhs, rhs in
                 let left = UnsafeBufferPointer(rebasing: buffer[lhs.keyStart..<lhs.keyStart + lhs.keyLength])
                 let right = UnsafeBufferPointer(rebasing: buffer[rhs.keyStart..<rhs.keyStart + rhs.keyLength])
@@ -91,16 +91,10 @@ final class SpillSet {
                 if SortKey.precedes(right, left) { return false }
                 return lhs.keyStart < rhs.keyStart
             }
-            do throws(BatchExportError) {
-                for entry in entries {
-                    try output.write(UnsafeBufferPointer(rebasing: buffer[entry.rowStart..<entry.rowStart + entry.rowLength]))
-                }
-                return nil
-            } catch {
-                return error
+            for entry in entries {
+                try body(UnsafeBufferPointer(rebasing: buffer[entry.rowStart..<entry.rowStart + entry.rowLength]))
             }
         }
-        if let failure { throw failure }
     }
 
     private struct Entry {
