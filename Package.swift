@@ -129,7 +129,7 @@ let package = Package(
         ),
         .target(
             name: "ChungTayBatchInput",
-            dependencies: ["ChungTayCoding", "ChungTayWire"],
+            dependencies: ["ChungTayCoding", "ChungTayWire", "ChungTayRules", "ChungTayWorkbook"],
             swiftSettings: swiftSettings
         ),
         .target(

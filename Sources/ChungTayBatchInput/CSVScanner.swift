@@ -1,4 +1,4 @@
-/// An RFC 4180 record scanner over bytes: finds one record's cells (as ranges of the
+/// An RFC 4180 record scanner over bytes (comma-delimited, or `;`/tab for an office's file): finds one record's cells (as ranges of the
 /// buffer) and where the record ends, counting physical lines, without copying.
 ///
 /// Written here rather than taken from yaslab/CSV.swift, which was measured and read
@@ -36,7 +36,6 @@ struct CSVScanner {
     }
 
     private static let quote = UInt8(ascii: "\"")
-    private static let comma = UInt8(ascii: ",")
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D
 
@@ -50,7 +49,12 @@ struct CSVScanner {
     /// How many cells were complete before that line break.
     private(set) var cellsBeforeFirstBreak = 0
 
-    init() {
+    /// The byte between cells: `,` for machine files, `;` or tab for an office's
+    /// (`ListPreparation` detects it from the header line).
+    let delimiter: UInt8
+
+    init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.delimiter = delimiter
         cells.reserveCapacity(64)
     }
 
@@ -59,6 +63,8 @@ struct CSVScanner {
     /// end of the file.
     mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool, headerCount: Int?) -> Outcome {
         let count = bytes.count
+        // A local, so the loops compare with a register rather than reload the property.
+        let delimiter = self.delimiter
         var index = start
         if index >= count { return atEnd ? .finished : .needMore }
         if bytes[index] == Self.lf { return .blank(end: index + 1) }
@@ -117,7 +123,7 @@ struct CSVScanner {
                 index += 1
                 if index >= count { return finish(end: count, lines: breaks, headerCount: headerCount) }
                 let byte = bytes[index]
-                if byte == Self.comma {
+                if byte == delimiter {
                     index += 1
                     continue
                 }
@@ -135,12 +141,12 @@ struct CSVScanner {
                 if cellBreak >= 0 { return resynchronise(column: column, end: cellBreak, lines: cellBreakLines) }
                 note(column, "text after the closing quote of a quoted cell")
                 cells[cells.count - 1].present = false
-                while index < count && bytes[index] != Self.comma && bytes[index] != Self.lf { index += 1 }
+                while index < count && bytes[index] != delimiter && bytes[index] != Self.lf { index += 1 }
                 if index >= count {
                     if !atEnd { return .needMore }
                     return finish(end: count, lines: breaks, headerCount: headerCount)
                 }
-                if bytes[index] == Self.comma {
+                if bytes[index] == delimiter {
                     index += 1
                     continue
                 }
@@ -149,7 +155,7 @@ struct CSVScanner {
                 let cellStart = index
                 while index < count {
                     let byte = bytes[index]
-                    if byte == Self.comma || byte == Self.lf { break }
+                    if byte == delimiter || byte == Self.lf { break }
                     if byte == Self.quote { note(column, "quote inside an unquoted cell") }
                     index += 1
                 }
@@ -160,7 +166,7 @@ struct CSVScanner {
                     cells.append(Cell(start: cellStart, end: cellEnd, escaped: false, present: true))
                     return finish(end: count, lines: breaks, headerCount: headerCount)
                 }
-                if bytes[index] == Self.comma {
+                if bytes[index] == delimiter {
                     cells.append(Cell(start: cellStart, end: index, escaped: false, present: true))
                     index += 1
                     continue

@@ -62,8 +62,8 @@ public struct ChunkPlanner: Sendable {
     /// dispatcher's largest message (the HTTP API's seal; `batch submit` leaves it unbounded
     /// and the dispatcher refuses the SUBMIT).
     public let maximumPayloadBytes: Int
-    let householdPath: String
-    let loanPath: String?
+    let householdSource: ListSource
+    let loanSource: ListSource?
 
     /// - Parameters:
     ///   - chunkSize: households per household chunk, loans per loan-only chunk (at least 1).
@@ -73,8 +73,8 @@ public struct ChunkPlanner: Sendable {
         self.batch = batch
         self.chunkSize = max(chunkSize, 1)
         self.maximumPayloadBytes = maximumPayloadBytes
-        householdPath = index.householdFile.path
-        loanPath = index.loanFile?.path
+        householdSource = index.householdSource
+        loanSource = index.loanSource
     }
 
     public var householdChunkCount: Int { (index.householdCount + chunkSize - 1) / chunkSize }
@@ -106,13 +106,13 @@ public final class BatchChunks {
         self.planner = planner
         self.sequence = sequence
         let index = planner.index
-        households = try RecordReader(path: planner.householdPath, maximumRecordBytes: index.maximumRecordBytes)
-        guard households.identity == index.householdFile else { throw .fileChanged(path: planner.householdPath) }
+        households = try RecordReader(source: planner.householdSource, maximumRecordBytes: index.maximumRecordBytes)
+        guard households.identity == index.householdFile else { throw .fileChanged(path: planner.householdSource.shownPath) }
         citizenId = households.locator(for: "citizenId")
         householdCode = households.locator(for: "householdCode")
-        if let path = planner.loanPath {
-            let loans = try RecordReader(path: path, maximumRecordBytes: index.maximumRecordBytes)
-            guard loans.identity == index.loanFile else { throw .fileChanged(path: path) }
+        if let source = planner.loanSource {
+            let loans = try RecordReader(source: source, maximumRecordBytes: index.maximumRecordBytes)
+            guard loans.identity == index.loanFile else { throw .fileChanged(path: source.shownPath) }
             self.loans = loans
         } else {
             loans = nil
@@ -141,12 +141,12 @@ public final class BatchChunks {
         writer.key("households")
         writer.openArray()
         for _ in first..<end {
-            guard try households.advance() else { throw .fileChanged(path: households.path) }
+            guard try households.advance() else { throw .fileChanged(path: planner.householdSource.shownPath) }
             let flags = planner.index.listFlags(
                 citizenId: households.currentKey(citizenId), householdCode: households.currentKey(householdCode))
             households.writeCurrentItem(into: &writer, listFlags: flags)
             guard writer.count <= planner.maximumPayloadBytes else {
-                throw .chunkTooLarge(path: households.path, line: households.currentLine, limit: planner.maximumPayloadBytes)
+                throw .chunkTooLarge(path: planner.householdSource.shownPath, line: households.currentLine, limit: planner.maximumPayloadBytes)
             }
         }
         nextHousehold = end
@@ -159,7 +159,7 @@ public final class BatchChunks {
             try writeLoan(joined[nextLoan], into: &writer, listFlags: [])
             guard writer.count <= planner.maximumPayloadBytes else {
                 throw .chunkTooLarge(
-                    path: households.path, line: try householdLine(Int(joined[nextLoan].household)),
+                    path: planner.householdSource.shownPath, line: try householdLine(Int(joined[nextLoan].household)),
                     limit: planner.maximumPayloadBytes)
             }
             loanCount += 1
@@ -186,7 +186,7 @@ public final class BatchChunks {
             let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
             try writeLoan(position, into: &writer, listFlags: flags)
             guard writer.count <= planner.maximumPayloadBytes else {
-                throw .chunkTooLarge(path: planner.loanPath ?? "", line: Int(position.line), limit: planner.maximumPayloadBytes)
+                throw .chunkTooLarge(path: planner.loanSource?.shownPath ?? "", line: Int(position.line), limit: planner.maximumPayloadBytes)
             }
         }
         writer.closeArray()
@@ -216,11 +216,11 @@ public final class BatchChunks {
     private func writeLoan(
         _ position: ListIndex.Position, into writer: inout JSONWriter, listFlags: [String]
     ) throws(BatchInputError) {
-        guard let loans else { throw .fileChanged(path: planner.householdPath) }
+        guard let loans else { throw .fileChanged(path: planner.householdSource.shownPath) }
         do {
             try loans.writeItem(at: Int(position.offset), line: Int(position.line), into: &writer, listFlags: listFlags)
         } catch .noRecord {
-            throw .fileChanged(path: loans.path)
+            throw .fileChanged(path: planner.loanSource?.shownPath ?? loans.path)
         }
     }
 
@@ -228,7 +228,7 @@ public final class BatchChunks {
     /// error that names it (a chunk too large), so the chunks keep no line per household.
     private func householdLine(_ number: Int) throws(BatchInputError) -> Int {
         try moveToHousehold(number)
-        guard try households.advance() else { throw .fileChanged(path: households.path) }
+        guard try households.advance() else { throw .fileChanged(path: planner.householdSource.shownPath) }
         return households.currentLine
     }
 
@@ -241,7 +241,7 @@ public final class BatchChunks {
             let checkpoint = checkpoints[slot]
             try households.seek(to: Int(checkpoint.offset), line: Int(checkpoint.line))
             for _ in 0..<(number - slot * ListIndex.checkpointInterval) {
-                guard try households.advance() else { throw .fileChanged(path: households.path) }
+                guard try households.advance() else { throw .fileChanged(path: planner.householdSource.shownPath) }
             }
         }
         nextHousehold = number

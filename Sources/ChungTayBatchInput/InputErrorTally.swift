@@ -1,4 +1,5 @@
 /// Records with an `inputError`: how many, and the first few as `file:line:column: message`
+/// (`file:sheet!D17: message` for a sheet's)
 /// for the operator.
 struct InputErrorTally: Sendable {
     let sampleLimit: Int
@@ -10,10 +11,10 @@ struct InputErrorTally: Sendable {
     }
 
     mutating func note(_ reader: RecordReader) {
-        guard let error = reader.currentError else { return }
+        guard let description = reader.currentErrorDescription else { return }
         count += 1
         if samples.count < sampleLimit {
-            samples.append("\(reader.file):\(reader.currentLine):\(error.column): \(error.message)")
+            samples.append(description)
         }
     }
 

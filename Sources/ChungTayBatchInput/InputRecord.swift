@@ -1,4 +1,5 @@
 public import ChungTayCoding
+import ChungTayWorkbook
 import Foundation
 
 /// Why one line of an input file could not be read as a record.
@@ -22,7 +23,10 @@ public struct InputError: Sendable, Equatable {
 public struct InputRecord: Sendable, Equatable {
     /// The file's last path component, as items name it.
     public var file: String
-    /// The 1-based physical line where the record starts (a CSV header is line 1).
+    /// The workbook sheet the record comes from; nil for a text file.
+    public var sheet: String?
+    /// The 1-based physical line where the record starts (a CSV header is line 1); a
+    /// sheet's row number.
     public var line: Int
     /// The byte offset in the file where the record starts; `RecordReader.record(at:line:)`
     /// reads the record again from there.
@@ -32,22 +36,29 @@ public struct InputRecord: Sendable, Equatable {
     public var record: JSONObject
     public var inputError: InputError?
 
-    public init(file: String, line: Int, offset: Int, record: JSONObject, inputError: InputError? = nil) {
+    public init(file: String, sheet: String? = nil, line: Int, offset: Int, record: JSONObject, inputError: InputError? = nil) {
         self.file = file
+        self.sheet = sheet
         self.line = line
         self.offset = offset
         self.record = record
         self.inputError = inputError
     }
 
-    /// `file:line:column: message`, for people; nil without an input error.
+    /// `file:line:column: message`, or for a sheet `file:sheet!D17: message` (the cell as
+    /// Excel names it), for people; nil without an input error.
     public var errorDescription: String? {
-        guard let inputError else { return nil }
-        return "\(file):\(line):\(inputError.column): \(inputError.message)"
+        inputError.map { Self.describe($0, file: file, sheet: sheet, line: line) }
+    }
+
+    static func describe(_ error: InputError, file: String, sheet: String?, line: Int) -> String {
+        guard let sheet else { return "\(file):\(line):\(error.column): \(error.message)" }
+        return "\(file):\(sheet)!\(CellReference.name(column: error.column, row: line)): \(error.message)"
     }
 }
 
-/// How an input file is read, chosen by its extension.
+/// How `RecordReader` reads a file, chosen by its extension (machine files; office files
+/// go through `ListPreparation` first).
 public enum InputFormat: Sendable, Equatable {
     /// `.csv`: UTF-8 (a BOM is skipped), comma-separated, header row, RFC 4180 quoting.
     case csv
@@ -85,10 +96,31 @@ public enum BatchInputError: Error, Equatable, Sendable, CustomStringConvertible
     /// `line` of `path` (its loans with the chunk's others), or in a loan-only chunk at the loan.
     case chunkTooLarge(path: String, line: Int, limit: Int)
 
+    // Office lists (`ListPreparation`): refused before a batch is opened.
+
+    /// Neither UTF-8 nor an encoding `TextEncodingDetector` recognises; `found` says what
+    /// came closest.
+    case unrecognisedEncoding(path: String, found: String)
+    /// A file read as UTF-8 (its first MiB was) with invalid UTF-8 on `line`.
+    case notUTF8(path: String, line: Int)
+    /// No row naming the list's key column where one was looked for, or a delimiter that
+    /// cannot be told from the header line; `message` says what was found.
+    case noHeaderRow(path: String, message: String)
+    /// Numbers written both ways: `vi` (`40,8`, `4.965.000`) and `en` (`40.8`, `4,965,000`).
+    case mixedNumberLocales(path: String, vi: String, en: String)
+    /// `--sheet` names no sheet of the workbook.
+    case noSuchSheet(path: String, sheet: String, sheets: [String])
+    /// The workbook cannot be read (`WorkbookError`'s description).
+    case unreadableWorkbook(path: String, message: String)
+    /// An option that does not apply to the file (`--sheet` for a text file).
+    case optionNotApplicable(path: String, message: String)
+    /// The converted copy of an office list could not be written.
+    case cannotWriteSpool(path: String, errno: Int32)
+
     public var description: String {
         switch self {
         case .unknownFormat(let path):
-            return "\(path): unknown input format (expected .csv, .jsonl, .ndjson or .json)"
+            return "\(path): unknown input format (expected .csv, .tsv, .txt, .jsonl, .ndjson, .json or .xlsx)"
         case .cannotOpen(let path, let code):
             return "\(path): cannot open (\(String(cString: strerror(code))))"
         case .readFailed(let path, let code):
@@ -103,6 +135,25 @@ public enum BatchInputError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(path): no record at byte \(offset)"
         case .chunkTooLarge(let path, let line, let limit):
             return "\(path):\(line): this record and its chunk (with a household's loans) make a job of more than \(limit) bytes"
+        case .unrecognisedEncoding(let path, let found):
+            return "\(path): \(found); convert it to UTF-8 or give --encoding windows-1258|tcvn3|vni"
+        case .notUTF8(let path, let line):
+            return "\(path):\(line): invalid UTF-8, though the file began as UTF-8; convert it to UTF-8 "
+                + "or give --encoding windows-1258|tcvn3|vni"
+        case .noHeaderRow(let path, let message):
+            return "\(path): \(message)"
+        case .mixedNumberLocales(let path, let vi, let en):
+            return "\(path): numbers are written both the Vietnamese way (\(vi)) and the English way (\(en)); "
+                + "give --locale vi or --locale en"
+        case .noSuchSheet(let path, let sheet, let sheets):
+            return "\(path): no sheet named \"\(sheet)\" (the workbook has "
+                + sheets.map { "\"\($0)\"" }.joined(separator: ", ") + ")"
+        case .unreadableWorkbook(let path, let message):
+            return "\(path): cannot read the workbook: \(message)"
+        case .optionNotApplicable(let path, let message):
+            return "\(path): \(message)"
+        case .cannotWriteSpool(let path, let code):
+            return "\(path): cannot write the converted list (\(String(cString: strerror(code))))"
         }
     }
 }

@@ -27,6 +27,9 @@ public struct ListIndex: Sendable {
     /// Households between two stored positions.
     static let checkpointInterval = 64
 
+    /// What pass 2 reads again, and the files as pass 1 saw them.
+    public let householdSource: ListSource
+    public let loanSource: ListSource?
     public let householdFile: FileIdentity
     public let loanFile: FileIdentity?
     /// Records (lines with an `inputError` included) in each file.
@@ -81,19 +84,51 @@ public struct ListIndex: Sendable {
         households: String, loans: String?, maximumRecordBytes: Int = 1 << 20, errorSampleLimit: Int = 100,
         concurrently: Bool = true, maximumHouseholds: Int = .max, maximumLoans: Int = .max
     ) throws(BatchInputError) {
+        try self.init(
+            households: ListSource(path: households), loans: loans.map(ListSource.init(path:)),
+            maximumRecordBytes: maximumRecordBytes, errorSampleLimit: errorSampleLimit, concurrently: concurrently,
+            maximumHouseholds: maximumHouseholds, maximumLoans: maximumLoans, refusingInvalidUTF8: false)
+    }
+
+    /// Reads the lists `ListPreparation` prepared once (pass 1), as `init(households:loans:…)`.
+    ///
+    /// - Parameter refusingInvalidUTF8: a CSV record with invalid UTF-8 refuses its file
+    ///   (`BatchInputError.notUTF8`) instead of becoming an unreadable record: `batch submit`
+    ///   read the file's first MiB as UTF-8, so invalid UTF-8 later means another encoding,
+    ///   and reviewing its records as unreadable would only send letters about damage that
+    ///   is not in the data.
+    public init(
+        households: PreparedList, loans: PreparedList?, maximumRecordBytes: Int = 1 << 20, errorSampleLimit: Int = 100,
+        concurrently: Bool = true, refusingInvalidUTF8: Bool = true
+    ) throws(BatchInputError) {
+        try self.init(
+            households: households.source, loans: loans?.source, maximumRecordBytes: maximumRecordBytes,
+            errorSampleLimit: errorSampleLimit, concurrently: concurrently, maximumHouseholds: .max, maximumLoans: .max,
+            refusingInvalidUTF8: refusingInvalidUTF8)
+    }
+
+    private init(
+        households: ListSource, loans: ListSource?, maximumRecordBytes: Int, errorSampleLimit: Int, concurrently: Bool,
+        maximumHouseholds: Int, maximumLoans: Int, refusingInvalidUTF8: Bool
+    ) throws(BatchInputError) {
         self.maximumRecordBytes = maximumRecordBytes
         errors = InputErrorTally(sampleLimit: errorSampleLimit)
-        let householdReader = try RecordReader(path: households, maximumRecordBytes: maximumRecordBytes)
+        householdSource = households
+        loanSource = loans
+        let householdReader = try RecordReader(source: households, maximumRecordBytes: maximumRecordBytes)
         var loanReader: RecordReader?
-        if let loans { loanReader = try RecordReader(path: loans, maximumRecordBytes: maximumRecordBytes) }
+        if let loans { loanReader = try RecordReader(source: loans, maximumRecordBytes: maximumRecordBytes) }
         householdFile = householdReader.identity
         loanFile = loanReader?.identity
         guard let loanReader else {
-            try readHouseholds(householdReader, concurrently: concurrently, maximum: maximumHouseholds)
+            try readHouseholds(
+                householdReader, concurrently: concurrently, maximum: maximumHouseholds, refusingInvalidUTF8: refusingInvalidUTF8)
             keepRepeatedKeysOnly()
             return
         }
-        let loanScan = LoanScan(reader: loanReader, errorSampleLimit: errorSampleLimit, maximumLoans: maximumLoans)
+        let loanScan = LoanScan(
+            reader: loanReader, errorSampleLimit: errorSampleLimit, maximumLoans: maximumLoans,
+            refusingInvalidUTF8: refusingInvalidUTF8)
         if concurrently {
             let finished = DispatchSemaphore(value: 0)
             let thread = Thread {
@@ -104,9 +139,11 @@ public struct ListIndex: Sendable {
             thread.start()
             // The loan thread owns its reader until it signals, also when households fail.
             defer { finished.wait() }
-            try readHouseholds(householdReader, concurrently: true, maximum: maximumHouseholds)
+            try readHouseholds(
+                householdReader, concurrently: true, maximum: maximumHouseholds, refusingInvalidUTF8: refusingInvalidUTF8)
         } else {
-            try readHouseholds(householdReader, concurrently: false, maximum: maximumHouseholds)
+            try readHouseholds(
+                householdReader, concurrently: false, maximum: maximumHouseholds, refusingInvalidUTF8: refusingInvalidUTF8)
             loanScan.run()
         }
         try join(loanScan)
@@ -142,7 +179,9 @@ public struct ListIndex: Sendable {
         return flags
     }
 
-    private mutating func readHouseholds(_ reader: RecordReader, concurrently: Bool, maximum: Int) throws(BatchInputError) {
+    private mutating func readHouseholds(
+        _ reader: RecordReader, concurrently: Bool, maximum: Int, refusingInvalidUTF8: Bool
+    ) throws(BatchInputError) {
         // The one comparison per record there was already (`noCode`), with the caller's bound.
         let limit = min(maximum, Int(Self.noCode))
         let counter = HouseholdKeyCounter(concurrently: concurrently)
@@ -157,6 +196,7 @@ public struct ListIndex: Sendable {
             guard number < limit, reader.currentLine <= Int(UInt32.max) else {
                 throw .tooLarge(path: reader.path)
             }
+            if refusingInvalidUTF8, reader.currentHasInvalidUTF8 { throw .notUTF8(path: reader.path, line: reader.currentLine) }
             if number % Self.checkpointInterval == 0 {
                 checkpoints.append(
                     Position(household: UInt32(number), line: UInt32(reader.currentLine), offset: Int64(reader.currentOffset)))

@@ -21,12 +21,15 @@ final class LoanScan: @unchecked Sendable {
     private let errorSampleLimit: Int
     /// Loans past which the book is refused (`BatchInputError.tooLarge`) as they are read.
     private let maximumLoans: Int
+    /// See `ListIndex.init(households:loans:…:refusingInvalidUTF8:)`.
+    private let refusingInvalidUTF8: Bool
     private(set) var outcome: Result<Loans, BatchInputError>?
 
-    init(reader: RecordReader, errorSampleLimit: Int, maximumLoans: Int) {
+    init(reader: RecordReader, errorSampleLimit: Int, maximumLoans: Int, refusingInvalidUTF8: Bool) {
         self.reader = reader
         self.errorSampleLimit = errorSampleLimit
         self.maximumLoans = maximumLoans
+        self.refusingInvalidUTF8 = refusingInvalidUTF8
     }
 
     func run() {
@@ -42,6 +45,7 @@ final class LoanScan: @unchecked Sendable {
         var loans = Loans(errors: InputErrorTally(sampleLimit: errorSampleLimit))
         while try reader.advance() {
             guard reader.currentLine <= Int(UInt32.max), loans.loans.count < maximumLoans else { throw .tooLarge(path: reader.path) }
+            if refusingInvalidUTF8, reader.currentHasInvalidUTF8 { throw .notUTF8(path: reader.path, line: reader.currentLine) }
             loans.errors.note(reader)
             loans.loans.append(Loan(householdCode: reader.currentKey(householdCode), line: UInt32(reader.currentLine),
                                     offset: Int64(reader.currentOffset)))

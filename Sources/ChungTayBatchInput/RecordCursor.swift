@@ -6,7 +6,10 @@ import Foundation
 /// `JSONObject`, so that pass 1 can read two keys without building the rest).
 struct RecordCursor: ~Copyable {
     var window: ByteWindow
-    private(set) var scanner = CSVScanner()
+    private(set) var scanner: CSVScanner
+    /// JSON Lines written by `ListPreparation` (a spool): a last member named
+    /// `ListSpool.errorKey` is the record's input error, not a field.
+    let readsSpool: Bool
     /// Offset and line of the next record.
     private(set) var position = 0
     private(set) var line = 1
@@ -23,9 +26,13 @@ struct RecordCursor: ~Copyable {
     /// error (`objectStart == objectEnd` otherwise), so that pass 2 copies it as given.
     private(set) var objectStart = 0
     private(set) var objectEnd = 0
+    /// Whether invalid UTF-8 made a cell of the current CSV record unreadable.
+    private(set) var invalidUTF8 = false
 
-    init(capacity: Int) {
+    init(capacity: Int, delimiter: UInt8 = UInt8(ascii: ","), readsSpool: Bool = false) {
         window = ByteWindow(capacity: capacity)
+        scanner = CSVScanner(delimiter: delimiter)
+        self.readsSpool = readsSpool
     }
 
     /// Makes the next record the one at `offset`, which starts on `line`.
@@ -104,6 +111,7 @@ struct RecordCursor: ~Copyable {
         offset = position
         recordLine = line
         ascii = true
+        invalidUTF8 = false
         objectStart = 0
         objectEnd = 0
     }
@@ -119,6 +127,7 @@ struct RecordCursor: ~Copyable {
             ascii = false
         case .invalid:
             ascii = false
+            invalidUTF8 = true
             for index in scanner.cells.indices where scanner.cells[index].present {
                 let cell = scanner.cells[index]
                 if UTF8Validation.classify(UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])) == .invalid {
@@ -221,10 +230,13 @@ struct RecordCursor: ~Copyable {
         return undoubled
     }
 
-    /// Writes the current JSON line's object as given (`{}` for a line read with an error).
+    /// Writes the current JSON line's object as given (`{}` for a line read with an error;
+    /// a spool line's object less its error member).
     func writeJSONObject(into writer: inout JSONWriter) {
         if objectEnd > objectStart {
             writer.raw(UnsafeBufferPointer(rebasing: window.buffer[objectStart..<objectEnd]))
+        } else if readsSpool {
+            writer.value(.object(object))
         } else {
             writer.openObject()
             writer.closeObject()
@@ -274,7 +286,9 @@ struct RecordCursor: ~Copyable {
             }
             startRecord()
             parseJSONLine(lineBytes, firstText: firstText)
-            if error == nil {
+            if readsSpool, takeSpoolError() {
+                // The object less its error member: written from `object`, not copied.
+            } else if error == nil {
                 var end = lineEnd
                 while end > relative && UnicodeText.isASCIIWhitespace(buffer[end - 1]) { end -= 1 }
                 objectStart = relative + firstText
@@ -306,6 +320,15 @@ struct RecordCursor: ~Copyable {
             object = JSONObject([])
             error = InputError(column: syntaxError.offset + 1, message: "not valid JSON: \(syntaxError.message)")
         }
+    }
+
+    /// A spool line whose last member is `ListSpool.errorKey`: moves it into `error` (a
+    /// spool's own reading error comes first) and out of `object`. False for any other line.
+    private mutating func takeSpoolError() -> Bool {
+        guard let last = object.members.last, last.key == ListSpool.errorKey else { return false }
+        object = JSONObject(Array(object.members.dropLast()))
+        if error == nil { error = ListSpool.inputError(from: last.value) }
+        return true
     }
 
     /// Index of the first LF at or after `start`.

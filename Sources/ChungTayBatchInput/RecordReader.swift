@@ -21,6 +21,10 @@ package import ChungTayCoding
 ///   gets an `inputError` whose column is the byte offset of the problem in the line + 1,
 ///   and `record` `{}`.
 ///
+/// - **A spool** (`init(source:)` of a `ListSource` from `ListPreparation`): JSON Lines
+///   as above, whose items name the office file (and `sheet`), and whose last member
+///   `ListSpool.errorKey`, when present, is the record's `inputError` rather than a field.
+///
 /// A record (or line) longer than `maximumRecordBytes` is not read: it gets an
 /// `inputError` and reading goes on after it, so that memory stays bounded whatever
 /// the input.
@@ -39,8 +43,10 @@ package import ChungTayCoding
 public final class RecordReader {
     /// The path as given.
     public let path: String
-    /// The file's last path component, as items name it.
+    /// The file's last path component, as items name it (for a spool, the office file's).
     public let file: String
+    /// The workbook sheet a spool's records come from, which items name after `file`.
+    public let sheet: String?
     public let format: InputFormat
     /// CSV: the header's column names (in NFC); empty for JSON Lines or an empty file.
     public let header: [String]
@@ -62,20 +68,47 @@ public final class RecordReader {
     ///   - format: nil chooses by the extension (`BatchInputError.unknownFormat` for others).
     ///   - maximumRecordBytes: a longer record or line is reported instead of read.
     ///   - bufferSize: bytes read at a time while streaming.
-    public init(
+    public convenience init(
         path: String, format: InputFormat? = nil, maximumRecordBytes: Int = 1 << 20, bufferSize: Int = 1 << 20
     ) throws(BatchInputError) {
         guard let format = format ?? InputFormat(path: path) else { throw .unknownFormat(path: path) }
+        try self.init(
+            path: path, format: format, file: nil, sheet: nil, readsSpool: false, maximumRecordBytes: maximumRecordBytes,
+            bufferSize: bufferSize)
+    }
+
+    /// Opens what a batch reads for one list: the file as given, or the spool
+    /// `ListPreparation` wrote for an office file, whose items name the office file (and
+    /// sheet) and whose error members become `inputError`s.
+    public convenience init(source: ListSource, maximumRecordBytes: Int = 1 << 20, bufferSize: Int = 1 << 20) throws(BatchInputError) {
+        if source.isSpool {
+            try self.init(
+                path: source.path, format: .jsonLines, file: source.file, sheet: source.sheet, readsSpool: true,
+                maximumRecordBytes: maximumRecordBytes, bufferSize: bufferSize)
+        } else {
+            try self.init(path: source.path, maximumRecordBytes: maximumRecordBytes, bufferSize: bufferSize)
+        }
+    }
+
+    /// - Parameters:
+    ///   - file: the name items carry, nil for the file's own.
+    ///   - delimiter: the CSV cell delimiter (`ListPreparation` reads an office's `;` and tab files).
+    init(
+        path: String, format: InputFormat, file: String?, sheet: String?, delimiter: UInt8 = UInt8(ascii: ","),
+        readsSpool: Bool, maximumRecordBytes: Int, bufferSize: Int
+    ) throws(BatchInputError) {
         self.path = path
         self.format = format
+        self.sheet = sheet
         let maximumRecordBytes = max(maximumRecordBytes, 16)
         self.maximumRecordBytes = maximumRecordBytes
         let input = try InputFile(path: path)
         self.input = input
-        file = input.name
-        random = RecordCursor(capacity: 16 << 10)
+        let file = file ?? input.name
+        self.file = file
+        random = RecordCursor(capacity: 16 << 10, delimiter: delimiter, readsSpool: readsSpool)
 
-        var cursor = RecordCursor(capacity: bufferSize)
+        var cursor = RecordCursor(capacity: bufferSize, delimiter: delimiter, readsSpool: readsSpool)
         try cursor.seek(to: 0, line: 1, in: input)
         let buffer = cursor.window.buffer
         let bom = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
@@ -92,7 +125,7 @@ public final class RecordReader {
         }
         self.header = header
         var encodedFile: [UInt8] = []
-        JSONWriter.appendQuoted(input.name, to: &encodedFile)
+        JSONWriter.appendQuoted(file, to: &encodedFile)
         self.encodedFile = encodedFile
         encodedKeys = header.map { name in
             var encoded: [UInt8] = []
@@ -143,6 +176,20 @@ public final class RecordReader {
     var currentOffset: Int { stream.offset }
     var currentLine: Int { stream.recordLine }
     var currentError: InputError? { stream.error }
+    /// Whether invalid UTF-8 made a cell of the current CSV record unreadable.
+    var currentHasInvalidUTF8: Bool { stream.invalidUTF8 }
+
+    /// The current CSV record's cell count and cells (0-based) as text, in NFC; nil for
+    /// an empty or unreadable cell.
+    var currentCellCount: Int { stream.scanner.cells.count }
+    func currentCell(_ column: Int) -> String? { stream.cellText(column) }
+
+    /// How people find the current record's error: `file:line:column: message`, or for a
+    /// sheet `file:sheet!D17: message`.
+    var currentErrorDescription: String? {
+        guard let error = stream.error else { return nil }
+        return InputRecord.describe(error, file: file, sheet: sheet, line: stream.recordLine)
+    }
 
     /// Where to find a field of the current record without building it: a CSV column
     /// number (the last column of that name, as `JSONObject` lets the last member win),
@@ -172,7 +219,8 @@ public final class RecordReader {
     private func record(from cursor: borrowing RecordCursor) -> InputRecord {
         let object = format == .csv ? cursor.csvObject(header: header) : cursor.object
         return InputRecord(
-            file: file, line: cursor.recordLine, offset: cursor.offset, record: object, inputError: namedError(cursor.error))
+            file: file, sheet: sheet, line: cursor.recordLine, offset: cursor.offset, record: object,
+            inputError: namedError(cursor.error))
     }
 
     /// The error with its CSV column's name when the column is within the header.
@@ -204,6 +252,10 @@ public final class RecordReader {
         writer.openObject()
         writer.key("file")
         encodedFile.withUnsafeBufferPointer { writer.raw($0) }
+        if let sheet {
+            writer.key("sheet")
+            writer.string(sheet)
+        }
         writer.key("line")
         writer.integer(cursor.recordLine)
         writer.key("record")

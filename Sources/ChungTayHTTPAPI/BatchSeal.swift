@@ -183,7 +183,11 @@ struct BatchSeal {
     private static func problem(_ error: BatchInputError, lists: BatchUploadSpool.Lists, configuration: HTTPAPIConfiguration) -> HTTPProblem {
         let detail = error.description.replacingOccurrences(of: lists.directory, with: "")
         switch error {
-        case .unreadableHeader, .unknownFormat: return HTTPProblem(wireCode: "payload_invalid", detail: detail)
+        // The office-file refusals cannot come from the seal, which reads machine files only; they are
+        // answered like an unreadable header.
+        case .unreadableHeader, .unknownFormat, .unrecognisedEncoding, .notUTF8, .noHeaderRow, .mixedNumberLocales, .noSuchSheet,
+            .unreadableWorkbook, .optionNotApplicable:
+            return HTTPProblem(wireCode: "payload_invalid", detail: detail)
         case .tooLarge(let path):
             let isHouseholds = path == lists.households
             let limit = isHouseholds ? configuration.maxSealHouseholds : configuration.maxSealLoans
@@ -196,7 +200,7 @@ struct BatchSeal {
             return .tooLarge(
                 "\(what), with the rest of their chunk, make a job of more than \(limit) bytes, past the dispatcher's largest message "
                     + "(--max-message-bytes)")
-        case .cannotOpen, .readFailed, .fileChanged, .noRecord: return HTTPProblem(wireCode: "storage", detail: detail)
+        case .cannotOpen, .readFailed, .fileChanged, .noRecord, .cannotWriteSpool: return HTTPProblem(wireCode: "storage", detail: detail)
         }
     }
 }

@@ -19,6 +19,10 @@ struct BatchItem {
     let listFlags: [FlagCode]
     let inputError: InputError?
 
+    /// A sheet name's limit in an item: Excel's own is 31 characters, so this only keeps a
+    /// hand-made payload's names from growing every document's `source` without bound.
+    static let maximumSheetNameBytes = 255
+
     /// - Parameters:
     ///   - list: the payload member holding the item, and `index` its position, for messages.
     ///   - allowedFlags: the list-level flag codes the client may put on this list's items.
@@ -30,6 +34,15 @@ struct BatchItem {
             throw invalid("lacks line (a whole number, at least 1)")
         }
         guard case .object(let record)? = item["record"] else { throw invalid("lacks record (an object, possibly {})") }
+        var sheet: String?
+        switch item["sheet"] {
+        case nil:
+            break
+        case .string(let name)? where (1...Self.maximumSheetNameBytes).contains(name.utf8.count):
+            sheet = name
+        default:
+            throw invalid("sheet must be a string of 1 to \(Self.maximumSheetNameBytes) bytes")
+        }
 
         var listFlags: [FlagCode] = []
         switch item["listFlags"] {
@@ -66,7 +79,7 @@ struct BatchItem {
             throw invalid("inputError must be an object or null")
         }
 
-        source = ItemSource(file: file, line: line)
+        source = ItemSource(file: file, sheet: sheet, line: line)
         self.record = record
         self.listFlags = listFlags
     }
@@ -78,7 +91,7 @@ struct BatchItem {
         guard let inputError else { return nil }
         return rules.flags.flag(
             .recordUnreadable, field: inputError.field ?? "", detail: inputError.message,
-            position: InputPosition(file: source.file, line: source.line, column: inputError.column)
+            position: InputPosition(file: source.file, sheet: source.sheet, line: source.line, column: inputError.column)
         )
     }
 }

@@ -5,27 +5,37 @@ import ChungTayCoding
 /// line of the input file.
 struct ItemSource: Sendable, Equatable {
     let file: String
-    /// 1-based.
+    /// The workbook sheet, for a record read from one; nil for a text file.
+    let sheet: String?
+    /// 1-based; a sheet's row number.
     let line: Int
 
     /// Read tolerantly from a notice in a stage payload; nil when it is not
-    /// `{"file": "…", "line": N}`.
+    /// `{"file": "…", ("sheet": "…",) "line": N}`.
     init?(_ value: JSONValue?) {
         guard case .object(let object)? = value, case .string(let file)? = object["file"],
             case .number(let number)? = object["line"], let line = number.integerValue
         else { return nil }
-        self.init(file: file, line: line)
+        var sheet: String?
+        if case .string(let name)? = object["sheet"] { sheet = name }
+        self.init(file: file, sheet: sheet, line: line)
     }
 
-    init(file: String, line: Int) {
+    init(file: String, sheet: String? = nil, line: Int) {
         self.file = file
+        self.sheet = sheet
         self.line = line
     }
 
+    /// `{"file", "line"}`, or `{"file", "sheet", "line"}` for a sheet's row.
     func write(to writer: inout JSONWriter) {
         writer.openObject()
         writer.key("file")
         writer.string(file)
+        if let sheet {
+            writer.key("sheet")
+            writer.string(sheet)
+        }
         writer.key("line")
         writer.integer(line)
         writer.closeObject()

@@ -11,16 +11,26 @@ struct BatchSubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Review a household list (and its loans) as one batch.",
         discussion: """
-            Reads CSV or JSON Lines, checks the whole list (duplicate citizen IDs and household codes, loans of \
-            households not in the list), streams it to the dispatcher in chunks and prints the batch id as the last \
-            line of standard output. Submitting again under the same --name resumes the batch: chunks already \
-            accepted are not submitted twice. Lines that cannot be read are reported as FILE:LINE:COLUMN on standard \
-            error and become flagged documents (data_correction), never a stop.
+            Reads CSV (also ';' or tab delimited, .tsv, .txt), JSON Lines or Excel workbooks (.xlsx), checks the whole \
+            list (duplicate citizen IDs and household codes, loans of households not in the list), streams it to the \
+            dispatcher in chunks and prints the batch id as the last line of standard output. An office's file is read \
+            as it is kept: the encoding (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), the delimiter, how numbers are \
+            written and a workbook's sheet and header row are detected and stated on standard error; a file that \
+            cannot be read is refused before anything is submitted. Submitting again under the same --name resumes \
+            the batch: chunks already accepted are not submitted twice. Lines that cannot be read are reported as \
+            FILE:LINE:COLUMN (FILE:SHEET!CELL) on standard error and become flagged documents (data_correction), \
+            never a stop.
             """)
 
     @OptionGroup var client: ClientOptions
-    @Option(help: "The household list (.csv or .jsonl).") var households: String
-    @Option(help: "The loan list (.csv or .jsonl), joined to households by householdCode.") var loans: String?
+    @Option(help: "The household list (.csv, .tsv, .txt, .jsonl or .xlsx).") var households: String
+    @Option(help: "The loan list (.csv, .tsv, .txt, .jsonl or .xlsx), joined to households by householdCode.") var loans: String?
+    @Option(help: "The household workbook's sheet (default: the first with a row naming householdCode).") var sheet: String?
+    @Option(help: "The loan workbook's sheet (default: the first with a row naming loanId).") var loansSheet: String?
+    @Option(help: "How numbers and d/m/y dates in text are written: vi (4.965.000, 40,8) or en (default: detected).")
+    var locale: String?
+    @Option(help: "The encoding of delimited text: utf-8, windows-1258, tcvn3 or vni (default: detected).")
+    var encoding: String?
     @Option(help: "The review date, YYYY-MM-DD.") var asOf: String
     @Flag(help: "Also classify every household under the other poverty standard.") var whatIf = false
     @Option(help: "The batch name, the handle for resuming (default: derived from the inputs and the date).") var name: String?
@@ -30,7 +40,14 @@ struct BatchSubmitCommand: ParsableCommand {
     func validate() throws {
         for path in [households] + (loans.map { [$0] } ?? []) {
             guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            guard InputFormat(path: path) != nil else { throw ValidationError("\(path): expected a .csv or .jsonl file") }
+            guard ListFileType(path: path) != nil else {
+                throw ValidationError("\(path): expected a .csv, .tsv, .txt, .jsonl, .ndjson, .json or .xlsx file")
+            }
+        }
+        if loansSheet != nil, loans == nil { throw ValidationError("--loans-sheet needs --loans") }
+        if let locale, NumberLocale(rawValue: locale) == nil { throw ValidationError("--locale must be vi or en") }
+        if let encoding, TextEncodingChoice(name: encoding) == nil {
+            throw ValidationError("--encoding must be one of \(TextEncodingChoice.names.joined(separator: ", "))")
         }
         guard CivilDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a YYYY-MM-DD date") }
         guard (1...10_000).contains(chunkSize) else { throw ValidationError("--chunk-size must be 1 to 10000") }
@@ -42,12 +59,16 @@ struct BatchSubmitCommand: ParsableCommand {
         let fingerprints = try inputs.map(InputFingerprint.describe)
         let batchName = name ?? InputFingerprint.defaultName(households: households, asOf: asOf, fingerprints: fingerprints)
         do {
+            // The lists are prepared and read (pass 1) before the batch is opened, so a file
+            // that cannot be read leaves no batch behind. The spools live until `run` returns.
+            let (index, prepared) = try readLists()
             let connection = try client.client()
             var status = try connection.openBatch(BatchOpening(
                 name: batchName, asOf: asOf, whatIf: whatIf, submittedBy: InputFingerprint.submitter, inputs: fingerprints))
             if status.state == BatchStatus.accepting {
-                status = try submitChunks(status, connection: connection)
+                status = try submitChunks(status, index: index, connection: connection)
             }
+            withExtendedLifetime(prepared) {}
             if wait {
                 status = try follow(status.id, connection: connection)
                 print(BatchSummaryText.render(try connection.batchStatus(status.id).status))
@@ -62,17 +83,31 @@ struct BatchSubmitCommand: ParsableCommand {
         }
     }
 
-    /// Pass 1 (keys), then pass 2 (chunks) from where an earlier run of this batch stopped.
-    private func submitChunks(_ status: BatchStatus, connection: DispatcherClient) throws -> BatchStatus {
+    /// Prepares each list (an office file converted to a spool, stated on standard error),
+    /// then pass 1 (keys). The prepared lists own their spools: keep them until pass 2 is done.
+    private func readLists() throws(BatchInputError) -> (ListIndex, [PreparedList]) {
         let started = Date()
-        let index = try ListIndex(households: households, loans: loans)
-        let planner = ChunkPlanner(index: index, batch: BatchHeader(id: status.id, asOf: asOf, whatIf: whatIf), chunkSize: chunkSize)
-        for line in index.inputErrors { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-        if index.inputErrorCount > index.inputErrors.count {
-            FileHandle.standardError.write(Data("… \(index.inputErrorCount - index.inputErrors.count) more unreadable lines\n".utf8))
+        let forcedLocale = locale.flatMap(NumberLocale.init(rawValue:))
+        let forcedEncoding = encoding.flatMap(TextEncodingChoice.init(name:))
+        let householdList = try ListPreparation.prepare(
+            path: households, list: .households, sheet: sheet, locale: forcedLocale, encoding: forcedEncoding)
+        let loanList = try loans.map { path throws(BatchInputError) in
+            try ListPreparation.prepare(path: path, list: .loans, sheet: loansSheet, locale: forcedLocale, encoding: forcedEncoding)
         }
-        note("\(status.id): \(index.householdCount) households, \(index.loanCount) loans read in "
-            + BatchProgress.duration(Date().timeIntervalSince(started)))
+        let prepared = [householdList] + (loanList.map { [$0] } ?? [])
+        for statement in prepared.compactMap(\.statement) { note(statement) }
+        let index = try ListIndex(households: householdList, loans: loanList)
+        for line in index.inputErrors { note(line) }
+        if index.inputErrorCount > index.inputErrors.count {
+            note("… \(index.inputErrorCount - index.inputErrors.count) more unreadable lines")
+        }
+        note("\(index.householdCount) households, \(index.loanCount) loans read in " + BatchProgress.duration(Date().timeIntervalSince(started)))
+        return (index, prepared)
+    }
+
+    /// Pass 2 (chunks) from where an earlier run of this batch stopped.
+    private func submitChunks(_ status: BatchStatus, index: ListIndex, connection: DispatcherClient) throws -> BatchStatus {
+        let planner = ChunkPlanner(index: index, batch: BatchHeader(id: status.id, asOf: asOf, whatIf: whatIf), chunkSize: chunkSize)
         // Chunks go out in order and are accepted in order, so what was accepted is a prefix;
         // the margin covers the requests in flight when an earlier run died, and the chunks'
         // idempotency keys make any overlap harmless.

@@ -1,0 +1,163 @@
+import ChungTayCoding
+import ChungTayRules
+import ChungTayWorkbook
+
+/// `ListPreparation` for an `.xlsx` workbook, streamed through `Workbook` twice: the
+/// sheet (`--sheet`, or the first with a header row), its header row (the first of the
+/// first 50 that names the list's key column; rows above it ignored) and the locale of
+/// numbers written as text, then the spool, one line per row number.
+struct WorkbookListPreparation {
+    let path: String
+    let list: ListKind
+    let sheet: String?
+    let locale: NumberLocale?
+    let maximumRecordBytes: Int
+
+    /// Rows searched for the header.
+    static let headerRowLimit = 50
+
+    /// A sheet's header: its row number, and each column's reading by column number.
+    private struct Header {
+        var row: Int
+        var columns: [Int: SpoolColumn]
+    }
+
+    func prepare() throws(BatchInputError) -> PreparedList {
+        let file = ListSource(path: path).file
+        let workbook: Workbook
+        do {
+            workbook = try Workbook(path: path)
+        } catch {
+            throw .unreadableWorkbook(path: path, message: error.description)
+        }
+        let (name, header) = try chooseSheet(workbook)
+        let (locale, localeWords) = try readLocale(workbook, sheet: name, header: header)
+        let directory = try SpoolDirectory()
+        let spool = directory.file("list.jsonl")
+        try writeSpool(workbook, sheet: name, header: header, locale: locale, to: spool)
+        let known = header.columns.values.count { $0.isKnown }
+        var statement = "\(file): sheet \"\(name)\", header row \(header.row), \(header.columns.count) columns (\(known) known)"
+        if let localeWords { statement += "; \(localeWords)" }
+        return PreparedList(source: ListSource(spool: spool, file: file, sheet: name), statement: statement, directory: directory)
+    }
+
+    /// The sheet given (matched exactly, else in NFC without case) or the first with a
+    /// header row, and that header.
+    private func chooseSheet(_ workbook: Workbook) throws(BatchInputError) -> (String, Header) {
+        let key = "\(list.keyField) (\"\(list.keyColumn.title)\")"
+        if let sheet {
+            let folded = UnicodeText.nfc(sheet).lowercased()
+            guard let name = workbook.sheetNames.first(where: { $0 == sheet })
+                ?? workbook.sheetNames.first(where: { UnicodeText.nfc($0).lowercased() == folded })
+            else { throw .noSuchSheet(path: path, sheet: sheet, sheets: workbook.sheetNames) }
+            guard let header = try findHeader(workbook, sheet: name) else {
+                throw .noHeaderRow(
+                    path: path, message: "sheet \"\(name)\" has no row naming \(key) in its first \(Self.headerRowLimit) rows")
+            }
+            return (name, header)
+        }
+        for name in workbook.sheetNames {
+            do {
+                if let header = try findHeader(workbook, sheet: name) { return (name, header) }
+            } catch .optionNotApplicable {
+                continue
+            }
+        }
+        let sheets = workbook.sheetNames.map { "\"\($0)\"" }.joined(separator: ", ")
+        throw .noHeaderRow(
+            path: path,
+            message: "no sheet has a row naming \(key) in its first \(Self.headerRowLimit) rows (sheets: \(sheets)); "
+                + "give --sheet, or add the header row")
+    }
+
+    /// The first of the sheet's first rows that names the key column. A chart sheet is
+    /// `optionNotApplicable` (skipped when looking for a sheet).
+    private func findHeader(_ workbook: Workbook, sheet: String) throws(BatchInputError) -> Header? {
+        let rows = try open(workbook, sheet: sheet)
+        while let row = try next(rows) {
+            guard row.number <= Self.headerRowLimit else { return nil }
+            var columns: [Int: SpoolColumn] = [:]
+            for cell in row.cells {
+                guard let title = Self.title(of: cell.value) else { continue }
+                columns[cell.column] = SpoolColumn(title: title, in: list.columns)
+            }
+            if columns.values.contains(where: { $0.name == list.keyField }) { return Header(row: row.number, columns: columns) }
+        }
+        return nil
+    }
+
+    /// A header cell's text: text as is, a number as written; nil for other cells.
+    private static func title(of value: CellValue) -> String? {
+        switch value {
+        case .text(let text): text
+        case .number(_, let literal): literal
+        default: nil
+        }
+    }
+
+    /// The first pass past the header: the locale of numbers written as text (unless
+    /// given), with the words that state it, nil when there were none to read.
+    private func readLocale(_ workbook: Workbook, sheet: String, header: Header) throws(BatchInputError) -> (NumberLocale, String?) {
+        if let locale { return (locale, "numbers read as locale \(locale.rawValue) (--locale)") }
+        let rows = try open(workbook, sheet: sheet)
+        var detector = NumberLocaleDetector()
+        while let row = try next(rows) {
+            guard row.number > header.row else { continue }
+            for cell in row.cells {
+                guard case .text(let text) = cell.value, header.columns[cell.column]?.kind == .number else { continue }
+                detector.note(text)
+            }
+            if detector.isMixed { break }
+        }
+        // Text dates are day first in a Vietnamese office's workbook unless its numbers say otherwise.
+        let (locale, words) = try detector.decision(path: path, fallback: .vi, fallbackReason: "a workbook")
+        let decided = detector.examples(.vi) != nil || detector.examples(.en) != nil || detector.ambiguous != nil
+        return (locale, decided ? words : nil)
+    }
+
+    /// The second pass: each row after the header on its line of the spool, its cells in
+    /// the header's columns as members (others ignored), the first error value as the
+    /// record's input error.
+    private func writeSpool(
+        _ workbook: Workbook, sheet: String, header: Header, locale: NumberLocale, to spool: String
+    ) throws(BatchInputError) {
+        let writer = try SpoolWriter(path: spool, maximumRecordBytes: maximumRecordBytes)
+        let rows = try open(workbook, sheet: sheet)
+        var members: [(key: String, value: JSONValue)] = []
+        while let row = try next(rows) {
+            guard row.number > header.row else { continue }
+            members.removeAll(keepingCapacity: true)
+            var error: InputError?
+            for cell in row.cells {
+                guard let column = header.columns[cell.column] else { continue }
+                if case .error(let value) = cell.value {
+                    if error == nil {
+                        error = InputError(column: cell.column, field: column.name, message: "error value \(value) in the cell")
+                    }
+                    continue
+                }
+                members.append((column.name, column.value(ofCell: cell.value, locale: locale, usesDate1904: workbook.usesDate1904)))
+            }
+            try writer.append(line: row.number, members: members, error: error)
+        }
+        try writer.flush()
+    }
+
+    private func open(_ workbook: Workbook, sheet: String) throws(BatchInputError) -> SheetRows {
+        do {
+            return try workbook.rows(ofSheet: sheet)
+        } catch .notAWorksheet {
+            throw .optionNotApplicable(path: path, message: "sheet \"\(sheet)\" is a chart sheet, not a list")
+        } catch {
+            throw .unreadableWorkbook(path: path, message: error.description)
+        }
+    }
+
+    private func next(_ rows: SheetRows) throws(BatchInputError) -> SheetRow? {
+        do {
+            return try rows.next()
+        } catch {
+            throw .unreadableWorkbook(path: path, message: error.description)
+        }
+    }
+}
