@@ -269,9 +269,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ChungTaySystemTests",
-            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTaySampleData"],
-            // The Titanic test's Python client, run as a process of its own.
-            exclude: ["Titanic"],
+            dependencies: ["ZeroMQ", "ChungTayWire", "ChungTayClient", "ChungTaySampleData", "ChungTayCoding"],
+            // The Titanic test's Python client and the office lists' Python helpers, run as processes of their own.
+            exclude: ["Titanic", "OfficeLists"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,10 +1,11 @@
 import ArgumentParser
+import ChungTayCoding
 import ChungTayRules
 import Foundation
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Inspect the rule data in force.", subcommands: [Show.self])
+        commandName: "rules", abstract: "Inspect the rule data in force.", subcommands: [Show.self, Columns.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the rule data (one standard, or everything) as JSON.")
@@ -20,6 +21,63 @@ struct RulesCommand: ParsableCommand {
                 print(try book.describe(standard: standard))
             } catch {
                 throw ValidationError("\(error.code): \(error.message)")
+            }
+        }
+    }
+}
+
+extension RulesCommand {
+    /// The column titles `batch submit` recognises in a workbook or an office's CSV: what an
+    /// officer heads a list with, and what scripts writing such lists read (`--json`).
+    struct Columns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the column titles accepted for each field of household and loan lists.",
+            discussion: "Titles match whatever their case, spacing, Unicode form or tone marks (docs/BATCH.md, \"Column titles\").")
+        @Flag(help: "As one JSON object: {\"households\": [{field, kind, title, aliases}…], \"loans\": […]}.") var json = false
+
+        func run() {
+            let lists = [("households", RecordColumn.households), ("loans", RecordColumn.loans)]
+            guard json else {
+                for (name, columns) in lists {
+                    print(name)
+                    for column in columns {
+                        print("  \(column.field) (\(Self.kindName(column.kind))): \(([column.title] + column.aliases).joined(separator: " | "))")
+                    }
+                }
+                return
+            }
+            var writer = JSONWriter(capacity: 8192)
+            writer.openObject()
+            for (name, columns) in lists {
+                writer.dynamicKey(name)
+                writer.openArray()
+                for column in columns {
+                    writer.openObject()
+                    writer.key("field")
+                    writer.string(column.field)
+                    writer.key("kind")
+                    writer.string(Self.kindName(column.kind))
+                    writer.key("title")
+                    writer.string(column.title)
+                    writer.key("aliases")
+                    writer.openArray()
+                    for alias in column.aliases { writer.string(alias) }
+                    writer.closeArray()
+                    writer.closeObject()
+                }
+                writer.closeArray()
+            }
+            writer.closeObject()
+            print(String(decoding: writer.finish(), as: UTF8.self))
+        }
+
+        private static func kindName(_ kind: RecordColumn.ValueKind) -> String {
+            switch kind {
+            case .text: "text"
+            case .number: "number"
+            case .flag: "flag"
+            case .date: "date"
+            case .nested: "nested"
             }
         }
     }
