@@ -89,12 +89,17 @@ struct GroupListWorkbook {
     }
 
     /// The totals row: the counts in words, the money columns' sums as formulas with their values.
+    /// The label (B) runs over the empty cells up to the first sum, which draw no line
+    /// across it.
     private func writeTotals(_ sheet: XLSXSheet, _ styles: WorkbookStyles, row: Int, totals: [Int?]) throws(BatchExportError) {
         let label = "Tổng cộng: \(list.borrowers.count) khoản vay, \(list.candidates.count) hộ đề nghị vay bổ sung"
         let first = Self.titleRow + 1
+        let spanEnd = Self.columns.firstIndex { Self.summed.contains($0.name) } ?? Self.columns.count
         for (column, definition) in Self.columns.enumerated() {
             if column == 1 {
-                try sheet.text(label, row: row, column: column, format: styles.total)
+                try sheet.text(label, row: row, column: column, format: styles.totalLabel)
+            } else if column > 1 && column < spanEnd {
+                try sheet.blank(row: row, column: column, format: styles.totalSpan)
             } else if Self.summed.contains(definition.name) {
                 let letter = String(XLSXSheet.cellName(row: 0, column: column).dropLast())
                 if row > first {

@@ -17,6 +17,11 @@ struct WorkbookStyles {
     /// The group list's totals row, bold and bordered, and its money.
     let total: Format
     let totalMoney: Format
+    /// The totals row's label and the empty cells its text runs over: bordered above and
+    /// below only, with no line between them, so the label reads as one cell (constant-memory
+    /// mode cannot merge cells).
+    let totalLabel: Format
+    let totalSpan: Format
     /// The group list's heading: the title, bold headings and plain or italic lines,
     /// each centred across the columns its text is written over.
     let heading: Format
@@ -59,6 +64,16 @@ struct WorkbookStyles {
         total = format { format in
             format_set_bold(format)
             format_set_border(format, UInt8(LXW_BORDER_THIN.rawValue))
+        }
+        totalLabel = format { format in
+            format_set_bold(format)
+            format_set_top(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_left(format, UInt8(LXW_BORDER_THIN.rawValue))
+        }
+        totalSpan = format { format in
+            format_set_top(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bottom(format, UInt8(LXW_BORDER_THIN.rawValue))
         }
         totalMoney = format { format in
             format_set_bold(format)

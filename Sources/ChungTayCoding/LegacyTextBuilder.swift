@@ -27,17 +27,10 @@ struct LegacyTextBuilder {
         }
     }
 
-    mutating func append(_ letter: VietnameseLetter) {
-        guard let scalar = letter.scalar else { preconditionFailure("a letter without a scalar") }
-        append(scalar)
-    }
-
     /// A tone mark written after its vowel: folded into the vowel when that vowel has no
     /// tone yet, else kept as the combining character (and counted as irregular).
     mutating func appendTone(_ tone: VietnameseLetter.Tone) {
-        if let last, let letter = VietnameseLetter(last), letter.isVowel, letter.tone == .none,
-            let toned = letter.with(tone: tone)
-        {
+        if let last, let toned = VietnameseLetter.toned(last, tone) {
             utf8.removeSubrange(lastStart...)
             append(toned)
             return

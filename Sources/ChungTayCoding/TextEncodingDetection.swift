@@ -1,6 +1,7 @@
 /// What `TextEncodingDetector` found a text file to be.
 public enum TextEncodingDetection: Sendable, Equatable {
-    /// Valid UTF-8, with or without a byte-order mark.
+    /// Valid UTF-8, with or without a byte-order mark; or UTF-8 damaged in a few places that
+    /// no legacy encoding explains (whoever reads it as UTF-8 then finds the damage).
     case utf8
     /// UTF-16 with a byte-order mark (Excel's "Unicode Text").
     case utf16(littleEndian: Bool)

@@ -6,6 +6,11 @@
 /// every word with a byte outside ASCII, and the share of those words that come out as
 /// Vietnamese syllables (`VietnameseSyllable`) scores it: decoded with the wrong table,
 /// Vietnamese words turn into letter sequences no syllable has.
+///
+/// A UTF-8 file damaged in a few places (a cell pasted from an old program) fits no legacy
+/// encoding either; when no legacy encoding wins and the sample is UTF-8 but for a few bad
+/// sequences, it is `.utf8`, so that the reader refuses it at the line of the damage
+/// rather than as "not UTF-8" with a legacy encoding's poor score.
 public enum TextEncodingDetector {
     /// The share of valid words the winner needs, and its lead over the second.
     static let requiredShare = 0.9
@@ -20,7 +25,36 @@ public enum TextEncodingDetector {
         let hasBOM = sample.count >= 3 && sample[0] == 0xEF && sample[1] == 0xBB && sample[2] == 0xBF
         let text = UnsafeRawBufferPointer(rebasing: sample[(hasBOM ? 3 : 0)...])
         if isUTF8(text) { return .utf8 }
-        return scoreLegacy(text)
+        let legacy = scoreLegacy(text)
+        if case .unknown = legacy, isMostlyUTF8(text) { return .utf8 }
+        return legacy
+    }
+
+    /// Valid multi-byte UTF-8 characters the sample needs, and how many of them per bad
+    /// sequence, to be taken for damaged UTF-8. Text in a legacy encoding has almost no
+    /// valid multi-byte sequences: its letters are single bytes, or ASCII followed by a mark
+    /// byte, and its lead-byte values are rarely followed by continuation-byte values.
+    static let damagedUTF8MinimumCharacters = 10
+    static let damagedUTF8CharactersPerBadSequence = 20
+
+    /// Whether the bytes are UTF-8 but for a few invalid sequences (each maximal invalid
+    /// subpart counts once).
+    static func isMostlyUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var multiByte = 0
+        var invalid = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if encoded.count > 1 { multiByte += 1 }
+            case .error:
+                invalid += 1
+            case .emptyInput:
+                return multiByte >= damagedUTF8MinimumCharacters
+                    && multiByte >= invalid * damagedUTF8CharactersPerBadSequence
+            }
+        }
     }
 
     /// Valid UTF-8, allowing the last character to be cut off by the sample's end.

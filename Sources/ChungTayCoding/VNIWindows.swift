@@ -85,13 +85,26 @@ enum VNIWindows {
         return single
     }()
 
+    /// `letter(vowel:mark:)` for every pair of bytes, as a table by `vowel << 8 | mark`:
+    /// the scalar, or 0 when the pair is not a letter (decoding looks every byte pair up).
+    private static let pairs: [UInt32] = {
+        var pairs = [UInt32](repeating: 0, count: 1 << 16)
+        for (vowel, _) in vowelBytes {
+            for (byte, mark) in marks.enumerated() {
+                guard let mark, let scalar = letter(vowel: vowel, mark: mark)?.scalar else { continue }
+                pairs[Int(vowel) << 8 | byte] = scalar.value
+            }
+        }
+        return pairs
+    }()
+
     static func decode(_ bytes: UnsafeRawBufferPointer) -> LegacyTextBuilder {
         var text = LegacyTextBuilder(capacity: bytes.count + bytes.count / 2)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if index + 1 < bytes.count, let mark = marks[Int(bytes[index + 1])], let letter = letter(vowel: byte, mark: mark) {
-                text.append(letter)
+            if index + 1 < bytes.count, case let pair = pairs[Int(byte) << 8 | Int(bytes[index + 1])], pair != 0 {
+                text.append(Unicode.Scalar(pair)!)
                 index += 2
                 continue
             }

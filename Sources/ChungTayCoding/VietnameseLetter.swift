@@ -87,6 +87,30 @@ struct VietnameseLetter: Hashable, Sendable {
         return all
     }()
 
+    /// The precomposed scalar of an untoned vowel scalar with a tone, or nil when `scalar` is
+    /// not an untoned vowel (decoders call this for every tone mark, so it is one array
+    /// look-up: every untoned vowel is below U+01B1).
+    static func toned(_ scalar: Unicode.Scalar, _ tone: Tone) -> Unicode.Scalar? {
+        let index = Int(scalar.value) &* tones &+ tone.rawValue
+        guard scalar.value < tonedLimit, tone != .none, case let value = tonedTable[index], value != 0 else { return nil }
+        return Unicode.Scalar(value)
+    }
+
+    private static let tones = Tone.allCases.count
+    /// Above every untoned vowel scalar (ư is U+01B0).
+    private static let tonedLimit: UInt32 = 0x1B1
+    /// `toned`'s table: by untoned vowel scalar, then tone, the toned scalar (0: none).
+    private static let tonedTable: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: Int(tonedLimit) * tones)
+        for (letter, scalar) in all where letter.isVowel && letter.tone == .none {
+            precondition(scalar.value < tonedLimit, "an untoned vowel above the toned table")
+            for tone in Tone.allCases where tone != .none {
+                table[Int(scalar.value) * tones + tone.rawValue] = letter.with(tone: tone)!.scalar!.value
+            }
+        }
+        return table
+    }()
+
     private static let byScalar: [UInt32: VietnameseLetter] =
         Dictionary(uniqueKeysWithValues: all.map { ($0.scalar.value, $0.letter) })
     private static let byLetter: [VietnameseLetter: Unicode.Scalar] =

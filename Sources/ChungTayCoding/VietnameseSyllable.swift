@@ -3,6 +3,13 @@
 /// nucleus, final), and at most one tone mark, which a syllable closed by p, t, c or ch
 /// may only be sắc or nặng. Case must be lower, capitalised or upper throughout.
 ///
+/// Place and personal names of the Central Highlands keep their own languages' spellings
+/// in official use (Đắk Lắk, Đăk Đoa, Krông Búk, Chư Prông, K' Brơi), so a final k (read as
+/// c, without c's tone rule) and the onset clusters bl br dr đr gl gr kl kr pl pr count too:
+/// a list from those provinces has such a name on every row, and would otherwise fit no
+/// encoding. They are ASCII letters, the same in every encoding, so they do not blur the
+/// difference between the right table and a wrong one.
+///
 /// Encoding detection reads a file in each legacy encoding and counts the words that come
 /// out as syllables: text decoded with the wrong table gives letters no syllable has
 /// (`Nguyờịn`, `Nguyeăn`), so the share of syllables tells the encodings apart.
@@ -19,7 +26,11 @@ public enum VietnameseSyllable {
         let tone = toned.first?.tone ?? .none
         let bases = String(String.UnicodeScalarView(letters.map(\.base)))
         return spellings(of: bases).contains { onset, rhyme in
-            rhymes.contains(rhyme) && onsetFits(onset, before: rhyme) && (!closedRhyme(rhyme) || tone.isChecked)
+            if rhyme.hasSuffix("k") {
+                let asC = String(rhyme.dropLast()) + "c"
+                return rhymes.contains(asC) && onsetFits(onset, before: asC)
+            }
+            return rhymes.contains(rhyme) && onsetFits(onset, before: rhyme) && (!closedRhyme(rhyme) || tone.isChecked)
         }
     }
 
@@ -63,10 +74,12 @@ public enum VietnameseSyllable {
         rhyme.hasSuffix("p") || rhyme.hasSuffix("t") || rhyme.hasSuffix("c") || rhyme.hasSuffix("ch")
     }
 
-    /// Initial consonants, longest first within each shared prefix ("" for none).
+    /// Initial consonants, then the Central Highlands clusters ("" for none; every onset that
+    /// matches is tried).
     private static let onsets: [String] = [
         "ngh", "ng", "nh", "n", "gh", "gi", "g", "ch", "c", "kh", "k", "ph", "p", "th", "tr", "t",
-        "b", "d", "đ", "h", "l", "m", "q", "r", "s", "v", "x", "",
+        "b", "d", "đ", "h", "l", "m", "q", "r", "s", "v", "x",
+        "bl", "br", "dr", "đr", "gl", "gr", "kl", "kr", "pl", "pr", "",
     ]
 
     /// The rhymes written after q (always with the medial u).

@@ -1,7 +1,7 @@
 /// Windows-1258, Windows' Vietnamese code page: Latin-1 with ă â đ ê ô ơ ư and the five
 /// tone marks as separate combining characters (0xCC grave, 0xD2 hook, 0xDE tilde, 0xEC
 /// acute, 0xF2 dot below), which follow their vowel. The table is the Unicode
-/// consortium's CP1258.TXT (as Python's `cp1258` codec has it); the five bytes it leaves
+/// consortium's CP1258.TXT (as Python's `cp1258` codec has it); the nine bytes it leaves
 /// unassigned (0x81, 0x8A, 0x8D–0x90, 0x9A, 0x9D, 0x9E) decode as the C1 controls of the
 /// same value, as Windows' own converter does.
 enum Windows1258 {

@@ -148,7 +148,61 @@ struct WorkbookExportTests {
         #expect(totals[1].value == "Tổng cộng: 2 khoản vay, 1 hộ đề nghị vay bổ sung")
         #expect(totals[6].value == "=SUM(G10:G12)" && totals[6].bold)
         #expect(totals[8].value == "=SUM(I10:I12)")
+        // The label runs from B over C–F, with no border line across it (cells cannot be merged).
+        #expect(group.edges[12][1] == "thin/None" && totals[1].bold)
+        #expect(group.edges[12][2...5].allSatisfy { $0 == "None/None" }, "\(group.edges[12])")
+        #expect(group.edges[12][6] == "thin/thin" && group.edges[11][2] == "thin/thin")
         #expect(group.rows.contains { $0.contains { $0.value == "CÁN BỘ TÍN DỤNG" } })
+    }
+
+    /// Communes and groups named what no file or sheet may be called (separators, Excel's
+    /// forbidden sheet characters, a leading dot, 255 bytes) export both ways: each name
+    /// becomes a safe file name, and the name itself stays in the cells.
+    @Test func namesThatAreNotFileOrSheetNamesExport() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-names-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let long = String(repeating: "Đ", count: 127) + "x"  // 255 bytes
+        let names = ["../Gia An", "[Tổ]: *?/\\", ".hidden", long, "Thôn 1 — Xã Đức Tân, huyện Tánh Linh (tỉnh Lâm Đồng)"]
+        var reviews: [String] = []
+        var loans: [String] = []
+        for (index, name) in names.enumerated() {
+            reviews.append(Fixture.review("1.\(index)", code: "H\(index)", name: "Chủ hộ \(index)", commune: name,
+                                          village: "Thôn 1", group: name, current: "poor", score: 50, line: index + 2))
+            loans.append(Fixture.loan("2.\(index)", id: "L\(index)", household: "H\(index)", status: "due_soon",
+                                      nextDueOn: "2025-07-15", nextDueAmount: 1_000, daysOverdue: 0, overduePrincipal: 0,
+                                      interestDue: 10, surcharge: 0, line: index + 2))
+        }
+        var committed: [String: Int64] = [:]
+        try Fixture.writeSegments("household.review", [reviews], in: data, committed: &committed)
+        try Fixture.writeSegments("loan.status", [loans], in: data, committed: &committed)
+        try CommittedEnds.record(committed, in: data)
+        for format in ExportFormat.allCases {
+            let out = data.appendingPathComponent("out-\(format.rawValue)")
+            var export = BatchExport(dataDirectory: data, batchId: Fixture.batch)
+            export.format = format
+            let summary = try export.write(to: out)
+            #expect(summary.communes == names.count && summary.groups == names.count, "\(format)")
+            let communes = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("communes").path)
+            let groups = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("savings-groups").path)
+            #expect(communes.count == names.count && groups.count == names.count * 2, "\(communes) \(groups)")
+            for file in communes + groups {
+                #expect(!file.hasPrefix(".") && !file.contains("/") && !file.contains("\\") && file.utf8.count <= 255, "\(file)")
+            }
+            guard format == .xlsx, WorkbookReader.available else { continue }
+            var heads: Set<String> = []
+            for file in communes {
+                let sheets = try WorkbookReader.read(out.appendingPathComponent("communes/\(file)").path)
+                #expect(sheets.map(\.name) == ["Hộ gia đình", "Khoản vay"])
+                if let row = sheets.first?.rows.dropFirst().first { heads.insert(row[1].value ?? "") }
+            }
+            #expect(heads == Set(names.indices.map { "Chủ hộ \($0)" }))
+            var groupLines: Set<String> = []
+            for file in groups where file.hasSuffix(".xlsx") {
+                let sheet = try Self.sheet(try WorkbookReader.read(out.appendingPathComponent("savings-groups/\(file)").path), "Danh sách")
+                groupLines.insert(sheet.rows[5][1].value ?? "")
+            }
+            #expect(groupLines == Set(names.map { "Tổ TK&VV: \($0)" }))
+        }
     }
 
     @Test func theSameBatchExportsTheSameBytes() throws {

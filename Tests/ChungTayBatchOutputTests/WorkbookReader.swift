@@ -22,6 +22,8 @@ enum WorkbookReader {
         var widths: [String: Double]
         var printTitles: String?
         var rows: [[Cell]]
+        /// Each cell's left and right border styles, `thin/None` (openpyxl's names).
+        var edges: [[String]]
     }
 
     static let python = "/usr/bin/python3"
@@ -38,8 +40,10 @@ enum WorkbookReader {
         sheets = []
         for ws in book.worksheets:
             rows = []
+            edges = []
             for row in ws.iter_rows():
                 cells = []
+                edges.append([f"{cell.border.left.style}/{cell.border.right.style}" for cell in row])
                 for cell in row:
                     value = cell.value
                     kind = type(value).__name__
@@ -51,7 +55,7 @@ enum WorkbookReader {
                 rows.append(cells)
             widths = {key: dim.width for key, dim in ws.column_dimensions.items() if dim.width}
             sheets.append({"name": ws.title, "frozen": ws.freeze_panes, "widths": widths,
-                           "printTitles": ws.print_title_rows, "rows": rows})
+                           "printTitles": ws.print_title_rows, "rows": rows, "edges": edges})
         json.dump(sheets, sys.stdout)
         """#
 
@@ -72,7 +76,8 @@ enum WorkbookReader {
             }
             return Sheet(
                 name: sheet["name"] as? String ?? "", frozen: sheet["frozen"] as? String,
-                widths: sheet["widths"] as? [String: Double] ?? [:], printTitles: sheet["printTitles"] as? String, rows: rows)
+                widths: sheet["widths"] as? [String: Double] ?? [:], printTitles: sheet["printTitles"] as? String, rows: rows,
+                edges: sheet["edges"] as? [[String]] ?? [])
         }
     }
 

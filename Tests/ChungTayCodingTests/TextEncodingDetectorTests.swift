@@ -80,6 +80,35 @@ import Testing
         #expect(Self.detect([0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }) == .utf16(littleEndian: false))
     }
 
+    /// A list from the Central Highlands: the province and district names (Đắk Lắk,
+    /// Krông Búk) on every row are not in the national orthography's inventory.
+    @Test(arguments: LegacyEncoding.allCases)
+    func centralHighlandsListsAreDetected(_ encoding: LegacyEncoding) throws {
+        let places = ["Đắk Lắk;Krông Búk", "Đắk Nông;Đắk Mil", "Gia Lai;Đăk Đoa", "Gia Lai;Chư Prông", "Kon Tum;Kon Plông"]
+        var text = "Mã hộ;Họ và tên chủ hộ;Tỉnh;Huyện\r\n"
+        for row in 0..<40 {
+            text += "HK-\(row);\(Self.families[row % Self.families.count]) \(Self.givens[row % Self.givens.count]);"
+                + "\(places[row % places.count])\r\n"
+        }
+        let bytes = try #require(encoding.encode(text))
+        #expect(Self.detect(bytes) == .legacy(encoding, validShare: 1))
+    }
+
+    /// UTF-8 with a few bad bytes is UTF-8 (the reader then refuses it at the bad line), not
+    /// "no Vietnamese encoding fits"; the legacy encodings are still found when they fit.
+    @Test func damagedUTF8IsUTF8() throws {
+        let text = Array(Self.list(rows: 40).utf8)
+        var oneBadByte = text
+        oneBadByte[text.count / 2] = 0xFF
+        #expect(Self.detect(oneBadByte) == .utf8)
+        var oneLegacyCell = text
+        oneLegacyCell.insert(contentsOf: try #require(LegacyEncoding.windows1258.encode("Đặng Thị Hương;")), at: text.count / 2)
+        #expect(Self.detect(oneLegacyCell) == .utf8)
+        // Mostly damaged: not UTF-8.
+        let halves = Array(Self.list(rows: 20).utf8) + (try #require(LegacyEncoding.tcvn3.encode(Self.list(rows: 20, seed: 3))))
+        #expect(Self.detect(halves) != .utf8)
+    }
+
     @Test func latin1AndRandomBytesAreNotTakenForVietnamese() throws {
         let english = "name;city;note\r\nRenée Müller;Zürich;café au lait, naïve façade, señor\r\nJosé Ñúñez;Málaga;crème brûlée\r\n"
         let latin1 = try #require(english.data(using: .isoLatin1))

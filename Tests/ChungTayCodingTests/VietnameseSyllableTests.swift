@@ -10,6 +10,8 @@ import Testing
         "Yến", "Xuân", "Điểu", "Tánh", "Ruộng", "Khiêm", "Ngâu", "Măng", "Tố", "Nghị", "Suối", "Kiết", "Thôn",
         "xã", "giữa", "giếng", "gìn", "gì", "quốc", "Quỳnh", "quyết", "quăng", "khuỷu", "khuya", "thuở", "ước", "oan",
         "nghiêng", "TRƯỜNG", "ĐỒNG", "uống", "yêu", "kẻ", "ghế", "nghe", "loa", "khoẻ", "khỏe", "hoà", "hòa", "vậy",
+        // The Central Highlands' names: final k (any tone), onset clusters.
+        "Đắk", "Lắk", "ĐẮK", "Đăk", "Búk", "Krông", "Prông", "Plông", "Đrắk", "Brơi", "Glông",
     ])
     func acceptsVietnamese(_ word: String) {
         #expect(VietnameseSyllable.isValid(word))
@@ -18,8 +20,8 @@ import Testing
     @Test(arguments: [
         "Nguyờịn", "Nguyeăn", "Nguyeãn", "Vaên", "Hoaøng", "ThÞ", "Tr§n", "Lª", "Ph¹m", "ĐứC", "vIệt",
         // A stop final takes only sắc or nặng; one tone a syllable; spelling of k/c, gh/g, ngh/ng, q.
-        "càt", "cat", "hoáà", "ce", "ka", "ghan", "ngha", "nge", "qa", "huan", "n", "", "ệệ", "Ñaëng", "Brơi",
-        "Nguyễnn", "tiếngg",
+        "càt", "cat", "hoáà", "ce", "ka", "ghan", "ngha", "nge", "qa", "huan", "n", "", "ệệ", "Ñaëng", "Bzơi",
+        "Nguyễnn", "tiếngg", "Đắkk", "Kzăk", "Đắck",
     ])
     func refusesWhatIsNotASyllable(_ word: String) {
         #expect(!VietnameseSyllable.isValid(word))
