@@ -10,16 +10,21 @@ package struct CellStyles: Sendable {
         var formatIds: [Int] = []
         var customDateFormats: [Int: Bool] = [:]
         var cellXfsDepth: Int?
+        var numFmtsDepth: Int?
         while true {
             switch try tokenizer.next() {
-            case .start where tokenizer.isNamed("numFmt"):
+            // Only the table's own formats: a `dxf` (conditional formatting) has `numFmt`s too,
+            // whose ids may repeat a table format's with another code.
+            case .start where tokenizer.isNamed("numFmts") && tokenizer.depth == 2:
+                numFmtsDepth = tokenizer.depth
+            case .start where tokenizer.isNamed("numFmt") && numFmtsDepth.map({ tokenizer.depth == $0 + 1 }) == true:
                 guard let id = try tokenizer.attribute("numFmtId").flatMap(SharedStrings.integer) else { continue }
                 let code = try tokenizer.attribute("formatCode").map(Array.init) ?? []
                 guard customDateFormats.count < limits.maximumCellFormats else {
                     throw .limitExceeded(part: tokenizer.partName, what: "number formats", limit: limits.maximumCellFormats)
                 }
                 customDateFormats[id] = Self.isDateFormatCode(code)
-            case .start where tokenizer.isNamed("cellXfs"):
+            case .start where tokenizer.isNamed("cellXfs") && tokenizer.depth == 2:
                 cellXfsDepth = tokenizer.depth
             case .start where tokenizer.isNamed("xf") && cellXfsDepth.map({ tokenizer.depth == $0 + 1 }) == true:
                 guard formatIds.count < limits.maximumCellFormats else {
@@ -28,6 +33,7 @@ package struct CellStyles: Sendable {
                 formatIds.append(try tokenizer.attribute("numFmtId").flatMap(SharedStrings.integer) ?? 0)
             case .end:
                 if let depth = cellXfsDepth, tokenizer.depth < depth { cellXfsDepth = nil }
+                if let depth = numFmtsDepth, tokenizer.depth < depth { numFmtsDepth = nil }
             case .start, .text:
                 continue
             case .endOfDocument:

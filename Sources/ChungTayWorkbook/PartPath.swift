@@ -25,6 +25,17 @@ enum PartPath {
         return segments.isEmpty ? nil : segments.joined(separator: "/")
     }
 
+    /// The part name as OPC compares names, ASCII letters without case (ECMA-376 Part 2
+    /// §9.1.1.2), as bytes: hashing a `String` normalises it, in time quadratic in a run of
+    /// combining marks, and a ZIP entry's name is up to 65,535 bytes that no one checked.
+    static func key<Name: Sequence<UInt8>>(_ name: Name) -> [UInt8] {
+        name.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+    }
+
+    static func key(_ part: String) -> [UInt8] {
+        key(part.utf8)
+    }
+
     private static func split(_ part: String) -> (folder: String, file: String) {
         guard let slash = part.lastIndex(of: "/") else { return ("", part) }
         return (String(part[..<slash]), String(part[part.index(after: slash)...]))

@@ -9,12 +9,16 @@ struct Relationships {
     private(set) var byId: [String: Relationship] = [:]
 
     /// At most this many relationships are kept from one part (a workbook has one per sheet
-    /// plus a handful).
+    /// plus a handful), and at most this many bytes of their ids, types and targets
+    /// together (a real one holds about 150 bytes each; without the bound a part of
+    /// gigabytes of long attribute values would be held whole).
     static let maximumCount = 65_536
+    static let maximumBytes = 16 << 20
 
     init() {}
 
     init(reading tokenizer: XMLTokenizer, source: String) throws(WorkbookError) {
+        var bytes = 0
         while true {
             switch try tokenizer.next() {
             case .endOfDocument:
@@ -25,6 +29,16 @@ struct Relationships {
                     let type = try tokenizer.attribute("Type").map(XMLText.string),
                     let target = try tokenizer.attribute("Target").map(XMLText.string)
                 else { continue }
+                // Ids are hashed and types and targets compared as Swift strings: no long mark runs.
+                guard XMLText.isStreamSafe(id), XMLText.isStreamSafe(type), XMLText.isStreamSafe(target) else {
+                    throw .invalidContent(
+                        part: tokenizer.partName,
+                        reason: "a relationship with more than \(XMLText.maximumNonStarters) combining marks in a row")
+                }
+                bytes += id.utf8.count + type.utf8.count + target.utf8.count
+                guard bytes <= Self.maximumBytes else {
+                    throw .limitExceeded(part: tokenizer.partName, what: "bytes of relationships", limit: Self.maximumBytes)
+                }
                 guard let part = PartPath.resolve(target, from: source) else {
                     throw .invalidContent(part: tokenizer.partName, reason: "the relationship \(id) points outside the package")
                 }

@@ -56,8 +56,16 @@ enum RichText {
 
     /// The cell text of the bytes (`XMLText.cellText`), checked against Excel's limit.
     static func cellText(_ bytes: [UInt8], _ tokenizer: XMLTokenizer) throws(WorkbookError) -> String {
-        guard let text = bytes.withUnsafeBytes({ XMLText.cellText($0) }) else {
+        let text: String
+        switch bytes.withUnsafeBytes({ raw in Result { () throws(XMLText.Problem) in try XMLText.cellText(raw) } }) {
+        case .success(let decoded):
+            text = decoded
+        case .failure(.notUTF8):
             throw .invalidContent(part: tokenizer.partName, reason: "text that is not UTF-8 near byte \(tokenizer.offset)")
+        case .failure(.combiningMarks):
+            throw .invalidContent(
+                part: tokenizer.partName,
+                reason: "a text with more than \(XMLText.maximumNonStarters) combining marks in a row near byte \(tokenizer.offset)")
         }
         guard text.utf16.count <= maximumCellCharacters else {
             throw .invalidContent(

@@ -20,6 +20,9 @@ public final class Workbook {
         var part: String?
     }
 
+    /// The longest sheet name taken, in UTF-8 bytes (the bound batch items keep too).
+    static let maximumSheetNameBytes = 255
+
     private let archive: ZipArchive
     private let limits: WorkbookLimits
     private let sheets: [Sheet]
@@ -45,6 +48,7 @@ public final class Workbook {
         }
         var usesDate1904 = false
         var sheets: [Sheet] = []
+        var sheetOfPart: [[UInt8]: String] = [:]
         while true {
             switch try workbookTokenizer.next() {
             case .start where workbookTokenizer.isNamed("workbookPr"):
@@ -52,8 +56,13 @@ public final class Workbook {
                     usesDate1904 = XMLTokenizer.equal(value, "1") || XMLTokenizer.equal(value, "true")
                 }
             case .start where workbookTokenizer.isNamed("sheet"):
-                guard let name = try workbookTokenizer.attribute("name").map(XMLText.string) else {
+                guard let name = try workbookTokenizer.attribute("name").map(XMLText.string), !name.isEmpty else {
                     throw .invalidContent(part: workbookPart, reason: "a sheet without a name")
+                }
+                // Excel's names have at most 31 characters; every name is held and listed in messages.
+                guard name.utf8.count <= Self.maximumSheetNameBytes else {
+                    throw .invalidContent(
+                        part: workbookPart, reason: "a sheet name longer than \(Self.maximumSheetNameBytes) bytes (\"\(name.prefix(31))…\")")
                 }
                 guard let id = try workbookTokenizer.attribute("id").map(XMLText.string),
                     let relationship = relationships.byId[id]
@@ -64,6 +73,11 @@ public final class Workbook {
                     throw .limitExceeded(part: workbookPart, what: "sheets", limit: limits.maximumSheets)
                 }
                 let isWorksheet = relationship.type.hasSuffix("/worksheet")
+                // Two sheets reading one part would let a small part be read once per sheet.
+                if isWorksheet, let other = sheetOfPart.updateValue(name, forKey: PartPath.key(relationship.target)) {
+                    throw .invalidContent(
+                        part: workbookPart, reason: "the sheets \"\(other)\" and \"\(name)\" are the same part \(relationship.target)")
+                }
                 sheets.append(Sheet(name: UnicodeText.nfc(name), part: isWorksheet ? relationship.target : nil))
             case .endOfDocument:
                 self.usesDate1904 = usesDate1904

@@ -8,13 +8,53 @@ enum XMLText {
         String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Why bytes are not cell text.
+    enum Problem: Error {
+        case notUTF8
+        /// More than `maximumNonStarters` combining marks in a row (see `isStreamSafe`).
+        case combiningMarks
+    }
+
     /// Cell text: valid UTF-8 required, OOXML's `_xHHHH_` escapes decoded (ECMA-376
     /// §22.9.2.19 ST_Xstring: how Excel writes characters XML cannot hold, such as a
-    /// carriage return `_x000D_`), in NFC. Nil for invalid UTF-8.
-    static func cellText(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+    /// carriage return `_x000D_`), stream-safe, in NFC.
+    static func cellText(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         let unescaped = bytes.contains(UInt8(ascii: "_")) ? unescapeXstring(text) : text
+        guard isStreamSafe(unescaped) else { throw .combiningMarks }
         return UnicodeText.nfc(unescaped)
+    }
+
+    /// UAX #15's Stream-Safe Text Format bound: at most 30 non-starters in a row.
+    static let maximumNonStarters = 30
+
+    /// Whether no run of non-starters (combining marks: canonical combining class other
+    /// than 0) is longer than `maximumNonStarters`. Normalising (Foundation's NFC) and
+    /// hashing or comparing a Swift `String` sort each such run, in time quadratic in its
+    /// length: one 32,767-mark cell costs a second, a 1 MiB attribute minutes. Real text
+    /// has a few marks per letter (Vietnamese at most two). The three Tibetan vowel signs
+    /// of class 0 that decompose into two non-starters count as two.
+    static func isStreamSafe(_ text: String) -> Bool {
+        var text = text
+        if text.withUTF8({ UnicodeText.isProvablyNFC($0) }) { return true }
+        var run = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case ..<0x300:
+                run = 0
+                continue
+            case 0x0F73, 0x0F75, 0x0F81:
+                run += 2
+            default:
+                guard scalar.properties.canonicalCombiningClass != .notReordered else {
+                    run = 0
+                    continue
+                }
+                run += 1
+            }
+            if run > maximumNonStarters { return false }
+        }
+        return true
     }
 
     /// Replaces each `_xHHHH_` with its UTF-16 code unit (a high and a low surrogate escape

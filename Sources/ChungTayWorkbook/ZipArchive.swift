@@ -10,7 +10,8 @@ package final class ZipArchive {
     package let entries: [ZipEntry]
     let file: ArchiveFile
     let limits: WorkbookLimits
-    private let byName: [String: Int]
+    /// Entry index by `PartPath.key` of its name.
+    private let byName: [[UInt8]: Int]
 
     private static let endSignature = 0x0605_4B50
     private static let zip64EndSignature = 0x0606_4B50
@@ -45,9 +46,9 @@ package final class ZipArchive {
             }
             entries[index].dataLimit = next
         }
-        var byName: [String: Int] = [:]
+        var byName: [[UInt8]: Int] = [:]
         for (index, entry) in entries.enumerated() {
-            guard byName.updateValue(index, forKey: entry.name.lowercased()) == nil else {
+            guard byName.updateValue(index, forKey: PartPath.key(entry.name)) == nil else {
                 throw .damagedArchive("the entry \(entry.name) is in the archive twice")
             }
         }
@@ -55,9 +56,9 @@ package final class ZipArchive {
         self.byName = byName
     }
 
-    /// The entry of a part name (`xl/workbook.xml`), compared case-insensitively.
+    /// The entry of a part name (`xl/workbook.xml`), ASCII letters compared without case.
     package func entry(named name: String) -> ZipEntry? {
-        byName[name.lowercased()].map { entries[$0] }
+        byName[PartPath.key(name)].map { entries[$0] }
     }
 
     /// A stream of the entry's inflated bytes, checked against its size and CRC-32 at the end.

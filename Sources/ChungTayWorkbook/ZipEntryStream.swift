@@ -61,6 +61,12 @@ package final class ZipEntryStream: ByteSource {
         guard !startOverflow, !endOverflow, dataEnd <= entry.dataLimit else {
             throw .damagedArchive("the data of \(entry.name) overlaps the next entry or runs past the end")
         }
+        // The local header must name the entry too: a reader going through local headers
+        // (a mail filter's scanner) would otherwise see other parts than this one.
+        let nameBytes = Array(entry.name.utf8)
+        guard local.u16(26) == nameBytes.count, try file.bytes(at: entry.localHeaderOffset + 30, count: nameBytes.count) == nameBytes else {
+            throw .damagedEntry(part: entry.name, reason: "its local header names another entry")
+        }
         deflated = entry.method == 8
         inputOffset = dataStart
         inputRemaining = entry.compressedSize

@@ -20,6 +20,8 @@ struct TestZip {
         var rawData: [UInt8]?
         /// A compressed size written in the headers instead of the data's.
         var compressedSize: Int?
+        /// A name written in the local header instead of `name`.
+        var localName: String?
     }
 
     var entries: [Entry] = []
@@ -44,7 +46,7 @@ struct TestZip {
             let crc = entry.crc ?? Self.crc(entry.data)
             let method = entry.method ?? (entry.deflate ? 8 : 0)
             let size = entry.uncompressedSize ?? entry.data.count
-            let name = Array(entry.name.utf8)
+            let name = Array((entry.localName ?? entry.name).utf8)
             offsets.append(out.count)
             var localExtra: [UInt8] = []
             if zip64 {

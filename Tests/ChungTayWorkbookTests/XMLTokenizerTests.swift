@@ -95,11 +95,20 @@ struct XMLTokenizerTests {
 
     @Test("cell text: _xHHHH_ escapes, NFC, invalid UTF-8")
     func cellText() {
-        func text(_ bytes: [UInt8]) -> String? { bytes.withUnsafeBytes { XMLText.cellText($0) } }
+        func text(_ bytes: [UInt8]) -> String? { bytes.withUnsafeBytes { try? XMLText.cellText($0) } }
         #expect(text(Array("a_x000D__x000A_b".utf8)) == "a\r\nb")
         #expect(text(Array("_xD83D__xDE00_".utf8)) == "😀")
         #expect(text(Array("_xD83D_ _x0000_ _x00zz_ _x005F_x0041_".utf8)) == "_xD83D_ _x0000_ _x00zz_ _x0041_")
         #expect(text(Array("Tra\u{0302}\u{0300}n".utf8)) == "Trần")
         #expect(text([0x61, 0xC3, 0x28]) == nil)
+        // Stream-safe: 30 combining marks in a row are text, 31 are not (a _xHHHH_ escape counts
+        // as its character); a base letter between runs starts a new run.
+        let marks = (0..<31).map { $0 % 2 == 0 ? "\u{0301}" : "\u{0316}" }
+        #expect(text(Array(("a" + marks.prefix(30).joined()).utf8)) != nil)
+        #expect(text(Array(("a" + marks.joined()).utf8)) == nil)
+        #expect(text(Array(("a" + marks.prefix(30).joined() + "_x0301_").utf8)) == nil)
+        #expect(text(Array(String(repeating: "a" + marks.prefix(30).joined(), count: 100).utf8)) != nil)
+        #expect(text(Array(("\u{0F73}" + marks.prefix(29).joined()).utf8)) == nil)
+        #expect(text(Array(String(repeating: "ệ\u{0323}\u{0302}", count: 5000).utf8)) != nil)
     }
 }
