@@ -20,10 +20,12 @@ enum ExcelNumber {
         // The value is 0.d1d2d3… × 10^pointPosition.
         var pointPosition = 0
         var seenPoint = false
+        var seenDigit = false
         var index = bytes.startIndex
         while index < bytes.endIndex {
             let byte = bytes[index]
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                seenDigit = true
                 if !(digits.isEmpty && byte == UInt8(ascii: "0")) { digits.append(byte - UInt8(ascii: "0")) }
                 if !seenPoint && !digits.isEmpty { pointPosition += 1 }
                 if seenPoint && digits.isEmpty { pointPosition -= 1 }
@@ -34,10 +36,11 @@ enum ExcelNumber {
             }
             index += 1
         }
-        guard index > bytes.startIndex else { return nil }
+        guard seenDigit else { return nil }
         if index < bytes.endIndex {
+            // `magnitude`, not `abs`: the literal may say -9223372036854775808, whose `abs` traps.
             guard bytes[index] | 0x20 == UInt8(ascii: "e"), let exponent = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)),
-                abs(exponent) <= 400
+                exponent.magnitude <= 400
             else { return nil }
             pointPosition += exponent
         }

@@ -21,7 +21,7 @@ public enum ListPreparation {
             throw .unknownFormat(path: path)
         case .jsonLines?:
             if sheet != nil { throw .optionNotApplicable(path: path, message: "--sheet applies to .xlsx workbooks only") }
-            return PreparedList(source: ListSource(path: path), statement: nil, directory: nil)
+            return PreparedList(source: ListSource(path: path), statement: nil, spool: nil)
         case .delimitedText(let isCSV)?:
             if sheet != nil { throw .optionNotApplicable(path: path, message: "--sheet applies to .xlsx workbooks only") }
             return try TextListPreparation(

@@ -24,7 +24,7 @@ public struct ListSource: Sendable, Equatable {
     }
 
     /// A spool of the office file named `file` (and `sheet`).
-    init(spool path: String, file: String, sheet: String?) {
+    package init(spool path: String, file: String, sheet: String?) {
         self.path = path
         self.file = file
         self.sheet = sheet

@@ -56,10 +56,12 @@ public enum NumberLocale: String, Sendable, CaseIterable {
         return (negative, body)
     }
 
-    /// Digits grouped by `mark` in threes after a first group of one to three: `4.965.000`.
+    /// Digits grouped by `mark` in threes after a first group of one to three that does not
+    /// start with 0: `4.965.000` (`0.965` is a decimal or nothing, never 965).
     private static func isGrouped(_ digits: ArraySlice<UInt8>, by mark: UInt8) -> Bool {
         let groups = digits.split(separator: mark, omittingEmptySubsequences: false)
-        guard let first = groups.first, (1...3).contains(first.count), first.allSatisfy(isDigit) else { return false }
+        guard let first = groups.first, (1...3).contains(first.count), first.first != UInt8(ascii: "0"), first.allSatisfy(isDigit)
+        else { return false }
         return groups.dropFirst().allSatisfy { $0.count == 3 && $0.allSatisfy(isDigit) }
     }
 

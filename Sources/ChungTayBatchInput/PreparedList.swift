@@ -1,18 +1,19 @@
 import Foundation
 
-/// A list ready for pass 1: what to read, what was detected, and, for an office file, the
-/// private directory holding its spool, removed when the last reference goes (the end of
-/// `batch submit`), so no converted copy of a list outlives the run that needed it.
+/// A list ready for pass 1: what to read, what was detected, and, for an office file, its
+/// spool, a file with no name on disk that is freed when the last reference goes (the end
+/// of `batch submit`) or the process ends however it ends, so no converted copy of a list
+/// outlives the run that needed it.
 public final class PreparedList: Sendable {
     public let source: ListSource
     /// What was detected, for a line on standard error before pass 1; nil for a machine file.
     public let statement: String?
-    /// The spool's directory (mode 0700), owned by this object.
-    let directory: SpoolDirectory?
+    /// The spool `source` reads, kept open by this object.
+    let spool: SpoolFile?
 
-    init(source: ListSource, statement: String?, directory: SpoolDirectory?) {
+    init(source: ListSource, statement: String?, spool: SpoolFile?) {
         self.source = source
         self.statement = statement
-        self.directory = directory
+        self.spool = spool
     }
 }

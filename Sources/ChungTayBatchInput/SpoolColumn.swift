@@ -86,3 +86,18 @@ extension SpoolColumn {
         }
     }
 }
+
+extension SpoolColumn {
+    /// The first two of a header's columns, in order, that name the same field of the list
+    /// (`Mã hộ` and `householdCode`); nil when none do. Reading on would silently keep one
+    /// column's values and drop the other's, so the file is refused. Unknown titles may
+    /// repeat: their members repeat and the last wins, as in a machine file.
+    static func sameField(_ columns: [SpoolColumn]) -> (first: Int, second: Int)? {
+        var seen: [String: Int] = [:]
+        for (index, column) in columns.enumerated() where column.isKnown {
+            if let first = seen[column.name] { return (first, index) }
+            seen[column.name] = index
+        }
+        return nil
+    }
+}

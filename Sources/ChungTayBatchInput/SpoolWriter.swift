@@ -4,25 +4,24 @@ import Foundation
 /// Writes a spool line by line through a buffer, padding with empty lines so that each
 /// record lands on its own line number.
 final class SpoolWriter {
+    /// The file written, kept open while writing.
+    let spool: SpoolFile
+    /// The office file the spool converts, as write errors name it.
     let path: String
-    private let descriptor: Int32
     private var buffer: [UInt8] = []
     /// The line the next byte written is on.
     private var line = 1
     private let maximumRecordBytes: Int
 
-    /// - Parameter maximumRecordBytes: a record whose JSON would be longer is written as an
-    ///   error member only, as `RecordReader` would refuse the line.
-    init(path: String, maximumRecordBytes: Int) throws(BatchInputError) {
+    /// - Parameters:
+    ///   - path: the office file, for messages (the spool has no name).
+    ///   - maximumRecordBytes: a record whose JSON would be longer is written as an error
+    ///     member only, as `RecordReader` would refuse the line.
+    init(spool: SpoolFile, naming path: String, maximumRecordBytes: Int) {
+        self.spool = spool
         self.path = path
         self.maximumRecordBytes = maximumRecordBytes
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .cannotWriteSpool(path: path, errno: errno) }
         buffer.reserveCapacity(1 << 20)
-    }
-
-    deinit {
-        close(descriptor)
     }
 
     /// Writes a record on `line` (after the last one written): `members` in order, then
@@ -33,7 +32,9 @@ final class SpoolWriter {
         line = recordLine
         var writer = JSONWriter(capacity: 1024)
         writer.openObject()
-        for member in members {
+        // Stops once past the limit: a row's cells may hold 16 MiB of text, which escaping
+        // could make six times as much JSON, and none of it would be kept.
+        for member in members where writer.count < maximumRecordBytes {
             writer.dynamicKey(member.key)
             writer.value(member.value)
         }
@@ -78,7 +79,7 @@ final class SpoolWriter {
     func flush() throws(BatchInputError) {
         var written = 0
         while written < buffer.count {
-            let result = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = buffer.withUnsafeBytes { write(spool.descriptor, $0.baseAddress! + written, $0.count - written) }
             if result < 0 {
                 if errno == EINTR { continue }
                 throw .cannotWriteSpool(path: path, errno: errno)

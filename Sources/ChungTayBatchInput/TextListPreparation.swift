@@ -45,42 +45,52 @@ struct TextListPreparation {
             detection = sample.withUnsafeBytes { TextEncodingDetector.detect($0) }
             encodingWords = detection == .utf8 ? "UTF-8" : "\(detection) converted to UTF-8 (NFC)"
         }
-        let directory: SpoolDirectory
-        let textPath: String
+        // A UTF-8 file is read where it is; another (or one whose lines end in CR alone) is
+        // read from its UTF-8 copy, which goes with this function once the spool is written.
+        let text: SpoolFile?
+        let source: TextTranscoder.Source
         switch detection {
         case .utf8:
             if machineFileAllowed, locale == nil, list.namesFieldsOnly(Self.commaSeparatedHeader(sample)) {
-                return PreparedList(source: ListSource(path: path), statement: nil, directory: nil)
+                return PreparedList(source: ListSource(path: path), statement: nil, spool: nil)
             }
-            directory = try SpoolDirectory()
-            textPath = path
+            source = .utf8
         case .utf16(let littleEndian):
-            directory = try SpoolDirectory()
-            textPath = directory.file("text.csv")
-            try TextTranscoder.transcode(input, from: .utf16(littleEndian: littleEndian), to: textPath)
+            source = .utf16(littleEndian: littleEndian)
         case .legacy(let legacy, _):
-            directory = try SpoolDirectory()
-            textPath = directory.file("text.csv")
-            try TextTranscoder.transcode(input, from: .legacy(legacy), to: textPath)
+            source = .legacy(legacy)
         case .unknown:
             throw .unrecognisedEncoding(path: path, found: detection.description)
         }
-        let (reader, delimiter) = try headerReader(textPath, file: input.name)
+        let carriageReturns = TextTranscoder.endsLinesWithCarriageReturns(sample, source: source)
+        if carriageReturns { encodingWords += "; CR line endings" }
+        if case .utf8 = source, !carriageReturns {
+            text = nil
+        } else {
+            text = try TextTranscoder.transcode(input, from: source, carriageReturns: carriageReturns)
+        }
+        let (reader, delimiter) = try headerReader(text?.path ?? path, file: input.name)
         let columns = reader.header.map { SpoolColumn(title: $0, in: list.columns) }
         guard columns.contains(where: { $0.name == list.keyField }) else {
             throw .noHeaderRow(
                 path: path,
                 message: "line 1 names no \(list.keyField) column (\"\(list.keyColumn.title)\"); the header must be the first line")
         }
+        if let (first, second) = SpoolColumn.sameField(columns) {
+            throw .noHeaderRow(
+                path: path,
+                message: "columns \(first + 1) (\"\(reader.header[first])\") and \(second + 1) (\"\(reader.header[second])\") both name "
+                    + "\(columns[first].name); remove or rename one")
+        }
         let (locale, localeWords) = try readLocale(reader, columns: columns, delimiter: delimiter)
-        let spool = directory.file("list.jsonl")
+        let spool = try SpoolFile()
         try writeSpool(reader, columns: columns, locale: locale, to: spool)
-        if textPath != path { try? FileManager.default.removeItem(atPath: textPath) }
+        withExtendedLifetime(text) {}
         let known = columns.count { $0.isKnown }
         let statement = "\(input.name): \(encodingWords); delimiter \(Self.spell(delimiter)); \(localeWords); "
             + "\(columns.count) columns (\(known) known)"
         return PreparedList(
-            source: ListSource(spool: spool, file: input.name, sheet: nil), statement: statement, directory: directory)
+            source: ListSource(spool: spool.path, file: input.name, sheet: nil), statement: statement, spool: spool)
     }
 
     /// The first MiB, cut after its last line feed unless the file ends within it.
@@ -131,7 +141,8 @@ struct TextListPreparation {
         // Best first; among equals, in the order of `delimiters`, so that the message is always the same.
         scored.sort { ($0.known, $0.cells, $1.order) > ($1.known, $1.cells, $0.order) }
         guard let best = scored.first else { throw firstError ?? .noHeaderRow(path: path, message: "no header line") }
-        if scored.count > 1, scored[1].known == best.known, scored[1].cells == best.cells {
+        // One cell whichever delimiter: none occurs in line 1, and any reads the file alike.
+        if scored.count > 1, best.cells > 1, scored[1].known == best.known, scored[1].cells == best.cells {
             throw .noHeaderRow(
                 path: path,
                 message: "cannot tell the delimiter from line 1: \(Self.spell(best.delimiter)) and "
@@ -164,13 +175,14 @@ struct TextListPreparation {
     }
 
     /// The second pass: each record on its line of the spool.
-    private func writeSpool(_ reader: RecordReader, columns: [SpoolColumn], locale: NumberLocale, to spool: String) throws(BatchInputError) {
-        let writer = try SpoolWriter(path: spool, maximumRecordBytes: maximumRecordBytes)
+    private func writeSpool(_ reader: RecordReader, columns: [SpoolColumn], locale: NumberLocale, to spool: SpoolFile) throws(BatchInputError) {
+        let writer = SpoolWriter(spool: spool, naming: path, maximumRecordBytes: maximumRecordBytes)
         var members: [(key: String, value: JSONValue)] = []
         while try reader.advance() {
             if reader.currentHasInvalidUTF8 { throw .notUTF8(path: path, line: reader.currentLine) }
             members.removeAll(keepingCapacity: true)
-            for column in 0..<min(columns.count, reader.currentCellCount) {
+            // A column without a title is left out, as a workbook's cells outside its header are.
+            for column in 0..<min(columns.count, reader.currentCellCount) where !columns[column].name.isEmpty {
                 guard let text = reader.currentCell(column) else { continue }
                 members.append((columns[column].name, columns[column].value(ofText: text, locale: locale)))
             }

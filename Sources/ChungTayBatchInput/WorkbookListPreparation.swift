@@ -32,13 +32,12 @@ struct WorkbookListPreparation {
         }
         let (name, header) = try chooseSheet(workbook)
         let (locale, localeWords) = try readLocale(workbook, sheet: name, header: header)
-        let directory = try SpoolDirectory()
-        let spool = directory.file("list.jsonl")
+        let spool = try SpoolFile()
         try writeSpool(workbook, sheet: name, header: header, locale: locale, to: spool)
         let known = header.columns.values.count { $0.isKnown }
         var statement = "\(file): sheet \"\(name)\", header row \(header.row), \(header.columns.count) columns (\(known) known)"
         if let localeWords { statement += "; \(localeWords)" }
-        return PreparedList(source: ListSource(spool: spool, file: file, sheet: name), statement: statement, directory: directory)
+        return PreparedList(source: ListSource(spool: spool.path, file: file, sheet: name), statement: statement, spool: spool)
     }
 
     /// The sheet given (matched exactly, else in NFC without case) or the first with a
@@ -77,11 +76,23 @@ struct WorkbookListPreparation {
         while let row = try next(rows) {
             guard row.number <= Self.headerRowLimit else { return nil }
             var columns: [Int: SpoolColumn] = [:]
+            var titled: [(cell: SheetCell, title: String, column: SpoolColumn)] = []
             for cell in row.cells {
                 guard let title = Self.title(of: cell.value) else { continue }
-                columns[cell.column] = SpoolColumn(title: title, in: list.columns)
+                let column = SpoolColumn(title: title, in: list.columns)
+                columns[cell.column] = column
+                titled.append((cell, title, column))
             }
-            if columns.values.contains(where: { $0.name == list.keyField }) { return Header(row: row.number, columns: columns) }
+            guard columns.values.contains(where: { $0.name == list.keyField }) else { continue }
+            if let (first, second) = SpoolColumn.sameField(titled.map(\.column)) {
+                let (one, other) = (titled[first], titled[second])
+                throw .noHeaderRow(
+                    path: path,
+                    message: "sheet \"\(sheet)\": cells \(CellReference.name(column: one.cell.column, row: row.number)) "
+                        + "(\"\(one.title)\") and \(CellReference.name(column: other.cell.column, row: row.number)) "
+                        + "(\"\(other.title)\") both name \(one.column.name); remove or rename one")
+            }
+            return Header(row: row.number, columns: columns)
         }
         return nil
     }
@@ -119,9 +130,9 @@ struct WorkbookListPreparation {
     /// the header's columns as members (others ignored), the first error value as the
     /// record's input error.
     private func writeSpool(
-        _ workbook: Workbook, sheet: String, header: Header, locale: NumberLocale, to spool: String
+        _ workbook: Workbook, sheet: String, header: Header, locale: NumberLocale, to spool: SpoolFile
     ) throws(BatchInputError) {
-        let writer = try SpoolWriter(path: spool, maximumRecordBytes: maximumRecordBytes)
+        let writer = SpoolWriter(spool: spool, naming: path, maximumRecordBytes: maximumRecordBytes)
         let rows = try open(workbook, sheet: sheet)
         var members: [(key: String, value: JSONValue)] = []
         while let row = try next(rows) {

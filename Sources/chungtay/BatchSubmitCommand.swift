@@ -28,9 +28,9 @@ struct BatchSubmitCommand: ParsableCommand {
     @Option(help: "The household workbook's sheet (default: the first with a row naming householdCode).") var sheet: String?
     @Option(help: "The loan workbook's sheet (default: the first with a row naming loanId).") var loansSheet: String?
     @Option(help: "How numbers and d/m/y dates in text are written: vi (4.965.000, 40,8) or en (default: detected).")
-    var locale: String?
+    var locale: NumberLocaleName?
     @Option(help: "The encoding of delimited text: utf-8, windows-1258, tcvn3 or vni (default: detected).")
-    var encoding: String?
+    var encoding: TextEncodingName?
     @Option(help: "The review date, YYYY-MM-DD.") var asOf: String
     @Flag(help: "Also classify every household under the other poverty standard.") var whatIf = false
     @Option(help: "The batch name, the handle for resuming (default: derived from the inputs and the date).") var name: String?
@@ -38,16 +38,23 @@ struct BatchSubmitCommand: ParsableCommand {
     @Option(help: "Households per chunk job (loans per loan-only chunk).") var chunkSize = 500
 
     func validate() throws {
+        var types: [ListFileType] = []
         for path in [households] + (loans.map { [$0] } ?? []) {
             guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            guard ListFileType(path: path) != nil else {
+            guard let type = ListFileType(path: path) else {
                 throw ValidationError("\(path): expected a .csv, .tsv, .txt, .jsonl, .ndjson, .json or .xlsx file")
             }
+            types.append(type)
         }
         if loansSheet != nil, loans == nil { throw ValidationError("--loans-sheet needs --loans") }
-        if let locale, NumberLocale(rawValue: locale) == nil { throw ValidationError("--locale must be vi or en") }
-        if let encoding, TextEncodingChoice(name: encoding) == nil {
-            throw ValidationError("--encoding must be one of \(TextEncodingChoice.names.joined(separator: ", "))")
+        // An option that cannot apply to any input given is a mistake, not a no-op.
+        if sheet != nil, types[0] != .workbook { throw ValidationError("--sheet applies to an .xlsx household list only") }
+        if loansSheet != nil, types.last != .workbook { throw ValidationError("--loans-sheet applies to an .xlsx loan list only") }
+        if encoding != nil, !types.contains(where: { if case .delimitedText = $0 { true } else { false } }) {
+            throw ValidationError("--encoding applies to delimited text (.csv, .tsv, .txt) only")
+        }
+        if locale != nil, !types.contains(where: { $0 != .jsonLines }) {
+            throw ValidationError("--locale applies to delimited text and .xlsx workbooks, not JSON Lines")
         }
         guard CivilDate(iso: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a YYYY-MM-DD date") }
         guard (1...10_000).contains(chunkSize) else { throw ValidationError("--chunk-size must be 1 to 10000") }
@@ -87,8 +94,8 @@ struct BatchSubmitCommand: ParsableCommand {
     /// then pass 1 (keys). The prepared lists own their spools: keep them until pass 2 is done.
     private func readLists() throws(BatchInputError) -> (ListIndex, [PreparedList]) {
         let started = Date()
-        let forcedLocale = locale.flatMap(NumberLocale.init(rawValue:))
-        let forcedEncoding = encoding.flatMap(TextEncodingChoice.init(name:))
+        let forcedLocale = locale?.locale
+        let forcedEncoding = encoding?.encoding
         let householdList = try ListPreparation.prepare(
             path: households, list: .households, sheet: sheet, locale: forcedLocale, encoding: forcedEncoding)
         let loanList = try loans.map { path throws(BatchInputError) in
@@ -162,6 +169,31 @@ struct BatchSubmitCommand: ParsableCommand {
     private func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+}
+
+/// A number locale as `--locale` spells it (`vi`, `en`); help and errors list them.
+struct NumberLocaleName: ExpressibleByArgument {
+    var locale: NumberLocale
+
+    init?(argument: String) {
+        guard let locale = NumberLocale(rawValue: argument) else { return nil }
+        self.locale = locale
+    }
+
+    static var allValueStrings: [String] { NumberLocale.allCases.map(\.rawValue) }
+}
+
+/// An encoding as `--encoding` spells it (`utf-8`, `windows-1258`, `tcvn3`, `vni`, any
+/// case); help and errors list them.
+struct TextEncodingName: ExpressibleByArgument {
+    var encoding: TextEncodingChoice
+
+    init?(argument: String) {
+        guard let encoding = TextEncodingChoice(name: argument) else { return nil }
+        self.encoding = encoding
+    }
+
+    static var allValueStrings: [String] { TextEncodingChoice.names }
 }
 
 /// How a batch's inputs are recognised when it is resumed, and its default name.

@@ -24,7 +24,7 @@ struct TextListPreparationTests {
         let list = try ListPreparation.prepare(path: path, list: .households)
         #expect(list.source == ListSource(path: path))
         #expect(list.statement == nil)
-        #expect(list.directory == nil)
+        #expect(list.spool == nil)
         let jsonl = try files.write("households.jsonl", #"{"householdCode":"TL-1"}"# + "\n")
         #expect(try ListPreparation.prepare(path: jsonl, list: .households).source == ListSource(path: jsonl))
     }
@@ -54,23 +54,8 @@ struct TextListPreparationTests {
         #expect(records[2].record.summary == ["householdCode=TL-3", "headName=Lê C", "members=không rõ", "housingAreaM2=12.5", "listStatusSince=31/2/2024"])
         #expect(records[2].inputError == nil)
         // The spool goes with the list.
-        let directory = try #require(list.directory?.path)
-        #expect(FileManager.default.fileExists(atPath: directory))
-        let attributes = try FileManager.default.attributesOfItem(atPath: directory)
-        #expect((attributes[.posixPermissions] as? Int) == 0o700)
-    }
-
-    @Test("the spool is removed when the prepared list goes")
-    func spoolRemoved() throws {
-        let files = try TestFiles()
-        let path = try files.write("h.csv", Self.officeHeader + "TL-1;A;1;2;3;4;;\n")
-        var directory = ""
-        do {
-            let list = try ListPreparation.prepare(path: path, list: .households)
-            directory = try #require(list.directory?.path)
-            #expect(FileManager.default.fileExists(atPath: directory))
-        }
-        #expect(!FileManager.default.fileExists(atPath: directory))
+        let status = try #require(SpoolFileTests.status(of: list))
+        #expect(status.st_mode & 0o777 == 0o600)
     }
 
     @Test("a tab-separated .txt with field names and English numbers")

@@ -145,9 +145,9 @@ struct SpoolReaderTests {
 
     @Test("the spool writer pads to the record's line and writes a too-long record as an error")
     func writer() throws {
-        let files = try TestFiles()
-        let path = files.path("out.jsonl")
-        let writer = try SpoolWriter(path: path, maximumRecordBytes: 64)
+        let spool = try SpoolFile()
+        let path = spool.path
+        let writer = SpoolWriter(spool: spool, naming: "out.csv", maximumRecordBytes: 64)
         try writer.append(line: 3, members: [("a", .string("x"))], error: nil)
         try writer.append(line: 4, members: [("b", .string(String(repeating: "y", count: 100)))], error: nil)
         try writer.flush()

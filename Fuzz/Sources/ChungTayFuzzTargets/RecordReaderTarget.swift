@@ -5,12 +5,15 @@ import Foundation
 
 /// `record-reader`: a batch input file read by `RecordReader` (CSV scanner, record
 /// cursor, byte window). The first input byte chooses the format (bit 0: CSV or JSON
-/// Lines) and the read buffer (64 << bits 1–3 bytes, so records straddle refills); the
-/// second the record limit (16 + 8 × byte); the rest is the file.
+/// Lines), the read buffer (64 << bits 1–3 bytes, so records straddle refills) and, for
+/// JSON Lines, whether the file is read as an office list's spool (bit 4; bit 5: of a
+/// workbook sheet), whose last member `"\u0000"` is the record's input error; the second
+/// byte the record limit (16 + 8 × byte); the rest is the file.
 ///
 /// Properties: records come in file order (offsets and lines rising); each record read
 /// again by its offset is the same record; the item written for it straight from the
-/// buffer (as batch payloads are) is strict JSON whose line and record are the record's.
+/// buffer (as batch payloads are) is strict JSON whose file, sheet, line, record and
+/// input error are the record's.
 enum RecordReaderTarget {
     static let target = FuzzTarget(name: "record-reader", run: run, seeds: seeds)
 
@@ -29,7 +32,10 @@ enum RecordReaderTarget {
         guard FileManager.default.createFile(atPath: path, contents: Data(input.dropFirst(2))) else { return }
         let bufferSize = 64 << Int((input[0] >> 1) & 7)
         let maximumRecordBytes = 16 + 8 * Int(input[1])
-        guard let reader = try? RecordReader(path: path, maximumRecordBytes: maximumRecordBytes, bufferSize: bufferSize) else { return }
+        let source = !csv && input[0] & 16 != 0
+            ? ListSource(spool: path, file: "ds.xlsx", sheet: input[0] & 32 != 0 ? "Danh sách hộ" : nil) : ListSource(path: path)
+        guard let reader = try? RecordReader(source: source, maximumRecordBytes: maximumRecordBytes, bufferSize: bufferSize)
+        else { return }
         var previous: InputRecord?
         while true {
             let record: InputRecord?
@@ -59,7 +65,10 @@ enum RecordReaderTarget {
         guard case .object(let item)? = try? JSONValue(parsing: bytes) else {
             throw FuzzFailure("the item of the record at \(record.offset) is not a JSON object: \(String(decoding: bytes, as: UTF8.self))")
         }
+        try check(item["file"] == .string(record.file), "the item of the record at \(record.offset) names another file")
+        try check(item["sheet"] == record.sheet.map(JSONValue.string), "the item of the record at \(record.offset) names another sheet")
         try check(item["line"] == JSONValue(integerLiteral: record.line), "the item of the record at \(record.offset) has another line")
+        try check((item["inputError"] != nil) == (record.inputError != nil), "the item of the record at \(record.offset) has another input error")
         try check(item["record"] == .object(record.record), "the item of the record at \(record.offset) has other fields than the record")
     }
 
@@ -96,6 +105,19 @@ enum RecordReaderTarget {
         seeds.add("csv-bom-crlf", [0, 255] + [0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,2\r\n\r\n3,4".utf8))
         seeds.add("csv-invalid-utf8", [0, 255] + Array("a,b\n".utf8) + [0xC3, 0x28, 0x2C, 0x78, 0x0A])
         seeds.add("csv-bad-header", [0, 255] + Array("\"a\"x,b\n1,2\n".utf8))
+        // Spools as ListPreparation writes them (bit 4; bit 5 a sheet's): blank lines keep the
+        // office file's line numbers, and a last member "\u0000" carries the input error.
+        let spool = "\n\n" + #"{"householdCode":"TL-1","members":4,"housingAreaM2":40.8,"listStatusSince":"2024-06-05"}"# + "\n"
+            + #"{"householdCode":"TL-2","\u0000":{"column":30,"field":"phone","message":"error value #REF! in the cell"}}"# + "\n\n"
+            + #"{"\u0000":{"column":1,"message":"record longer than 64 bytes once converted"}}"# + "\n"
+            + #"{"householdCode":"TL-3","\u0000":"not an object"}"# + "\n"
+            + #"{"\u0000":{"column":-5,"field":7},"householdCode":"TL-4"}"# + "\n"
+            + #"{"householdCode":"TL-5","\u0000":{"column":1e300},"\u0000":{"column":2}}"# + "\n"
+            + #"{"Ghi chú":"hai\r\ndòng","\u0000":{}}"# + "\n"
+        seeds.add("spool-sheet", [1 | 14 | 16 | 32, 255] + Array(spool.utf8))
+        seeds.add("spool-text", [1 | 14 | 16, 255] + Array(spool.utf8))
+        seeds.add("spool-small-buffer", [1 | 16 | 32, 255] + Array(spool.utf8))
+        seeds.add("spool-short-limit", [1 | 2 | 16 | 32, 6] + Array(spool.utf8))
         return seeds.seeds
     }
 }
