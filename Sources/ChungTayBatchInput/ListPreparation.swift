@@ -8,7 +8,7 @@
 public enum ListPreparation {
     /// - Parameters:
     ///   - list: which list the file holds (its columns and the header's key column).
-    ///   - sheet: the workbook sheet (`--sheet`); nil for the first whose header row is found.
+    ///   - sheet: the workbook sheet (`--sheet`); nil for the first visible one whose header row is found.
     ///   - locale: how numbers (and day-first dates) in text are read (`--locale`); nil to detect.
     ///   - encoding: the encoding of delimited text (`--encoding`); nil to detect.
     ///   - maximumRecordBytes: as `ListIndex`'s, which reads the spool.

@@ -3,7 +3,7 @@ import ChungTayRules
 import ChungTayWorkbook
 
 /// `ListPreparation` for an `.xlsx` workbook, streamed through `Workbook` twice: the
-/// sheet (`--sheet`, or the first with a header row), its header row (the first of the
+/// sheet (`--sheet`, or the first visible one with a header row), its header row (the first of the
 /// first 50 that names the list's key column; rows above it ignored) and the locale of
 /// numbers written as text, then the spool, one line per row number.
 struct WorkbookListPreparation {
@@ -40,8 +40,9 @@ struct WorkbookListPreparation {
         return PreparedList(source: ListSource(spool: spool.path, file: file, sheet: name), statement: statement, spool: spool)
     }
 
-    /// The sheet given (matched exactly, else in NFC without case) or the first with a
-    /// header row, and that header.
+    /// The sheet given (matched exactly, else in NFC without case) or the first visible one
+    /// with a header row, and that header. A hidden sheet is never chosen unasked: the
+    /// officer, who cannot see it in Excel, would review another list than the one sent.
     private func chooseSheet(_ workbook: Workbook) throws(BatchInputError) -> (String, Header) {
         let key = "\(list.keyField) (\"\(list.keyColumn.title)\")"
         if let sheet {
@@ -55,18 +56,40 @@ struct WorkbookListPreparation {
             }
             return (name, header)
         }
-        for name in workbook.sheetNames {
+        let hidden = workbook.hiddenSheetNames
+        for name in workbook.sheetNames where !hidden.contains(name) {
             do {
                 if let header = try findHeader(workbook, sheet: name) { return (name, header) }
             } catch .optionNotApplicable {
                 continue
             }
         }
-        let sheets = workbook.sheetNames.map { "\"\($0)\"" }.joined(separator: ", ")
+        let sheets = workbook.sheetNames.map { "\"\($0)\"" + (hidden.contains($0) ? " (hidden)" : "") }.joined(separator: ", ")
+        // Only to name them in the refusal: a hidden sheet whose rows name the key column.
+        var hiddenWithHeader: [String] = []
+        for name in workbook.sheetNames where hidden.contains(name) {
+            do {
+                if try findHeader(workbook, sheet: name) != nil { hiddenWithHeader.append(name) }
+            } catch .optionNotApplicable {
+                continue
+            } catch .noHeaderRow {
+                hiddenWithHeader.append(name)  // a header row naming a field twice: --sheet says so
+            }
+        }
+        guard !hiddenWithHeader.isEmpty else {
+            throw .noHeaderRow(
+                path: path,
+                message: "no sheet has a row naming \(key) in its first \(Self.headerRowLimit) rows (sheets: \(sheets)); "
+                    + "give --sheet, or add the header row")
+        }
+        let named = hiddenWithHeader.map { "\"\($0)\"" }.joined(separator: ", ")
+        let advice = hiddenWithHeader.count == 1
+            ? "the hidden sheet \(named) has one, but Excel does not show it: give --sheet \(named) if it is the list meant"
+            : "the hidden sheets \(named) have one, but Excel does not show them: give --sheet with the one meant"
         throw .noHeaderRow(
             path: path,
-            message: "no sheet has a row naming \(key) in its first \(Self.headerRowLimit) rows (sheets: \(sheets)); "
-                + "give --sheet, or add the header row")
+            message: "no visible sheet has a row naming \(key) in its first \(Self.headerRowLimit) rows (sheets: \(sheets)); "
+                + advice + ", or unhide it in Excel")
     }
 
     /// The first of the sheet's first rows that names the key column. A chart sheet is

@@ -10,6 +10,10 @@ import ChungTayCoding
 public final class Workbook {
     /// The sheets in workbook order.
     public var sheetNames: [String] { sheets.map(\.name) }
+    /// The sheets Excel does not show (`state="hidden"`, or `"veryHidden"`, which only a
+    /// macro can show), by their names in `sheetNames`. A state other than `visible` is
+    /// taken as hidden: ECMA-376 (`ST_SheetState`) allows no other.
+    public var hiddenSheetNames: Set<String> { Set(sheets.lazy.filter(\.isHidden).map(\.name)) }
     /// Whether date serials count from 1904-01-01 (`<workbookPr date1904="1"/>`, old Mac
     /// workbooks) rather than from 1900.
     public let usesDate1904: Bool
@@ -18,6 +22,7 @@ public final class Workbook {
         var name: String
         /// The sheet's part; nil for a chart or dialog sheet.
         var part: String?
+        var isHidden: Bool
     }
 
     /// The longest sheet name taken, in UTF-8 bytes (the bound batch items keep too).
@@ -72,13 +77,14 @@ public final class Workbook {
                 guard sheets.count < limits.maximumSheets else {
                     throw .limitExceeded(part: workbookPart, what: "sheets", limit: limits.maximumSheets)
                 }
+                let isHidden = try workbookTokenizer.attribute("state").map { !XMLTokenizer.equal($0, "visible") } ?? false
                 let isWorksheet = relationship.type.hasSuffix("/worksheet")
                 // Two sheets reading one part would let a small part be read once per sheet.
                 if isWorksheet, let other = sheetOfPart.updateValue(name, forKey: PartPath.key(relationship.target)) {
                     throw .invalidContent(
                         part: workbookPart, reason: "the sheets \"\(other)\" and \"\(name)\" are the same part \(relationship.target)")
                 }
-                sheets.append(Sheet(name: UnicodeText.nfc(name), part: isWorksheet ? relationship.target : nil))
+                sheets.append(Sheet(name: UnicodeText.nfc(name), part: isWorksheet ? relationship.target : nil, isHidden: isHidden))
             case .endOfDocument:
                 self.usesDate1904 = usesDate1904
                 self.sheets = sheets

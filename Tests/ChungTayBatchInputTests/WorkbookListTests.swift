@@ -110,6 +110,42 @@ struct WorkbookListTests {
             guard case .unreadableWorkbook = error else { Issue.record("\(error)"); return }
         }
     }
+
+    @Test("a hidden sheet is not chosen unasked, even first and with a header row; --sheet still reads it")
+    func hiddenSheets() throws {
+        let files = try TestFiles()
+        let path = try writeWorkbook(files, "ds.xlsx", """
+            wb = openpyxl.Workbook()
+            old = wb.active
+            old.title = "Danh sách cũ"
+            old.sheet_state = "hidden"
+            old.append(["Mã hộ", "Họ và tên chủ hộ"])
+            old.append(["TL-OLD", "Lê Văn Cũ"])
+            hs = wb.create_sheet("Danh sách hộ")
+            hs.append(["Mã hộ", "Họ và tên chủ hộ"])
+            hs.append(["TL-1", "Nguyễn Văn An"])
+            wb.create_sheet("Vay cũ").sheet_state = "veryHidden"
+            wb["Vay cũ"].append(["Mã khoản vay", "Mã hộ"])
+            wb["Vay cũ"].append(["V-OLD", "TL-OLD"])
+            wb.active = 1
+            wb.save(path)
+            """)
+        let shown = try ListPreparation.prepare(path: path, list: .households)
+        #expect(shown.source.sheet == "Danh sách hộ")
+        #expect(try readAll(shown).map { $0.record.summary } == [["householdCode=TL-1", "headName=Nguyễn Văn An"]])
+        let asked = try ListPreparation.prepare(path: path, list: .households, sheet: "danh sách cũ")
+        #expect(asked.statement == "ds.xlsx: sheet \"Danh sách cũ\", header row 1, 2 columns (2 known)")
+        #expect(try readAll(asked).map { $0.record.summary } == [["householdCode=TL-OLD", "headName=Lê Văn Cũ"]])
+        // Only a very hidden sheet has the loans header: refused, naming it and --sheet.
+        #expect(throws: BatchInputError.noHeaderRow(
+            path: path,
+            message: "no visible sheet has a row naming loanId (\"Mã khoản vay\") in its first 50 rows "
+                + "(sheets: \"Danh sách cũ\" (hidden), \"Danh sách hộ\", \"Vay cũ\" (hidden)); the hidden sheet \"Vay cũ\" has one, "
+                + "but Excel does not show it: give --sheet \"Vay cũ\" if it is the list meant, or unhide it in Excel")) {
+            try ListPreparation.prepare(path: path, list: .loans)
+        }
+        #expect(try ListPreparation.prepare(path: path, list: .loans, sheet: "Vay cũ").source.sheet == "Vay cũ")
+    }
 }
 
 @Suite("RecordReader: spools")

@@ -61,6 +61,7 @@ struct HandMadeWorkbookTests {
         zip.zip64 = zip64
         let workbook = try open(zip, in: folder)
         #expect(workbook.sheetNames == ["Danh sách", "Trống"])
+        #expect(workbook.hiddenSheetNames.isEmpty)  // no state attribute: visible
         #expect(!workbook.usesDate1904)
         let rows = try TestWorkbook.rows(workbook, "Danh sách")
         #expect(rows.map(\.number) == [1, 2, 4, 6, 7, 8])

@@ -49,6 +49,15 @@ struct OpenpyxlWorkbookTests {
         #expect(throws: WorkbookError.notAWorksheet(name: "Biểu đồ")) { try workbook.rows(ofSheet: "Biểu đồ") }
     }
 
+    @Test("hidden and very hidden sheets are listed, named hidden and still read")
+    func hiddenSheets() throws {
+        let folder = try TemporaryFolder()
+        let workbook = try Workbook(path: Self.write("hidden", in: folder))
+        #expect(workbook.sheetNames == ["Cũ", "Danh sách", "Tra cứu", "Hiện"])
+        #expect(workbook.hiddenSheetNames == ["Cũ", "Tra cứu"])
+        #expect(try TestWorkbook.rows(workbook, "Cũ").map(\.cells) == [["A1": .text("Mã hộ")]])
+    }
+
     @Test("the 1904 date system")
     func date1904() throws {
         let folder = try TemporaryFolder()

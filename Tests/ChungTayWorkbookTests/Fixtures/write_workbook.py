@@ -30,6 +30,15 @@ elif kind == "strings":
     # Many distinct shared strings, to cross the tokenizer's and the inflater's buffers.
     for row in range(1, 20001):
         sheet.append(["mã %d" % row, row, "chuỗi dài " * (row % 7)])
+elif kind == "hidden":
+    # Excel's Format > Hide, and a sheet only a macro can show.
+    sheet.title = "Cũ"
+    sheet.sheet_state = "hidden"
+    sheet["A1"] = "Mã hộ"
+    workbook.create_sheet("Danh sách")["A1"] = "Mã hộ"
+    workbook.create_sheet("Tra cứu").sheet_state = "veryHidden"
+    workbook.create_sheet("Hiện").sheet_state = "visible"
+    workbook.active = 1
 else:
     raise SystemExit("unknown kind " + kind)
 workbook.save(path)
