@@ -80,14 +80,16 @@ public struct ListIndex: Sendable {
     ///     (`BatchInputError.tooLarge`) as soon as they are read, so the index's memory stays
     ///     bounded: the HTTP API's seal reads remote clients' lists in the dispatcher's own
     ///     process. By default only what the index can address bounds them.
+    ///   - refusingInvalidUTF8: as for prepared lists below; the HTTP API's seal refuses such a
+    ///     list, whose pieces were uploaded as UTF-8.
     public init(
         households: String, loans: String?, maximumRecordBytes: Int = 1 << 20, errorSampleLimit: Int = 100,
-        concurrently: Bool = true, maximumHouseholds: Int = .max, maximumLoans: Int = .max
+        concurrently: Bool = true, maximumHouseholds: Int = .max, maximumLoans: Int = .max, refusingInvalidUTF8: Bool = false
     ) throws(BatchInputError) {
         try self.init(
             households: ListSource(path: households), loans: loans.map(ListSource.init(path:)),
             maximumRecordBytes: maximumRecordBytes, errorSampleLimit: errorSampleLimit, concurrently: concurrently,
-            maximumHouseholds: maximumHouseholds, maximumLoans: maximumLoans, refusingInvalidUTF8: false)
+            maximumHouseholds: maximumHouseholds, maximumLoans: maximumLoans, refusingInvalidUTF8: refusingInvalidUTF8)
     }
 
     /// Reads the lists `ListPreparation` prepared once (pass 1), as `init(households:loans:…)`.

@@ -68,7 +68,9 @@ struct BatchSeal {
         let owner = Self.owner(of: status, caller: caller)
         let limits = (households: configuration.maxSealHouseholds, loans: configuration.maxSealLoans)
         let index = try await Self.offPool("chungtay-http-seal", lists: lists, configuration: configuration) { () throws(BatchInputError) -> ListIndex in
-            try ListIndex(households: lists.households, loans: lists.loans, maximumHouseholds: limits.households, maximumLoans: limits.loans)
+            try ListIndex(
+                households: lists.households, loans: lists.loans, maximumHouseholds: limits.households, maximumLoans: limits.loans,
+                refusingInvalidUTF8: true)
         }
         let messageLimit = configuration.maxMessageBytes
         let planner = ChunkPlanner(
@@ -185,7 +187,15 @@ struct BatchSeal {
         switch error {
         // The office-file refusals cannot come from the seal, which reads machine files only; they are
         // answered like an unreadable header.
-        case .unreadableHeader, .unknownFormat, .unrecognisedEncoding, .notUTF8, .noHeaderRow, .mixedNumberLocales, .noSuchSheet,
+        case .notUTF8(let path, let line):
+            // A list in another encoding would otherwise be reviewed as unreadable records.
+            let file = path.replacingOccurrences(of: lists.directory, with: "")
+            return HTTPProblem(
+                wireCode: "payload_invalid",
+                detail: "line \(line) of \(file) is not UTF-8: list pieces are uploaded in UTF-8 (convert the file, e.g. "
+                    + "`iconv -f WINDOWS-1258 -t UTF-8`, or submit it with `chungtay batch submit`, which reads "
+                    + "Windows-1258, TCVN3 and VNI); no chunk was sent")
+        case .unreadableHeader, .unknownFormat, .unrecognisedEncoding, .noHeaderRow, .mixedNumberLocales, .noSuchSheet,
             .unreadableWorkbook, .optionNotApplicable:
             return HTTPProblem(wireCode: "payload_invalid", detail: detail)
         case .tooLarge(let path):

@@ -190,7 +190,19 @@ extension SystemTests {
         #expect(detail.contains("line 2 of households/households.csv") && detail.contains("no chunk was sent"), "\(oversized)")
         #expect(!detail.contains(sandbox.dataDir.path), "no internal path: \(oversized)")
 
-        for id in [many, heavy] {
+        // A list in Windows-1258 ("Nguyễn Văn Ánh" with its tone marks as bytes of their own) is
+        // refused, not reviewed as unreadable records.
+        let legacy = sandbox.root.appendingPathComponent("legacy.csv")
+        try Data(Array("householdCode,headName\nH1,Nguy".utf8) + [0xEA, 0xDE] + Array("n V".utf8) + [0xE3] + Array("n \n".utf8))
+            .write(to: legacy)
+        let encoded = try open("legacy-encoding")
+        #expect(try sandbox.post("\(api)/\(encoded)/households", file: legacy, contentType: "text/csv").status == 202)
+        let refused = try sandbox.curl(["-X", "POST", "\(api)/\(encoded):seal"])
+        let refusal = (try? JSON.object(refused.body))?["detail"] as? String ?? ""
+        #expect(refused.status == 422 && refused.problemCode == "payload_invalid", "\(refused)")
+        #expect(refusal.contains("line 2 of households/") && refusal.contains("not UTF-8"), "\(refused)")
+
+        for id in [many, heavy, encoded] {
             let status = try sandbox.batchStatus(id, endpoint: dispatcher.clientEndpoint)
             #expect(status.state == "accepting" && status.chunks.householdsAccepted == 0 && status.jobs.queued == 0, "\(id)")
         }
