@@ -17,6 +17,21 @@ public struct InputError: Sendable, Equatable {
         self.field = field
         self.message = message
     }
+
+    /// `{"column", ("field"), "message"}`, as an item's `inputError` and a spool's reserved
+    /// member carry it.
+    func write(into writer: inout JSONWriter) {
+        writer.openObject()
+        writer.key("column")
+        writer.integer(column)
+        if let field {
+            writer.key("field")
+            writer.string(field)
+        }
+        writer.key("message")
+        writer.string(message)
+        writer.closeObject()
+    }
 }
 
 /// One record of an input file, with where it came from (docs/BATCH.md "item").

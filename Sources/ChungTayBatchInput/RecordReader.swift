@@ -269,16 +269,7 @@ public final class RecordReader {
         }
         if let error = namedError(cursor.error) {
             writer.key("inputError")
-            writer.openObject()
-            writer.key("column")
-            writer.integer(error.column)
-            if let field = error.field {
-                writer.key("field")
-                writer.string(field)
-            }
-            writer.key("message")
-            writer.string(error.message)
-            writer.closeObject()
+            error.write(into: &writer)
         }
         writer.closeObject()
     }

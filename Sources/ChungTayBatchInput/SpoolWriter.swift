@@ -57,16 +57,7 @@ final class SpoolWriter {
 
     private static func writeError(_ error: InputError, into writer: inout JSONWriter) {
         writer.dynamicKey(ListSpool.errorKey)
-        writer.openObject()
-        writer.key("column")
-        writer.integer(error.column)
-        if let field = error.field {
-            writer.key("field")
-            writer.string(field)
-        }
-        writer.key("message")
-        writer.string(error.message)
-        writer.closeObject()
+        error.write(into: &writer)
     }
 
     /// Appends bytes as they are (`TextTranscoder`'s converted copy of a text file).
