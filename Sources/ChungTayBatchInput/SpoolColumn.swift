@@ -61,14 +61,20 @@ extension SpoolColumn {
     /// A typed cell as the column's value: numbers stay numbers in a `.number` column and
     /// become their digits in any other (a code typed as a number is still a code); a date
     /// cell is `YYYY-MM-DD`; a boolean is `true`/`false` in a `.flag` column; text is read
-    /// as `value(ofText:locale:)` reads it. Error values are the caller's.
-    func value(ofCell value: CellValue, locale: NumberLocale, usesDate1904: Bool) -> JSONValue {
+    /// as `value(ofText:locale:)` reads it. Error values are the caller's. An integral
+    /// number in a `.text` column is zero-padded to `minimumDigits` (the cell's `000…`
+    /// number format, as Excel shows it); without one its digits stay as written.
+    func value(ofCell value: CellValue, locale: NumberLocale, usesDate1904: Bool, minimumDigits: Int? = nil) -> JSONValue {
         switch value {
         case .text(let text):
             return self.value(ofText: text, locale: locale)
         case .number(_, let literal):
             guard let digits = ExcelNumber.plainDecimal(literal) else { return .string(literal) }
             if kind == .number, let number = DecimalNumber(parsing: digits) { return .number(number) }
+            if kind == .text, let minimumDigits, digits.count < minimumDigits,
+               digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                return .string(String(repeating: "0", count: minimumDigits - digits.count) + digits)
+            }
             return .string(digits)
         case .date(let serial):
             if kind == .number, let number = ExcelNumber.plainDecimal(String(serial)).flatMap(DecimalNumber.init(parsing:)) {
@@ -99,5 +105,34 @@ extension SpoolColumn {
             seen[column.name] = index
         }
         return nil
+    }
+}
+
+extension SpoolColumn {
+    /// Whether an office row is a template's leftover rather than a record: its key
+    /// (`keyField`) empty and at most one other value in a recognised column, as a row
+    /// holding only a row number (STT) or a signature line under the table. Such a row is
+    /// left out of the spool (its line stays blank); a row with an empty key but two or
+    /// more recognised values is still a record, which the checks flag.
+    static func isStrayRow(_ members: [(key: String, value: JSONValue)], keyField: String, knownFields: Set<String>) -> Bool {
+        var known = 0
+        for member in members where knownFields.contains(member.key) && !isEmpty(member.value) {
+            if member.key == keyField { return false }
+            known += 1
+        }
+        return known <= 1
+    }
+
+    private static func isEmpty(_ value: JSONValue) -> Bool {
+        if case .string(let text) = value { return UnicodeText.trimmed(text).isEmpty }
+        return false
+    }
+
+    /// The words that state the rows `isStrayRow` left out (`; 3 rows without a household
+    /// code skipped`), empty when there were none.
+    static func strayRowWords(_ count: Int, list: ListKind) -> String {
+        guard count > 0 else { return "" }
+        let key = list == .households ? "a household code" : "a loan ID"
+        return "; \(count) row\(count == 1 ? "" : "s") without \(key) skipped"
     }
 }

@@ -84,11 +84,11 @@ struct TextListPreparation {
         }
         let (locale, localeWords) = try readLocale(reader, columns: columns, delimiter: delimiter)
         let spool = try SpoolFile()
-        try writeSpool(reader, columns: columns, locale: locale, to: spool)
+        let skipped = try writeSpool(reader, columns: columns, locale: locale, to: spool)
         withExtendedLifetime(text) {}
         let known = columns.count { $0.isKnown }
         let statement = "\(input.name): \(encodingWords); delimiter \(Self.spell(delimiter)); \(localeWords); "
-            + "\(columns.count) columns (\(known) known)"
+            + "\(columns.count) columns (\(known) known)" + SpoolColumn.strayRowWords(skipped, list: list)
         return PreparedList(
             source: ListSource(spool: spool.path, file: input.name, sheet: nil), statement: statement, spool: spool)
     }
@@ -174,8 +174,13 @@ struct TextListPreparation {
         return try detector.decision(path: path, fallback: fallback, fallbackReason: "delimiter \(Self.spell(delimiter))")
     }
 
-    /// The second pass: each record on its line of the spool.
-    private func writeSpool(_ reader: RecordReader, columns: [SpoolColumn], locale: NumberLocale, to spool: SpoolFile) throws(BatchInputError) {
+    /// The second pass: each record on its line of the spool, but a row
+    /// `SpoolColumn.isStrayRow` finds no record; returns how many were left out.
+    private func writeSpool(
+        _ reader: RecordReader, columns: [SpoolColumn], locale: NumberLocale, to spool: SpoolFile
+    ) throws(BatchInputError) -> Int {
+        let knownFields = Set(columns.filter(\.isKnown).map(\.name))
+        var skipped = 0
         let writer = SpoolWriter(spool: spool, naming: path, maximumRecordBytes: maximumRecordBytes)
         var members: [(key: String, value: JSONValue)] = []
         while try reader.advance() {
@@ -188,9 +193,14 @@ struct TextListPreparation {
             }
             var error = reader.currentError
             if let column = error?.column, column <= columns.count { error?.field = columns[column - 1].name }
+            if error == nil, SpoolColumn.isStrayRow(members, keyField: list.keyField, knownFields: knownFields) {
+                skipped += 1
+                continue
+            }
             try writer.append(line: reader.currentLine, members: members, error: error)
         }
         try writer.flush()
+        return skipped
     }
 
     static func spell(_ delimiter: UInt8) -> String {

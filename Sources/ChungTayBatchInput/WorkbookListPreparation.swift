@@ -20,6 +20,9 @@ struct WorkbookListPreparation {
     private struct Header {
         var row: Int
         var columns: [Int: SpoolColumn]
+        /// Whether the row also names the household list's key when this is the loan list,
+        /// or the loan list's key (`loanId`) when this is the household list.
+        var namesOtherKey = false
     }
 
     func prepare() throws(BatchInputError) -> PreparedList {
@@ -33,10 +36,11 @@ struct WorkbookListPreparation {
         let (name, header) = try chooseSheet(workbook)
         let (locale, localeWords) = try readLocale(workbook, sheet: name, header: header)
         let spool = try SpoolFile()
-        try writeSpool(workbook, sheet: name, header: header, locale: locale, to: spool)
+        let skipped = try writeSpool(workbook, sheet: name, header: header, locale: locale, to: spool)
         let known = header.columns.values.count { $0.isKnown }
         var statement = "\(file): sheet \"\(name)\", header row \(header.row), \(header.columns.count) columns (\(known) known)"
         if let localeWords { statement += "; \(localeWords)" }
+        statement += SpoolColumn.strayRowWords(skipped, list: list)
         return PreparedList(source: ListSource(spool: spool.path, file: file, sheet: name), statement: statement, spool: spool)
     }
 
@@ -57,14 +61,31 @@ struct WorkbookListPreparation {
             return (name, header)
         }
         let hidden = workbook.hiddenSheetNames
+        // A loan sheet names the household code too: for the household list, a sheet whose
+        // header also names loanId is the loan list, not chosen unasked.
+        var otherLists: [String] = []
         for name in workbook.sheetNames where !hidden.contains(name) {
             do {
-                if let header = try findHeader(workbook, sheet: name) { return (name, header) }
+                guard let header = try findHeader(workbook, sheet: name) else { continue }
+                if list == .households, header.namesOtherKey {
+                    otherLists.append(name)
+                    continue
+                }
+                return (name, header)
             } catch .optionNotApplicable {
                 continue
             }
         }
         let sheets = workbook.sheetNames.map { "\"\($0)\"" + (hidden.contains($0) ? " (hidden)" : "") }.joined(separator: ", ")
+        if !otherLists.isEmpty {
+            let other = ListKind.loans.keyColumn
+            let named = otherLists.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw .noHeaderRow(
+                path: path,
+                message: "no visible sheet has a row naming \(key) but not \(other.field) (\"\(other.title)\") in its first "
+                    + "\(Self.headerRowLimit) rows (sheets: \(sheets)); \(named) also name\(otherLists.count == 1 ? "s" : "") "
+                    + "\(other.field), as a loan list does: give --sheet if the household list is there")
+        }
         // Only to name them in the refusal: a hidden sheet whose rows name the key column.
         var hiddenWithHeader: [String] = []
         for name in workbook.sheetNames where hidden.contains(name) {
@@ -115,7 +136,9 @@ struct WorkbookListPreparation {
                         + "(\"\(one.title)\") and \(CellReference.name(column: other.cell.column, row: row.number)) "
                         + "(\"\(other.title)\") both name \(one.column.name); remove or rename one")
             }
-            return Header(row: row.number, columns: columns)
+            let other: ListKind = list == .households ? .loans : .households
+            let namesOtherKey = titled.contains { RecordColumn.column(titled: $0.title, in: other.columns)?.field == other.keyField }
+            return Header(row: row.number, columns: columns, namesOtherKey: namesOtherKey)
         }
         return nil
     }
@@ -151,10 +174,13 @@ struct WorkbookListPreparation {
 
     /// The second pass: each row after the header on its line of the spool, its cells in
     /// the header's columns as members (others ignored), the first error value as the
-    /// record's input error.
+    /// record's input error. A row `SpoolColumn.isStrayRow` finds no record is left out;
+    /// returns how many were.
     private func writeSpool(
         _ workbook: Workbook, sheet: String, header: Header, locale: NumberLocale, to spool: SpoolFile
-    ) throws(BatchInputError) {
+    ) throws(BatchInputError) -> Int {
+        let knownFields = Set(header.columns.values.filter(\.isKnown).map(\.name))
+        var skipped = 0
         let writer = SpoolWriter(spool: spool, naming: path, maximumRecordBytes: maximumRecordBytes)
         let rows = try open(workbook, sheet: sheet)
         var members: [(key: String, value: JSONValue)] = []
@@ -170,11 +196,20 @@ struct WorkbookListPreparation {
                     }
                     continue
                 }
-                members.append((column.name, column.value(ofCell: cell.value, locale: locale, usesDate1904: workbook.usesDate1904)))
+                members.append((
+                    column.name,
+                    column.value(
+                        ofCell: cell.value, locale: locale, usesDate1904: workbook.usesDate1904, minimumDigits: cell.minimumDigits)
+                ))
+            }
+            if error == nil, SpoolColumn.isStrayRow(members, keyField: list.keyField, knownFields: knownFields) {
+                skipped += 1
+                continue
             }
             try writer.append(line: row.number, members: members, error: error)
         }
         try writer.flush()
+        return skipped
     }
 
     private func open(_ workbook: Workbook, sheet: String) throws(BatchInputError) -> SheetRows {

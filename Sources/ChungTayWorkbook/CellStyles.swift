@@ -3,12 +3,16 @@
 package struct CellStyles: Sendable {
     /// Indexed by the cell's `s` attribute.
     private var dateFormats: [Bool] = []
+    /// Indexed like `dateFormats`: the digits a zero-padding format (`000000000000`) shows
+    /// at least, 0 for any other format.
+    private var paddedDigits: [Int] = []
 
     package init() {}
 
     package init(reading tokenizer: XMLTokenizer, limits: WorkbookLimits) throws(WorkbookError) {
         var formatIds: [Int] = []
         var customDateFormats: [Int: Bool] = [:]
+        var customPaddedDigits: [Int: Int] = [:]
         var cellXfsDepth: Int?
         var numFmtsDepth: Int?
         while true {
@@ -24,6 +28,7 @@ package struct CellStyles: Sendable {
                     throw .limitExceeded(part: tokenizer.partName, what: "number formats", limit: limits.maximumCellFormats)
                 }
                 customDateFormats[id] = Self.isDateFormatCode(code)
+                customPaddedDigits[id] = Self.zeroPaddingDigits(code)
             case .start where tokenizer.isNamed("cellXfs") && tokenizer.depth == 2:
                 cellXfsDepth = tokenizer.depth
             case .start where tokenizer.isNamed("xf") && cellXfsDepth.map({ tokenizer.depth == $0 + 1 }) == true:
@@ -38,6 +43,7 @@ package struct CellStyles: Sendable {
                 continue
             case .endOfDocument:
                 dateFormats = formatIds.map { customDateFormats[$0] ?? Self.isBuiltInDateFormat($0) }
+                paddedDigits = formatIds.map { customPaddedDigits[$0] ?? 0 }
                 return
             }
         }
@@ -47,6 +53,23 @@ package struct CellStyles: Sendable {
     /// not exist (as Excel falls back to the default format).
     package func isDate(style: Int) -> Bool {
         style >= 0 && style < dateFormats.count && dateFormats[style]
+    }
+
+    /// The digits a number in the cell format with this index shows at least, when its
+    /// format is a custom one of zeros only (Excel's way to keep a code's leading zeros,
+    /// `000000000000`); nil for any other format or an index that does not exist.
+    package func minimumDigits(style: Int) -> Int? {
+        guard style >= 0, style < paddedDigits.count, paddedDigits[style] > 0 else { return nil }
+        return paddedDigits[style]
+    }
+
+    /// The number of zeros in a format code of zeros only (at most 30), optionally
+    /// followed by a text section `;@`; 0 for any other code.
+    static func zeroPaddingDigits(_ code: [UInt8]) -> Int {
+        var digits = code[...]
+        if digits.count >= 2, digits.suffix(2).elementsEqual([UInt8(ascii: ";"), UInt8(ascii: "@")]) { digits = digits.dropLast(2) }
+        guard (1...30).contains(digits.count), digits.allSatisfy({ $0 == UInt8(ascii: "0") }) else { return 0 }
+        return digits.count
     }
 
     /// The built-in formats that are dates or times (ECMA-376 §18.8.30): 14–22 (`m/d/yyyy`

@@ -21,10 +21,14 @@ public enum CellValue: Sendable, Equatable {
 public struct SheetCell: Sendable, Equatable {
     public var column: Int
     public var value: CellValue
+    /// For a `.number` whose cell format is zeros only (`000000000000`, Excel's way to
+    /// keep a code's leading zeros): the digits Excel shows at least. Nil otherwise.
+    public var minimumDigits: Int?
 
-    public init(column: Int, value: CellValue) {
+    public init(column: Int, value: CellValue, minimumDigits: Int? = nil) {
         self.column = column
         self.value = value
+        self.minimumDigits = minimumDigits
     }
 }
 

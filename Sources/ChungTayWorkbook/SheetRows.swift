@@ -20,6 +20,8 @@ public final class SheetRows {
     /// Reused buffers for a cell's `<v>` and inline-string text.
     private var value: [UInt8] = []
     private var inlineText: [UInt8] = []
+    /// The zero-padding width of the last cell read (`CellStyles.minimumDigits`), for a number.
+    private var lastMinimumDigits: Int?
 
     package init(tokenizer: XMLTokenizer, sharedStrings: SharedStrings, styles: CellStyles, limits: WorkbookLimits) {
         self.tokenizer = tokenizer
@@ -119,7 +121,8 @@ public final class SheetRows {
                             throw .limitExceeded(part: tokenizer.partName, what: "text bytes in row \(row)", limit: limits.maximumRowTextBytes)
                         }
                     }
-                    cells.append(SheetCell(column: cellColumn, value: value))
+                    let minimumDigits: Int? = if case .number = value { lastMinimumDigits } else { nil }
+                    cells.append(SheetCell(column: cellColumn, value: value, minimumDigits: minimumDigits))
                 }
             case .start:
                 try tokenizer.skipElement()
@@ -233,7 +236,9 @@ public final class SheetRows {
             guard let number = Self.number(literal) else {
                 throw invalid("the cell \(name()) holds \"\(literal.prefix(40))\", which is not a number")
             }
-            return styles.isDate(style: style) ? .date(serial: number) : .number(number, literal: literal)
+            if styles.isDate(style: style) { return .date(serial: number) }
+            lastMinimumDigits = styles.minimumDigits(style: style)
+            return .number(number, literal: literal)
         }
     }
 

@@ -146,6 +146,102 @@ struct WorkbookListTests {
         }
         #expect(try ListPreparation.prepare(path: path, list: .loans, sheet: "Vay cũ").source.sheet == "Vay cũ")
     }
+
+    @Test("a loans sheet first is not taken for the household list: it names loanId too; alone it is refused, naming --sheet")
+    func loansSheetFirst() throws {
+        let files = try TestFiles()
+        let path = try writeWorkbook(files, "ds.xlsx", """
+            wb = openpyxl.Workbook()
+            ls = wb.active
+            ls.title = "Khoản vay"
+            ls.append(["Mã khoản vay", "Mã hộ", "Số tiền giải ngân (đồng)"])
+            ls.append(["V-1", "TL-1", 12000000])
+            hs = wb.create_sheet("Danh sách hộ")
+            hs.append(["Mã hộ", "Họ và tên chủ hộ"])
+            hs.append(["TL-1", "Nguyễn Văn An"])
+            wb.save(path)
+            """)
+        let households = try ListPreparation.prepare(path: path, list: .households)
+        #expect(households.source.sheet == "Danh sách hộ")
+        #expect(try readAll(households).map { $0.record.summary } == [["householdCode=TL-1", "headName=Nguyễn Văn An"]])
+        let loans = try ListPreparation.prepare(path: path, list: .loans)
+        #expect(loans.source.sheet == "Khoản vay")
+        #expect(try ListPreparation.prepare(path: path, list: .households, sheet: "Khoản vay").source.sheet == "Khoản vay")
+        let loansOnly = try writeWorkbook(files, "loans.xlsx", """
+            wb = openpyxl.Workbook()
+            wb.active.title = "Khoản vay"
+            wb.active.append(["Mã khoản vay", "Mã hộ"])
+            wb.active.append(["V-1", "TL-1"])
+            wb.save(path)
+            """)
+        #expect(throws: BatchInputError.noHeaderRow(
+            path: loansOnly,
+            message: "no visible sheet has a row naming householdCode (\"Mã hộ\") but not loanId (\"Mã khoản vay\") in its first 50 rows "
+                + "(sheets: \"Khoản vay\"); \"Khoản vay\" also names loanId, as a loan list does: give --sheet if the household list is there")) {
+            try ListPreparation.prepare(path: loansOnly, list: .households)
+        }
+    }
+
+    @Test("template rows (only STT, a signature under the table) are skipped and counted; an empty key with two values is a record")
+    func templateRowsWorkbook() throws {
+        let files = try TestFiles()
+        let path = try writeWorkbook(files, "ds.xlsx", """
+            wb = openpyxl.Workbook()
+            hs = wb.active
+            hs.title = "Danh sách hộ"
+            hs.append(["STT", "Mã hộ", "Họ và tên chủ hộ", "Số nhân khẩu"])
+            hs.append([1, "TL-1", "Nguyễn Văn An", 4])
+            hs.append([2, None, "Trần Thị Bích", 3])
+            hs.append([3])
+            hs.append([4])
+            hs.append([None, None, "Người lập biểu"])
+            wb.save(path)
+            """)
+        let list = try ListPreparation.prepare(path: path, list: .households)
+        #expect(list.statement == "ds.xlsx: sheet \"Danh sách hộ\", header row 1, 4 columns (3 known); 3 rows without a household code skipped")
+        let records = try readAll(list)
+        #expect(records.map(\.line) == [2, 3])
+        #expect(records[1].record.summary == ["STT=2", "headName=Trần Thị Bích", "members=3"])
+    }
+
+    @Test("template rows in a ';' CSV are skipped and counted, their lines kept")
+    func templateRowsCSV() throws {
+        let files = try TestFiles()
+        let path = try files.write("households.csv", "STT;Mã hộ;Họ và tên chủ hộ;Số nhân khẩu\r\n"
+            + "1;TL-1;Nguyễn Văn An;4\r\n"
+            + "2;;Trần Thị Bích;3\r\n"
+            + "3;;;\r\n"
+            + ";;Người lập biểu;\r\n"
+            + "5;TL-5;Lê C;2\r\n")
+        let list = try ListPreparation.prepare(path: path, list: .households)
+        #expect(list.statement?.hasSuffix("; 4 columns (3 known); 2 rows without a household code skipped") == true, "\(list.statement ?? "")")
+        let records = try readAll(list)
+        #expect(records.map(\.line) == [2, 3, 6])
+        #expect(records[2].record.summary == ["STT=5", "householdCode=TL-5", "headName=Lê C", "members=2"])
+    }
+
+    @Test("a number in a text column is zero-padded only under a 000… number format")
+    func zeroPaddedCodes() throws {
+        let files = try TestFiles()
+        let path = try writeWorkbook(files, "ds.xlsx", """
+            wb = openpyxl.Workbook()
+            hs = wb.active
+            hs.append(["Mã hộ", "Số CCCD", "Số nhân khẩu"])
+            hs.append(["TL-1", 60123456789, 4])
+            hs.append(["TL-2", 60123456790, 3])
+            hs.append(["TL-3", 60123456791, 2])
+            hs["B2"].number_format = "000000000000"
+            hs["B3"].number_format = "000000000000;@"
+            hs["C2"].number_format = "000"
+            wb.save(path)
+            """)
+        let records = try readAll(try ListPreparation.prepare(path: path, list: .households))
+        #expect(records.map { $0.record.summary } == [
+            ["householdCode=TL-1", "citizenId=060123456789", "members=4"],
+            ["householdCode=TL-2", "citizenId=060123456790", "members=3"],
+            ["householdCode=TL-3", "citizenId=60123456791", "members=2"],
+        ])
+    }
 }
 
 @Suite("RecordReader: spools")
