@@ -8,12 +8,19 @@ public final class PreparedList: Sendable {
     public let source: ListSource
     /// What was detected, for a line on standard error before pass 1; nil for a machine file.
     public let statement: String?
+    /// What, besides the file's bytes, decided the spool's bytes: the sheet, encoding,
+    /// delimiter and number locale chosen (detected or given), for the batch's identity
+    /// (`batch submit` adds it to the input's fingerprint, so another sheet or reading of
+    /// the same file is another batch); nil for a machine file, read as it is. Unless a
+    /// preparation gives a shorter one, the statement, which names all of these.
+    public let choices: String?
     /// The spool `source` reads, kept open by this object.
     let spool: SpoolFile?
 
-    init(source: ListSource, statement: String?, spool: SpoolFile?) {
+    init(source: ListSource, statement: String?, spool: SpoolFile?, choices: String? = nil) {
         self.source = source
         self.statement = statement
         self.spool = spool
+        self.choices = choices ?? (source.isSpool ? statement : nil)
     }
 }

@@ -62,13 +62,18 @@ struct BatchSubmitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = [households] + (loans.map { [$0] } ?? []).map { $0 }
-        let fingerprints = try inputs.map(InputFingerprint.describe)
-        let batchName = name ?? InputFingerprint.defaultName(households: households, asOf: asOf, fingerprints: fingerprints)
         do {
             // The lists are prepared and read (pass 1) before the batch is opened, so a file
             // that cannot be read leaves no batch behind. The spools live until `run` returns.
             let (index, prepared) = try readLists()
+            // The batch's identity (its default name, and what a resumed run must match) is each
+            // file and, for an office file, the reading chosen for it (sheet, encoding,
+            // delimiter, locale), so only known once the lists are prepared.
+            let inputs = [households] + (loans.map { [$0] } ?? [])
+            let fingerprints = try zip(inputs, prepared).map { path, list in
+                try InputFingerprint.describe(path, choices: list.choices)
+            }
+            let batchName = name ?? InputFingerprint.defaultName(households: households, asOf: asOf, fingerprints: fingerprints)
             let connection = try client.client()
             var status = try connection.openBatch(BatchOpening(
                 name: batchName, asOf: asOf, whatIf: whatIf, submittedBy: InputFingerprint.submitter, inputs: fingerprints))
@@ -199,8 +204,20 @@ struct TextEncodingName: ExpressibleByArgument {
 /// How a batch's inputs are recognised when it is resumed, and its default name.
 enum InputFingerprint {
     /// `name size hash`, the hash (FNV-1a) over the first and last 64 KiB: cheap on a
-    /// large file, and a re-export of another list changes it.
-    static func describe(_ path: String) throws -> String {
+    /// large file, and a re-export of another list changes it. An office file's `choices`
+    /// (`PreparedList.choices`) follow, so another sheet or reading of it is another batch;
+    /// a machine file's fingerprint is the file's alone, as before office files were read.
+    static func describe(_ path: String, choices: String? = nil) throws -> String {
+        let file = try fileFingerprint(path)
+        guard let choices else { return file }
+        // One line (the store keeps a batch's inputs one per line), and within the wire's cap.
+        let line = String(String.UnicodeScalarView(choices.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        let full = "\(file) \(line)"
+        if full.utf8.count <= BatchOpening.maxInputLength { return full }
+        return "\(file) choices \(String(FNV1a.hash(line.utf8), radix: 16))"
+    }
+
+    private static func fileFingerprint(_ path: String) throws -> String {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         let size = try handle.seekToEnd()
