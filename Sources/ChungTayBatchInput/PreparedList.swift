@@ -11,16 +11,15 @@ public final class PreparedList: Sendable {
     /// What, besides the file's bytes, decided the spool's bytes: the sheet, encoding,
     /// delimiter and number locale chosen (detected or given), for the batch's identity
     /// (`batch submit` adds it to the input's fingerprint, so another sheet or reading of
-    /// the same file is another batch); nil for a machine file, read as it is. Unless a
-    /// preparation gives a shorter one, the statement, which names all of these.
-    public let choices: String?
+    /// the same file is another batch): the statement, which names all of these; nil for a
+    /// machine file, read as it is.
+    public var choices: String? { source.isSpool ? statement : nil }
     /// The spool `source` reads, kept open by this object.
     let spool: SpoolFile?
 
-    init(source: ListSource, statement: String?, spool: SpoolFile?, choices: String? = nil) {
+    init(source: ListSource, statement: String?, spool: SpoolFile?) {
         self.source = source
         self.statement = statement
         self.spool = spool
-        self.choices = choices ?? (source.isSpool ? statement : nil)
     }
 }
