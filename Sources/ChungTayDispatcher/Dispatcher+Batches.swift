@@ -67,13 +67,23 @@ extension Dispatcher {
                     completeBatchesIfDone([sealing.batchId])
                 }
                 replyWith(.batchInfo(try batchStatus(sealing.batchId)))
-            case .batchStatus(let reference):
+            case .batchStatus(let reference, let waitMilliseconds):
                 guard let entry = batches.find(reference) else {
                     refuse(envelope, WireError(.unknownBatch, "no batch with id or name '\(reference)'"), requestId: requestId)
                     return
                 }
                 guard client.mayAct(asOwnerOf: entry.record.submittedBy) else {
                     forbidden("batch \(entry.record.id) is another client's: only its owner or an operator key may follow it")
+                    return
+                }
+                if let waitMilliseconds, waitMilliseconds > 0, !entry.isComplete {
+                    if let refusal = batchFollowers.refusal(for: envelope) {
+                        refuse(envelope, WireError(.tooManyWaits, refusal), requestId: requestId)
+                    } else {
+                        batchFollowers.add(BatchFollowers.Follower(
+                            envelope: envelope, requestId: requestId, batchId: entry.record.id,
+                            deadline: clock.now + Double(waitMilliseconds) / 1000))
+                    }
                     return
                 }
                 replyWith(.batchInfo(try batchStatus(entry.record.id)))
@@ -157,6 +167,30 @@ extension Dispatcher {
         return String(decoding: head[found.upperBound...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
     }
 
+    /// Answers the BATCH-STATUS long-polls whose deadline has passed with the batch's status
+    /// as it is: progress for a client following a batch that is still running.
+    func answerDueBatchFollowers() {
+        answer(batchFollowers.due(at: clock.now))
+    }
+
+    /// A client's connection ended: its long-polls go, nothing would read their answers.
+    func batchFollowersLeft(_ routingId: [UInt8]) {
+        let dropped = batchFollowers.removeAll(from: routingId)
+        if dropped > 0 { logger.info("client gone", metadata: ["batchStatusWaits": "\(dropped)"]) }
+    }
+
+    private func answer(_ followers: [BatchFollowers.Follower]) {
+        for follower in followers {
+            let body: ClientReply
+            do {
+                body = .batchInfo(try batchStatus(follower.batchId))
+            } catch {
+                body = .error(code: WireError.Code.storage.rawValue, message: "\(error)")
+            }
+            _ = send(follower.envelope.wrap(ClientMessage(requestId: follower.requestId, body: body).encode()), to: clientSocket)
+        }
+    }
+
     private func batchStatus(_ id: String) throws -> [UInt8] {
         guard let entry = batches[id] else { throw StoreError("batch \(id) vanished") }
         return try BatchStatus(entry, dataDirectory: configuration.dataDirectory.path).encoded()
@@ -204,6 +238,7 @@ extension Dispatcher {
                 store.markCommitted(ends)
                 finished.record.summary = location
                 batches.insert(finished)
+                answer(batchFollowers.complete(id))
                 payloadCollectionDue = true
                 auditBatchCompleted(id, jobs: status.jobs)
                 logger.info("batch complete", metadata: [

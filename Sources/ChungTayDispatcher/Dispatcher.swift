@@ -45,6 +45,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
     var leases = LeaseTable()
     var workers = WorkerRegistry()
     var waits = WaitList()
+    var batchFollowers = BatchFollowers()
     var majordomoClients = MajordomoReplies()
     /// What `status` and `top` show beyond the queues.
     var figures = OperatorFigures()
@@ -279,7 +280,10 @@ public final class Dispatcher<Clock: DispatcherClock> {
         // Every turn, even with requests still queued (a flood would otherwise postpone
         // them for good and dead clients' waits would fill the caps): a request that still
         // comes from a closed connection makes its client a departure again.
-        for peer in clientPeers.takeDepartures() { clientLeft(peer) }
+        for peer in clientPeers.takeDepartures() {
+            clientLeft(peer)
+            batchFollowersLeft(peer)
+        }
         // Read even when the poll saw nothing: a long request since the poll may have
         // left heartbeats waiting, and silence is judged only with the socket read empty.
         let workerBacklog = readWorkers(into: &turn)
@@ -299,6 +303,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         }
         if payloadCollectionDue || payloadStore.rollovers != payloadRolloversSeen { collectPayloadSegments() }
         releaseDueRetries()
+        answerDueBatchFollowers()
         if !draining, !storagePaused { dispatchQueuedTasks() }
         sendHeartbeats()
         logBus?.serve(now: clock.now)
@@ -310,6 +315,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         let now = clock.now
         var wake = nextHeartbeat
         if let due = delayed.nextDue { wake = min(wake, due) }
+        if let due = batchFollowers.nextDeadline { wake = min(wake, due) }
         // Wake at least every 100 ms to notice a shutdown request promptly.
         return max(0, min(100, Int(((wake - now) * 1000).rounded(.up))))
     }

@@ -16,6 +16,12 @@ public enum ClientProtocol {
     /// reference client sends listed ids in slices of this size.
     public static let retryLimit = 10_000
 
+    /// Longest a BATCH-STATUS may ask the dispatcher to hold its answer (milliseconds;
+    /// `malformed` beyond): long enough that following a batch costs a request every
+    /// minute at most, short enough that a reply lost to a dispatcher restart is asked for
+    /// again soon.
+    public static let maxBatchStatusWaitMilliseconds: UInt32 = 60_000
+
     public enum Command: UInt8, Sendable {
         case submit = 0x01
         case job = 0x02
@@ -56,8 +62,10 @@ public enum ClientRequest: Equatable, Sendable {
     case batchOpen(BatchOpening)
     /// The client has submitted every chunk of the batch.
     case batchSeal(BatchSealing)
-    /// A batch by id or by name.
-    case batchStatus(String)
+    /// A batch by id or by name. With `waitMilliseconds`, a long-poll: the dispatcher answers
+    /// when the batch completes or once that long has passed, whichever is first, so a client
+    /// following a batch learns of its completion at once without polling.
+    case batchStatus(String, waitMilliseconds: UInt32? = nil)
     case batchList
     /// The stored documents indexed under a key (a household code), optionally of one batch
     /// only; `requestedBy` (the client's OS user and host) goes to the dispatcher's audit trail.
@@ -155,8 +163,13 @@ extension ClientMessage where Body == ClientRequest {
             frames.append(BatchControl.encode(opening))
         case .batchSeal(let sealing):
             frames.append(BatchControl.encode(sealing))
-        case .batchStatus(let reference):
+        case .batchStatus(let reference, let waitMilliseconds):
             frames.append(reference.frame)
+            if let waitMilliseconds {
+                var writer = ByteWriter(capacity: 4)
+                writer.write(waitMilliseconds)
+                frames.append(writer.bytes)
+            }
         case .results(let key, let batchId, let requestedBy):
             frames += [key.frame, (batchId ?? "").frame]
             if let requestedBy { frames.append(requestedBy.frame) }
@@ -238,8 +251,18 @@ extension ClientMessage where Body == ClientRequest {
             try sealing.validate()
             return Self(requestId: requestId, body: .batchSeal(sealing))
         case .batchStatus:
-            let reference = try String(frame: try ClientProtocol.single(body, "BATCH-STATUS"), field: "batch id or name")
-            return Self(requestId: requestId, body: .batchStatus(reference))
+            guard body.count == 1 || body.count == 2 else {
+                throw WireError(.malformed, "BATCH-STATUS takes a batch id or name frame and optionally a wait frame, got \(body.count)")
+            }
+            let reference = try String(frame: body[body.startIndex], field: "batch id or name")
+            guard body.count == 2 else { return Self(requestId: requestId, body: .batchStatus(reference)) }
+            var reader = ByteReader(body[body.startIndex + 1], context: "BATCH-STATUS wait")
+            let milliseconds = try reader.readInteger(UInt32.self, field: "milliseconds")
+            try reader.expectEnd()
+            guard milliseconds <= ClientProtocol.maxBatchStatusWaitMilliseconds else {
+                throw WireError(.malformed, "BATCH-STATUS may wait at most \(ClientProtocol.maxBatchStatusWaitMilliseconds) ms, not \(milliseconds)")
+            }
+            return Self(requestId: requestId, body: .batchStatus(reference, waitMilliseconds: milliseconds))
         case .batchList:
             try ClientProtocol.none(body, "BATCH-LIST")
             return Self(requestId: requestId, body: .batchList)

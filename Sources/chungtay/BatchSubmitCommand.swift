@@ -82,8 +82,8 @@ struct BatchSubmitCommand: ParsableCommand {
             }
             withExtendedLifetime(prepared) {}
             if wait {
-                status = try follow(status.id, connection: connection)
-                print(BatchSummaryText.render(try connection.batchStatus(status.id).status))
+                status = try follow(status, connection: connection)
+                print(BatchSummaryText.render(status))
             }
             print(status.id)
             if wait, status.jobs.dead > 0 { throw ExitCode(CLIExit.jobFailed.rawValue) }
@@ -152,24 +152,54 @@ struct BatchSubmitCommand: ParsableCommand {
             inputErrors: index.inputErrorCount))
     }
 
-    /// Polls the batch until it is complete, showing progress. Completion is the
-    /// dispatcher's durable fact, so a restart of the dispatcher only pauses this.
-    private func follow(_ id: String, connection: DispatcherClient) throws -> BatchStatus {
+    /// Follows the batch until it is complete, showing progress: BATCH-STATUS long-polls
+    /// the dispatcher answers at completion, or after `progressInterval` with progress.
+    /// Completion is the dispatcher's durable fact, so a restart of the dispatcher only
+    /// pauses this: a long-poll lost with it is asked again, and only a silence as long as
+    /// the client timeout is reported. A dispatcher from before long-polls refuses the wait
+    /// frame as `malformed`: it is then polled every `pollingInterval`, as before long-polls.
+    private func follow(_ started: BatchStatus, connection: DispatcherClient) throws -> BatchStatus {
+        let id = started.id
         var progress = BatchProgress()
+        // The status the seal (or open) answered is the first shown, and where the pace starts:
+        // a long-poll's first answer may already be the last.
+        if !started.isComplete { progress.show(started) }
+        var longPolls = true
+        var silentSince: ContinuousClock.Instant?
         while true {
             let status: BatchStatus
             do {
-                status = try connection.batchStatus(id).status
+                status = longPolls
+                    ? try connection.batchStatus(id, waitingUpTo: Self.progressInterval)
+                    : try connection.batchStatus(id).status
+                silentSince = nil
             } catch {
-                guard case .unreachable = error else { throw error }
-                note("\(id): dispatcher not answering; still waiting")
-                continue
+                switch error {
+                case .unreachable:
+                    let since = silentSince ?? .now
+                    silentSince = since
+                    if ContinuousClock.now - since >= connection.timeout {
+                        note("\(id): dispatcher not answering; still waiting")
+                        silentSince = .now
+                    }
+                    continue
+                case .refused(code: WireError.Code.malformed.rawValue, _) where longPolls:
+                    longPolls = false
+                    continue
+                default:
+                    throw error
+                }
             }
             progress.show(status, final: status.isComplete)
             if status.isComplete { return status }
-            Thread.sleep(forTimeInterval: 0.5)
+            if !longPolls { Thread.sleep(forTimeInterval: Self.pollingInterval.seconds) }
         }
     }
+
+    /// How often a batch being followed shows its progress.
+    private static let progressInterval = Duration.seconds(1)
+    /// How often a dispatcher without long-polls is asked.
+    private static let pollingInterval = Duration.milliseconds(500)
 
     private func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
