@@ -3,45 +3,40 @@ import Foundation
 import Logging
 import ZeroMQ
 
-/// One executor thread: takes batches of tasks from the runtime over inproc PUSH/PULL,
-/// runs the handler on each, and pushes back one RESULT and one FAIL message per batch
-/// (batches, because a thread wake-up per task cost more than the echo task itself).
+/// One executor thread: takes tasks from the runtime's ``ExecutorHandoff`` a few at a time,
+/// runs the handler on each, and hands each outcome back as soon as it is known, so a fast
+/// task's result does not wait for the slower ones taken with it.
 ///
-/// Each thread owns its two sockets (ZeroMQ sockets are not thread-safe), and the
-/// thread ends when the context is terminated, which wakes its blocking receive.
+/// The thread owns one socket, the PUSH that wakes the I/O thread (ZeroMQ sockets are not
+/// thread-safe); it ends when the hand-off is closed, or when the context is shut down
+/// under a wake-up it is sending.
 enum TaskExecutor {
-    static let tasksEndpoint = "inproc://chungtay-worker-tasks"
-    static let resultsEndpoint = "inproc://chungtay-worker-results"
-
-    static func start(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String, index: Int,
-                      figures: ExecutorFigures, logger: Logger) -> Thread {
+    static func start(context: ZMQContext, handoff: ExecutorHandoff, handlers: [String: any TaskHandler], workerName: String,
+                      index: Int, executors: Int, figures: ExecutorFigures, logger: Logger) -> Thread {
         let thread = Thread {
-            run(context: context, handlers: handlers, workerName: workerName, figures: figures, logger: logger)
+            run(context: context, handoff: handoff, handlers: handlers, workerName: workerName, executors: executors,
+                figures: figures, logger: logger)
         }
         thread.name = "chungtay-executor-\(index)"
         thread.start()
         return thread
     }
 
-    private static func run(context: ZMQContext, handlers: [String: any TaskHandler], workerName: String,
-                            figures: ExecutorFigures, logger: Logger) {
-        guard let tasks = try? ZMQSocket(context: context, type: .pull),
-              let results = try? ZMQSocket(context: context, type: .push) else { return }
-        defer {
-            tasks.close()
-            results.close()
-        }
+    /// Tasks an executor takes at once: enough that the lock and the figures' update stay a
+    /// small share of an echo task's cost, few enough to spread work across executors.
+    static let batchSize = 16
+
+    private static func run(context: ZMQContext, handoff: ExecutorHandoff, handlers: [String: any TaskHandler], workerName: String,
+                            executors: Int, figures: ExecutorFigures, logger: Logger) {
+        guard let wake = try? ZMQSocket(context: context, type: .push) else { return }
+        defer { wake.close() }
         do {
-            try tasks.setLinger(milliseconds: 0)
-            try results.setLinger(milliseconds: 0)
-            try tasks.connect(tasksEndpoint)
-            try results.connect(resultsEndpoint)
+            try wake.setLinger(milliseconds: 0)
+            try wake.setSendHighWaterMark(0)
+            try wake.connect(ExecutorHandoff.wakeEndpoint)
             // Counted in place per task, handed to `figures` once per batch.
             var batchFigures: [String: WorkerStats.KindFigures] = [:]
-            while let frames = try tasks.receive() {
-                guard case .tasks(let assignments) = try WorkerMessage.decode(frames.dropFirst()) else { continue }
-                var done: [TaskResult] = []
-                var failed: [TaskFailure] = []
+            while let assignments = handoff.take(upTo: batchSize, sharedBy: executors) {
                 // The level is read once per batch: with debug off, a task costs no log work at all.
                 let tracing = logger.logLevel <= .debug
                 for assignment in assignments {
@@ -57,13 +52,9 @@ enum TaskExecutor {
                         }
                     }
                     if tracing { logFinished(assignment, outcome, after: .nanoseconds(nanoseconds), logger: logger) }
-                    switch outcome {
-                    case .success(let result): done.append(result)
-                    case .failure(let failure): failed.append(failure)
-                    }
+                    // Never blocks: at most one wake-up is on its way at a time, into an unbounded pipe.
+                    if handoff.finish(outcome) { try wake.send([[]], dontWait: true) }
                 }
-                if !done.isEmpty { try results.send(WorkerMessage.results(done).encode()) }
-                if !failed.isEmpty { try results.send(WorkerMessage.failures(failed).encode()) }
                 figures.add(&batchFigures)
             }
         } catch let error as ZMQError where error.isTerminated {
@@ -71,7 +62,7 @@ enum TaskExecutor {
         } catch {
             // An executor that stopped silently would keep its tasks leased while the worker
             // heartbeats on; ending the process gives them back to the dispatcher.
-            fatalError("executor socket failed: \(error)")
+            fatalError("executor wake-up socket failed: \(error)")
         }
     }
 

@@ -6,13 +6,12 @@ public import Logging
 import ZeroMQ
 
 /// A worker process's I/O loop: one thread owns the DEALER connection to the dispatcher
-/// and feeds executor threads over inproc sockets.
+/// and feeds executor threads through an ``ExecutorHandoff``.
 ///
-/// Tasks wait in a local queue and go down to executors in small batches, at most two
-/// batches per executor at a time, so a slow task holds few others behind it. (The bound
-/// is counted here rather than with a high-water mark of 1 on the inproc pipe: libzmq's
-/// pipe reactivation at such a tiny HWM stalled under load in our measurements.) Results
-/// from all executors are gathered into one RESULT message per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
+/// Tasks wait in a local queue and go down to the executors at most two batches' worth per
+/// executor at a time, so a slow task holds few others behind it and a reconnect or a drain
+/// drops the rest here. Results from all executors are gathered into RESULT messages of
+/// about 1 MiB once per loop turn. A dispatcher silent for `heartbeatLiveness` intervals
 /// is presumed gone: the worker drops its queued tasks (the dispatcher requeues them) and
 /// reconnects with backoff.
 public final class WorkerRuntime {
@@ -20,8 +19,9 @@ public final class WorkerRuntime {
     let handlers: [String: any TaskHandler]
     let logger: Logger
     private let context: ZMQContext
-    private let taskPush: ZMQSocket
-    private let resultPull: ZMQSocket
+    private let handoff = ExecutorHandoff()
+    /// Where executors' wake-up messages arrive when they have finished tasks (``ExecutorHandoff``).
+    private let finishedWake: ZMQSocket
     private var dealer: ZMQSocket?
     /// The dealer's handshake failures: a refused key is said in the log, not only as silence.
     private var handshake: HandshakeWatch?
@@ -54,13 +54,10 @@ public final class WorkerRuntime {
         self.handlers = table
         reconnectDelay = configuration.reconnectMinDelay.seconds
         context = try ZMQContext()
-        taskPush = try ZMQSocket(context: context, type: .push)
-        resultPull = try ZMQSocket(context: context, type: .pull)
-        try taskPush.setLinger(milliseconds: 0)
-        try resultPull.setLinger(milliseconds: 0)
-        try resultPull.setReceiveHighWaterMark(0)
-        try taskPush.bind(TaskExecutor.tasksEndpoint)
-        try resultPull.bind(TaskExecutor.resultsEndpoint)
+        finishedWake = try ZMQSocket(context: context, type: .pull)
+        try finishedWake.setLinger(milliseconds: 0)
+        try finishedWake.setReceiveHighWaterMark(0)
+        try finishedWake.bind(ExecutorHandoff.wakeEndpoint)
     }
 
     /// Serves until `shouldStop` returns true, then drains: finishes the tasks executors
@@ -68,8 +65,9 @@ public final class WorkerRuntime {
     @available(*, noasync)
     public func run(shouldStop: () -> Bool) throws {
         for index in 0..<configuration.concurrency {
-            executors.append(TaskExecutor.start(context: context, handlers: handlers, workerName: configuration.name, index: index,
-                                                figures: executorFigures, logger: logger))
+            executors.append(TaskExecutor.start(context: context, handoff: handoff, handlers: handlers, workerName: configuration.name,
+                                                index: index, executors: configuration.concurrency, figures: executorFigures,
+                                                logger: logger))
         }
         try connect()
         var drainDeadline = Double.infinity
@@ -89,13 +87,15 @@ public final class WorkerRuntime {
             guard let dealer else { break }
             var poller = ZMQPoller()
             poller.add(dealer)
-            poller.add(resultPull)
+            poller.add(finishedWake)
             if let handshake { poller.add(handshake.socket) }
             let ready = try poller.poll(timeoutMilliseconds: 100)
             if ready[0].contains(.readable) { try readDispatcher(dealer, accepting: !draining) }
-            if ready[1].contains(.readable) { try forwardResults(to: dealer) }
+            // Every turn, not only on a wake-up: one lock when nothing is finished, and a wake-up
+            // that failed to arrive could then delay results by one poll timeout, never strand them.
+            try forwardResults(to: dealer)
             if ready.count > 2, ready[2].contains(.readable) { logHandshakeFailure() }
-            try feedExecutors()
+            feedExecutors()
             if refusedUntil > 0 {
                 // Quiet while refused: heartbeats and logs would only be refused again.
                 if now >= refusedUntil { try registerAfterRefusal(dealer) }
@@ -120,9 +120,9 @@ public final class WorkerRuntime {
             _ = try? dealer.send(WorkerMessage.disconnect(reason: WorkerMessage.drainingReason).encode(), dontWait: true)
             dealer.close()
         }
-        taskPush.close()
-        resultPull.close()
-        // Wakes the executors' blocking receives with ETERM so their threads end.
+        finishedWake.close()
+        // Ends the executors once their current task is done; one sending a wake-up meanwhile gets ETERM.
+        handoff.close()
         context.shutdown()
         // The process may exit as soon as this returns. Once the executors have closed their
         // sockets, releasing this runtime terminates the context on this thread, which waits
@@ -235,32 +235,24 @@ public final class WorkerRuntime {
         try sendReady(socket)
     }
 
-    /// Tasks per batch handed to an executor: large enough that thread wake-ups stay a
-    /// small share of an echo task's cost, small enough to spread work across executors.
-    static let batchSize = 16
-
-    private func feedExecutors() throws {
-        while running < configuration.concurrency * 2 * Self.batchSize, !waiting.isEmpty {
-            let count = min(Self.batchSize, waiting.count, max(1, waiting.count / configuration.concurrency))
-            let batch = Array(waiting.prefix(count))
-            waiting.removeFirst(count)
-            try taskPush.send(WorkerMessage.tasks(batch).encode())
-            running += count
-        }
+    /// Hands the executors tasks up to two batches' worth each, counting them in `running`
+    /// until they come back finished.
+    private func feedExecutors() {
+        let room = configuration.concurrency * 2 * TaskExecutor.batchSize - running
+        guard room > 0, !waiting.isEmpty else { return }
+        let count = min(room, waiting.count)
+        handoff.hand(waiting.prefix(count))
+        waiting.removeFirst(count)
+        running += count
     }
 
-    /// Gathers everything the executors finished into one RESULT and one FAIL message.
+    /// Sends everything the executors finished: RESULT messages of about 1 MiB and one FAIL message.
     private func forwardResults(to socket: ZMQSocket) throws {
-        var results: [TaskResult] = []
-        var failures: [TaskFailure] = []
-        while let frames = try resultPull.receive(dontWait: true) {
-            switch try WorkerMessage.decode(frames.dropFirst()) {
-            case .results(let batch): results += batch
-            // The executors log each failure with the handler's message (debug: a line per task).
-            case .failures(let batch): failures += batch
-            default: continue
-            }
-        }
+        // The wake-ups first, then the tasks: one sent for a task finished after the take stays to wake the next poll.
+        while try finishedWake.receive(dontWait: true) != nil {}
+        let (results, finishedFailures) = handoff.takeFinished()
+        var failures = finishedFailures
+        // The executors log each failure with the handler's message (debug: a line per task).
         running -= results.count + failures.count
         var batch: [TaskResult] = []
         var batchBytes = 0
