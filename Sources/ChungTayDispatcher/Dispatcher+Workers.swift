@@ -395,20 +395,28 @@ extension Dispatcher {
         dispatchRound &+= 1
         let rotated = kinds.isEmpty ? [] : Array(kinds[(dispatchRound % kinds.count)...] + kinds[..<(dispatchRound % kinds.count)])
         for kind in rotated where queues.count(of: kind) > 0 {
-            for envelope in workers.rotation(for: kind) {
-                guard let worker = workers[envelope] else { continue }
-                var free = worker.credit - leases.count(for: envelope)
-                var bytes = leases.bytes(for: envelope)
-                while free > 0, let next = queues.first(of: kind),
-                      bytes == 0 || bytes + next.payloadSize <= configuration.workerWindowBytes,
-                      var task = queues.pop(kind: kind) {
-                    bytes += task.payloadSize
-                    let payload = task.payload
-                    task.payload = nil
-                    outgoing[envelope, default: []].append((leases.grant(task, to: envelope, principal: worker.principal, at: now), payload))
-                    free -= 1
+            // Tasks are dealt one at a time round the workers with room, so a short queue (a
+            // small batch's two or three chunks) is spread over the workers instead of filling
+            // the first one's credit while the others idle; under a backlog every worker still
+            // fills up as before.
+            var room = workers.rotation(for: kind).compactMap { envelope in
+                workers[envelope].map { (envelope: envelope, principal: $0.principal, free: $0.credit - leases.count(for: envelope), bytes: leases.bytes(for: envelope)) }
+            }
+            var turn = 0
+            while !room.isEmpty, let next = queues.first(of: kind) {
+                turn %= room.count
+                let fits = room[turn].bytes == 0 || room[turn].bytes + next.payloadSize <= configuration.workerWindowBytes
+                guard room[turn].free > 0, fits, var task = queues.pop(kind: kind) else {
+                    room.remove(at: turn)
+                    continue
                 }
-                if queues.count(of: kind) == 0 { break }
+                room[turn].bytes += task.payloadSize
+                room[turn].free -= 1
+                let payload = task.payload
+                task.payload = nil
+                let envelope = room[turn].envelope
+                outgoing[envelope, default: []].append((leases.grant(task, to: envelope, principal: room[turn].principal, at: now), payload))
+                turn += 1
             }
         }
         guard !outgoing.isEmpty else { return }

@@ -58,6 +58,25 @@ import Testing
         #expect(try worker.receivedTasks().isEmpty, "nothing more until a task is answered")
     }
 
+    /// A short queue is dealt round the workers, one task each in turn, instead of filling the
+    /// first worker's credit while the other idles: a small batch's two chunks run side by side.
+    @Test func aShortQueueIsSpreadOverTheWorkersAndABacklogFillsEach() throws {
+        let dispatcher = try InProcessDispatcher()
+        let first = try TurnWorker(dispatcher, name: "first", kinds: ["test.deal"], credit: 4)
+        let second = try TurnWorker(dispatcher, name: "second", kinds: ["test.deal"], credit: 4)
+        let client = try TurnClient(dispatcher)
+        try dispatcher.turn()
+        let ids = try submit(Array(repeating: Array("{}".utf8), count: 2), kind: "test.deal", by: client, in: dispatcher)
+        let dealt = [try first.receivedTasks().map(\.taskId), try second.receivedTasks().map(\.taskId)]
+        #expect(dealt.map(\.count) == [1, 1], "one task each, not both to one worker: \(dealt)")
+        #expect(Set(dealt.joined()) == Set(ids))
+
+        let backlog = try submit(Array(repeating: Array("{}".utf8), count: 10), kind: "test.deal", by: client, in: dispatcher)
+        let more = [try first.receivedTasks().map(\.taskId), try second.receivedTasks().map(\.taskId)]
+        #expect(more.map(\.count) == [3, 3], "each worker filled to its credit of 4: \(more)")
+        #expect(Set(more.joined()).isSubset(of: Set(backlog)))
+    }
+
     /// A lease lasts as long as its worker: a worker silent for the heartbeat liveness (3 × 1 s)
     /// loses its task at that deadline, not a turn before, and another worker gets it as a new attempt.
     @Test func aSilentWorkersLeaseEndsAtTheLivenessDeadline() throws {
