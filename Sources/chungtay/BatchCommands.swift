@@ -10,7 +10,7 @@ struct BatchCommand: ParsableCommand {
         subcommands: [BatchSubmitCommand.self, Status.self, List.self, BatchExportCommand.self])
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A batch's state, counts and summary.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "A batch's state, counts and summary.")
         @OptionGroup var client: ClientOptions
         @Argument(help: "The batch id (or name).") var id: String
         @Flag(help: "Print one JSON object: id, name, state, households, loans, reviewed, loanStatuses, notifications, summary, audit…") var json = false
@@ -26,7 +26,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every batch the dispatcher holds, one line each.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every batch the dispatcher holds, one line each.")
         @OptionGroup var client: ClientOptions
         @Flag(help: "Print a JSON array of batch statuses.") var json = false
 
@@ -53,6 +53,7 @@ struct ResultsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Every stored document of a household: its reviews, its loans' statuses and its notifications.",
             discussion: "Prints one JSON document per line, oldest first. Exit code 1 when nothing is stored for the household.")
         @OptionGroup var client: ClientOptions

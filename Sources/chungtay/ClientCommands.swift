@@ -123,7 +123,7 @@ struct DeadLettersCommand: ParsableCommand {
         subcommands: [List.self, Retry.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print dead letters as a JSON array of job documents.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print dead letters as a JSON array of job documents.")
         @OptionGroup var client: ClientOptions
 
         func run() throws {
@@ -137,7 +137,7 @@ struct DeadLettersCommand: ParsableCommand {
     }
 
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Requeue dead letters (the given ids, or all) with fresh attempts.")
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Requeue dead letters (the given ids, or all) with fresh attempts.")
         @OptionGroup var client: ClientOptions
         @Argument(help: "Job ids; none means every dead letter.") var ids: [UInt64] = []
 

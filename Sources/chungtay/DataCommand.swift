@@ -11,6 +11,7 @@ struct DataCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Verify a stopped data directory against its journal.",
             discussion: """
                 Checks that every journal row is readable, every segment file is known to the journal \
@@ -95,6 +96,7 @@ struct DataCommand: ParsableCommand {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Copy a data directory, safely beside its running dispatcher.",
             discussion: """
                 Writes a new directory OUT that `data restore` puts in place as a data directory: \
@@ -141,6 +143,7 @@ struct DataCommand: ParsableCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Put a backup in place as a data directory.",
             discussion: """
                 Checks that every file BACKUP.json lists is in the backup with its size, copies them to \

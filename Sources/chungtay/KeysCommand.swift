@@ -17,6 +17,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write a new key pair as DIR/NAME.key and DIR/NAME.key_secret (mode 0600 from its creation); never overwrites.")
 
         @Option(help: "The key's name: 1 to 64 letters, digits, '.', '_' or '-'; the allow-list knows the peer by it.") var name: String
@@ -43,6 +44,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print a key file's public key and its short id (a secret file's public half is derived).")
 
         @Argument(help: "A NAME.key or NAME.key_secret file.") var file: String
@@ -63,6 +65,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Issue a bearer token for the HTTP API: the token (secret) and its SHA-256 line for the allow directory.",
             discussion: """
                 With --out DIR, writes DIR/NAME.token_secret (the token, mode 0600 from its creation: give it to \

@@ -13,6 +13,7 @@ struct NotificationsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List stored notifications with their delivery state (pending, delivered, failed, suppressed).",
             discussion: """
                 Reads the dispatcher's data directory directly (safe while it runs). A notification is \

@@ -8,6 +8,7 @@ extension NotificationsCommand {
     /// the commune letters as HTML with print CSS, and as PDF where Chromium is installed.
     struct Print: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "print",
             abstract: "Write a batch's savings-group lists and commune letters as printable HTML and PDF.",
             discussion: """
                 Reads the dispatcher's store directly, so it runs on the dispatcher's machine (or give --data-dir). \

@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
         commandName: "rules", abstract: "Inspect the rule data in force.", subcommands: [Show.self, Columns.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the rule data (one standard, or everything) as JSON.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the rule data (one standard, or everything) as JSON.")
         @Option(help: "A poverty standard id, e.g. 2022-2025.") var standard: String?
         @Option(help: "Directory of rule data files replacing the embedded ones (CHUNGTAY_RULES_DIR).")
         var rules: String?
@@ -31,6 +31,7 @@ extension RulesCommand {
     /// officer heads a list with, and what scripts writing such lists read (`--json`).
     struct Columns: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "columns",
             abstract: "List the column titles accepted for each field of household and loan lists.",
             discussion: "Titles match whatever their case, spacing, Unicode form or tone marks (docs/BATCH.md, \"Column titles\").")
         @Flag(help: "As one JSON object: {\"households\": [{field, kind, title, aliases}…], \"loans\": […]}.") var json = false
