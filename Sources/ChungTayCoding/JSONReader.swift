@@ -20,25 +20,37 @@ public enum JSONReader {
     public struct RawMember: Sendable {
         public let range: Range<Int>
         public let canonical: Bool
+        /// The member name's number among `KnownKeys`.
+        public let knownKey: Int?
+        /// The value was checked but not read (see `parseRecordingMembers`): it is a
+        /// canonical array of objects, and the object read leaves the member out.
+        public let skipped: Bool
     }
 
     /// As `parse`, also giving one `RawMember` per member of the top-level object (none
     /// when the document is not an object); `handedOn` are the numbers (`KnownKeys`) of
     /// the members whose spelling is checked.
+    ///
+    /// A member in `skipping` (a subset of `handedOn`) whose value is an array of objects
+    /// spelled as `JSONWriter` writes it, with no escapes and text provably NFC, is only
+    /// checked, not read into values: a batch stage that merely hands a list on then spends
+    /// no allocations on it. It is left out of the object returned (its `RawMember` says
+    /// `skipped`). Any other spelling is read as usual, so errors and values are as `parse` gives.
     public static func parseRecordingMembers(
-        _ bytes: [UInt8], checking handedOn: Set<Int>
+        _ bytes: [UInt8], checking handedOn: Set<Int>, skipping: Set<Int> = []
     ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
-        try parse(bytes, recordingMembers: handedOn)
+        try parse(bytes, recordingMembers: handedOn, skipping: skipping)
     }
 
     private static func parse(
-        _ bytes: [UInt8], recordingMembers handedOn: Set<Int>?
+        _ bytes: [UInt8], recordingMembers handedOn: Set<Int>?, skipping: Set<Int> = []
     ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<(JSONValue, [RawMember]), JSONSyntaxError> in
             var cursor = Cursor(bytes: buffer)
             if let handedOn {
                 cursor.recordingMembers = true
                 cursor.handedOn = handedOn
+                cursor.skipping = skipping.intersection(handedOn)
             }
             defer { cursor.releaseScratch() }
             do throws(JSONSyntaxError) {
@@ -70,6 +82,8 @@ public enum JSONReader {
         var rawMembers: [RawMember] = []
         /// The top-level members whose spelling is checked, by key number.
         var handedOn: Set<Int> = []
+        /// Those of them left unread when they are canonical arrays of objects.
+        var skipping: Set<Int> = []
         /// Whether the value being read is one of a top-level member in `handedOn`, whose
         /// spelling is checked.
         private var tracking = false
@@ -154,18 +168,24 @@ public enum JSONReader {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                let value: JSONValue
                 if recordingMembers && depth == 1 {
                     let start = index
-                    tracking = knownKey.map(handedOn.contains) ?? false
-                    canonical = true
-                    value = try parseValue(depth: depth)
-                    rawMembers.append(RawMember(range: start..<index, canonical: tracking && canonical))
-                    tracking = false
+                    if let knownKey, skipping.contains(knownKey), skipCanonicalArrayOfObjects(depth: depth) {
+                        rawMembers.append(RawMember(range: start..<index, canonical: true, knownKey: knownKey, skipped: true))
+                    } else {
+                        index = start
+                        tracking = knownKey.map(handedOn.contains) ?? false
+                        canonical = true
+                        let value = try parseValue(depth: depth)
+                        rawMembers.append(
+                            RawMember(range: start..<index, canonical: tracking && canonical, knownKey: knownKey, skipped: false))
+                        tracking = false
+                        members.push(JSONObject.Member(key: key, value: value, knownKey: knownKey))
+                    }
                 } else {
-                    value = try parseValue(depth: depth)
+                    let value = try parseValue(depth: depth)
+                    members.push(JSONObject.Member(key: key, value: value, knownKey: knownKey))
                 }
-                members.push(JSONObject.Member(key: key, value: value, knownKey: knownKey))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -220,6 +240,138 @@ public enum JSONReader {
                 index = start
                 throw error("invalid number")
             }
+        }
+
+        /// Moves past an array of objects spelled exactly as `JSONWriter` writes it — no
+        /// white space, no escapes, text provably NFC, numbers in their shortest form —
+        /// building nothing. False, with `index` anywhere, for any other spelling and for
+        /// a syntax error: the caller then reads the value as usual, which reports it.
+        mutating func skipCanonicalArrayOfObjects(depth: Int) -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "["), depth + 1 <= JSONReader.maximumDepth else {
+                return false
+            }
+            index += 1
+            if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return true
+            }
+            while true {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "{"), skipCanonicalValue(depth: depth + 1),
+                    index < bytes.count
+                else { return false }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return true
+                } else {
+                    return false
+                }
+            }
+        }
+
+        /// As `skipCanonicalArrayOfObjects`, for any value at nesting `depth` (as `parseValue`'s).
+        private mutating func skipCanonicalValue(depth: Int) -> Bool {
+            guard index < bytes.count else { return false }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                guard depth + 1 <= JSONReader.maximumDepth else { return false }
+                index += 1
+                if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return true
+                }
+                while true {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipCanonicalString(),
+                        index < bytes.count, bytes[index] == UInt8(ascii: ":")
+                    else { return false }
+                    index += 1
+                    guard skipCanonicalValue(depth: depth + 1), index < bytes.count else { return false }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                    } else if bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        return true
+                    } else {
+                        return false
+                    }
+                }
+            case UInt8(ascii: "["):
+                guard depth + 1 <= JSONReader.maximumDepth else { return false }
+                index += 1
+                if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return true
+                }
+                while true {
+                    guard skipCanonicalValue(depth: depth + 1), index < bytes.count else { return false }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                    } else if bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        return true
+                    } else {
+                        return false
+                    }
+                }
+            case UInt8(ascii: "\""):
+                return skipCanonicalString()
+            case UInt8(ascii: "t"):
+                return skipLiteral("true")
+            case UInt8(ascii: "f"):
+                return skipLiteral("false")
+            case UInt8(ascii: "n"):
+                return skipLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let start = index
+                while index < bytes.count && DecimalNumber.isNumberByte(bytes[index]) { index += 1 }
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                guard case .exact(let number) = DecimalNumber.parse(token) else { return false }
+                return Self.isShortestSpelling(token, of: number)
+            default:
+                return false
+            }
+        }
+
+        private mutating func skipLiteral(_ literal: StaticString) -> Bool {
+            let length = literal.utf8CodeUnitCount
+            guard index + length <= bytes.count,
+                UnsafeBufferPointer(start: literal.utf8Start, count: length).elementsEqual(
+                    UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
+            else { return false }
+            index += length
+            return true
+        }
+
+        /// A string token with no escapes, valid UTF-8 and provably NFC: what `parseString`
+        /// reads and `JSONWriter` writes back as these bytes.
+        private mutating func skipCanonicalString() -> Bool {
+            index += 1
+            let start = index
+            var ascii = true
+            let count = bytes.count
+            let base = bytes.baseAddress!
+            while index < count {
+                if index + 8 <= count {
+                    let word = ByteWord.load(base, at: index)
+                    let flags = ByteWord.jsonStringSpecials(word) | (ascii ? word & ByteWord.highBits : 0)
+                    if flags == 0 {
+                        index += 8
+                        continue
+                    }
+                    index += flags.trailingZeroBitCount >> 3
+                }
+                let byte = base[index]
+                if byte == UInt8(ascii: "\"") {
+                    let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    index += 1
+                    return ascii || (UTF8Validation.classify(token) != .invalid && UnicodeText.isProvablyNFC(token))
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return false }
+                if byte >= 0x80 { ascii = false }
+                index += 1
+            }
+            return false
         }
 
         /// Whether `JSONWriter` writes `number` as `token`: a whole number as its digits

@@ -60,7 +60,7 @@ func handleStageOrSingle(
     _ task: TaskContext, kind: TaskKind, rules: RuleBook, single: (ParsedPayload) throws(TaskRejection) -> HandlerOutput
 ) throws(HandlerError) -> HandlerOutput {
     try rejected { () throws(TaskRejection) in
-        let payload = try ParsedPayload(task.payload)
+        let payload = try ParsedPayload(task.payload, for: kind)
         if payload.isBatchStage { return HandlerOutput(try BatchStage.run(kind: kind, payload: payload, rules: rules)) }
         return try single(payload)
     }

@@ -40,7 +40,8 @@ struct BatchStagePayload {
     /// Writes the array under `key` as `array(key, required: false)` reads it (none when
     /// absent or null): the payload's bytes when they are what writing it would give.
     func writeArray(_ key: String, to writer: inout JSONWriter) throws(TaskRejection) {
-        if case .array? = object[key], let bytes = parsed.canonicalBytes(of: key) {
+        // Canonical bytes have no white space: an array's begin with its bracket.
+        if let bytes = parsed.canonicalBytes(of: key), bytes.first == UInt8(ascii: "[") {
             writer.raw(bytes)
         } else {
             writer.value(.array(try array(key, required: false)))
@@ -50,7 +51,7 @@ struct BatchStagePayload {
     /// The array under `key`. The stage's own item list is required; the lists it only
     /// passes on or reads notices from may be absent or null, meaning none.
     func array(_ key: String, required: Bool) throws(TaskRejection) -> [JSONValue] {
-        switch object[key] {
+        switch parsed.value(of: key) {
         case .array(let elements)?: return elements
         case nil, .null?:
             guard !required else { throw .payloadInvalid("payload lacks the \(key) array") }
@@ -67,6 +68,15 @@ struct BatchStagePayload {
             items.append(try BatchItem(element, list: key, index: index, allowedFlags: allowedFlags))
         }
         return items
+    }
+
+    /// Checks that the array under `key` (absent or null meaning none) holds only
+    /// objects, without reading a list the reader found to be a canonical array of objects.
+    func checkObjects(_ key: String) throws(TaskRejection) {
+        guard !parsed.isSkippedArrayOfObjects(key) else { return }
+        for (index, element) in try array(key, required: false).enumerated() where element.objectValue == nil {
+            throw .payloadInvalid("\(key)[\(index)] is not an object")
+        }
     }
 
     /// Review or loan notices: objects read tolerantly, as stored documents are.

@@ -10,10 +10,7 @@ enum LoanStatusStage {
         let loans = try payload.items("loans", required: true, allowedFlags: loanListFlags)
         // Handed on unchanged, but checked here so that a malformed notice fails before
         // this chunk's loan documents are stored.
-        let reviews = try payload.array("reviews", required: false)
-        for (index, review) in reviews.enumerated() where review.objectValue == nil {
-            throw .payloadInvalid("reviews[\(index)] is not an object")
-        }
+        try payload.checkObjects("reviews")
         let dueSoonDays = rules.programmes.dueSoonDaysDefault
 
         var documents: [[UInt8]] = []

@@ -1,20 +1,35 @@
 package import ChungTayCoding
+public import ChungTayWire
 
 /// A task payload read once into a JSON object, so that a handler can tell a batch
 /// stage payload (it has a top-level `batch` member, docs/BATCH.md) from a
 /// single-record one and hand it on without parsing the bytes again.
 public struct ParsedPayload: Sendable {
+    /// The members read; a list the reader only checked (`RawMember.skipped`) is not
+    /// among them: `value(of:)` finds every member.
     package let object: JSONObject
-    /// The bytes read, and where each member of `object` is in them (same order): a
+    /// The bytes read, and where each top-level member is in them (document order): a
     /// stage hands a list on by copying its bytes when they are what writing it would give.
     let bytes: [UInt8]
     let rawMembers: [JSONReader.RawMember]
 
     /// - Throws: `payload_invalid` when the bytes are not one JSON object.
     public init(_ bytes: [UInt8]) throws(TaskRejection) {
+        try self.init(bytes, onlyHandingOn: [])
+    }
+
+    /// Reads a payload for a task of `kind`: a list that the kind's batch stage only hands
+    /// on (`BatchStage.listsOnlyHandedOn`) is checked but not read into values when its
+    /// bytes can be handed on as they are.
+    public init(_ bytes: [UInt8], for kind: TaskKind) throws(TaskRejection) {
+        try self.init(bytes, onlyHandingOn: BatchStage.listsOnlyHandedOn(by: kind))
+    }
+
+    /// - Parameter onlyHandingOn: numbers (`KnownKeys`) of the lists left unread when canonical.
+    package init(_ bytes: [UInt8], onlyHandingOn: Set<Int>) throws(TaskRejection) {
         let value: JSONValue
         do throws(JSONSyntaxError) {
-            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes, checking: Self.handedOn)
+            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes, checking: Self.handedOn, skipping: onlyHandingOn)
         } catch {
             throw .payloadInvalid("payload is not JSON: \(error.message) at byte \(error.offset)")
         }
@@ -25,18 +40,35 @@ public struct ParsedPayload: Sendable {
 
     /// The top-level members batch stages hand on to the next stage (docs/BATCH.md):
     /// `batch` always, the loan items in stage A, the review notices in stage B.
-    static let handedOn: Set<Int> = Set(["batch", "loans", "reviews"].map { KnownKeys.index(of: $0)! })
+    package static let handedOn: Set<Int> = Set(["batch", "loans", "reviews"].map { KnownKeys.index(of: $0)! })
 
     /// The payload is for `BatchStage` rather than for the kind's single-record task.
     public var isBatchStage: Bool { object["batch"] != nil }
 
-    /// The bytes of `object[key]` when writing that value with `JSONWriter.value` would
-    /// give exactly them; nil otherwise, and when there is no such member.
+    /// The last top-level member with the key, as `JSONObject`'s subscript finds it.
+    private func rawMember(_ key: String) -> JSONReader.RawMember? {
+        guard let known = KnownKeys.index(of: key) else { return nil }
+        return rawMembers.last { $0.knownKey == known }
+    }
+
+    /// The value of the last member with the key (nil when there is none), read now
+    /// when the reader only checked it.
+    package func value(of key: String) -> JSONValue? {
+        guard let member = rawMember(key), member.skipped else { return object[key] }
+        // Checked already: a canonical array, so reading it again cannot fail.
+        return try? JSONReader.parse(Array(bytes[member.range]))
+    }
+
+    /// The last member with the key is an array of objects the reader only checked.
+    package func isSkippedArrayOfObjects(_ key: String) -> Bool {
+        rawMember(key)?.skipped == true
+    }
+
+    /// The bytes of the value of the last member with the key when writing that value
+    /// with `JSONWriter.value` would give exactly them; nil otherwise, and when there is
+    /// no such member.
     package func canonicalBytes(of key: String) -> ArraySlice<UInt8>? {
-        // The last member with the key, as `JSONObject`'s subscript finds it.
-        guard let position = object.members.lastIndex(where: { $0.key == key }), rawMembers.count == object.members.count,
-            rawMembers[position].canonical
-        else { return nil }
-        return bytes[rawMembers[position].range]
+        guard let member = rawMember(key), member.canonical else { return nil }
+        return bytes[member.range]
     }
 }

@@ -67,6 +67,77 @@ import Testing
         #expect(c.followUp?.kind == "notify.emit")
     }
 
+    /// A list the reader only checks (stage B's review notices) is handed on exactly when
+    /// reading it would have handed it on too, with the same bytes; any other spelling is
+    /// read as before, so the value, the bytes written and the errors do not change.
+    @Test func skippedListsAreHandedOnAsReadOnesAre() throws {
+        let reviews = KnownKeys.index(of: "reviews")!
+        let spellings: [String] = [
+            #"[]"#, #"[ ]"#, #"[{}]"#, #"[{},{}]"#, #"[{"a":1}]"#, #"[{"a": 1}]"#, #"[{"a":1} ]"#, #"[1]"#, #"[{"a":1},2]"#,
+            #"[{"a":-0}]"#, #"[{"a":1.50}]"#, #"[{"a":1.5}]"#, #"[{"a":1e2}]"#, #"[{"a":123456789012345678901234567890}]"#,
+            #"[{"a":"plain","b":null,"c":true,"d":false,"e":[1,[2,{}]]}]"#, #"[{"a":"a\"b"}]"#, #"[{"a":"a\/b"}]"#,
+            #"[{"a\u0062":1}]"#, "[{\"a\":\"Nguyễn Văn An\"}]", "[{\"a\":\"e\u{301}\"}]", "[{\"a\":\"\u{2126}\"}]",
+            #"[{"a":tru}]"#, #"[{"a":1,}]"#, #"[{"a":1]"#, #"[{"a":"x"#, "[{\"a\":\"\u{1}\"}]", #"{"a":1}"#, #""text""#, #"null"#,
+            "[" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "]",
+            "[{\"a\":" + String(repeating: "[", count: 61) + String(repeating: "]", count: 61) + "}]",
+            "[{\"a\":" + String(repeating: "[", count: 62) + String(repeating: "]", count: 62) + "}]",
+        ]
+        for spelling in spellings {
+            let documents = [
+                #"{"reviews":\#(spelling)}"#, #"{"reviews":[],"reviews":\#(spelling),"loans":[1]}"#,
+                #"{"reviews":\#(spelling),"reviews":[{"z":0}]}"#,
+            ]
+            for document in documents {
+                let bytes = Array(document.utf8)
+                let read = Result { () throws(TaskRejection) in try ParsedPayload(bytes) }
+                let checked = Result { () throws(TaskRejection) in try ParsedPayload(bytes, onlyHandingOn: [reviews]) }
+                switch (read, checked) {
+                case (.success(let read), .success(let checked)):
+                    #expect(checked.value(of: "reviews") == read.value(of: "reviews"), "\(document)")
+                    #expect(checked.canonicalBytes(of: "reviews") == read.canonicalBytes(of: "reviews"), "\(document)")
+                    #expect(checked.value(of: "loans") == read.value(of: "loans"), "\(document)")
+                    if checked.isSkippedArrayOfObjects("reviews") {
+                        #expect(read.canonicalBytes(of: "reviews") != nil, "\(document)")
+                        guard case .array(let elements)? = read.value(of: "reviews") else {
+                            Issue.record("\(document): skipped but not an array")
+                            continue
+                        }
+                        #expect(elements.allSatisfy { $0.objectValue != nil }, "\(document)")
+                    }
+                case (.failure(let read), .failure(let checked)):
+                    #expect(read == checked, "\(document)")
+                default:
+                    Issue.record("\(document): read and checked disagree")
+                }
+            }
+        }
+        // The plain review notices of a batch are skipped.
+        let plain = try ParsedPayload(
+            Array(#"{"batch":{"id":"B1"},"reviews":[{"householdCode":"TL-1","line":3}]}"#.utf8), for: .loanStatus)
+        #expect(plain.isSkippedArrayOfObjects("reviews"))
+        #expect(plain.object.members.map(\.key) == ["batch"])
+    }
+
+    /// Stage B refuses a review notice that is not an object whether or not the reader
+    /// skipped the list, and hands the notices on with the same bytes either way.
+    @Test func stageBChecksAndHandsOnNoticesWithOrWithoutReadingThem() throws {
+        let loans = #"[{"file":"l.jsonl","line":1,"record":{"loanId":"L-1","householdCode":"TL-1","principal":1000000}}]"#
+        func payload(_ reviews: String) -> [UInt8] {
+            Array(#"{"batch":{"id":"B1","asOf":"2026-03-01","whatIf":false},"loans":\#(loans),"reviews":\#(reviews)}"#.utf8)
+        }
+        for reviews in [#"[{"householdCode":"TL-1","phone":null}]"#, #"[ {"householdCode":"TL-1"} ]"#, #"[{"a":1.50}]"#, "[]"] {
+            let read = try BatchStage.run(kind: .loanStatus, payload: ParsedPayload(payload(reviews)), rules: Fixture.rules)
+            let checked = try BatchStage.run(kind: .loanStatus, payload: payload(reviews), rules: Fixture.rules)
+            #expect(read.followUp == checked.followUp, "\(reviews)")
+            #expect(read.documents == checked.documents, "\(reviews)")
+        }
+        for reviews in [#"[{"householdCode":"TL-1"},3]"#, #"[{"householdCode":"TL-1"}, 3]"#] {
+            #expect(throws: TaskRejection.payloadInvalid("reviews[1] is not an object")) {
+                try BatchStage.run(kind: .loanStatus, payload: payload(reviews), rules: Fixture.rules)
+            }
+        }
+    }
+
     // MARK: Known keys
 
     /// The reader numbers the names it knows; every record field must be one of them.
@@ -108,4 +179,5 @@ import Testing
             #expect(notice.messageVi.contains("quá hạn \(daysOverdue) ngày"), "\(notice.messageVi)")
         }
     }
+
 }

@@ -7,7 +7,8 @@ import ChungTayRules
 /// Properties: what the reader takes the syntax check (`JSONSyntax`, the same grammar
 /// without values) takes too; a value read, written compactly (`JSONWriter`), reads back
 /// equal; read as a task payload (`ParsedPayload`), a member the reader calls canonical (handed on by a
-/// batch stage as its bytes) is exactly what writing its value gives.
+/// batch stage as its bytes) is exactly what writing its value gives; read leaving the handed-on
+/// lists unread where it can (`ParsedPayload(_:onlyHandingOn:)`), it gives the same values, bytes and errors.
 enum JSONReaderTarget {
     static let target = FuzzTarget(name: "json-reader", run: run, seeds: seeds)
 
@@ -16,8 +17,21 @@ enum JSONReaderTarget {
         try check(JSONSyntax.isValid(input), "the reader takes a text the syntax check refuses")
         let written = compact(value)
         try check((try? JSONValue(parsing: written)) == value, "the value written as \(String(decoding: written, as: UTF8.self)) reads back different")
-        guard let payload = try? ParsedPayload(input) else { return }
+        let read = Result { () throws(TaskRejection) in try ParsedPayload(input) }
+        let skipping = Result { () throws(TaskRejection) in try ParsedPayload(input, onlyHandingOn: ParsedPayload.handedOn) }
+        let payload: ParsedPayload
+        let skipped: ParsedPayload
+        switch (read, skipping) {
+        case (.success(let read), .success(let skipping)): (payload, skipped) = (read, skipping)
+        case (.failure(let read), .failure(let skipping)):
+            return try check(read == skipping, "skipping the handed-on lists gives another error")
+        default: throw FuzzFailure("reading and skipping the handed-on lists disagree on whether the payload is one")
+        }
         for member in payload.object.members {
+            try check(skipped.value(of: member.key) == payload.value(of: member.key), "member \(member.key) reads differently when skipped")
+            try check(
+                skipped.canonicalBytes(of: member.key) == payload.canonicalBytes(of: member.key),
+                "member \(member.key) is handed on differently when skipped")
             guard let bytes = payload.canonicalBytes(of: member.key), let value = payload.object[member.key] else { continue }
             try check(Array(bytes) == compact(value), "member \(member.key) is called canonical but writing it gives other bytes")
         }
@@ -47,6 +61,11 @@ enum JSONReaderTarget {
         for (name, text) in documents {
             seeds.add(name, Array(text.utf8))
         }
+        seeds.add(
+            "handed-on-notices",
+            Array(
+                #"{"batch":{"id":"B1"},"reviews":[{"householdCode":"TL-1","headName":"Nguyễn Văn An","priorityScore":3,"flags":[],"source":{"file":"h.csv","line":2}}],"loans":[{"a":-1.5}]}"#
+                    .utf8))
         seeds.add("truncated", Array(#"{"a":[1,2,{"b":"#.utf8))
         seeds.add("invalid-utf8", [0x22, 0xC3, 0x28, 0x22])
         seeds.add("lone-surrogate", Array(#""\ud800""#.utf8))

@@ -1,0 +1,49 @@
+import ChungTayBatchInput
+import ChungTayCoding
+import ChungTayRules
+import ChungTaySampleData
+import ChungTayWire
+import Foundation
+import Testing
+
+/// Stage B checks the review notices stage A wrote byte by byte instead of reading them
+/// (`ParsedPayload(_:for:)`): on a generated batch with broken records, every chunk's
+/// stages must give what reading every list gives, byte for byte.
+@Suite struct StagePayloadReadingTests {
+    @Test func checkingTheHandedOnNoticesChangesNoOutput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stage-payload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try SampleDataSet(households: 1_500, seed: 17, badRate: 0.02).write(to: directory)
+        let index = try ListIndex(
+            households: directory.appendingPathComponent("households.csv").path,
+            loans: directory.appendingPathComponent("loans.csv").path, concurrently: false)
+        let planner = ChunkPlanner(index: index, batch: BatchHeader(id: "B1", asOf: "2026-11-27", whatIf: false), chunkSize: 500)
+        let rules = try RuleBook.bundled()
+        let chunks = try planner.chunks()
+        var chunkCount = 0
+        var stageBPayloads = 0
+        while let chunk = try chunks.next() {
+            chunkCount += 1
+            var kind = chunk.stage.kind
+            var payload = chunk.payload
+            while true {
+                let read = try BatchStage.run(kind: kind, payload: ParsedPayload(payload), rules: rules)
+                let checked = try BatchStage.run(kind: kind, payload: payload, rules: rules)
+                #expect(checked.documents == read.documents)
+                #expect(checked.keys == read.keys)
+                #expect(checked.counters == read.counters)
+                #expect(checked.outbox == read.outbox)
+                #expect(checked.followUp == read.followUp)
+                if kind == .loanStatus {
+                    #expect(try ParsedPayload(payload, for: kind).isSkippedArrayOfObjects("reviews"))
+                    stageBPayloads += 1
+                }
+                guard let next = read.followUp else { break }
+                kind = next.kind
+                payload = next.payload
+            }
+        }
+        // Every chunk reaches stage B: three of households, one of loans outside the list.
+        #expect(chunkCount == 4 && stageBPayloads == chunkCount)
+    }
+}
