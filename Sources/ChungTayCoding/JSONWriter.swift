@@ -266,23 +266,66 @@ public struct JSONWriter: ~Copyable {
         let length = utf8.count
         // The quotes and the text as it is; escapes reserve their own extra room.
         buffer.reserve(length + 2)
-        put(UInt8(ascii: "\""))
-        if let source = utf8.baseAddress {
-            if !Self.needsEscaping(source, length) {
-                put(UnsafeBufferPointer(start: source, count: length))
-            } else {
-                var start = 0
-                for index in 0..<length {
-                    let byte = source[index]
-                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                    put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                    putEscaped(byte)
-                    start = index + 1
-                }
-                put(UnsafeBufferPointer(rebasing: utf8[start...]))
+        let destination = buffer.base + buffer.count
+        if let source = utf8.baseAddress, !Self.copyUnlessEscaping(source, length, to: destination + 1) {
+            put(UInt8(ascii: "\""))
+            var start = 0
+            for index in 0..<length {
+                let byte = source[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                put(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                putEscaped(byte)
+                start = index + 1
             }
+            put(UnsafeBufferPointer(rebasing: utf8[start...]))
+            put(UInt8(ascii: "\""))
+        } else {
+            destination[0] = UInt8(ascii: "\"")
+            destination[length + 1] = UInt8(ascii: "\"")
+            buffer.advance(by: length + 2)
         }
-        put(UInt8(ascii: "\""))
+    }
+
+    /// Copies the `length` bytes to `destination` and says true when none needs an
+    /// escape; false, with part of them copied, at the first that does. One pass, eight
+    /// bytes at a time (the last eight overlapping; text of four to seven bytes as its
+    /// first and last four), shorter text byte by byte. Checking first and copying after
+    /// (with `memmove`) was two passes and a call per string: `putQuoted` took 4.8 % of
+    /// the batch floor's samples that way. `destination` must have room for `length`
+    /// bytes: `putQuoted` reserves it and takes the bytes in only when this says true.
+    @usableFromInline
+    static func copyUnlessEscaping(
+        _ source: UnsafePointer<UInt8>, _ length: Int, to destination: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(destination)
+        if length >= 4 && length < 8 {
+            // The first four bytes and the last four (overlapping), looked at as one word.
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+            if mayNeedEscape(UInt64(head) | UInt64(tail) << 32) { return false }
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: length - 4, as: UInt32.self)
+            return true
+        }
+        guard length >= 8 else {
+            for index in 0..<length {
+                let byte = source[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+                destination[index] = byte
+            }
+            return true
+        }
+        var index = 0
+        while true {
+            // The last word overlaps the one before it; its bytes are the same either way.
+            let offset = min(index, length - 8)
+            let word = ByteWord.load(from, at: offset)
+            if mayNeedEscape(word) { return false }
+            to.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+            index += 8
+            if index >= length { return true }
+        }
     }
 
     /// Appends `text` as a JSON string to `bytes`, escaped as `string` escapes it: for

@@ -81,4 +81,48 @@ struct JSONTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["headName"] as? String == "Line one\nLine \"two\"\t\u{1}")
     }
+
+    /// The writer copies text eight bytes at a time and escapes only when a word holds a
+    /// byte that needs it: every length around the word size, with each kind of such byte
+    /// (and bytes that do not need it, as neighbours) at every position, must come out as
+    /// escaping byte by byte writes it.
+    @Test func escapesAsByteByByteAtEveryLengthAndPosition() {
+        func reference(_ utf8: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "\"")]
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [UInt8(ascii: "\"")]
+        }
+        let filler = Array("Nguyen Van A, thon 3".utf8)
+        let specials: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, UInt8(ascii: "\""), UInt8(ascii: "\\")]
+        let harmless: [UInt8] = [0x20, 0x7F, UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "]")]
+        for length in 0...40 {
+            let text = (0..<length).map { filler[$0 % filler.count] }
+            var cases = [text]
+            for position in 0..<length {
+                for byte in specials + harmless {
+                    var changed = text
+                    changed[position] = byte
+                    cases.append(changed)
+                }
+                // Bytes above 0x7F (here "ễ") need no escape either.
+                cases.append(Array(text[..<position]) + Array("ễ".utf8) + Array(text[(position + 1)...]))
+            }
+            for utf8 in cases {
+                var writer = JSONWriter(capacity: 0)
+                utf8.withUnsafeBufferPointer { writer.string(utf8: $0) }
+                let written = writer.finish()
+                #expect(written == reference(utf8), "\(utf8)")
+            }
+        }
+    }
 }

@@ -180,4 +180,38 @@ import Testing
         }
     }
 
+    // MARK: Reading fields
+
+    /// Text and flag fields take text that is already its own trimmed NFC as it is: the
+    /// result must be what normalising, trimming (and for flags lower-casing) gives, for
+    /// text that qualifies and for every way of just missing it.
+    @Test func plainTextFieldsAreReadAsNormalisingAndTrimmingReadsThem() {
+        let spellings: [String] = [
+            "", " ", "a", "A1", "true", "false", "1", "0", "TRUE", "False", " true", "true ", "\ttrue", "có", "Không",
+            "Nguyễn Văn A", "Nguyễn Văn Ấ", "ấp 3", " Thôn 3", "Thôn 3 ", "Thôn 3\u{A0}", "\u{A0}Thôn 3", "Thôn\u{A0}3",
+            "Ba\u{301}", "e\u{301}x", "\u{1E00}x", "x\u{2003}", "x\u{3000}y", "!x~", "~", "\u{1F}x", "x\u{7F}",
+            "\u{85}x", "x\n", "\r\nx", "0912345678", "2026-11-27", "  2026-11-27", "x\u{200B}", "한국어", "x한국어y",
+        ]
+        func reference(_ raw: String, as kind: FieldValue.Kind) -> FieldValue {
+            let trimmed = UnicodeText.trimmed(UnicodeText.nfc(raw))
+            if trimmed.isEmpty { return .absent }
+            guard kind == .flag else { return .text(trimmed) }
+            switch trimmed.lowercased() {
+            case "true", "1", "có": return .flag(true)
+            case "false", "0", "không": return .flag(false)
+            default: return .invalid(trimmed)
+            }
+        }
+        for raw in spellings {
+            for kind in [FieldValue.Kind.text, .flag] {
+                let read = FieldValue(.string(raw), as: kind)
+                let expected = reference(raw, as: kind)
+                #expect(read == expected, "\(kind) \(raw.unicodeScalars.map { String($0.value, radix: 16) })")
+                if case .text(let text) = read, case .text(let other) = expected {
+                    #expect(Array(text.utf8) == Array(other.utf8), "\(raw.unicodeScalars.map { String($0.value, radix: 16) })")
+                }
+            }
+        }
+    }
 }
+
