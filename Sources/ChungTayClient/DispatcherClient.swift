@@ -106,12 +106,18 @@ public final class DispatcherClient {
         handshake.silence(seconds: seconds)
     }
 
+    /// Requests a client keeps in flight on one connection, at most (docs/PROTOCOL.md).
+    public static let maxRequestsInFlight = 8
+
     /// Submits jobs in batches with at most `window` batches unacknowledged, so a list of
     /// millions streams through bounded memory on both sides. Receipts come back in input order.
+    /// The window is capped at ``maxRequestsInFlight``: more could lose ACCEPTEDs at the
+    /// dispatcher's reply mark (docs/PROTOCOL.md, "A client that does not read its replies").
     @available(*, noasync)
     public func submit<Jobs: Sequence<JobSpec>>(
         _ jobs: Jobs, batchSize: Int = 512, window: Int = 8, onReceipts: ([SubmitReceipt]) throws -> Void
     ) throws(ClientError) {
+        let window = min(max(window, 1), Self.maxRequestsInFlight)
         var iterator = jobs.makeIterator()
         var order: [UInt64] = []
         var arrived: [UInt64: [SubmitReceipt]] = [:]

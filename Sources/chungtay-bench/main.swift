@@ -39,6 +39,11 @@ let jobCount = arguments.count > 1 ? Int(arguments[1]) ?? 200_000 : 200_000
 let queuedCount = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("chungtay").path
 let payload = Array(#"{"ping":"chung tay vi nguoi ngheo"}"#.utf8)
+/// SUBMITs in flight: the most a client may keep (PROTOCOL.md, "A client that does not read its
+/// replies"). The dispatcher queues at most 16 replies per client and libzmq frees that room in
+/// steps of half, so with 16 in flight a turn that answers them all at once loses some ACCEPTEDs
+/// and the submit waits for a receipt that never comes.
+let submitWindow = 8
 
 func temporaryDirectory() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("chungtay-bench-\(UUID().uuidString)")
@@ -95,7 +100,7 @@ func measureDispatcher() throws -> Double {
     }
     let client = try DispatcherClient(endpoint: clientEndpoint, timeout: .seconds(30))
     let start = Date()
-    try client.submit((0..<jobCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: 16) { _ in }
+    try client.submit((0..<jobCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: submitWindow) { _ in }
     while try completedCount(client) < jobCount { Thread.sleep(forTimeInterval: 0.05) }
     let seconds = Date().timeIntervalSince(start)
     let memory = residentMemory(dispatcher.processIdentifier)
@@ -175,7 +180,7 @@ func measureQueuedMemory() throws {
     defer { dispatcher.terminate(); dispatcher.waitUntilExit() }
     let client = try DispatcherClient(endpoint: clientEndpoint, timeout: .seconds(60))
     let start = Date()
-    try client.submit((0..<queuedCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: 16) { _ in }
+    try client.submit((0..<queuedCount).lazy.map { _ in JobSpec(kind: TaskKind.systemEcho.rawValue, payload: payload) }, batchSize: 1000, window: submitWindow) { _ in }
     let seconds = Date().timeIntervalSince(start)
     let memory = residentMemory(dispatcher.processIdentifier)
     report("queued:     \(queuedCount) jobs accepted durably in \(String(format: "%.1f", seconds)) s (\(Int(Double(queuedCount) / seconds)) jobs/s); dispatcher RSS \(memory.current) MB, peak \(memory.peak) MB")
