@@ -39,6 +39,8 @@ public final class Dispatcher<Clock: DispatcherClock> {
     var poller = ZMQPoller()
     /// When the last poll returned, to tell the loop's own absences from workers' silence.
     var lastPollEnded: Double
+    /// Freed memory goes back to the system once a second (`MemoryTrim`).
+    var memoryTrim: MemoryTrim
 
     var queues: TaskQueues
     var delayed = DelayedTasks()
@@ -134,6 +136,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         self.clock = clock
         startedAt = clock.now
         lastPollEnded = startedAt
+        memoryTrim = MemoryTrim(now: startedAt)
         journal = storage.journal
         store = storage.resultStore
         payloadStore = storage.payloadStore
@@ -309,6 +312,7 @@ public final class Dispatcher<Clock: DispatcherClock> {
         logBus?.serve(now: clock.now)
         if access != nil { logHandshakeFailures() }
         flushAudit()
+        memoryTrim.trimIfDue(now: clock.now)
     }
 
     private func pollTimeout() -> Int {

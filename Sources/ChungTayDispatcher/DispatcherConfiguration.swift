@@ -26,7 +26,9 @@ public struct DispatcherConfiguration: Sendable {
     public var drainTimeout: Duration
     /// Kinds accepted before any worker has announced them (workers add their own kinds).
     public var acceptedKinds: Set<String>
-    /// Payload bytes of queued jobs kept in memory; beyond it payloads are read back from the journal on dispatch.
+    /// Memory for payloads of queued jobs (their bytes plus each one's bookkeeping, see
+    /// `TaskQueues.payloadEntryOverhead`); beyond it payloads are read back on dispatch.
+    /// 16 MiB keeps a million queued jobs within 100 MB of dispatcher memory.
     public var payloadCacheBytes: Int
     /// Payload bytes one worker may hold at once (it always gets at least one task). Credit
     /// counts tasks; this bounds bytes, so large batch chunks do not pile up in the worker
@@ -59,7 +61,7 @@ public struct DispatcherConfiguration: Sendable {
         maxMessageFrames: Int = defaultMaxMessageFrames,
         drainTimeout: Duration = .seconds(10),
         acceptedKinds: Set<String> = builtInKinds,
-        payloadCacheBytes: Int = 32 << 20,
+        payloadCacheBytes: Int = 16 << 20,
         workerWindowBytes: Int = 16 << 20,
         taskTimeout: Duration = .seconds(30 * 60)
     ) {

@@ -25,7 +25,9 @@ struct QueuedTask {
                   payloadSize: job.payloadSize)
     }
 
-    private init(id: UInt64, kind: String, priority: Int16, attempts: Int, payload: [UInt8]?, batchId: String?, payloadSize: Int) {
+    fileprivate init(
+        id: UInt64, kind: String, priority: Int16, attempts: Int, payload: [UInt8]?, batchId: String?, payloadSize: Int, enqueuedAt: Double = 0
+    ) {
         self.id = id
         self.kind = kind
         self.priority = priority
@@ -33,6 +35,7 @@ struct QueuedTask {
         self.payload = payload
         self.batchId = batchId
         self.payloadSize = payloadSize
+        self.enqueuedAt = enqueuedAt
     }
 }
 
@@ -41,9 +44,20 @@ struct QueuedTask {
 /// Priorities are few in practice, so each kind keeps one FIFO per priority level and a
 /// sorted list of levels: push and pop stay O(1) amortised even with millions of tasks
 /// queued, where a binary heap over all tasks would cost O(log n) and lose FIFO order.
+///
+/// A million queued tasks must fit the dispatcher's memory target, so a level holds 24-byte
+/// entries: the kind and priority are the queue's and the level's, and what few tasks carry
+/// (attempts made, a batch, a cached payload) lies in tables keyed by task id. A
+/// `QueuedTask` is put back together when it leaves.
 struct TaskQueues {
+    private struct Entry {
+        var id: UInt64
+        var payloadSize: Int
+        var enqueuedAt: Double
+    }
+
     private struct KindQueue {
-        var levels: [Int16: Deque<QueuedTask>] = [:]
+        var levels: [Int16: Deque<Entry>] = [:]
         /// Non-empty levels, highest first.
         var order: [Int16] = []
         var count = 0
@@ -52,11 +66,25 @@ struct TaskQueues {
     }
 
     private var queues: [String: KindQueue] = [:]
+    /// Attempts already made, for the queued tasks that ran before (most never did).
+    private var attempts: [UInt64: Int] = [:]
+    /// The batch of each queued task that belongs to one.
+    private var batchIds: [UInt64: String] = [:]
+    /// Payloads kept in memory, within the budget; the others are read back on dispatch.
+    private var payloads: [UInt64: [UInt8]] = [:]
+    /// What the payload cache costs, counted as memory: each payload's bytes plus
+    /// ``payloadEntryOverhead``.
     private(set) var cachedPayloadBytes = 0
     let payloadBudget: Int
     /// The time tasks pushed now are stamped with: the dispatcher sets it once a turn,
     /// so a push reads no clock.
     var now = 0.0
+
+    /// Memory a cached payload takes beyond its bytes: the array's header (32 bytes), the
+    /// allocator's rounding and header (about 16), and its slot in the table (key and value,
+    /// at the table's load factor). Counting only the bytes let a budget of 32 MiB hold a
+    /// million small payloads in 80 MB.
+    static let payloadEntryOverhead = 72
 
     init(payloadBudget: Int) {
         self.payloadBudget = payloadBudget
@@ -77,22 +105,22 @@ struct TaskQueues {
     }
 
     mutating func push(_ task: QueuedTask) {
-        var task = task
-        task.enqueuedAt = now
         if let payload = task.payload {
-            if cachedPayloadBytes + payload.count <= payloadBudget {
-                cachedPayloadBytes += payload.count
-            } else {
-                task.payload = nil
+            let cost = payload.count + Self.payloadEntryOverhead
+            if cachedPayloadBytes + cost <= payloadBudget {
+                cachedPayloadBytes += cost
+                payloads[task.id] = payload
             }
         }
+        if task.attempts > 0 { attempts[task.id] = task.attempts }
+        if let batchId = task.batchId { batchIds[task.id] = batchId }
         var queue = queues.removeValue(forKey: task.kind) ?? KindQueue()
         if queue.levels[task.priority] == nil {
             queue.levels[task.priority] = Deque()
             let position = queue.order.firstIndex { $0 < task.priority } ?? queue.order.endIndex
             queue.order.insert(task.priority, at: position)
         }
-        queue.levels[task.priority]!.append(task)
+        queue.levels[task.priority]!.append(Entry(id: task.id, payloadSize: task.payloadSize, enqueuedAt: now))
         queue.count += 1
         if task.attempts > 0 { queue.retries += 1 }
         queues[task.kind] = queue
@@ -100,22 +128,31 @@ struct TaskQueues {
 
     /// The task `pop` would return, left in place.
     func first(of kind: String) -> QueuedTask? {
-        guard let queue = queues[kind], let level = queue.order.first else { return nil }
-        return queue.levels[level]!.first
+        guard let queue = queues[kind], let level = queue.order.first, let entry = queue.levels[level]!.first else { return nil }
+        return task(entry, kind: kind, priority: level, payload: payloads[entry.id])
     }
 
     mutating func pop(kind: String) -> QueuedTask? {
         guard var queue = queues.removeValue(forKey: kind), let level = queue.order.first else { return nil }
-        let task = queue.levels[level]!.removeFirst()
+        let entry = queue.levels[level]!.removeFirst()
         if queue.levels[level]!.isEmpty {
             queue.levels[level] = nil
             queue.order.removeFirst()
         }
+        let payload = payloads.removeValue(forKey: entry.id)
+        let task = task(entry, kind: kind, priority: level, payload: payload)
+        attempts[entry.id] = nil
+        batchIds[entry.id] = nil
         queue.count -= 1
         if task.attempts > 0 { queue.retries -= 1 }
         if queue.count > 0 { queues[kind] = queue }
-        cachedPayloadBytes -= task.payload?.count ?? 0
+        if let payload { cachedPayloadBytes -= payload.count + Self.payloadEntryOverhead }
         return task
+    }
+
+    private func task(_ entry: Entry, kind: String, priority: Int16, payload: [UInt8]?) -> QueuedTask {
+        QueuedTask(id: entry.id, kind: kind, priority: priority, attempts: attempts[entry.id] ?? 0, payload: payload,
+                   batchId: batchIds[entry.id], payloadSize: entry.payloadSize, enqueuedAt: entry.enqueuedAt)
     }
 }
 

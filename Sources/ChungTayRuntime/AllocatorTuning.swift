@@ -19,4 +19,13 @@ public enum AllocatorTuning {
         _ = mallopt(M_TRIM_THRESHOLD, 128 << 20)
         #endif
     }
+
+    /// Hands the heap's whole free pages back to the system (`malloc_trim`): the 128 MiB
+    /// trim threshold above keeps a fragmented heap's freed pages resident otherwise. It walks
+    /// only the free chunks, so a service may call it about once a second.
+    public static func returnFreePages() {
+        #if canImport(Glibc)
+        _ = malloc_trim(0)
+        #endif
+    }
 }
