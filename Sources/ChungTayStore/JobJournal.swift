@@ -152,15 +152,23 @@ public final class JobJournal {
                     try segment.execute(arguments: [file, end])
                 }
                 let findKey = try db.cachedStatement(sql: "SELECT id FROM job WHERE idempotency_key = ?")
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO job(kind, priority, idempotency_key, payload, state, submitted_at, batch_id, payload_file, payload_offset, payload_length,
-                        submitted_by)
-                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-                    """)
-                // A payload written to a payload segment is referenced, not copied into the row.
-                func payloadArguments(_ job: JobSpec, _ location: ResultLocation?) -> [DatabaseValue] {
-                    guard let location else { return [Data(job.payload).databaseValue, .null, .null, .null] }
-                    return [Data().databaseValue, location.file.databaseValue, location.offset.databaseValue, location.length.databaseValue]
+                var rows = JobRowWrites()
+                // A new row's values in `JobRowWrites.insertSQL`'s order. A payload written to a payload
+                // segment is referenced, not copied into the row.
+                func newRow(_ id: Int64, _ job: JobSpec, key: String?, batchId: String?, _ location: ResultLocation?, submitter: String?)
+                    -> [DatabaseValue] {
+                    let priority = Int64(job.priority).databaseValue
+                    let kind = job.kind.databaseValue
+                    let key = key?.databaseValue ?? .null
+                    let batch = batchId?.databaseValue ?? .null
+                    let submitter = submitter?.databaseValue ?? .null
+                    guard let location else {
+                        return [id.databaseValue, kind, priority, key, Data(job.payload).databaseValue, now.databaseValue, batch, .null, .null, .null, submitter]
+                    }
+                    return [
+                        id.databaseValue, kind, priority, key, Data().databaseValue, now.databaseValue, batch,
+                        location.file.databaseValue, location.offset.databaseValue, location.length.databaseValue, submitter,
+                    ]
                 }
                 for (index, job) in commit.submissions.enumerated() {
                     if let key = job.idempotencyKey, let existing = try Int64.fetchOne(findKey, arguments: [key]) {
@@ -168,42 +176,39 @@ public final class JobJournal {
                         continue
                     }
                     let location = index < commit.payloadLocations.count ? commit.payloadLocations[index] : nil
-                    let payload = payloadArguments(job, location)
                     let submitter = index < commit.submitters.count ? commit.submitters[index] : nil
-                    try insert.execute(arguments: StatementArguments([
-                        job.kind.databaseValue, Int64(job.priority).databaseValue, job.idempotencyKey.databaseValue, payload[0],
-                        now.databaseValue, job.batchId.databaseValue, payload[1], payload[2], payload[3], submitter.databaseValue,
-                    ]))
-                    receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(db.lastInsertedRowID), existed: false))
+                    let id = try rows.nextId(in: db)
+                    let values = newRow(id, job, key: job.idempotencyKey, batchId: job.batchId, location, submitter: submitter)
+                    if job.idempotencyKey == nil {
+                        try rows.insert(values, in: db)
+                    } else {
+                        try rows.insertNow(values, in: db)
+                    }
+                    receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(id), existed: false))
                     if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
                 }
-                let complete = try db.cachedStatement(sql: """
-                    UPDATE job SET state = 1, attempts = ?, finished_at = ?, result_file = ?, result_offset = ?, result_length = ?, result_list = ?,
-                        error_code = NULL, error_message = NULL
-                    WHERE id = ? AND state = 0
-                    """)
-                for completion in commit.completions {
-                    guard let row = JobKey.row(completion.jobId) else {
-                        receipt.followUps.append(nil)
-                        continue
+                // All completions in a few statements; a completion applies only if its job was still queued.
+                let completed = try JobRowWrites.complete(commit.completions.compactMap { completion in
+                    JobKey.row(completion.jobId).map { row in
+                        JobRowWrites.CompletedRow(row: row, values: [
+                            row.databaseValue, Int64(completion.attempts).databaseValue, now.databaseValue,
+                            completion.location.file.databaseValue, completion.location.offset.databaseValue,
+                            completion.location.length.databaseValue, completion.isList.databaseValue,
+                        ])
                     }
-                    try complete.execute(arguments: [
-                        Int64(completion.attempts), now, completion.location.file,
-                        completion.location.offset, completion.location.length, completion.isList, row,
-                    ])
-                    guard db.changesCount == 1 else {
+                }, in: db)
+                var completedFirst: Set<Int64> = []
+                for completion in commit.completions {
+                    guard let row = JobKey.row(completion.jobId), completed.contains(row), completedFirst.insert(row).inserted else {
                         receipt.followUps.append(nil)
                         continue
                     }
                     var followUpIds: [UInt64] = []
                     for (index, job) in completion.followUps.enumerated() {
                         let location = index < completion.followUpLocations.count ? completion.followUpLocations[index] : nil
-                        let payload = payloadArguments(job, location)
-                        try insert.execute(arguments: StatementArguments([
-                            job.kind.databaseValue, Int64(job.priority).databaseValue, DatabaseValue.null, payload[0],
-                            now.databaseValue, completion.batchId.databaseValue, payload[1], payload[2], payload[3], DatabaseValue.null,
-                        ]))
-                        followUpIds.append(JobKey.id(db.lastInsertedRowID))
+                        let id = try rows.nextId(in: db)
+                        try rows.insert(newRow(id, job, key: nil, batchId: completion.batchId, location, submitter: nil), in: db)
+                        followUpIds.append(JobKey.id(id))
                     }
                     receipt.followUps.append(followUpIds)
                     try outbox.record(completion, now: now, in: db)
@@ -212,6 +217,7 @@ public final class JobJournal {
                         try batchWrites.record(worker: completion.worker, for: batchId)
                     }
                 }
+                try rows.flush(in: db)
                 let fail = try db.cachedStatement(sql: """
                     UPDATE job SET state = ?, attempts = ?, not_before = ?, error_code = ?, error_message = ?, finished_at = ?
                     WHERE id = ? AND state = 0

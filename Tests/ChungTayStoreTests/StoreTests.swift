@@ -30,6 +30,52 @@ import Testing
         #expect(try reopened.payloads(for: [receipts[1].jobId]) == [receipts[1].jobId: .inline([2])])
     }
 
+    /// A commit of many jobs writes them many rows per statement (`JobRowWrites`): the ids are
+    /// still consecutive in submission order, then the follow-ups' in completion order; a key seen
+    /// earlier in the same commit names its job; a completion applies once, and not to a job that
+    /// is not queued; every row keeps its own values whichever statement wrote it.
+    @Test func manyJobsCommitInGroupsWithTheirOwnIdsAndValues() throws {
+        let journal = try journal()
+        var first = JournalCommit(now: Date())
+        first.submissions = [JobSpec(kind: "system.echo", payload: [0])]
+        let firstId = try journal.commit(first).submissions[0].jobId
+        var submit = JournalCommit(now: Date())
+        submit.submissions = (0..<150).map { index in
+            JobSpec(kind: "system.echo", payload: [UInt8(index)], idempotencyKey: index == 70 || index == 140 ? "k70" : nil)
+        }
+        let receipts = try journal.commit(submit).submissions
+        #expect(receipts.map(\.existed) == (0..<150).map { $0 == 140 })
+        let newIds = receipts.enumerated().filter { $0.offset != 140 }.map(\.element.jobId)
+        #expect(newIds == Array(firstId + 1...firstId + 149))
+        #expect(receipts[140].jobId == receipts[70].jobId)
+        #expect(try journal.queuedJobs().map(\.id) == [firstId] + newIds)
+        #expect(try journal.payloads(for: [receipts[0].jobId, receipts[99].jobId, receipts[149].jobId]) == [
+            receipts[0].jobId: .inline([0]), receipts[99].jobId: .inline([99]), receipts[149].jobId: .inline([149]),
+        ])
+
+        var finish = JournalCommit(now: Date())
+        finish.completions = newIds.enumerated().map { index, id in
+            .init(jobId: id, attempts: index % 3 + 1, location: ResultLocation(file: "system.echo/segment-000001.jsonl", offset: Int64(index * 10), length: 9),
+                  isList: index % 2 == 0)
+        }
+        finish.completions[5].followUps = [JobSpec(kind: "system.echo", payload: [1]), JobSpec(kind: "system.echo", payload: [2])]
+        finish.completions.append(.init(jobId: newIds[3], attempts: 9, location: ResultLocation(file: "x", offset: 0, length: 1), isList: false))
+        finish.completions.append(.init(jobId: firstId + 10_000, attempts: 1, location: ResultLocation(file: "x", offset: 0, length: 1), isList: false))
+        let followUps = try journal.commit(finish).followUps
+        #expect(followUps.count == 151)
+        #expect(followUps[5] == [firstId + 150, firstId + 151])
+        #expect(followUps[0] == [] && followUps[148] == [])
+        #expect(followUps[149] == nil && followUps[150] == nil)
+        for index in [0, 3, 64, 71, 135, 148] {
+            let record = try #require(try journal.job(newIds[index]))
+            #expect(record.state == .completed)
+            #expect(record.attempts == index % 3 + 1)
+            #expect(record.result == ResultLocation(file: "system.echo/segment-000001.jsonl", offset: Int64(index * 10), length: 9))
+            #expect(record.resultIsList == (index % 2 == 0))
+        }
+        #expect(try journal.queuedJobs().map(\.id) == [firstId, firstId + 150, firstId + 151])
+    }
+
     /// A payload written to the payload segments is referenced by location, not copied.
     @Test func payloadsInSegmentsAreReferencedByLocation() throws {
         let journal = try journal()
@@ -98,6 +144,32 @@ import Testing
         try store.rollBack()
         let next = try store.append(kind: "loan.status", documents: [Array("{\"y\":2}".utf8)])
         #expect(next.offset == 3)
+    }
+
+    /// Appends are gathered and written in few calls: small and limit-sized documents, mixed
+    /// and past the limit, land in order at the locations given, and a rollback drops what was
+    /// gathered and not synced.
+    @Test func gatheredAppendsLandWhereTheirLocationsSay() throws {
+        let store = try ResultStore(directory: directory, committed: [:])
+        let small = (0..<3000).map { Array("{\"n\":\($0)}".utf8) }
+        let large = Array(repeating: UInt8(ascii: "x"), count: ResultStore.writeBufferLimit + 10)
+        var locations: [ResultLocation] = []
+        for (index, document) in small.enumerated() {
+            locations.append(try store.append(kind: "system.echo", documents: [index == 1500 ? large : document]))
+        }
+        store.markCommitted(try store.sync())
+        for (index, location) in locations.enumerated() {
+            #expect(try store.read(location) == (index == 1500 ? large : small[index]) + [UInt8(ascii: "\n")])
+        }
+        let end = locations.last!.offset + locations.last!.length
+        _ = try store.append(kind: "system.echo", documents: [Array("{\"gathered\":1}".utf8)])
+        try store.rollBack()
+        let next = try store.append(kind: "system.echo", documents: [Array("{\"after\":1}".utf8)])
+        #expect(next.offset == end)
+        store.markCommitted(try store.sync())
+        #expect(try store.read(next) == Array("{\"after\":1}\n".utf8))
+        let file = directory.storeRoot.appendingPathComponent("system.echo/segment-000001.jsonl")
+        #expect(try Data(contentsOf: file).count == Int(end) + "{\"after\":1}\n".utf8.count)
     }
 
     @Test func failuresRetryThenDie() throws {
