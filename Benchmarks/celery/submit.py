@@ -106,6 +106,7 @@ def wait_for(results):
 
 
 def main():
+    global CHUNK
     parser = argparse.ArgumentParser()
     parser.add_argument("--households")
     parser.add_argument("--loans")
@@ -114,7 +115,6 @@ def main():
     parser.add_argument("--chunk-size", type=int, default=CHUNK)
     parser.add_argument("--ping", action="store_true")
     options = parser.parse_args()
-    global CHUNK
     CHUNK = options.chunk_size
     if options.ping:
         deadline = time.monotonic() + 60
