@@ -348,30 +348,11 @@ public enum JSONReader {
         private mutating func skipCanonicalString() -> Bool {
             index += 1
             let start = index
-            var ascii = true
-            let count = bytes.count
-            let base = bytes.baseAddress!
-            while index < count {
-                if index + 8 <= count {
-                    let word = ByteWord.load(base, at: index)
-                    let flags = ByteWord.jsonStringSpecials(word) | (ascii ? word & ByteWord.highBits : 0)
-                    if flags == 0 {
-                        index += 8
-                        continue
-                    }
-                    index += flags.trailingZeroBitCount >> 3
-                }
-                let byte = base[index]
-                if byte == UInt8(ascii: "\"") {
-                    let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    index += 1
-                    return ascii || (UTF8Validation.classify(token) != .invalid && UnicodeText.isProvablyNFC(token))
-                }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { return false }
-                if byte >= 0x80 { ascii = false }
-                index += 1
-            }
-            return false
+            let ascii = scanPlainBytes()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+            let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            return ascii || (UTF8Validation.classify(token) != .invalid && UnicodeText.isProvablyNFC(token))
         }
 
         /// Whether `JSONWriter` writes `number` as `token`: a whole number as its digits
@@ -423,13 +404,39 @@ public enum JSONReader {
         mutating func parseString() throws(JSONSyntaxError) -> String {
             index += 1
             let start = index
+            let ascii = scanPlainBytes()
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                switch ascii ? .ascii : UTF8Validation.classify(token) {
+                case .ascii: return String(decoding: token, as: UTF8.self)
+                case .unicode:
+                    let text = UnicodeText.nfc(String(decoding: token, as: UTF8.self))
+                    if tracking && canonical && !UnicodeText.isProvablyNFC(token) {
+                        canonical = Self.hasBytes(text, token)
+                    }
+                    return text
+                case .invalid: throw JSONSyntaxError(offset: start, message: "invalid UTF-8 in string")
+                }
+            }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            throw error("control character in string")
+        }
+
+        /// Moves `index` over a string token's plain bytes to the first that needs a look (a
+        /// quote, a backslash or a control character) or to the end, eight bytes at a time (a
+        /// byte above 0x7F stops a word too, until the first one is seen); says whether the
+        /// bytes passed were all ASCII. The one scan of `parseString` and `skipCanonicalString`,
+        /// so both end a string at the same byte.
+        @inline(__always)
+        private mutating func scanPlainBytes() -> Bool {
             var ascii = true
             let count = bytes.count
             let base = bytes.baseAddress!
             while index < count {
-                // Eight bytes at a time up to the first that needs a look: a quote, a
-                // backslash, a control character or, while the string looks ASCII, a byte
-                // above 0x7F. The lowest flagged byte of the has-zero tricks is exact.
+                // The lowest flagged byte of the has-zero tricks is exact.
                 if index + 8 <= count {
                     let word = ByteWord.load(base, at: index)
                     let flags = ByteWord.jsonStringSpecials(word) | (ascii ? word & ByteWord.highBits : 0)
@@ -440,26 +447,11 @@ public enum JSONReader {
                     index += flags.trailingZeroBitCount >> 3
                 }
                 let byte = base[index]
-                if byte == UInt8(ascii: "\"") {
-                    let token = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    index += 1
-                    switch ascii ? .ascii : UTF8Validation.classify(token) {
-                    case .ascii: return String(decoding: token, as: UTF8.self)
-                    case .unicode:
-                        let text = UnicodeText.nfc(String(decoding: token, as: UTF8.self))
-                        if tracking && canonical && !UnicodeText.isProvablyNFC(token) {
-                            canonical = Self.hasBytes(text, token)
-                        }
-                        return text
-                    case .invalid: throw JSONSyntaxError(offset: start, message: "invalid UTF-8 in string")
-                    }
-                }
-                if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
-                if byte < 0x20 { throw error("control character in string") }
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return ascii }
                 if byte >= 0x80 { ascii = false }
                 index += 1
             }
-            throw error("unterminated string")
+            return ascii
         }
 
         /// Whether the text's UTF-8 is exactly these bytes.
