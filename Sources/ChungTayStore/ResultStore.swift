@@ -134,6 +134,11 @@ public final class ResultStore {
         // The segment is read and changed in the table only: a copy of it held here would
         // share the buffer, and every append would copy the whole buffer.
         try openSegment(kind: kind)
+        // A failed write already lost this turn's appends to the segment: the turn rolls back,
+        // so more bytes would only be written to be cut off again (on a full disk, at that).
+        if segments[kind]!.damaged {
+            throw StoreError("\(segments[kind]!.relativePath): a failed write lost this turn's appends; it is rolled back")
+        }
         // Found once and changed through its index: `segments[kind]!` per field hashed the kind
         // each time, ~8 times per payload and per result under durable echo. Flushing and
         // writing through change fields only, so the index stays valid.
