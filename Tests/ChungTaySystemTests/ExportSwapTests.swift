@@ -28,6 +28,9 @@ extension SystemTests {
         let dispatcher = try sandbox.startDispatcher()
         _ = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint, kinds: pipelineKinds)
         let id = try sandbox.completedBatch(households: 80, seed: 7, endpoint: dispatcher.clientEndpoint)
+        // notifications.csv shows each recipient's delivery state: the exports compared below
+        // must all see the same.
+        try sandbox.waitUntilNotificationsFollowed(batch: id)
         let out = sandbox.root.appendingPathComponent("exports/out")
         let first = try sandbox.cli(["batch", "export", id, "--out", out.path, "--connect", dispatcher.clientEndpoint])
         #expect(first.status == 0, "\(first)")

@@ -21,13 +21,8 @@ extension SystemTests {
         ], timeout: .seconds(180))
         #expect(submitted.status == 0, "\(submitted)")
         let id = try #require(batchId(submitted), "\(submitted)")
-        // notifications.csv shows each recipient's delivery state: wait until the dispatcher's
-        // follower has put every recipient in the ledger, so that both exports see the same states.
-        try sandbox.eventually("recipients of every notification in the ledger") { () -> Bool? in
-            try sandbox.notificationList(batch: id).allSatisfy { notification in
-                notification["state"] as? String == "suppressed" || !(notification["recipients"] as? [Any] ?? []).isEmpty
-            } ? true : nil
-        }
+        // notifications.csv shows each recipient's delivery state: both exports must see the same.
+        try sandbox.waitUntilNotificationsFollowed(batch: id)
 
         func export(_ directory: String, _ format: [String]) throws -> (CommandResult, URL) {
             let out = sandbox.root.appendingPathComponent(directory)

@@ -10,6 +10,17 @@ extension Sandbox {
         #expect(listed.status == 0, "\(listed)")
         return try listed.lines.map { try JSON.object($0) }
     }
+
+    /// Waits until the dispatcher's outbox follower has put the recipients of every
+    /// notification of `batch` in the delivery ledger. Exports and listings show each
+    /// recipient's delivery state, so two of one batch agree only once it has.
+    func waitUntilNotificationsFollowed(batch: String) throws {
+        try eventually("recipients of every notification of \(batch) in the ledger") { () -> Bool? in
+            try notificationList(batch: batch).allSatisfy { notification in
+                notification["state"] as? String == "suppressed" || !(notification["recipients"] as? [Any] ?? []).isEmpty
+            } ? true : nil
+        }
+    }
 }
 
 extension SystemTests {
