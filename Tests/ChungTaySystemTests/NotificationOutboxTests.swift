@@ -55,10 +55,8 @@ extension SystemTests {
         for repeated in second {
             #expect(repeated["suppressedBy"] as? Int == firstByKey[repeated["dedupKey"] as? String ?? ""])
         }
-        // Every notification's recipients are in the ledger, waiting for their channels.
-        try sandbox.eventually("recipients of every notification in the ledger") { () -> Bool? in
-            try sandbox.notificationList(batch: ids[0]).allSatisfy { !($0["recipients"] as? [Any] ?? []).isEmpty } ? true : nil
-        }
+        // Every notification's recipients reach the ledger, waiting for their channels.
+        try sandbox.waitUntilNotificationsFollowed(batch: ids[0])
         #expect(try sandbox.notificationList(state: "suppressed").count == second.count)
 
         let export = try sandbox.cli(["batch", "export", ids[1], "--out", sandbox.root.appendingPathComponent("export").path,
