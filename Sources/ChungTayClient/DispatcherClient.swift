@@ -6,8 +6,9 @@ public import ZeroMQ
 ///
 /// One DEALER socket, several requests in flight, replies matched by request id. Every
 /// wait is bounded by `timeout`, so a dead dispatcher is reported as `unreachable`
-/// instead of hanging. Not thread-safe: use it from the thread that created it, never
-/// from async code (its calls block).
+/// instead of hanging. Not thread-safe: use it from one thread at a time, never from async
+/// code (its calls block). It may move to another thread across a memory barrier (a
+/// semaphore waited on, a thread joined), as ZeroMQ lets its sockets move.
 public final class DispatcherClient {
     public let endpoint: String
     public let timeout: Duration
