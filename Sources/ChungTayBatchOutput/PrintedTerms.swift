@@ -6,7 +6,7 @@ import ChungTayRules
 /// reads the Vietnamese words; money in đồng with "." between thousands; dates as
 /// DD/MM/YYYY. A value with no Vietnamese word (a code from a newer rule file) is
 /// printed as stored rather than dropped.
-enum PrintedTerms {
+public enum PrintedTerms {
     /// The entrusting association's name.
     static func association(_ code: String?) -> String? {
         guard let code else { return nil }
@@ -31,8 +31,10 @@ enum PrintedTerms {
         }
     }
 
-    /// An amount in đồng: `1.250.000`.
-    static func money(_ amount: Int?) -> String {
+    /// An amount in đồng: `1.250.000`, as the forms and the CLI's batch summary write it
+    /// (without `NumberFormatter`, whose first use costs a command about a millisecond of
+    /// ICU set-up).
+    public static func money(_ amount: Int?) -> String {
         guard let amount else { return "" }
         let digits = String(amount.magnitude)
         var result = amount < 0 ? "-" : ""

@@ -1,5 +1,5 @@
+import ChungTayBatchOutput
 import ChungTayWire
-import Foundation
 
 /// The batch summary as an operator reads it at the end of `batch submit --wait`.
 enum BatchSummaryText {
@@ -51,9 +51,6 @@ enum BatchSummaryText {
 
     private static func money(_ value: CounterTree?) -> String {
         guard case .value(let number)? = value else { return "0" }
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.groupingSeparator = "."
-        return formatter.string(from: NSNumber(value: number)) ?? String(number)
+        return PrintedTerms.money(Int(number))
     }
 }

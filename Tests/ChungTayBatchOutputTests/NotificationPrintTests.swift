@@ -85,6 +85,16 @@ import ChungTayBatchOutput
         #expect(summary.documents.map(\.html.lastPathComponent).suffix(2) == ["group-lists.html", "letters.html"])
     }
 
+    /// The forms' and the CLI summary's đồng: "." between thousands, as `NumberFormatter`'s
+    /// decimal style with that separator wrote the summary's before.
+    @Test func moneyHasDotsBetweenThousands() {
+        let written = [0, 7, 999, 1000, -1000, 1_250_000, -12_345_678, Int.max, Int.min, nil].map(PrintedTerms.money)
+        #expect(written == [
+            "0", "7", "999", "1.000", "-1.000", "1.250.000", "-12.345.678", "9.223.372.036.854.775.807",
+            "-9.223.372.036.854.775.808", "",
+        ])
+    }
+
     @Test func oneLetterPerOfficeWithItsNotifications() throws {
         let data = try Self.makeDataDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
