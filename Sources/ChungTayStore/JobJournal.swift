@@ -238,6 +238,7 @@ public final class JobJournal {
                     }
                 }
                 try rows.flush(in: db)
+                try outbox.flush(in: db)
                 let fail = try db.cachedStatement(sql: """
                     UPDATE job SET state = ?, attempts = ?, not_before = ?, error_code = ?, error_message = ?, finished_at = ?
                     WHERE id = ? AND state = 0

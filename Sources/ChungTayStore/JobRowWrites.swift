@@ -1,21 +1,17 @@
 import GRDB
 
 /// The `job` rows one journal commit inserts and completes, written many rows per
-/// statement: a statement per job (bind, step, reset through GRDB's arguments) was most of
-/// the dispatcher's journal time under durable echo, where a turn commits thousands of jobs.
+/// statement (`RowGroups`): a statement per job was most of the dispatcher's journal time
+/// under durable echo, where a turn commits thousands of jobs.
 ///
 /// New rows get their ids here rather than from SQLite: the dispatcher is the journal's only
 /// writer, and SQLite would give each new row one more than the largest id in the table, so
 /// the ids (and every document naming them) are the ones a row-by-row insert got.
 struct JobRowWrites {
-    /// Rows per statement for the big groups, then for the rest, then one: a few cached
-    /// statements whatever the count (a statement sized to each count would be compiled anew).
-    static let rowSteps = [64, 8, 1]
     static let insertColumns = 11
     static let completionColumns = 7
-    /// The statements' SQL by step, built once: `cachedStatement` looks statements up by their SQL.
-    static let insertSQLs = rowSteps.map(insertSQL(rows:))
-    static let completionSQLs = rowSteps.map(completionSQL(rows:))
+    static let insertSQLs = RowGroups.sqls(insertSQL(rows:))
+    static let completionSQLs = RowGroups.sqls(completionSQL(rows:))
 
     /// One completion for the batched UPDATE: its row and its values in `completionSQL`'s order.
     struct CompletedRow {
@@ -38,29 +34,20 @@ struct JobRowWrites {
     /// Queues a row whose id came from `nextId`; written by `flush` (or when enough are queued).
     mutating func insert(_ values: [DatabaseValue], in db: Database) throws {
         pending += values
-        if pending.count == Self.rowSteps[0] * Self.insertColumns { try flush(in: db) }
+        if pending.count == RowGroups.steps[0] * Self.insertColumns { try flush(in: db) }
     }
 
     /// Inserts a row now (a job with an idempotency key: a later job of the same commit
     /// with the same key must find it).
     func insertNow(_ values: [DatabaseValue], in db: Database) throws {
         let statement = try db.cachedStatement(sql: Self.insertSQLs[Self.insertSQLs.count - 1])
-        try Self.bind(values[...], to: statement)
+        try RowGroups.bind(values[...], to: statement)
         try statement.execute()
     }
 
     /// Writes the queued rows.
     mutating func flush(in db: Database) throws {
-        var start = 0
-        for (step, sql) in zip(Self.rowSteps, Self.insertSQLs) {
-            let statement = try db.cachedStatement(sql: sql)
-            while pending.count - start >= step * Self.insertColumns {
-                let end = start + step * Self.insertColumns
-                try Self.bind(pending[start..<end], to: statement)
-                try statement.execute()
-                start = end
-            }
-        }
+        try RowGroups.write(pending[...], columns: Self.insertColumns, sqls: Self.insertSQLs, in: db) { try $0.execute() }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -73,32 +60,11 @@ struct JobRowWrites {
         values.reserveCapacity(rows.count * completionColumns)
         for row in rows where seen.insert(row.row).inserted { values += row.values }
         var applied: Set<Int64> = []
-        var start = 0
-        for (step, sql) in zip(rowSteps, completionSQLs) {
-            let statement = try db.cachedStatement(sql: sql)
-            while values.count - start >= step * completionColumns {
-                let end = start + step * completionColumns
-                try bind(values[start..<end], to: statement)
-                let done = try Int64.fetchCursor(statement)
-                while let row = try done.next() { applied.insert(row) }
-                start = end
-            }
+        try RowGroups.write(values[...], columns: completionColumns, sqls: completionSQLs, in: db) { statement in
+            let done = try Int64.fetchCursor(statement)
+            while let row = try done.next() { applied.insert(row) }
         }
         return applied
-    }
-
-    /// Binds `values` (one per parameter) straight to the statement's SQLite parameters, as
-    /// GRDB does with the values of its arguments; the statement then runs with no arguments
-    /// given. Building `StatementArguments` from `DatabaseValue`s maps each through a key path
-    /// in unspecialised generic code: 11% of the dispatcher under durable echo, more than
-    /// SQLite's own work on the rows.
-    static func bind(_ values: ArraySlice<DatabaseValue>, to statement: Statement) throws {
-        // Resets the statement, clears its parameters and marks them as set.
-        statement.setUncheckedArguments(StatementArguments())
-        for (index, value) in zip(CInt(1)..., values) {
-            let code = value.bind(to: statement.sqliteStatement, at: index)
-            guard code == 0 else { throw StoreError("cannot bind a job row's value: SQLite code \(code)") }
-        }
     }
 
     static func insertSQL(rows: Int) -> String {
@@ -113,7 +79,7 @@ struct JobRowWrites {
         """
         UPDATE job SET state = 1, attempts = v.column2, finished_at = v.column3, result_file = v.column4, result_offset = v.column5,
             result_length = v.column6, result_list = v.column7, error_code = NULL, error_message = NULL
-        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))) AS v
+        FROM (VALUES \(RowGroups.placeholders(rows: rows, columns: completionColumns))) AS v
         WHERE job.id = v.column1 AND job.state = 0
         RETURNING id
         """

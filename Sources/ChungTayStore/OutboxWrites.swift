@@ -12,20 +12,36 @@ struct OutboxWrites {
     /// 35 days in milliseconds: a month and its transaction day.
     static let minimumKeyLife: Int64 = 35 * dayMilliseconds
     static let dayMilliseconds: Int64 = 86_400_000
-    /// Keys per look-up and rows per INSERT: a chunk's notifications in a few cached
-    /// statements. A statement per notification cost the dispatcher's thread seconds in a
-    /// 1,000,000-household batch (~530,000 notifications), and so did compiling a statement
-    /// sized to each result.
-    static let rowsPerStatement = 64
+    /// Keys per look-up: a chunk's notifications in a few runs of one cached statement.
+    static let keysPerLookUp = 64
+    static let columns = 10
+    /// The rows' statements by `RowGroups` step: the rows of all the commit's results are
+    /// written together, so a 1,000,000-household batch's ~530,000 notifications take a few
+    /// statements per turn rather than one per notification left over from each result.
+    static let insertSQLs = RowGroups.sqls { rows in
+        """
+        INSERT INTO outbox(id, dedup_key, job_id, batch_id, document_file, document_offset, document_length, suppressed_by, live_until,
+            recorded_at) VALUES \(RowGroups.placeholders(rows: rows, columns: columns))
+        """
+    }
+    static let lookUpSQL = """
+        SELECT dedup_key, MAX(id) FROM outbox INDEXED BY outbox_key
+        WHERE suppressed_by IS NULL AND live_until > ? AND dedup_key IN (\(JobJournal.placeholders(keysPerLookUp)))
+        GROUP BY dedup_key
+        """
 
     /// The last outbox id given out, so this commit's rows get the next ones: the dispatcher
     /// is the journal's only writer, so ids are assigned here rather than read back, and a
     /// repeat within the commit can name the row it repeats. Read at the first notification.
     private var lastId: Int64?
-    /// Keys made live by rows of this commit, with the row.
+    /// Keys made live by rows of this commit, with the row: a row still waiting in `pending`
+    /// suppresses a later one of its key from here, not from the table.
     private var liveInCommit: [String: Int64] = [:]
+    /// Rows not written yet, `columns` values each, in `insertSQLs`' order.
+    private var pending: [DatabaseValue] = []
 
-    /// `now` in milliseconds since 1970, as the commit records times.
+    /// Queues the outbox rows of one result, writing each full group; `now` in milliseconds
+    /// since 1970, as the commit records times. `flush` writes the rest.
     mutating func record(_ completion: JournalCommit.Completion, now: Int64, in db: Database) throws {
         guard let jobRow = JobKey.row(completion.jobId) else { return }
         let documents = completion.outbox.filter { !$0.key.dedupKey.isEmpty }
@@ -33,48 +49,52 @@ struct OutboxWrites {
         var lastId = try self.lastId ?? Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'") ?? 0
         defer { self.lastId = lastId }
 
-        // The live keys among this result's, a cached statement of `rowsPerStatement` keys at
-        // a time (the last one padded with NULL, which matches nothing).
-        let lookUp = try db.cachedStatement(sql: """
-            SELECT dedup_key, MAX(id) FROM outbox INDEXED BY outbox_key
-            WHERE suppressed_by IS NULL AND live_until > ? AND dedup_key IN (\(JobJournal.placeholders(Self.rowsPerStatement)))
-            GROUP BY dedup_key
-            """)
-        let keys = Array(Set(documents.map(\.key.dedupKey)))
+        // The live keys among this result's that this commit has not made live, `keysPerLookUp`
+        // at a time (the last look-up padded with NULL, which matches nothing).
+        let lookUp = try db.cachedStatement(sql: Self.lookUpSQL)
+        var keys: Set<String> = []
+        for document in documents where liveInCommit[document.key.dedupKey] == nil { keys.insert(document.key.dedupKey) }
+        let unseen = Array(keys)
         var liveBefore: [String: Int64] = [:]
-        for start in stride(from: 0, to: keys.count, by: Self.rowsPerStatement) {
-            var arguments: [DatabaseValue] = [now.databaseValue]
-            arguments += keys[start..<min(start + Self.rowsPerStatement, keys.count)].map(\.databaseValue)
-            arguments += Array(repeating: .null, count: Self.rowsPerStatement + 1 - arguments.count)
-            let rows = try Row.fetchCursor(lookUp, arguments: StatementArguments(arguments))
+        var arguments: [DatabaseValue] = []
+        arguments.reserveCapacity(Self.keysPerLookUp + 1)
+        for start in stride(from: 0, to: unseen.count, by: Self.keysPerLookUp) {
+            arguments.removeAll(keepingCapacity: true)
+            arguments.append(now.databaseValue)
+            for key in unseen[start..<min(start + Self.keysPerLookUp, unseen.count)] { arguments.append(key.databaseValue) }
+            while arguments.count < Self.keysPerLookUp + 1 { arguments.append(.null) }
+            try RowGroups.bind(arguments[...], to: lookUp)
+            let rows = try Row.fetchCursor(lookUp)
             while let row = try rows.next() { liveBefore[row[0]] = row[1] }
         }
 
-        let columns = "INSERT INTO outbox(id, dedup_key, job_id, batch_id, document_file, document_offset, document_length, suppressed_by, live_until, recorded_at) VALUES "
-        let many = try db.cachedStatement(sql: columns + Array(repeating: "(?,?,?,?,?,?,?,?,?,?)", count: Self.rowsPerStatement).joined(separator: ","))
-        let one = try db.cachedStatement(sql: columns + "(?,?,?,?,?,?,?,?,?,?)")
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(Self.rowsPerStatement * 10)
-        // Whole groups through the many-row statement, the rest one by one.
-        let inGroups = documents.count - documents.count % Self.rowsPerStatement
-        for (index, document) in documents.enumerated() {
+        let batchId = completion.batchId.databaseValue
+        pending.reserveCapacity(RowGroups.steps[0] * Self.columns)
+        for document in documents {
             let key = document.key.dedupKey
             lastId += 1
             let suppressedBy = liveInCommit[key] ?? liveBefore[key]
             // The end of the expiry day; `expiresOn` is an `Int32` day, so this cannot overflow.
             let dayEnds = (Int64(document.key.expiresOn) + 1) * Self.dayMilliseconds
             if suppressedBy == nil { liveInCommit[key] = lastId }
-            values += [
-                lastId.databaseValue, key.databaseValue, jobRow.databaseValue, completion.batchId.databaseValue,
-                document.location.file.databaseValue, document.location.offset.databaseValue, document.location.length.databaseValue,
-                suppressedBy.databaseValue, (suppressedBy == nil ? max(dayEnds, now + Self.minimumKeyLife) : 0).databaseValue,
-                now.databaseValue,
-            ]
-            if index >= inGroups || values.count == Self.rowsPerStatement * 10 {
-                try (index >= inGroups ? one : many).execute(arguments: StatementArguments(values))
-                values.removeAll(keepingCapacity: true)
-            }
+            pending.append(lastId.databaseValue)
+            pending.append(key.databaseValue)
+            pending.append(jobRow.databaseValue)
+            pending.append(batchId)
+            pending.append(document.location.file.databaseValue)
+            pending.append(document.location.offset.databaseValue)
+            pending.append(document.location.length.databaseValue)
+            pending.append(suppressedBy.databaseValue)
+            pending.append((suppressedBy == nil ? max(dayEnds, now + Self.minimumKeyLife) : 0).databaseValue)
+            pending.append(now.databaseValue)
+            if pending.count == RowGroups.steps[0] * Self.columns { try flush(in: db) }
         }
+    }
+
+    /// Writes the queued rows: at each full group, and once a commit after its last `record`.
+    mutating func flush(in db: Database) throws {
+        try RowGroups.write(pending[...], columns: Self.columns, sqls: Self.insertSQLs, in: db) { try $0.execute() }
+        pending.removeAll(keepingCapacity: true)
     }
 }
 

@@ -76,6 +76,61 @@ import Testing
         #expect(try journal.queuedJobs().map(\.id) == [firstId, firstId + 150, firstId + 151])
     }
 
+    /// The outbox rows of all of a commit's results are written in groups (`OutboxWrites`): ids
+    /// stay consecutive in result order; a key live from an earlier commit, from an earlier result
+    /// of this commit (whether its row was written already or still waits for its group) or from
+    /// earlier in the same result suppresses a repeat and names that row; a document without a
+    /// key has no row; every row keeps its own values whichever statement wrote it.
+    @Test func outboxRowsOfManyResultsAreWrittenInGroupsWithTheirOwnIdsAndSuppressions() throws {
+        let journal = try journal()
+        let expires: Int32 = 40_000
+        func completion(_ id: UInt64, batch: String, keys: [String]) -> JournalCommit.Completion {
+            var completion = JournalCommit.Completion(
+                jobId: id, attempts: 1, location: ResultLocation(file: "notify.emit/segment-000001.jsonl", offset: 0, length: 1), isList: true,
+                batchId: batch)
+            completion.outbox = keys.enumerated().map { index, key in
+                JournalCommit.OutboxDocument(
+                    key: OutboxKey(dedupKey: key, expiresOn: expires),
+                    location: ResultLocation(file: "notify.emit/segment-000001.jsonl", offset: Int64(id) * 10_000 + Int64(index) * 10, length: 9))
+            }
+            return completion
+        }
+        var submit = JournalCommit(now: Date())
+        submit.submissions = (0..<4).map { _ in JobSpec(kind: "notify.emit", payload: []) }
+        let ids = try journal.commit(submit).submissions.map(\.jobId)
+
+        var earlier = JournalCommit(now: Date())
+        earlier.completions = [completion(ids[0], batch: "B0", keys: ["a", "b"])]
+        _ = try journal.commit(earlier)
+        // 71 rows, so the last 7 wait for the commit's end; "k68" is one of them.
+        let first = (0..<70).map { "k\($0)" } + ["a"]
+        let second = ["k68", "c", "", "k3", "c"]
+        let third = ["b", "d"]
+        var finish = JournalCommit(now: Date())
+        finish.completions = [completion(ids[1], batch: "B1", keys: first), completion(ids[2], batch: "B2", keys: second),
+                              completion(ids[3], batch: "B3", keys: third)]
+        _ = try journal.commit(finish)
+
+        let entries = try NotificationOutbox(dataDirectory: directory).entries(batchId: nil, after: 0, limit: 1000)
+        let keys = ["a", "b"] + first + second.filter { !$0.isEmpty } + third
+        #expect(entries.map(\.dedupKey) == keys)
+        #expect(entries.map(\.id) == Array(Int64(1)...Int64(keys.count)))
+        let idOf = { (key: String) in entries.first { $0.dedupKey == key }!.id }
+        var suppressed: [Int64: Int64] = [:]
+        for entry in entries { if let by = entry.suppressedBy { suppressed[entry.id] = by } }
+        // "a" (row 73) and "b" (row 78) by the earlier commit; "k68" (74) and "k3" (76) by the
+        // first result; the second "c" (77) by the first (75) of its own result.
+        #expect(suppressed == [73: idOf("a"), 78: idOf("b"), 74: idOf("k68"), 76: idOf("k3"), 77: 75])
+        #expect(entries[74].dedupKey == "c" && entries[76].dedupKey == "c")
+        for (entry, batch) in zip(entries, ["B0", "B0"] + Array(repeating: "B1", count: 71) + Array(repeating: "B2", count: 4) + ["B3", "B3"]) {
+            #expect(entry.batchId == batch)
+        }
+        #expect(entries[2].location == ResultLocation(file: "notify.emit/segment-000001.jsonl", offset: Int64(ids[1]) * 10_000, length: 9))
+        #expect(entries[72].location.offset == Int64(ids[1]) * 10_000 + 700)
+        #expect(entries[76].location.offset == Int64(ids[2]) * 10_000 + 40, "the keyless document keeps its place in the result")
+        #expect(entries[78].jobId == ids[3] && entries[3].jobId == ids[1])
+    }
+
     /// A payload written to the payload segments is referenced by location, not copied.
     @Test func payloadsInSegmentsAreReferencedByLocation() throws {
         let journal = try journal()
