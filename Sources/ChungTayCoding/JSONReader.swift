@@ -31,11 +31,12 @@ public enum JSONReader {
     /// when the document is not an object); `handedOn` are the numbers (`KnownKeys`) of
     /// the members whose spelling is checked.
     ///
-    /// A member in `skipping` (a subset of `handedOn`) whose value is an array of objects
-    /// spelled as `JSONWriter` writes it, with no escapes and text provably NFC, is only
-    /// checked, not read into values: a batch stage that merely hands a list on then spends
-    /// no allocations on it. It is left out of the object returned (its `RawMember` says
-    /// `skipped`). Any other spelling is read as usual, so errors and values are as `parse` gives.
+    /// A member in `skipping` whose value is an array of objects spelled as `JSONWriter`
+    /// writes it, with no escapes and text provably NFC, is only checked, not read into
+    /// values: a batch stage that hands a list on, or reads its items straight into records
+    /// (`JSONScanner`), then spends no allocations on a tree of it. It is left out of the
+    /// object returned (its `RawMember` says `skipped`, and `canonical` when it is also in
+    /// `handedOn`). Any other spelling is read as usual, so errors and values are as `parse` gives.
     public static func parseRecordingMembers(
         _ bytes: [UInt8], checking handedOn: Set<Int>, skipping: Set<Int> = []
     ) throws(JSONSyntaxError) -> (value: JSONValue, members: [RawMember]) {
@@ -50,7 +51,7 @@ public enum JSONReader {
             if let handedOn {
                 cursor.recordingMembers = true
                 cursor.handedOn = handedOn
-                cursor.skipping = skipping.intersection(handedOn)
+                cursor.skipping = skipping
             }
             defer { cursor.releaseScratch() }
             do throws(JSONSyntaxError) {
@@ -68,7 +69,8 @@ public enum JSONReader {
         return try result.get()
     }
 
-    private struct Cursor {
+    /// Also what `JSONScanner` steers, so that a value it reads is exactly what `parse` reads.
+    struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         /// The members of the objects being read, innermost last, and likewise the
@@ -82,7 +84,7 @@ public enum JSONReader {
         var rawMembers: [RawMember] = []
         /// The top-level members whose spelling is checked, by key number.
         var handedOn: Set<Int> = []
-        /// Those of them left unread when they are canonical arrays of objects.
+        /// The top-level members left unread when they are canonical arrays of objects.
         var skipping: Set<Int> = []
         /// Whether the value being read is one of a top-level member in `handedOn`, whose
         /// spelling is checked.
@@ -94,8 +96,8 @@ public enum JSONReader {
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
-            members = ScratchStack(capacity: 64)
-            elements = ScratchStack(capacity: 64)
+            members = ScratchStack()
+            elements = ScratchStack()
         }
 
         /// Frees the scratch stacks, with whatever an error left on them.
@@ -171,7 +173,8 @@ public enum JSONReader {
                 if recordingMembers && depth == 1 {
                     let start = index
                     if let knownKey, skipping.contains(knownKey), skipCanonicalArrayOfObjects(depth: depth) {
-                        rawMembers.append(RawMember(range: start..<index, canonical: true, knownKey: knownKey, skipped: true))
+                        rawMembers.append(
+                            RawMember(range: start..<index, canonical: handedOn.contains(knownKey), knownKey: knownKey, skipped: true))
                     } else {
                         index = start
                         tracking = knownKey.map(handedOn.contains) ?? false
@@ -271,7 +274,7 @@ public enum JSONReader {
         }
 
         /// As `skipCanonicalArrayOfObjects`, for any value at nesting `depth` (as `parseValue`'s).
-        private mutating func skipCanonicalValue(depth: Int) -> Bool {
+        mutating func skipCanonicalValue(depth: Int) -> Bool {
             guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: "{"):
@@ -431,7 +434,7 @@ public enum JSONReader {
         /// bytes passed were all ASCII. The one scan of `parseString` and `skipCanonicalString`,
         /// so both end a string at the same byte.
         @inline(__always)
-        private mutating func scanPlainBytes() -> Bool {
+        mutating func scanPlainBytes() -> Bool {
             var ascii = true
             let count = bytes.count
             let base = bytes.baseAddress!
@@ -567,31 +570,32 @@ public enum JSONReader {
 
 /// A stack of values in memory managed by hand, for the reader's unfinished objects and
 /// arrays. Not copyable in spirit: the reader's cursor owns one of each and releases them.
+/// Allocated at the first push, so that a cursor reading only scalars (`JSONScanner`'s
+/// record fields) allocates nothing.
 private struct ScratchStack<Element> {
-    private var base: UnsafeMutablePointer<Element>
-    private var capacity: Int
+    private var base: UnsafeMutablePointer<Element>?
+    private var capacity = 0
     private(set) var count = 0
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
 
     mutating func push(_ element: consuming Element) {
         if count == capacity {
-            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
+            let grownCapacity = max(64, capacity * 2)
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: grownCapacity)
+            if let base {
+                grown.moveInitialize(from: base, count: count)
+                base.deallocate()
+            }
             base = grown
-            capacity *= 2
+            capacity = grownCapacity
         }
-        (base + count).initialize(to: element)
+        (base! + count).initialize(to: element)
         count += 1
     }
 
     /// The elements from position `start` on, moved out into an array of their own.
     mutating func pop(from start: Int) -> [Element] {
         let taken = count - start
+        guard taken > 0, let base else { return [] }
         let source = base + start
         count = start
         return [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
@@ -601,6 +605,7 @@ private struct ScratchStack<Element> {
     }
 
     func release() {
+        guard let base else { return }
         base.deinitialize(count: count)
         base.deallocate()
     }

@@ -3,7 +3,7 @@ import ChungTayCoding
 /// One input record of a batch stage payload with where it came from (docs/BATCH.md
 /// "item"). The item's shape is the client's contract, so a malformed item rejects the
 /// payload; the record inside is judged by the record checks, never rejected.
-struct BatchItem {
+struct BatchItem<Record: ItemRecord> {
     /// A line that could not be read as a record.
     struct InputError {
         /// 1-based, where reading failed.
@@ -14,26 +14,35 @@ struct BatchItem {
     }
 
     let source: ItemSource
-    /// The fields as read; possibly empty when the line could not be read.
-    let record: JSONObject
+    /// The fields as read; possibly none when the line could not be read.
+    let record: Record
     let listFlags: [FlagCode]
     let inputError: InputError?
 
     /// A sheet name's limit in an item: Excel's own is 31 characters, so this only keeps a
     /// hand-made payload's names from growing every document's `source` without bound.
-    static let maximumSheetNameBytes = 255
+    static var maximumSheetNameBytes: Int { 255 }
 
     /// - Parameters:
     ///   - list: the payload member holding the item, and `index` its position, for messages.
     ///   - allowedFlags: the list-level flag codes the client may put on this list's items.
     init(_ value: JSONValue, list: String, index: Int, allowedFlags: [FlagCode]) throws(TaskRejection) {
+        guard case .object(let item) = value else { throw .payloadInvalid("\(list)[\(index)] is not an object") }
+        try self.init(item, record: item["record"]?.objectValue.map(Record.init(members:)), list: list, index: index, allowedFlags: allowedFlags)
+    }
+
+    /// The item's checks, on its members other than `record` (`item["record"]` is not
+    /// looked at) and on the record read from the last `record` member, nil when that is
+    /// absent or not an object.
+    private init(
+        _ item: JSONObject, record: Record?, list: String, index: Int, allowedFlags: [FlagCode]
+    ) throws(TaskRejection) {
         func invalid(_ problem: String) -> TaskRejection { .payloadInvalid("\(list)[\(index)] \(problem)") }
-        guard case .object(let item) = value else { throw invalid("is not an object") }
         guard case .string(let file)? = item["file"] else { throw invalid("lacks file (a string)") }
         guard case .number(let lineNumber)? = item["line"], let line = lineNumber.integerValue, line >= 1 else {
             throw invalid("lacks line (a whole number, at least 1)")
         }
-        guard case .object(let record)? = item["record"] else { throw invalid("lacks record (an object, possibly {})") }
+        guard let record else { throw invalid("lacks record (an object, possibly {})") }
         var sheet: String?
         switch item["sheet"] {
         case nil:
@@ -93,5 +102,63 @@ struct BatchItem {
             .recordUnreadable, field: inputError.field ?? "", detail: inputError.message,
             position: InputPosition(file: source.file, sheet: source.sheet, line: source.line, column: inputError.column)
         )
+    }
+}
+
+/// The number (`KnownKeys`) of an item's `record` member.
+private let itemRecordKey = KnownKeys.index(of: "record")!
+
+extension BatchItem {
+    /// The items of a list read straight from its bytes, which the payload reader checked
+    /// and left unread (`ParsedPayload.scanUnreadList`): each item's record is read from
+    /// its bytes (`Record.scanned(from:)`), and only the item's other members become values. The
+    /// items are checked as `init(_:list:index:allowedFlags:)` checks them, so a malformed
+    /// one is refused alike; nil when the bytes are not as the reader leaves a checked
+    /// list, and the caller then reads the list into values instead.
+    static func scanList(
+        _ scanner: inout JSONScanner, list: String, allowedFlags: [FlagCode]
+    ) throws(TaskRejection) -> [BatchItem]? {
+        guard scanner.take(UInt8(ascii: "[")) else { return nil }
+        var items: [BatchItem] = []
+        if scanner.take(UInt8(ascii: "]")) { return scanner.isAtEnd ? items : nil }
+        // Read once here, not once per member (a global's lazy initialisation is checked at every use).
+        let recordKey = itemRecordKey
+        repeat {
+            let scanned: (item: JSONObject, record: Record?)
+            do throws(JSONSyntaxError) {
+                scanned = try scanItem(&scanner, recordKey: recordKey)
+            } catch {
+                return nil
+            }
+            items.append(
+                try BatchItem(scanned.item, record: scanned.record, list: list, index: items.count, allowedFlags: allowedFlags))
+        } while scanner.take(UInt8(ascii: ","))
+        return scanner.take(UInt8(ascii: "]")) && scanner.isAtEnd ? items : nil
+    }
+
+    /// One item object: its members but `record`, and the last `record`'s fields (nil
+    /// when that is not an object).
+    private static func scanItem(_ scanner: inout JSONScanner, recordKey: Int) throws(JSONSyntaxError) -> (JSONObject, Record?) {
+        try scanner.expect(UInt8(ascii: "{"))
+        var members: [JSONObject.Member] = []
+        // `file` and `line`, and room for `sheet` or `listFlags`, without growing.
+        members.reserveCapacity(4)
+        var record: Record?
+        if scanner.take(UInt8(ascii: "}")) { return (JSONObject(members), nil) }
+        repeat {
+            let (key, knownKey) = try scanner.memberName()
+            if knownKey == recordKey {
+                if scanner.next == UInt8(ascii: "{") {
+                    record = try Record.scanned(from: &scanner)
+                } else {
+                    try scanner.skipValue()
+                    record = nil
+                }
+            } else {
+                members.append(JSONObject.Member(key: key, value: try scanner.value(), knownKey: knownKey))
+            }
+        } while scanner.take(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+        return (JSONObject(members), record)
     }
 }

@@ -9,14 +9,21 @@ public enum BatchStage {
         try run(kind: kind, payload: ParsedPayload(payload, for: kind), rules: rules)
     }
 
-    /// The lists (by `KnownKeys` number) that the stage of `kind` only checks for shape
-    /// and hands on: `loan.status` hands on the review notices, needing only that each is
-    /// an object. Stage A reads its loan items to check them, stage C reads everything.
-    static func listsOnlyHandedOn(by kind: TaskKind) -> Set<Int> {
-        kind == .loanStatus ? reviewNotices : []
+    /// The lists (by `KnownKeys` number) that the stage of `kind` reads from their bytes
+    /// rather than from values: its item lists, scanned item by item into records
+    /// (`BatchItem.scanList`; stage A's loan items only for their shape, since it hands
+    /// them on as bytes), and in `loan.status` the review notices, which it only checks to
+    /// be objects and hands on. Stage C reads everything into values.
+    static func listsLeftUnread(by kind: TaskKind) -> Set<Int> {
+        switch kind {
+        case .householdReview: householdReviewLists
+        case .loanStatus: loanStatusLists
+        default: []
+        }
     }
 
-    private static let reviewNotices: Set<Int> = [KnownKeys.index(of: "reviews")!]
+    private static let householdReviewLists: Set<Int> = Set(["households", "loans"].map { KnownKeys.index(of: $0)! })
+    private static let loanStatusLists: Set<Int> = Set(["loans", "reviews"].map { KnownKeys.index(of: $0)! })
 
     /// - Throws: `payload_invalid` when the payload breaks the stage contract or the kind
     ///   has no stage; `no_standard` when no poverty standard covers `batch.asOf` (stage A).

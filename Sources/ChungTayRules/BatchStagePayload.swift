@@ -60,9 +60,22 @@ struct BatchStagePayload {
         }
     }
 
-    func items(_ key: String, required: Bool, allowedFlags: [FlagCode]) throws(TaskRejection) -> [BatchItem] {
+    /// The items under `key`, each record read into `Record`: straight from the payload's
+    /// bytes when the reader left the list unread, else from the values read. Should the
+    /// scan of a list left unread give nil (its bytes not as the reader leaves a checked
+    /// list, which the reader's check rules out), the list is still read into values:
+    /// `array` reads it with `value(of:)`, which reads the member's bytes again since
+    /// `object` lacks a member left unread.
+    func items<Record: ItemRecord>(
+        _ key: String, required: Bool, allowedFlags: [FlagCode]
+    ) throws(TaskRejection) -> [BatchItem<Record>] {
+        let scanned = try parsed.scanUnreadList(key) { scanner throws(TaskRejection) in
+            try BatchItem<Record>.scanList(&scanner, list: key, allowedFlags: allowedFlags)
+        }
+        if let scanned { return scanned }
+        // Not scanned: read into values, a list left unread too (`value(of:)` reads its bytes).
         let elements = try array(key, required: required)
-        var items: [BatchItem] = []
+        var items: [BatchItem<Record>] = []
         items.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
             items.append(try BatchItem(element, list: key, index: index, allowedFlags: allowedFlags))

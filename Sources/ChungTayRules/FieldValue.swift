@@ -40,6 +40,30 @@ public enum FieldValue: Sendable, Equatable {
         }
     }
 
+    /// What `init(.string(text), as: kind)` gives for a text given as its UTF-8 bytes (the
+    /// scanner's plain ASCII strings), for the common spellings of numbers and flags, which
+    /// then need no `String` (nearly every field of a CSV record is such a text); nil when
+    /// only reading the text can tell. The one home of those spellings: the string paths
+    /// below try it first.
+    init?(plainASCII text: UnsafeBufferPointer<UInt8>, as kind: Kind) {
+        switch kind {
+        case .number:
+            // No white space to trim: the text is a number exactly when all of it parses as one.
+            guard case .exact(let number) = DecimalNumber.parse(text) else { return nil }
+            self = .number(number)
+        case .flag:
+            if text.elementsEqual("true".utf8) || text.elementsEqual("1".utf8) {
+                self = .flag(true)
+            } else if text.elementsEqual("false".utf8) || text.elementsEqual("0".utf8) {
+                self = .flag(false)
+            } else {
+                return nil
+            }
+        case .text, .date, .termAdjustments:
+            return nil
+        }
+    }
+
     var text: String? {
         if case .text(let text) = self { return text }
         return nil
@@ -82,6 +106,11 @@ public enum FieldValue: Sendable, Equatable {
         }
     }
 
+    /// `init?(plainASCII:as:)` on the text's bytes.
+    private static func commonSpelling(_ raw: String, as kind: Kind) -> FieldValue? {
+        raw.utf8.withContiguousStorageIfAvailable { FieldValue(plainASCII: $0, as: kind) } ?? nil
+    }
+
     private static func number(_ value: JSONValue) -> FieldValue {
         switch value {
         case .null:
@@ -89,6 +118,7 @@ public enum FieldValue: Sendable, Equatable {
         case .number(let number):
             return .number(number)
         case .string(let raw):
+            if let read = commonSpelling(raw, as: .number) { return read }
             let trimmed = UnicodeText.trimmed(raw)
             if trimmed.isEmpty { return .absent }
             guard let number = DecimalNumber(parsing: trimmed) else { return .invalid(trimmed) }
@@ -107,11 +137,7 @@ public enum FieldValue: Sendable, Equatable {
         case .string(let raw):
             // The spellings a list nearly always has, as they are (each is its own trimmed,
             // lower-case NFC), before normalising, trimming and lower-casing a copy.
-            switch raw {
-            case "true", "1": return .flag(true)
-            case "false", "0": return .flag(false)
-            default: break
-            }
+            if let read = commonSpelling(raw, as: .flag) { return read }
             let trimmed = UnicodeText.trimmed(UnicodeText.nfc(raw))
             if trimmed.isEmpty { return .absent }
             switch trimmed.lowercased() {

@@ -2,7 +2,7 @@ import ChungTayCoding
 
 /// The fields of a household record (SCHEMA.md), in SCHEMA.md order, which is also
 /// the order flags of one code are reported in.
-public enum HouseholdField: Int, Sendable, CaseIterable {
+public enum HouseholdField: Int, Sendable, CaseIterable, RecordField {
     case householdCode, headName, citizenId, province, commune, village, area, members
     case monthlyIncomePerCapita, annualHouseholdIncome
     case unemployedMembers, noContractWageMembers, dependants, malnourishedChildren

@@ -3,16 +3,20 @@ public import ChungTayCoding
 /// A household record decoded tolerantly: each known field read according to its kind
 /// (see `FieldValue`), whatever the sender put there, so that the record checks can
 /// report a wrong type as a flag. Unknown fields are ignored.
-public struct HouseholdRecord: Sendable, Equatable {
-    private var values: [FieldValue]
+public struct HouseholdRecord: Sendable, Equatable, FieldRecord {
+    typealias Field = HouseholdField
+    private(set) var values: [FieldValue]
+
+    init() {
+        values = Array(repeating: .absent, count: HouseholdField.allCases.count)
+    }
+
+    init(values: [FieldValue]) {
+        self.values = values
+    }
 
     public init(_ object: JSONObject) {
-        values = Array(repeating: .absent, count: HouseholdField.allCases.count)
-        for member in object.members {
-            if let key = member.knownKey, let field = HouseholdField.byKnownKey[key] {
-                values[field.rawValue] = FieldValue(member.value, as: field.kind)
-            }
-        }
+        self.init(members: object)
     }
 
     /// A record from field names and values, e.g. `["householdCode": "TL-1", "members": 4]`.

@@ -8,13 +8,12 @@ enum HouseholdReviewStage {
     static let householdListFlags: [FlagCode] = [.duplicateCitizenId, .duplicateHouseholdCode]
 
     static func run(_ payload: BatchStagePayload, rules: RuleBook) throws(TaskRejection) -> BatchStageOutput {
-        let households = try payload.items("households", required: true, allowedFlags: householdListFlags)
+        let households: [BatchItem<HouseholdRecord>] = try payload.items(
+            "households", required: true, allowedFlags: householdListFlags)
         // The loans are only handed on, but a malformed one must fail here, before this
         // chunk's reviews are stored, not in stage B.
-        let loans = try payload.array("loans", required: false)
-        for (index, loan) in loans.enumerated() {
-            _ = try BatchItem(loan, list: "loans", index: index, allowedFlags: LoanStatusStage.loanListFlags)
-        }
+        let _: [BatchItem<UnreadRecord>] = try payload.items(
+            "loans", required: false, allowedFlags: LoanStatusStage.loanListFlags)
         let standard = try rules.standard(covering: payload.asOf)
         let whatIfStandard = payload.whatIf ? rules.counterpart(of: standard) : nil
 
@@ -36,7 +35,7 @@ enum HouseholdReviewStage {
         followUp.openArray()
 
         for item in households {
-            let record = HouseholdRecord(item.record)
+            let record = item.record
             var check = HouseholdCheck(record, rules: rules)
             check.append(listFlags: listFlags(of: item, check: check, rules: rules))
             let review = HouseholdReview(
@@ -65,7 +64,7 @@ enum HouseholdReviewStage {
 
     /// The client's list-level flags, in RULES.md table order and as `reviewList` words
     /// them, then `record_unreadable` for a line that could not be read.
-    private static func listFlags(of item: BatchItem, check: HouseholdCheck, rules: RuleBook) -> [RecordFlag] {
+    private static func listFlags(of item: BatchItem<HouseholdRecord>, check: HouseholdCheck, rules: RuleBook) -> [RecordFlag] {
         var flags: [RecordFlag] = []
         if item.listFlags.contains(.duplicateCitizenId) {
             flags.append(rules.flags.flag(.duplicateCitizenId, field: HouseholdField.citizenId.name))

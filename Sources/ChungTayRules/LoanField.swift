@@ -2,7 +2,7 @@ import ChungTayCoding
 
 /// The fields of a loan record (SCHEMA.md), in SCHEMA.md order, which is also the
 /// order flags of one code are reported in.
-public enum LoanField: Int, Sendable, CaseIterable {
+public enum LoanField: Int, Sendable, CaseIterable, RecordField {
     case loanId, householdCode, program, principal, disbursedOn, maturityOn, repaymentPeriodMonths
     case principalRepaid, interestPaidThrough, annualRatePercent, termAdjustments, extendedTo
     case frozenFrom, frozenTo, writtenOffOn, misusedFunds, misuseFoundOn

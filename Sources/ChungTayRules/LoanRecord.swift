@@ -3,17 +3,21 @@ public import ChungTayCoding
 /// A loan record decoded tolerantly: each known field read according to its kind (see
 /// `FieldValue`), whatever the sender put there, so that the loan checks can report a
 /// wrong type as a flag. Unknown fields are ignored.
-public struct LoanRecord: Sendable, Equatable {
-    private var values: [FieldValue]
+public struct LoanRecord: Sendable, Equatable, FieldRecord {
+    typealias Field = LoanField
+    private(set) var values: [FieldValue]
 
-    public init(_ object: JSONObject) {
+    init() {
         values = Array(repeating: .absent, count: LoanField.allCases.count)
         values[LoanField.termAdjustments.rawValue] = .termAdjustments([])
-        for member in object.members {
-            if let key = member.knownKey, let field = LoanField.byKnownKey[key] {
-                values[field.rawValue] = FieldValue(member.value, as: field.kind)
-            }
-        }
+    }
+
+    init(values: [FieldValue]) {
+        self.values = values
+    }
+
+    public init(_ object: JSONObject) {
+        self.init(members: object)
     }
 
     /// A record from field names and values, e.g. `["loanId": "L-1", "principal": 30_000_000]`.

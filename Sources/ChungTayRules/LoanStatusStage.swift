@@ -7,7 +7,7 @@ enum LoanStatusStage {
     static let loanListFlags: [FlagCode] = [.householdNotInList]
 
     static func run(_ payload: BatchStagePayload, rules: RuleBook) throws(TaskRejection) -> BatchStageOutput {
-        let loans = try payload.items("loans", required: true, allowedFlags: loanListFlags)
+        let loans: [BatchItem<LoanRecord>] = try payload.items("loans", required: true, allowedFlags: loanListFlags)
         // Handed on unchanged, but checked here so that a malformed notice fails before
         // this chunk's loan documents are stored.
         try payload.checkObjects("reviews")
@@ -33,7 +33,7 @@ enum LoanStatusStage {
         followUp.openArray()
 
         for item in loans {
-            let check = LoanCheck(LoanRecord(item.record), rules: rules)
+            let check = LoanCheck(item.record, rules: rules)
             var listFlags: [RecordFlag] = []
             if item.listFlags.contains(.householdNotInList) {
                 listFlags.append(

@@ -15,21 +15,22 @@ public struct ParsedPayload: Sendable {
 
     /// - Throws: `payload_invalid` when the bytes are not one JSON object.
     public init(_ bytes: [UInt8]) throws(TaskRejection) {
-        try self.init(bytes, onlyHandingOn: [])
+        try self.init(bytes, leavingUnread: [])
     }
 
-    /// Reads a payload for a task of `kind`: a list that the kind's batch stage only hands
-    /// on (`BatchStage.listsOnlyHandedOn`) is checked but not read into values when its
-    /// bytes can be handed on as they are.
+    /// Reads a payload for a task of `kind`: a list that the kind's batch stage hands on or
+    /// reads item by item (`BatchStage.listsLeftUnread`) is checked but not read into
+    /// values when it is a canonical array of objects: the stage then copies its bytes or
+    /// scans them (`scanUnreadList`).
     public init(_ bytes: [UInt8], for kind: TaskKind) throws(TaskRejection) {
-        try self.init(bytes, onlyHandingOn: BatchStage.listsOnlyHandedOn(by: kind))
+        try self.init(bytes, leavingUnread: BatchStage.listsLeftUnread(by: kind))
     }
 
-    /// - Parameter onlyHandingOn: numbers (`KnownKeys`) of the lists left unread when canonical.
-    package init(_ bytes: [UInt8], onlyHandingOn: Set<Int>) throws(TaskRejection) {
+    /// - Parameter leavingUnread: numbers (`KnownKeys`) of the lists left unread when canonical.
+    package init(_ bytes: [UInt8], leavingUnread: Set<Int>) throws(TaskRejection) {
         let value: JSONValue
         do throws(JSONSyntaxError) {
-            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes, checking: Self.handedOn, skipping: onlyHandingOn)
+            (value, rawMembers) = try JSONReader.parseRecordingMembers(bytes, checking: Self.handedOn, skipping: leavingUnread)
         } catch {
             throw .payloadInvalid("payload is not JSON: \(error.message) at byte \(error.offset)")
         }
@@ -62,6 +63,19 @@ public struct ParsedPayload: Sendable {
     /// The last member with the key is an array of objects the reader only checked.
     package func isSkippedArrayOfObjects(_ key: String) -> Bool {
         rawMember(key)?.skipped == true
+    }
+
+    /// What `scan` reads from the bytes of the last member with the key, when the reader
+    /// only checked it; nil when it read the member into values (`value(of:)` has it) or
+    /// there is none, and when `scan` gives nil.
+    func scanUnreadList<Scanned>(
+        _ key: String, _ scan: (inout JSONScanner) throws(TaskRejection) -> Scanned?
+    ) throws(TaskRejection) -> Scanned? {
+        guard let member = rawMember(key), member.skipped else { return nil }
+        return try bytes.withUnsafeBufferPointer { buffer throws(TaskRejection) -> Scanned? in
+            var scanner = JSONScanner(buffer, range: member.range)
+            return try scan(&scanner)
+        }
     }
 
     /// The bytes of the value of the last member with the key when writing that value

@@ -1,5 +1,6 @@
 @testable import ChungTayCoding
 @testable import ChungTayRules
+import ChungTayWire
 import Foundation
 import Testing
 
@@ -90,7 +91,7 @@ import Testing
             for document in documents {
                 let bytes = Array(document.utf8)
                 let read = Result { () throws(TaskRejection) in try ParsedPayload(bytes) }
-                let checked = Result { () throws(TaskRejection) in try ParsedPayload(bytes, onlyHandingOn: [reviews]) }
+                let checked = Result { () throws(TaskRejection) in try ParsedPayload(bytes, leavingUnread: [reviews]) }
                 switch (read, checked) {
                 case (.success(let read), .success(let checked)):
                     #expect(checked.value(of: "reviews") == read.value(of: "reviews"), "\(document)")
@@ -135,6 +136,135 @@ import Testing
             #expect(throws: TaskRejection.payloadInvalid("reviews[1] is not an object")) {
                 try BatchStage.run(kind: .loanStatus, payload: payload(reviews), rules: Fixture.rules)
             }
+        }
+    }
+
+    // MARK: Scanning items into records
+
+    /// Stages A and B scan their item lists straight into records when the reader left them
+    /// unread; reading every list into values first (`ParsedPayload(_:)`, the path a list
+    /// that is not canonical still takes) must give the same documents, keys, counters and
+    /// follow-up, or the same rejection, item for item.
+    @Test func scannedItemsAreReadAsValuesAreRead() throws {
+        let households: [String] = [
+            #"{"file":"h.csv","line":2,"record":{"householdCode":"TL-1","headName":"Nguyễn Văn An","citizenId":"079123456789","commune":"Tánh Linh","area":"rural","members":"4","monthlyIncomePerCapita":"1400000","housingAreaM2":"40","phone":"0912.345.678"}}"#,
+            #"{"file":"h.csv","line":3,"record":{"members":"2","members":3,"note":{"x":[1,{"y":null}]},"headName":{"a":1},"safeWater":"có","area":null,"village":["Thôn 1"]}}"#,
+            #"{"record":{"householdCode":"TL-2"},"line":4,"extra":[true,{"a":"b"}],"file":"h.csv","record":{"householdCode":"TL-3"}}"#,
+            #"{"file":"h.csv","line":5,"record":7,"record":{}}"#,
+            #"{"file":"h.xlsx","sheet":"Danh sách","line":6,"record":{},"listFlags":["duplicate_citizen_id","duplicate_household_code"],"inputError":{"column":2,"field":null,"message":"x"}}"#,
+            #"{"file":"h.csv","line":7,"record":{"householdCode":"TL-4","monthlyIncomePerCapita":1.5,"members":-2,"listStatusSince":"2025-02-30"},"listFlags":null,"inputError":null}"#,
+        ]
+        let malformed: [String] = [
+            #"{}"#, #"{"file":"h.csv","line":2}"#, #"{"file":"h.csv","line":2,"record":{},"record":null}"#,
+            #"{"file":"h.csv","line":0,"record":{}}"#, #"{"file":"h.csv","line":2.5,"record":{}}"#, #"{"file":3,"line":2,"record":{}}"#,
+            #"{"file":"h.csv","line":2,"record":{},"sheet":""}"#, #"{"file":"h.csv","line":2,"record":{},"listFlags":["household_not_in_list"]}"#,
+            #"{"file":"h.csv","line":2,"record":{},"listFlags":"duplicate_citizen_id"}"#,
+            #"{"file":"h.csv","line":2,"record":{},"inputError":{"message":"x"}}"#,
+            #"{"file":"h.csv","line":2,"record":{},"inputError":{"column":1,"message":"x","field":3}}"#,
+        ]
+        let loans: [String] = [
+            #"{"file":"l.csv","line":1,"record":{"loanId":"L-1","householdCode":"TL-1","program":"poor_household","principal":12000000,"disbursedOn":"2025-01-15","maturityOn":"2027-01-15","repaymentPeriodMonths":4,"termAdjustments":[{"dueOn":"2025-05-15","newDueOn":"2025-07-15"}],"misusedFunds":"0"}}"#,
+            #"{"file":"l.csv","line":2,"record":[],"record":{"loanId":"L-2","termAdjustments":[{"dueOn":"2025-05-15"}],"principal":"9e15"},"listFlags":["household_not_in_list"]}"#,
+        ]
+        let batch = #""batch":{"id":"B1","asOf":"2026-03-01","whatIf":false}"#
+        var payloads: [(TaskKind, String)] = [
+            (.householdReview, #"{\#(batch),"households":[\#(households.joined(separator: ","))],"loans":[\#(loans.joined(separator: ","))]}"#),
+            (.loanStatus, #"{\#(batch),"loans":[\#(loans.joined(separator: ","))],"reviews":[]}"#),
+            (.householdReview, #"{\#(batch),"households":[],"loans":[]}"#),
+            // Spelled other than canonically: read into values either way.
+            (.householdReview, #"{\#(batch),"households":[ \#(households[0]) ]}"#),
+        ]
+        for item in malformed {
+            payloads.append((.householdReview, #"{\#(batch),"households":[\#(households[0]),\#(item)]}"#))
+            payloads.append((.householdReview, #"{\#(batch),"households":[],"loans":[\#(loans[0]),\#(item)]}"#))
+            payloads.append((.loanStatus, #"{\#(batch),"loans":[\#(item)]}"#))
+        }
+        var scannedLists = 0
+        for (kind, text) in payloads {
+            let bytes = Array(text.utf8)
+            let scanning = try ParsedPayload(bytes, for: kind)
+            if scanning.isSkippedArrayOfObjects(kind == .householdReview ? "households" : "loans") { scannedLists += 1 }
+            let scanned = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: scanning, rules: Fixture.rules) }
+            let read = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(bytes), rules: Fixture.rules) }
+            switch (scanned, read) {
+            case (.success(let scanned), .success(let read)):
+                #expect(scanned.documents == read.documents, "\(text)")
+                #expect(scanned.keys == read.keys, "\(text)")
+                #expect(scanned.counters == read.counters, "\(text)")
+                #expect(scanned.followUp == read.followUp, "\(text)")
+            case (.failure(let scanned), .failure(let read)):
+                #expect(scanned == read, "\(text)")
+            default:
+                Issue.record("\(text): scanned and read disagree on refusing it")
+            }
+        }
+        // Every canonical list above was scanned, not read into values.
+        #expect(scannedLists == payloads.count - 1)
+    }
+
+    /// What the record readers take from a record object and from its scanned bytes.
+    @Test func recordsScannedFromBytesEqualRecordsReadFromObjects() throws {
+        let record = #"{"householdCode":"TL-1","members":"2","members":3,"x":{"y":[1]},"headName":{"a":1},"safeWater":"có","loanId":"L-1","principal":5}"#
+        let object = try #require(JSONValue(parsing: Array(record.utf8)).objectValue)
+        let payload = try ParsedPayload(
+            Array(#"{"households":[{"file":"f","line":1,"record":\#(record)}]}"#.utf8), leavingUnread: [KnownKeys.index(of: "households")!])
+        let households = try #require(
+            payload.scanUnreadList("households") { scanner throws(TaskRejection) in
+                try BatchItem<HouseholdRecord>.scanList(&scanner, list: "households", allowedFlags: [])
+            })
+        let loans = try #require(
+            payload.scanUnreadList("households") { scanner throws(TaskRejection) in
+                try BatchItem<LoanRecord>.scanList(&scanner, list: "households", allowedFlags: [])
+            })
+        #expect(households.map(\.record) == [HouseholdRecord(object)])
+        #expect(loans.map(\.record) == [LoanRecord(object)])
+        #expect(households[0].record[.members] == .number(DecimalNumber(3)))
+    }
+
+    /// Lists spelled other than as the reader leaves a checked list: the scanner gives nil
+    /// for white space (`items` then reads the list into values, through `value(of:)` had
+    /// the reader left it unread, which it never does for such a spelling), and reads any
+    /// other spelling as the reader does; `items` on a payload with the list gives what
+    /// reading its values gives.
+    @Test func listsTheScannerCannotTakeAreReadAsValues() throws {
+        let item = #"{"file":"h.csv","line":2,"record":{"householdCode":"TL-1","members":"4","safeWater":"1"}}"#
+        let spaced = [
+            "[ \(item)]", "[\(item) ]", "[\(item),\n\(item)]",
+            #"[{"file" :"h.csv","line":2,"record":{}}]"#,
+            #"[{"file":"h.csv","line":2,"record":{"members": "4"}}]"#,
+            #"[{"file":"h.csv","line":2,"record":{"householdCode":"TL-1" }}]"#,
+        ]
+        let otherwise = [
+            #"[{"file":"h\u002ecsv","line":2,"record":{"househ\u006fldCode":"TL\u002d1","members":"4"}}]"#,
+            #"[{"file":"h.csv","line":2,"record":{"members":1.50,"monthlyIncomePerCapita":-0,"housingAreaM2":4E1}}]"#,
+            #"[{"file":"h.csv","line":2,"record":{"headName":"Nguye\u0302\u0303n","members":" 4 "}}]"#,
+        ]
+        func same(_ lhs: [BatchItem<HouseholdRecord>], _ rhs: [BatchItem<HouseholdRecord>]) -> Bool {
+            lhs.map(\.source) == rhs.map(\.source) && lhs.map(\.record) == rhs.map(\.record) && lhs.map(\.listFlags) == rhs.map(\.listFlags)
+        }
+        for list in spaced + otherwise {
+            let bytes = Array(list.utf8)
+            let scanned = try bytes.withUnsafeBufferPointer { buffer throws(TaskRejection) in
+                var scanner = JSONScanner(buffer, range: 0..<buffer.count)
+                return try BatchItem<HouseholdRecord>.scanList(&scanner, list: "households", allowedFlags: [])
+            }
+            guard case .array(let elements) = try JSONValue(parsing: bytes) else {
+                Issue.record("\(list): not an array")
+                continue
+            }
+            let values = try elements.enumerated().map { index, element throws(TaskRejection) in
+                try BatchItem<HouseholdRecord>(element, list: "households", index: index, allowedFlags: [])
+            }
+            if spaced.contains(list) {
+                #expect(scanned == nil, "\(list)")
+            } else {
+                #expect(scanned.map { same($0, values) } == true, "\(list)")
+            }
+            let text = #"{"batch":{"id":"B1","asOf":"2026-03-01","whatIf":false},"households":\#(list)}"#
+            let parsed = try ParsedPayload(Array(text.utf8), for: .householdReview)
+            #expect(!parsed.isSkippedArrayOfObjects("households"), "\(list)")
+            let items: [BatchItem<HouseholdRecord>] = try BatchStagePayload(parsed).items("households", required: true, allowedFlags: [])
+            #expect(same(items, values), "\(list)")
         }
     }
 
@@ -213,5 +343,26 @@ import Testing
             }
         }
     }
-}
 
+    /// Numbers and flags of a scanned record are read from the bytes of a plain ASCII text
+    /// when they can be: the value must be what reading the text as a string gives.
+    @Test func plainASCIIFieldsAreReadAsTheirTextIs() {
+        let spellings: [String] = [
+            "", " ", "0", "1", "-1", "-0", "00", "01", "1.5", "1.50", "-2.25", ".5", "5.", "1e3", "1E-2", "1e400", "+1", "--1",
+            "1-", "1 ", " 1", "1,5", "4.965.000", "123456789012345678901234567890", "0.1234567890123456789", "true", "false",
+            "TRUE", "True", "yes", "x", "2026-11-27", "e", "-", "9e15", "1640000", "53.3",
+        ]
+        for raw in spellings {
+            for kind in [FieldValue.Kind.text, .number, .flag, .date, .termAdjustments] {
+                let read = Array(raw.utf8).withUnsafeBufferPointer { FieldValue(plainASCII: $0, as: kind) }
+                guard let read else { continue }
+                #expect(read == FieldValue(.string(raw), as: kind), "\(kind) \(raw)")
+            }
+        }
+        // The common spellings are read from their bytes.
+        let common: [(String, FieldValue.Kind)] = [("1640000", .number), ("53.3", .number), ("true", .flag), ("0", .flag)]
+        for (raw, kind) in common {
+            #expect(Array(raw.utf8).withUnsafeBufferPointer { FieldValue(plainASCII: $0, as: kind) } != nil, "\(raw)")
+        }
+    }
+}

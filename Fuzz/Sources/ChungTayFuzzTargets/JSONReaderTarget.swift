@@ -8,7 +8,7 @@ import ChungTayRules
 /// without values) takes too; a value read, written compactly (`JSONWriter`), reads back
 /// equal; read as a task payload (`ParsedPayload`), a member the reader calls canonical (handed on by a
 /// batch stage as its bytes) is exactly what writing its value gives; read leaving the handed-on
-/// lists unread where it can (`ParsedPayload(_:onlyHandingOn:)`), it gives the same values, bytes and errors.
+/// lists unread where it can (`ParsedPayload(_:leavingUnread:)`), it gives the same values, bytes and errors.
 enum JSONReaderTarget {
     static let target = FuzzTarget(name: "json-reader", run: run, seeds: seeds)
 
@@ -18,7 +18,7 @@ enum JSONReaderTarget {
         let written = compact(value)
         try check((try? JSONValue(parsing: written)) == value, "the value written as \(String(decoding: written, as: UTF8.self)) reads back different")
         let read = Result { () throws(TaskRejection) in try ParsedPayload(input) }
-        let skipping = Result { () throws(TaskRejection) in try ParsedPayload(input, onlyHandingOn: ParsedPayload.handedOn) }
+        let skipping = Result { () throws(TaskRejection) in try ParsedPayload(input, leavingUnread: ParsedPayload.handedOn) }
         let payload: ParsedPayload
         let skipped: ParsedPayload
         switch (read, skipping) {

@@ -10,7 +10,10 @@ import Foundation
 ///
 /// Properties: every document is one line of strict JSON holding an object; a batch
 /// stage gives one key per document, keys and counter names that fit their RESULT length
-/// prefixes, and a follow-up of a valid kind whose payload is a JSON object.
+/// prefixes, and a follow-up of a valid kind whose payload is a JSON object. A batch stage
+/// gives the same output, or the same rejection, whether its lists are scanned straight
+/// into records (`ParsedPayload(_:for:)`, as workers read them) or read into values first
+/// (`ParsedPayload(_:)`, the path every list took before and still takes when not canonical).
 enum StagePayloadTarget {
     static let target = FuzzTarget(name: "stage-payload", run: run, seeds: seeds)
 
@@ -25,7 +28,7 @@ enum StagePayloadTarget {
     static func run(selector: UInt8, payload: [UInt8], rules: RuleBook) throws(FuzzFailure) {
         let kind = kinds[Int(selector % 3)]
         if selector % 6 < 3 {
-            guard let output = try? BatchStage.run(kind: kind, payload: payload, rules: rules) else { return }
+            guard let output = try sameByBothReadings(kind: kind, payload: payload, rules: rules) else { return }
             try checkDocuments(output.documents, kind: kind)
             try check(output.keys.count == output.documents.count, "\(kind): \(output.keys.count) keys for \(output.documents.count) documents")
             try check(output.keys.allSatisfy { $0.utf8.count <= Int(UInt16.max) }, "\(kind): a key is longer than a RESULT key can be")
@@ -56,6 +59,27 @@ enum StagePayloadTarget {
         }
     }
 
+    /// The stage's output as workers read the payload, after checking that reading every
+    /// list into values first gives the same output or the same rejection; nil when refused.
+    private static func sameByBothReadings(kind: TaskKind, payload: [UInt8], rules: RuleBook) throws(FuzzFailure) -> BatchStageOutput? {
+        let scanned = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: payload, rules: rules) }
+        let read = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(payload), rules: rules) }
+        switch (scanned, read) {
+        case (.failure(let scanned), .failure(let read)):
+            try check(scanned == read, "\(kind): scanning the lists refuses with \(scanned), reading them with \(read)")
+            return nil
+        case (.success(let scanned), .success(let read)):
+            try check(scanned.documents == read.documents, "\(kind): scanning the lists gives other documents")
+            try check(scanned.keys == read.keys, "\(kind): scanning the lists gives other keys")
+            try check(scanned.counters == read.counters, "\(kind): scanning the lists gives other counters")
+            try check(scanned.followUp == read.followUp, "\(kind): scanning the lists gives another follow-up")
+            try check(scanned.outbox == read.outbox, "\(kind): scanning the lists gives other outbox keys")
+            return scanned
+        default:
+            throw FuzzFailure("\(kind): scanning the lists and reading them disagree on whether the payload is refused")
+        }
+    }
+
     private static func checkDocuments(_ documents: [[UInt8]], kind: TaskKind) throws(FuzzFailure) {
         for document in documents {
             try check(ResultDocumentCheck.isSingleLineObject(document), "\(kind): a document is not one line")
@@ -74,6 +98,22 @@ enum StagePayloadTarget {
         {"file":"loans.jsonl","line":2,"record":{"loanId":"L-2","householdCode":"TL-2","program":"near_poor_household","principal":"9e15","disbursedOn":"2025-02-30","repaymentPeriodMonths":0},"listFlags":["household_not_in_list"]}]}
         """#
 
+    /// Items whose shape the scanner must judge as the value reader does: repeated and
+    /// unknown members, records of every odd kind, and malformed items, all in the
+    /// canonical spelling that workers scan (`stage-odd-items`, `stage-odd-loans`).
+    static let oddHouseholds = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01"},"households":[\#
+        {"file":"h.csv","line":2,"extra":[1,{"a":"b"}],"record":{"householdCode":"TL-1","members":"2","members":3,"note":{"x":[1,2]},"headName":{"a":1},"safeWater":"có","area":null,"phone":"0912 345 678"}},\#
+        {"file":"h.csv","line":3,"record":{"householdCode":"TL-2"},"record":{"householdCode":"TL-3","listStatusSince":"2025-02-30"}},\#
+        {"file":"h.xlsx","sheet":"Danh sách","line":4,"record":{},"listFlags":["duplicate_citizen_id","duplicate_household_code"],"inputError":{"column":2,"field":null,"message":"x"}}],\#
+        "loans":[{"file":"l.csv","line":1,"record":{"loanId":"L-1","termAdjustments":[{"dueOn":"2025-01-01","newDueOn":"2025-03-01"}],"x":true}}]}
+        """#
+    static let oddLoans = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01"},"loans":[\#
+        {"file":"l.csv","line":1,"record":{"loanId":"L-1","householdCode":"TL-1","program":"poor_household","principal":12000000,"disbursedOn":"2025-01-15","maturityOn":"2027-01-15","repaymentPeriodMonths":4,"termAdjustments":[{"dueOn":"2025-05-15","newDueOn":"2025-07-15"}],"misusedFunds":"0"}},\#
+        {"file":"l.csv","line":2,"record":[],"record":{"loanId":"L-2"}}],"reviews":[]}
+        """#
+
     static let household = #"{"householdCode":"TL-9","headName":"Trần Thị B","citizenId":"079123456780","commune":"Tánh Linh","village":"Thôn 2","area":"rural","members":3,"monthlyIncomePerCapita":900000,"housingAreaM2":20,"safeWater":false}"#
     static let loan = #"{"loanId":"L-9","householdCode":"TL-9","program":"poor_household","principal":30000000,"disbursedOn":"2024-06-01","maturityOn":"2029-06-01","repaymentPeriodMonths":6,"principalRepaid":1000000}"#
 
@@ -87,6 +127,11 @@ enum StagePayloadTarget {
             payload = next
         }
         seeds.add("stage-what-if", [0] + Array(stageA.replacingOccurrences(of: #""whatIf":false"#, with: #""whatIf":true"#).utf8))
+        seeds.add("stage-odd-items", [0] + Array(oddHouseholds.utf8))
+        seeds.add("stage-odd-loans", [1] + Array(oddLoans.utf8))
+        seeds.add(
+            "stage-odd-refused",
+            [0] + Array(#"{"batch":{"asOf":"2026-03-01"},"households":[{"file":"h.csv","line":2,"record":{"a":1},"record":null}]}"#.utf8))
         seeds.add("stage-no-standard", [0] + Array(stageA.replacingOccurrences(of: "2026-03-01", with: "1990-01-01").utf8))
         seeds.add("household-review", [3] + Array(#"{"asOf":"2026-03-01","household":\#(household)}"#.utf8))
         seeds.add("household-review-what-if", [3] + Array(#"{"asOf":"2026-10-01","household":\#(household),"whatIf":true,"standard":null}"#.utf8))
