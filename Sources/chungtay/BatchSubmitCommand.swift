@@ -64,11 +64,12 @@ struct BatchSubmitCommand: ParsableCommand {
     func run() throws {
         do {
             // The lists are prepared and read (pass 1) before the batch is opened, so a file
-            // that cannot be read leaves no batch behind; the connection, which opens nothing,
-            // is made meanwhile. The spools live until `run` returns.
+            // that cannot be read leaves no batch behind; the connection, which sends no
+            // request, is made meanwhile. Its error counts only after the lists' errors, as
+            // when it was made after them. The spools live until `run` returns.
             let connecting = EarlyConnection(client)
             let listsRead = Result { () throws(BatchInputError) in try readLists() }
-            let connection = try connecting.connection()
+            let connected = Result { try connecting.connection() }
             let (index, prepared) = try listsRead.get()
             // The batch's identity (its default name, and what a resumed run must match) is each
             // file and, for an office file, the reading chosen for it (sheet, encoding,
@@ -78,6 +79,7 @@ struct BatchSubmitCommand: ParsableCommand {
                 try InputFingerprint.describe(path, choices: list.choices)
             }
             let batchName = name ?? InputFingerprint.defaultName(households: households, asOf: asOf, fingerprints: fingerprints)
+            let connection = try connected.get()
             var status = try connection.openBatch(BatchOpening(
                 name: batchName, asOf: asOf, whatIf: whatIf, submittedBy: InputFingerprint.submitter, inputs: fingerprints))
             if status.state == BatchStatus.accepting {

@@ -4,10 +4,11 @@ import Foundation
 /// The dispatcher connection a command makes on a thread of its own while it does work that
 /// does not need it, taken with ``connection()`` when it does.
 ///
-/// Making a connection is a few milliseconds of settings, a ZeroMQ context (its threads,
-/// its name-service look-ups) and the handshake; `batch submit` makes it while reading its
-/// lists (pass 1), so a small batch's first chunk goes out that much sooner. Connecting
-/// sends nothing to the dispatcher: a list that cannot be read still leaves no batch behind.
+/// Making a connection is a few milliseconds of settings and a ZeroMQ context (its threads,
+/// its name-service look-ups), after which libzmq's I/O thread connects and shakes hands on
+/// its own; `batch submit` makes it while reading its lists (pass 1), so a small batch's
+/// first chunk goes out that much sooner. Connecting sends no request to the dispatcher: a
+/// list that cannot be read still leaves no batch behind.
 final class EarlyConnection: @unchecked Sendable {
     // @unchecked: `options` is only read, and `outcome` is written by the thread before it
     // signals `made` and read by ``connection()`` only after waiting for that.
