@@ -250,16 +250,21 @@ public enum JSONReader {
         /// building nothing. False, with `index` anywhere, for any other spelling and for
         /// a syntax error: the caller then reads the value as usual, which reports it.
         mutating func skipCanonicalArrayOfObjects(depth: Int) -> Bool {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "["), depth + 1 <= JSONReader.maximumDepth else {
-                return false
-            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
+            return skipCanonicalArray(depth: depth, onlyObjects: true)
+        }
+
+        /// Moves past the canonical array at `index` (its `[`) at nesting `depth`; with
+        /// `onlyObjects`, false at an element that is not an object.
+        private mutating func skipCanonicalArray(depth: Int, onlyObjects: Bool) -> Bool {
+            guard depth + 1 <= JSONReader.maximumDepth else { return false }
             index += 1
             if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 return true
             }
             while true {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "{"), skipCanonicalValue(depth: depth + 1),
+                guard index < bytes.count, !onlyObjects || bytes[index] == UInt8(ascii: "{"), skipCanonicalValue(depth: depth + 1),
                     index < bytes.count
                 else { return false }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -300,23 +305,7 @@ public enum JSONReader {
                     }
                 }
             case UInt8(ascii: "["):
-                guard depth + 1 <= JSONReader.maximumDepth else { return false }
-                index += 1
-                if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return true
-                }
-                while true {
-                    guard skipCanonicalValue(depth: depth + 1), index < bytes.count else { return false }
-                    if bytes[index] == UInt8(ascii: ",") {
-                        index += 1
-                    } else if bytes[index] == UInt8(ascii: "]") {
-                        index += 1
-                        return true
-                    } else {
-                        return false
-                    }
-                }
+                return skipCanonicalArray(depth: depth, onlyObjects: false)
             case UInt8(ascii: "\""):
                 return skipCanonicalString()
             case UInt8(ascii: "t"):
