@@ -216,7 +216,18 @@ extension Dispatcher {
     /// Completes every listed batch that is sealed with nothing of it queued: writes its
     /// summary document, then records the completion. Either step failing leaves the
     /// batch as it was, and the next turn (or the next start) tries again.
+    ///
+    /// The BATCH-STATUS long-polls waiting for a completion are answered once the audit
+    /// trail has its `batch.completed` line, so `chungtay audit` run as soon as
+    /// `batch submit --wait` returns finds it.
     func completeBatchesIfDone(_ ids: some Sequence<String>) {
+        var followers: [BatchFollowers.Follower] = []
+        defer {
+            if !followers.isEmpty {
+                flushAudit()
+                answer(followers)
+            }
+        }
         for id in ids {
             guard let entry = batches[id], entry.isReadyToComplete else { continue }
             let now = clock.date
@@ -238,7 +249,7 @@ extension Dispatcher {
                 store.markCommitted(ends)
                 finished.record.summary = location
                 batches.insert(finished)
-                answer(batchFollowers.complete(id))
+                followers += batchFollowers.complete(id)
                 payloadCollectionDue = true
                 auditBatchCompleted(id, jobs: status.jobs)
                 logger.info("batch complete", metadata: [

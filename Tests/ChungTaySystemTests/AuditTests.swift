@@ -36,6 +36,9 @@ extension SystemTests {
         ], timeout: .seconds(180))
         #expect(submitted.status == 0, "\(submitted)")
         let id = try #require(batchId(submitted), "\(submitted)")
+        // The trail has the completion by the time `--wait` returns.
+        let completed = try sandbox.auditEntries(["--batch", id]).filter { $0["event"] as? String == "batch.completed" }
+        #expect(completed.count == 1, "\(completed)")
         let code = try #require(try jsonLines(households).compactMap { $0.record["householdCode"] as? String }.first)
         let shown = try sandbox.cli(["results", "show", code, "--connect", dispatcher.clientEndpoint])
         #expect(shown.status == 0, "\(shown)")
