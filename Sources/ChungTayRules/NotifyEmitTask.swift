@@ -1,8 +1,9 @@
 /// `notify.emit`: `{"asOf", "review": {…} or null, "loans": [{…}], "hasActiveLoan": null}`
 /// in, one notification document per notification out (none when nothing is due).
 public enum NotifyEmitTask {
+    /// Reads the payload as a worker does (`ParsedPayload(_:for:)`).
     public static func run(payload: [UInt8], rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
-        try messages(payload: ParsedPayload(payload), rules: rules).map(\.jsonBytes)
+        try messages(payload: ParsedPayload(payload, for: .notifyEmit), rules: rules).map(\.jsonBytes)
     }
 
     /// The notifications, for a handler that stores each with its outbox key.

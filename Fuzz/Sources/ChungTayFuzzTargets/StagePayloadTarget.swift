@@ -13,7 +13,8 @@ import Foundation
 /// prefixes, and a follow-up of a valid kind whose payload is a JSON object. A batch stage
 /// gives the same output, or the same rejection, whether its lists are scanned straight
 /// into records (`ParsedPayload(_:for:)`, as workers read them) or read into values first
-/// (`ParsedPayload(_:)`, the path every list took before and still takes when not canonical).
+/// (`ParsedPayload(_:)`, the path every list took before and still takes when not canonical),
+/// and a single-record task gives the same documents, or rejection, either way.
 enum StagePayloadTarget {
     static let target = FuzzTarget(name: "stage-payload", run: run, seeds: seeds)
 
@@ -46,16 +47,27 @@ enum StagePayloadTarget {
                 try check((try? JSONValue(parsing: followUp.payload))?.objectValue != nil, "\(kind): the follow-up payload is not a JSON object")
             }
         } else {
-            let documents: [[UInt8]]
-            switch kind {
-            case .householdReview: guard let document = try? HouseholdReviewTask.run(payload: payload, rules: rules) else { return }
-                documents = [document]
-            case .loanStatus: guard let document = try? LoanStatusTask.run(payload: payload, rules: rules) else { return }
-                documents = [document]
-            default: guard let notifications = try? NotifyEmitTask.run(payload: payload, rules: rules) else { return }
-                documents = notifications
+            let asWorkers = Result { () throws(TaskRejection) in try singleRecord(kind: kind, payload: ParsedPayload(payload, for: kind), rules: rules) }
+            let read = Result { () throws(TaskRejection) in try singleRecord(kind: kind, payload: ParsedPayload(payload), rules: rules) }
+            switch (asWorkers, read) {
+            case (.success(let documents), .success(let read)):
+                try check(documents == read, "\(kind) task: reading the payload for the kind's stage gives other documents")
+                try checkDocuments(documents, kind: kind)
+            case (.failure(let asWorkers), .failure(let read)):
+                try check(asWorkers == read, "\(kind) task: read for the kind's stage it is refused with \(asWorkers), read whole with \(read)")
+            default:
+                throw FuzzFailure("\(kind) task: reading it for the kind's stage and reading it whole disagree on whether it is refused")
             }
-            try checkDocuments(documents, kind: kind)
+        }
+    }
+
+    /// A single-record task's documents; the payload is read as workers read it, which
+    /// leaves the kind's stage lists unread (a `notify.emit` task has `loans` too), or whole.
+    private static func singleRecord(kind: TaskKind, payload: ParsedPayload, rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
+        switch kind {
+        case .householdReview: [try HouseholdReviewTask.run(payload: payload, rules: rules)]
+        case .loanStatus: [try LoanStatusTask.run(payload: payload, rules: rules)]
+        default: try NotifyEmitTask.messages(payload: payload, rules: rules).map(\.jsonBytes)
         }
     }
 
@@ -113,6 +125,17 @@ enum StagePayloadTarget {
         {"file":"l.csv","line":1,"record":{"loanId":"L-1","householdCode":"TL-1","program":"poor_household","principal":12000000,"disbursedOn":"2025-01-15","maturityOn":"2027-01-15","repaymentPeriodMonths":4,"termAdjustments":[{"dueOn":"2025-05-15","newDueOn":"2025-07-15"}],"misusedFunds":"0"}},\#
         {"file":"l.csv","line":2,"record":[],"record":{"loanId":"L-2"}}],"reviews":[]}
         """#
+    /// Stage C's notices as oddly as a tolerant reader must take them: repeated, unknown and
+    /// nested members, amounts as text, flags of other severities, a sheet, no source, and
+    /// a notice spelled `{}` (`stage-odd-notices`).
+    static let oddNotices = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01"},"reviews":[\#
+        {"householdCode":"TL-1","headName":"A","headName":"Nguyễn Văn An","x":{"y":[1,{"z":null}]},"change":"entered","current":"poor","previous":null,"priorityScore":"7","phone":"0912345678","flags":[{"code":"members_invalid","field":"members","severity":"error"},{"code":"w","severity":"warning"},{"code":"e2","severity":"error"}],"source":{"file":"h.csv","sheet":"S","line":2}},\#
+        {},{"householdCode":"TL-2","change":"left","flags":null,"source":{"file":"h.csv","line":"3"}}],\#
+        "loans":[{"loanId":"L-1","householdCode":"TL-1","status":"overdue","nextDueOn":"2026-03-10","nextDueAmount":"1500000","daysOverdue":12,"overduePrincipal":3000000,"flags":[],"source":{"file":"l.csv","line":1},"source":null},\#
+        {"loanId":"L-2","status":"current","nextDueOn":"2026-03-05","nextDueAmount":500000,"flags":[{"code":"c","field":null,"severity":"error"}]},\#
+        {"loanId":"L-3","householdCode":"TL-9","status":"due_soon","nextDueOn":"2026-03-20","nextDueAmount":1}]}
+        """#
 
     static let household = #"{"householdCode":"TL-9","headName":"Trần Thị B","citizenId":"079123456780","commune":"Tánh Linh","village":"Thôn 2","area":"rural","members":3,"monthlyIncomePerCapita":900000,"housingAreaM2":20,"safeWater":false}"#
     static let loan = #"{"loanId":"L-9","householdCode":"TL-9","program":"poor_household","principal":30000000,"disbursedOn":"2024-06-01","maturityOn":"2029-06-01","repaymentPeriodMonths":6,"principalRepaid":1000000}"#
@@ -129,6 +152,7 @@ enum StagePayloadTarget {
         seeds.add("stage-what-if", [0] + Array(stageA.replacingOccurrences(of: #""whatIf":false"#, with: #""whatIf":true"#).utf8))
         seeds.add("stage-odd-items", [0] + Array(oddHouseholds.utf8))
         seeds.add("stage-odd-loans", [1] + Array(oddLoans.utf8))
+        seeds.add("stage-odd-notices", [2] + Array(oddNotices.utf8))
         seeds.add(
             "stage-odd-refused",
             [0] + Array(#"{"batch":{"asOf":"2026-03-01"},"households":[{"file":"h.csv","line":2,"record":{"a":1},"record":null}]}"#.utf8))
