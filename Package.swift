@@ -48,6 +48,7 @@ let package = Package(
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CGlibcMalloc"),
+        .systemLibrary(name: "CSQLiteConfig"),
         // The general codecs (JSON, exact decimals, civil dates, UTF-8 and Vietnamese text):
         // a leaf, so the wire, the rules and the batch modules share one of each.
         .target(name: "ChungTayCoding", swiftSettings: swiftSettings),
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "ChungTayStore",
             dependencies: [
-                "ChungTayCoding", "ChungTayWire",
+                "CSQLiteConfig", "ChungTayCoding", "ChungTayWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -217,13 +217,15 @@ extension Dispatcher {
     /// summary document, then records the completion. Either step failing leaves the
     /// batch as it was, and the next turn (or the next start) tries again.
     ///
-    /// The BATCH-STATUS long-polls waiting for a completion are answered once the audit
-    /// trail has its `batch.completed` line, so `chungtay audit` run as soon as
-    /// `batch submit --wait` returns finds it.
+    /// The audit trail gets the `batch.completed` lines before anyone can learn of the
+    /// completions (the long-polls waiting for them are answered after, and at start no
+    /// turn has read a request yet), so `chungtay audit` run as soon as `batch submit
+    /// --wait` returns finds its line.
     func completeBatchesIfDone(_ ids: some Sequence<String>) {
+        var completed = false
         var followers: [BatchFollowers.Follower] = []
         defer {
-            if !followers.isEmpty {
+            if completed {
                 flushAudit()
                 answer(followers)
             }
@@ -249,6 +251,7 @@ extension Dispatcher {
                 store.markCommitted(ends)
                 finished.record.summary = location
                 batches.insert(finished)
+                completed = true
                 followers += batchFollowers.complete(id)
                 payloadCollectionDue = true
                 auditBatchCompleted(id, jobs: status.jobs)

@@ -5,20 +5,29 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSQLiteConfig
 import GRDB
 
 /// How the store opens its SQLite files, in one place: the journal and the delivery ledger
 /// are written in WAL mode with `synchronous = FULL` (a returned write is on disk), and
 /// read beside a running writer in SQLite's read-only mode, which takes no write lock.
 ///
-/// Their temporary storage is in memory (`temp_store = MEMORY`). A statement that writes
-/// many rows and may abort, as the grouped inserts and updates of `RowGroups` do, keeps a
-/// statement journal (the pages it changes, as they were, to undo it alone); past 64 KiB
-/// SQLite spilled it to a temporary file. In the 1,000,000-household batch that was about
-/// 7,000 page writes a second on the dispatcher's thread, and a third of its system time.
-/// A statement journal lives only while its statement runs, and the temporary tables these
-/// databases' queries need are as small as their groups (a few states per kind or batch).
+/// Statement journals stay in memory. A statement that writes many rows and may abort, as
+/// the grouped inserts and updates of `RowGroups` do, keeps one (the pages it changes, as
+/// they were, to undo it alone), and past 64 KiB SQLite spilled it to a temporary file: in
+/// the 1,000,000-household batch about 7,000 page writes a second on the dispatcher's
+/// thread, a third of its system time. One lives only while its statement runs, and holds
+/// at most the pages a group of rows touches. Only statement journals: `temp_store =
+/// MEMORY` would do it too, but it also keeps SQLite's sorter from spilling, and the
+/// dispatcher's start-up counts sort every row of the job table.
 enum DurableDatabase {
+    /// Set once, before SQLite initialises: this type opens the process's first database
+    /// (every open goes through `queue`). Where something else initialised SQLite first (a test
+    /// process), the setting is refused and journals spill as before: slower, not wrong.
+    private static let statementJournalsInMemory: Void = {
+        _ = chungtay_sqlite_statement_journals_in_memory()
+    }()
+
     /// Opens (and migrates) a database to write. A new file is made 0600 first, whatever the
     /// process's umask (`notifications print` may be the first to open the delivery ledger,
     /// which holds phones): SQLite gives its `-wal` and `-shm` files the database's mode.
@@ -32,9 +41,8 @@ enum DurableDatabase {
         if let busyTimeout { configuration.busyMode = .timeout(busyTimeout) }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        let database = try DatabaseQueue(path: path, configuration: configuration)
+        let database = try queue(path: path, configuration: configuration)
         try migrator.migrate(database)
         return database
     }
@@ -46,6 +54,12 @@ enum DurableDatabase {
         configuration.readonly = true
         configuration.label = label
         configuration.busyMode = .timeout(5)
+        return try queue(path: path, configuration: configuration)
+    }
+
+    /// Every open of a database goes through here, after the process-wide setting above.
+    private static func queue(path: String, configuration: Configuration = Configuration()) throws -> DatabaseQueue {
+        _ = statementJournalsInMemory
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
@@ -59,7 +73,7 @@ enum DurableDatabase {
         close(descriptor)
         do {
             let source = try readOnly(path: path, label: "chungtay.backup.source")
-            let copy = try DatabaseQueue(path: target)
+            let copy = try queue(path: target)
             try source.backup(to: copy)
             try copy.close()
             try source.close()
@@ -79,7 +93,7 @@ enum DurableDatabase {
     static func quickCheck(path: String) throws(StoreError) {
         let verdict: String?
         do {
-            let database = try DatabaseQueue(path: path)
+            let database = try queue(path: path)
             verdict = try database.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
             try database.close()
         } catch {

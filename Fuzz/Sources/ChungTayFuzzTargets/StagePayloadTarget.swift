@@ -62,7 +62,9 @@ enum StagePayloadTarget {
     }
 
     /// A single-record task's documents; the payload is read as workers read it, which
-    /// leaves the kind's stage lists unread (a `notify.emit` task has `loans` too), or whole.
+    /// leaves the kind's stage lists unread when they are canonical, or whole. A single-record
+    /// payload may hold a member of a stage list's name (`notify.emit` has `loans`), which
+    /// reading it for the stage must then not lose.
     private static func singleRecord(kind: TaskKind, payload: ParsedPayload, rules: RuleBook) throws(TaskRejection) -> [[UInt8]] {
         switch kind {
         case .householdReview: [try HouseholdReviewTask.run(payload: payload, rules: rules)]
