@@ -41,7 +41,7 @@ public struct BatchChunk: Sendable, Equatable {
     public let households: Int
     public let loans: Int
     /// Stage A: `{"batch":{…},"households":[item…],"loans":[item…]}`;
-    /// stage B: `{"batch":{…},"loans":[item…],"reviews":[]}`.
+    /// stage B: `{"batch":{…},"loans":[item…],"reviews":[]}`; a CSV file's list as a table.
     public let payload: [UInt8]
 }
 
@@ -139,7 +139,7 @@ public final class BatchChunks {
         var writer = JSONWriter(capacity: sizeHint)
         openPayload(&writer)
         writer.key("households")
-        writer.openArray()
+        households.openList(into: &writer)
         for _ in first..<end {
             guard try households.advance() else { throw .fileChanged(path: planner.householdSource.shownPath) }
             let flags = planner.index.listFlags(
@@ -150,9 +150,9 @@ public final class BatchChunks {
             }
         }
         nextHousehold = end
-        writer.closeArray()
+        households.closeList(into: &writer)
         writer.key("loans")
-        writer.openArray()
+        openLoanList(&writer)
         let joined = planner.index.joinedLoans
         var loanCount = 0
         while nextLoan < joined.count, Int(joined[nextLoan].household) < end {
@@ -165,7 +165,7 @@ public final class BatchChunks {
             loanCount += 1
             nextLoan += 1
         }
-        writer.closeArray()
+        closeLoanList(&writer)
         writer.closeObject()
         sizeHint = max(sizeHint, writer.count + writer.count / 8)
         return BatchChunk(
@@ -180,7 +180,7 @@ public final class BatchChunks {
         var writer = JSONWriter(capacity: sizeHint)
         openPayload(&writer)
         writer.key("loans")
-        writer.openArray()
+        openLoanList(&writer)
         for loan in first..<end {
             let position = unjoined[loan]
             let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
@@ -189,7 +189,7 @@ public final class BatchChunks {
                 throw .chunkTooLarge(path: planner.loanSource?.shownPath ?? "", line: Int(position.line), limit: planner.maximumPayloadBytes)
             }
         }
-        writer.closeArray()
+        closeLoanList(&writer)
         writer.key("reviews")
         writer.openArray()
         writer.closeArray()
@@ -211,6 +211,15 @@ public final class BatchChunks {
         writer.key("whatIf")
         writer.bool(planner.batch.whatIf)
         writer.closeObject()
+    }
+
+    /// The loans' list, a table for a CSV file (`RecordReader.openList`); none without a loan file.
+    private func openLoanList(_ writer: inout JSONWriter) {
+        if let loans { loans.openList(into: &writer) } else { writer.openArray() }
+    }
+
+    private func closeLoanList(_ writer: inout JSONWriter) {
+        if let loans { loans.closeList(into: &writer) } else { writer.closeArray() }
     }
 
     private func writeLoan(

@@ -162,7 +162,7 @@ struct RecordCursor: ~Copyable {
     func cellText(_ column: Int) -> String? {
         guard column < scanner.cells.count else { return nil }
         let cell = scanner.cells[column]
-        guard cell.present, cell.end > cell.start else { return nil }
+        guard Self.hasText(cell) else { return nil }
         let bytes = UnsafeBufferPointer(rebasing: window.buffer[cell.start..<cell.end])
         let text: String
         if cell.escaped {
@@ -195,16 +195,21 @@ struct RecordCursor: ~Copyable {
         return JSONObject(members)
     }
 
-    /// Writes the current CSV record as a JSON object straight from the buffer, the
-    /// same members as `csvObject` without building strings; `keys` are the header's
-    /// names already written as JSON strings.
-    func writeCSVObject(into writer: inout JSONWriter, keys: [[UInt8]]) {
-        writer.openObject()
+    /// Writes the current CSV record's cells as a table row's `cells` straight from the
+    /// buffer: the text of the first `count` cells (those under the header), null for an
+    /// empty one, the empty ones at the end left out; the same text as `csvObject`
+    /// without building strings.
+    func writeCSVCells(into writer: inout JSONWriter, count: Int) {
+        writer.openArray()
         let buffer = window.buffer
-        for column in 0..<min(scanner.cells.count, keys.count) {
+        var end = min(scanner.cells.count, count)
+        while end > 0, !Self.hasText(scanner.cells[end - 1]) { end -= 1 }
+        for column in 0..<end {
             let cell = scanner.cells[column]
-            guard cell.present, cell.end > cell.start else { continue }
-            writer.encodedKey(keys[column])
+            guard Self.hasText(cell) else {
+                writer.null()
+                continue
+            }
             let bytes = UnsafeBufferPointer(rebasing: buffer[cell.start..<cell.end])
             if !(ascii || UnicodeText.isProvablyNFC(bytes)) {
                 writer.string(cellText(column) ?? "")
@@ -215,8 +220,11 @@ struct RecordCursor: ~Copyable {
                 writer.string(utf8: bytes)
             }
         }
-        writer.closeObject()
+        writer.closeArray()
     }
+
+    /// A cell `cellText` gives text for.
+    private static func hasText(_ cell: CSVScanner.Cell) -> Bool { cell.present && cell.end > cell.start }
 
     /// The bytes with each `""` read as one quote.
     private static func undoublingQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {

@@ -232,9 +232,33 @@ public final class RecordReader {
 
     // MARK: Items straight into a payload
 
-    /// Writes the current record as a docs/BATCH.md item,
-    /// `{"file","line","record",("listFlags"),("inputError")}`, without building the
-    /// record: CSV cells are copied (escaped) from the buffer, a JSON line's object as given.
+    /// Opens a list of items (docs/BATCH.md): a CSV file's as a table,
+    /// `{"file","fields":[the header],"items":[`, whose rows give each field's name once per
+    /// chunk instead of once per record; any other's as an array of items.
+    package func openList(into writer: inout JSONWriter) {
+        guard format == .csv else { return writer.openArray() }
+        writer.openObject()
+        writer.key("file")
+        encodedFile.withUnsafeBufferPointer { writer.raw($0) }
+        writer.key("fields")
+        writer.openArray()
+        for key in encodedKeys { key.withUnsafeBufferPointer { writer.raw($0) } }
+        writer.closeArray()
+        writer.key("items")
+        writer.openArray()
+    }
+
+    /// Closes what `openList` opened.
+    package func closeList(into writer: inout JSONWriter) {
+        writer.closeArray()
+        if format == .csv { writer.closeObject() }
+    }
+
+    /// Writes the current record as the list's next item, without building the record: a
+    /// CSV record as a table row, `{"line","cells",("listFlags"),("inputError")}`, its cells
+    /// copied (escaped) from the buffer; any other as an item,
+    /// `{"file",("sheet"),"line","record",("listFlags"),("inputError")}`, a JSON line's
+    /// object as given.
     package func writeCurrentItem(into writer: inout JSONWriter, listFlags: [String]) {
         writeItem(from: stream, into: &writer, listFlags: listFlags)
     }
@@ -250,18 +274,23 @@ public final class RecordReader {
 
     private func writeItem(from cursor: borrowing RecordCursor, into writer: inout JSONWriter, listFlags: [String]) {
         writer.openObject()
-        writer.key("file")
-        encodedFile.withUnsafeBufferPointer { writer.raw($0) }
-        if let sheet {
-            writer.key("sheet")
-            writer.string(sheet)
-        }
-        writer.key("line")
-        writer.integer(cursor.recordLine)
-        writer.key("record")
         switch format {
-        case .csv: cursor.writeCSVObject(into: &writer, keys: encodedKeys)
-        case .jsonLines: cursor.writeJSONObject(into: &writer)
+        case .csv:
+            writer.key("line")
+            writer.integer(cursor.recordLine)
+            writer.key("cells")
+            cursor.writeCSVCells(into: &writer, count: header.count)
+        case .jsonLines:
+            writer.key("file")
+            encodedFile.withUnsafeBufferPointer { writer.raw($0) }
+            if let sheet {
+                writer.key("sheet")
+                writer.string(sheet)
+            }
+            writer.key("line")
+            writer.integer(cursor.recordLine)
+            writer.key("record")
+            cursor.writeJSONObject(into: &writer)
         }
         if !listFlags.isEmpty {
             writer.key("listFlags")

@@ -23,7 +23,7 @@ public enum JSONReader {
         /// The member name's number among `KnownKeys`.
         public let knownKey: Int?
         /// The value was checked but not read (see `parseRecordingMembers`): it is a
-        /// canonical array of objects, and the object read leaves the member out.
+        /// canonical array of objects or object, and the object read leaves the member out.
         public let skipped: Bool
     }
 
@@ -31,10 +31,11 @@ public enum JSONReader {
     /// when the document is not an object); `handedOn` are the numbers (`KnownKeys`) of
     /// the members whose spelling is checked.
     ///
-    /// A member in `skipping` whose value is an array of objects spelled as `JSONWriter`
-    /// writes it, with no escapes and text provably NFC, is only checked, not read into
-    /// values: a batch stage that hands a list on, or reads its items straight into records
-    /// (`JSONScanner`), then spends no allocations on a tree of it. It is left out of the
+    /// A member in `skipping` whose value is an array of objects, or an object, spelled as
+    /// `JSONWriter` writes it, with no escapes and text provably NFC, is only checked, not
+    /// read into values: a batch stage that hands a list on, or reads its items (or a
+    /// table of them) straight into records (`JSONScanner`), then spends no allocations on
+    /// a tree of it. It is left out of the
     /// object returned (its `RawMember` says `skipped`, and `canonical` when it is also in
     /// `handedOn`). Any other spelling is read as usual, so errors and values are as `parse` gives.
     public static func parseRecordingMembers(
@@ -172,7 +173,7 @@ public enum JSONReader {
                 skipWhitespace()
                 if recordingMembers && depth == 1 {
                     let start = index
-                    if let knownKey, skipping.contains(knownKey), skipCanonicalArrayOfObjects(depth: depth) {
+                    if let knownKey, skipping.contains(knownKey), skipCanonicalList(depth: depth) {
                         rawMembers.append(
                             RawMember(range: start..<index, canonical: handedOn.contains(knownKey), knownKey: knownKey, skipped: true))
                     } else {
@@ -245,13 +246,18 @@ public enum JSONReader {
             }
         }
 
-        /// Moves past an array of objects spelled exactly as `JSONWriter` writes it — no
-        /// white space, no escapes, text provably NFC, numbers in their shortest form —
-        /// building nothing. False, with `index` anywhere, for any other spelling and for
-        /// a syntax error: the caller then reads the value as usual, which reports it.
-        mutating func skipCanonicalArrayOfObjects(depth: Int) -> Bool {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
-            return skipCanonicalArray(depth: depth, onlyObjects: true)
+        /// Moves past an array of objects, or an object, spelled exactly as `JSONWriter`
+        /// writes it — no white space, no escapes, text provably NFC, numbers in their
+        /// shortest form — building nothing. False, with `index` anywhere, for any other
+        /// spelling and for a syntax error: the caller then reads the value as usual, which
+        /// reports it.
+        mutating func skipCanonicalList(depth: Int) -> Bool {
+            guard index < bytes.count else { return false }
+            switch bytes[index] {
+            case UInt8(ascii: "["): return skipCanonicalArray(depth: depth, onlyObjects: true)
+            case UInt8(ascii: "{"): return skipCanonicalValue(depth: depth)
+            default: return false
+            }
         }
 
         /// Moves past the canonical array at `index` (its `[`) at nesting `depth`; with
@@ -278,7 +284,7 @@ public enum JSONReader {
             }
         }
 
-        /// As `skipCanonicalArrayOfObjects`, for any value at nesting `depth` (as `parseValue`'s).
+        /// As `skipCanonicalList`, for any value at nesting `depth` (as `parseValue`'s).
         mutating func skipCanonicalValue(depth: Int) -> Bool {
             guard index < bytes.count else { return false }
             switch bytes[index] {

@@ -33,7 +33,7 @@ public enum KnownKeys {
             "interestDue", "overdueSurcharge", "taskId", "kind", "batchId", "processedAt", "worker",
             // Batch stage payloads (docs/BATCH.md).
             "batch", "id", "households", "reviews", "file", "line", "record", "listFlags", "inputError", "column",
-            "message", "source",
+            "message", "source", "fields", "items", "cells",
         ]
         let computed = Array(Set(recordFields + documentKeys)).sorted()
         // The same text, but the literal's immortal storage when there is one: the reader

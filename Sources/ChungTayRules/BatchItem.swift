@@ -23,26 +23,30 @@ struct BatchItem<Record: ItemRecord> {
     /// hand-made payload's names from growing every document's `source` without bound.
     static var maximumSheetNameBytes: Int { 255 }
 
+    private static var lackingRecord: String { "lacks record (an object, possibly {})" }
+
     /// - Parameters:
     ///   - list: the payload member holding the item, and `index` its position, for messages.
     ///   - allowedFlags: the list-level flag codes the client may put on this list's items.
     init(_ value: JSONValue, list: String, index: Int, allowedFlags: [FlagCode]) throws(TaskRejection) {
         guard case .object(let item) = value else { throw .payloadInvalid("\(list)[\(index)] is not an object") }
-        try self.init(item, record: item["record"]?.objectValue.map(Record.init(members:)), list: list, index: index, allowedFlags: allowedFlags)
+        try self.init(
+            item, record: item["record"]?.objectValue.map(Record.init(members:)), lacking: Self.lackingRecord, list: list,
+            index: index, allowedFlags: allowedFlags)
     }
 
     /// The item's checks, on its members other than `record` (`item["record"]` is not
-    /// looked at) and on the record read from the last `record` member, nil when that is
-    /// absent or not an object.
+    /// looked at) and on the record read from the last `record` member (or a table row's
+    /// cells), nil when that is absent or not an object; `lacking` says so.
     private init(
-        _ item: JSONObject, record: Record?, list: String, index: Int, allowedFlags: [FlagCode]
+        _ item: JSONObject, record: Record?, lacking: String, list: String, index: Int, allowedFlags: [FlagCode]
     ) throws(TaskRejection) {
         func invalid(_ problem: String) -> TaskRejection { .payloadInvalid("\(list)[\(index)] \(problem)") }
         guard case .string(let file)? = item["file"] else { throw invalid("lacks file (a string)") }
         guard case .number(let lineNumber)? = item["line"], let line = lineNumber.integerValue, line >= 1 else {
             throw invalid("lacks line (a whole number, at least 1)")
         }
-        guard let record else { throw invalid("lacks record (an object, possibly {})") }
+        guard let record else { throw invalid(lacking) }
         var sheet: String?
         switch item["sheet"] {
         case nil:
@@ -107,6 +111,11 @@ struct BatchItem<Record: ItemRecord> {
 
 /// The number (`KnownKeys`) of an item's `record` member.
 private let itemRecordKey = KnownKeys.index(of: "record")!
+/// The numbers of a table's members and of a row's `cells`.
+private let tableFileKey = KnownKeys.index(of: "file")!
+private let tableFieldsKey = KnownKeys.index(of: "fields")!
+private let tableItemsKey = KnownKeys.index(of: "items")!
+private let rowCellsKey = KnownKeys.index(of: "cells")!
 
 extension BatchItem {
     /// The items of a list read straight from its bytes, which the payload reader checked
@@ -131,7 +140,9 @@ extension BatchItem {
                 return nil
             }
             items.append(
-                try BatchItem(scanned.item, record: scanned.record, list: list, index: items.count, allowedFlags: allowedFlags))
+                try BatchItem(
+                    scanned.item, record: scanned.record, lacking: lackingRecord, list: list, index: items.count,
+                    allowedFlags: allowedFlags))
         } while scanner.take(UInt8(ascii: ","))
         return scanner.take(UInt8(ascii: "]")) && scanner.isAtEnd ? items : nil
     }
@@ -160,5 +171,136 @@ extension BatchItem {
         } while scanner.take(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
         return (JSONObject(members), record)
+    }
+}
+
+// MARK: Tables
+
+extension BatchItem {
+    /// The items of a list given as a table (docs/BATCH.md "Tables"), read from its value:
+    /// each row is the item `{"file": the table's file, "line", "record": its cells as
+    /// members of the fields they stand under, "listFlags", "inputError"}`, its other
+    /// members ignored.
+    static func table(_ table: JSONObject, list: String, allowedFlags: [FlagCode]) throws(TaskRejection) -> [BatchItem] {
+        let value = try TableValue(table, list: list)
+        let fields = value.fields
+        let rows = value.rows
+        let slots = Record.slots(for: fields)
+        let file = table.members.last { $0.knownKey == tableFileKey }
+        let rowList = "\(list).items"
+        var items: [BatchItem] = []
+        items.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            guard case .object(let members) = row else { throw .payloadInvalid("\(rowList)[\(index)] is not an object") }
+            var record: Record?
+            if case .array(let cells)? = members["cells"], cells.count <= fields.count { record = Record(cells: cells, slots: slots) }
+            var item = members.members.filter { !isTableMember($0) }
+            if let file { item.append(file) }
+            items.append(
+                try BatchItem(
+                    JSONObject(item), record: record, lacking: lackingCells(fields.count), list: rowList, index: index,
+                    allowedFlags: allowedFlags))
+        }
+        return items
+    }
+
+    /// A table read straight from its bytes, as `scanList` reads a list: only a table as
+    /// clients write it, `{"file": a string, "fields": [strings], "items": [rows]}` in that
+    /// order; nil for any other (then read into values, `table(_:list:allowedFlags:)`).
+    static func scanTable(_ scanner: inout JSONScanner, list: String, allowedFlags: [FlagCode]) throws(TaskRejection) -> [BatchItem]? {
+        let file: JSONObject.Member
+        var fields: [String] = []
+        do throws(JSONSyntaxError) {
+            try scanner.expect(UInt8(ascii: "{"))
+            let (fileName, fileKey) = try scanner.memberName()
+            guard fileKey == tableFileKey else { return nil }
+            let fileValue = try scanner.value()
+            guard case .string = fileValue else { return nil }
+            file = JSONObject.Member(key: fileName, value: fileValue, knownKey: fileKey)
+            guard scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == tableFieldsKey,
+                case .array(let names) = try scanner.value()
+            else { return nil }
+            for name in names {
+                guard case .string(let field) = name else { return nil }
+                fields.append(field)
+            }
+            guard scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == tableItemsKey else { return nil }
+        } catch {
+            return nil
+        }
+        let slots = Record.slots(for: fields)
+        let rowList = "\(list).items"
+        let lacking = lackingCells(fields.count)
+        guard scanner.take(UInt8(ascii: "[")) else { return nil }
+        var items: [BatchItem] = []
+        // Thrown only once the table is known to end here: a member after `items` could
+        // be another `items` or `fields`, which the value path would read instead.
+        var rejection: TaskRejection?
+        if !scanner.take(UInt8(ascii: "]")) {
+            repeat {
+                do throws(JSONSyntaxError) {
+                    guard rejection == nil else {
+                        try scanner.skipValue()
+                        continue
+                    }
+                    var row = try scanRow(&scanner, slots: slots)
+                    row.item.append(file)
+                    do throws(TaskRejection) {
+                        items.append(
+                            try BatchItem(
+                                JSONObject(row.item), record: row.record, lacking: lacking, list: rowList, index: items.count,
+                                allowedFlags: allowedFlags))
+                    } catch {
+                        rejection = error
+                    }
+                } catch {
+                    return nil
+                }
+            } while scanner.take(UInt8(ascii: ","))
+            guard scanner.take(UInt8(ascii: "]")) else { return nil }
+        }
+        guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd else { return nil }
+        if let rejection { throw rejection }
+        return items
+    }
+
+    /// One row object: its members but those a row's item does not take, and the record
+    /// of its last `cells` (nil when that is not an array of at most one cell per field).
+    private static func scanRow(
+        _ scanner: inout JSONScanner, slots: [Record.Slot?]
+    ) throws(JSONSyntaxError) -> (item: [JSONObject.Member], record: Record?) {
+        try scanner.expect(UInt8(ascii: "{"))
+        var members: [JSONObject.Member] = []
+        // `line`, and room for `listFlags` and `inputError`, without growing.
+        members.reserveCapacity(4)
+        var record: Record?
+        if scanner.take(UInt8(ascii: "}")) { return (members, nil) }
+        repeat {
+            let (key, knownKey) = try scanner.memberName()
+            if knownKey == rowCellsKey {
+                if scanner.next == UInt8(ascii: "[") {
+                    record = try Record.scanned(cells: &scanner, slots: slots)
+                } else {
+                    try scanner.skipValue()
+                    record = nil
+                }
+            } else {
+                let member = JSONObject.Member(key: key, value: try scanner.value(), knownKey: knownKey)
+                if !isTableMember(member) { members.append(member) }
+            }
+        } while scanner.take(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+        return (members, record)
+    }
+
+    /// A row member its item does not take: the table gives `file`, the cells give the
+    /// record, and a table has no `sheet`.
+    private static func isTableMember(_ member: JSONObject.Member) -> Bool {
+        member.knownKey == tableFileKey || member.knownKey == itemRecordKey || member.knownKey == rowCellsKey
+            || member.key == "sheet"
+    }
+
+    private static func lackingCells(_ fields: Int) -> String {
+        "lacks cells (an array of at most \(fields) values, one per field)"
     }
 }

@@ -37,14 +37,14 @@ struct BatchStagePayload {
         if let bytes = parsed.canonicalBytes(of: "batch") { writer.raw(bytes) } else { writer.value(batch) }
     }
 
-    /// Writes the array under `key` as `array(key, required: false)` reads it (none when
-    /// absent or null): the payload's bytes when they are what writing it would give.
-    func writeArray(_ key: String, to writer: inout JSONWriter) throws(TaskRejection) {
-        // Canonical bytes have no white space: an array's begin with its bracket.
-        if let bytes = parsed.canonicalBytes(of: key), bytes.first == UInt8(ascii: "[") {
+    /// Writes the list under `key`, which the stage has checked (`items`, `checkNotices`):
+    /// the payload's bytes when they are what writing it would give, an empty array when
+    /// it is absent or null.
+    func writeList(_ key: String, to writer: inout JSONWriter) {
+        if let bytes = parsed.canonicalBytes(of: key) {
             writer.raw(bytes)
         } else {
-            writer.value(.array(try array(key, required: false)))
+            writer.value(parsed.value(of: key).flatMap { $0 == .null ? nil : $0 } ?? .array([]))
         }
     }
 
@@ -56,24 +56,29 @@ struct BatchStagePayload {
         case nil, .null?:
             guard !required else { throw .payloadInvalid("payload lacks the \(key) array") }
             return []
-        default: throw .payloadInvalid("\(key) must be an array")
+        default: throw .payloadInvalid("\(key) must be an array or a table")
         }
     }
 
-    /// The items under `key`, each record read into `Record`: straight from the payload's
-    /// bytes when the reader left the list unread, else from the values read. Should the
-    /// scan of a list left unread give nil (its bytes not as the reader leaves a checked
-    /// list, which the reader's check rules out), the list is still read into values:
-    /// `array` reads it with `value(of:)`, which reads the member's bytes again since
-    /// `object` lacks a member left unread.
+    /// The items under `key`, an array of items or a table (docs/BATCH.md), each record
+    /// read into `Record`: straight from the payload's bytes when the reader left the list
+    /// unread, else from the values read. Should the scan of a list left unread give nil
+    /// (its bytes not as the reader leaves a checked list, or a table's members not in the
+    /// order clients write them), the list is still read into values: `value(of:)` reads
+    /// the member's bytes again, since `object` lacks a member left unread.
     func items<Record: ItemRecord>(
         _ key: String, required: Bool, allowedFlags: [FlagCode]
     ) throws(TaskRejection) -> [BatchItem<Record>] {
         let scanned = try parsed.scanUnreadList(key) { scanner throws(TaskRejection) in
-            try BatchItem<Record>.scanList(&scanner, list: key, allowedFlags: allowedFlags)
+            scanner.next == UInt8(ascii: "{")
+                ? try BatchItem<Record>.scanTable(&scanner, list: key, allowedFlags: allowedFlags)
+                : try BatchItem<Record>.scanList(&scanner, list: key, allowedFlags: allowedFlags)
         }
         if let scanned { return scanned }
         // Not scanned: read into values, a list left unread too (`value(of:)` reads its bytes).
+        if case .object(let table)? = parsed.value(of: key) {
+            return try BatchItem<Record>.table(table, list: key, allowedFlags: allowedFlags)
+        }
         let elements = try array(key, required: required)
         var items: [BatchItem<Record>] = []
         items.reserveCapacity(elements.count)
@@ -83,17 +88,20 @@ struct BatchStagePayload {
         return items
     }
 
-    /// Checks that the array under `key` (absent or null meaning none) holds only
-    /// objects, without reading a list the reader found to be a canonical array of objects.
-    func checkObjects(_ key: String) throws(TaskRejection) {
+    /// Checks the notices under `key` as `notices` reads them, without reading a list the
+    /// reader found to be a canonical array of objects, or a table as stages write it.
+    func checkNotices(_ key: String) throws(TaskRejection) {
         guard !parsed.isSkippedArrayOfObjects(key) else { return }
-        for (index, element) in try array(key, required: false).enumerated() where element.objectValue == nil {
-            throw .payloadInvalid("\(key)[\(index)] is not an object")
+        if try parsed.scanUnreadList(key, { scanner throws(TaskRejection) in NoticeTable.isWellFormed(&scanner) ? true : nil }) == true {
+            return
         }
+        _ = try notices(key)
     }
 
-    /// Review or loan notices: objects read tolerantly, as stored documents are.
+    /// Review or loan notices, an array of objects or a table (docs/BATCH.md): objects
+    /// read tolerantly, as stored documents are.
     func notices(_ key: String) throws(TaskRejection) -> [JSONObject] {
+        if case .object(let table)? = parsed.value(of: key) { return try NoticeTable.notices(table, list: key) }
         let elements = try array(key, required: false)
         var notices: [JSONObject] = []
         notices.reserveCapacity(elements.count)

@@ -2,7 +2,7 @@ import ChungTayCoding
 
 /// A record held as one `FieldValue` per field of `Field`, so that households and loans
 /// share one reading of their members.
-protocol FieldRecord: ItemRecord {
+protocol FieldRecord: ItemRecord where Slot == Field {
     associatedtype Field: RecordField
     /// A record with no member read: each field's default.
     init()
@@ -40,18 +40,64 @@ extension FieldRecord {
                 try scanner.skipValue()
                 continue
             }
-            let kind = field.kind
-            if kind == .number || kind == .flag {
-                let start = scanner.position
-                if let text = scanner.plainASCIIString(), let value = FieldValue(plainASCII: text, as: kind) {
-                    values[field.rawValue] = value
-                    continue
-                }
-                scanner.rewind(to: start)
-            }
-            values[field.rawValue] = FieldValue(try scanner.value(), as: kind)
+            values[field.rawValue] = try scanValue(&scanner, as: field.kind)
         } while scanner.take(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
         return Self(values: values)
+    }
+
+    static func slots(for fields: [String]) -> [Field?] {
+        let byKnownKey = Field.byKnownKey
+        return fields.map { name in KnownKeys.index(of: name).flatMap { byKnownKey[$0] } }
+    }
+
+    init(cells: [JSONValue], slots: [Field?]) {
+        var values = Self().values
+        for (cell, slot) in zip(cells, slots) {
+            if let field = slot, cell != .null { values[field.rawValue] = FieldValue(cell, as: field.kind) }
+        }
+        self.init(values: values)
+    }
+
+    /// As `init(cells:slots:)`, cell by cell from the bytes, each as `scanned(from:)`
+    /// reads a member's value.
+    static func scanned(cells scanner: inout JSONScanner, slots: [Field?]) throws(JSONSyntaxError) -> Self? {
+        var values = Self().values
+        let count = try scanner.scanArray { scanner, index throws(JSONSyntaxError) in
+            guard index < slots.count, let field = slots[index], scanner.next != UInt8(ascii: "n") else {
+                try scanner.skipValue()
+                return
+            }
+            values[field.rawValue] = try scanValue(&scanner, as: field.kind)
+        }
+        return count <= slots.count ? Self(values: values) : nil
+    }
+
+    /// The value here, of a field of `kind`.
+    private static func scanValue(_ scanner: inout JSONScanner, as kind: FieldValue.Kind) throws(JSONSyntaxError) -> FieldValue {
+        if kind == .number || kind == .flag {
+            let start = scanner.position
+            if let text = scanner.plainASCIIString(), let value = FieldValue(plainASCII: text, as: kind) {
+                return value
+            }
+            scanner.rewind(to: start)
+        }
+        return FieldValue(try scanner.value(), as: kind)
+    }
+}
+
+extension JSONScanner {
+    /// Moves past the array here, `element` moving past each of its elements (given the
+    /// element's index); the number of elements.
+    mutating func scanArray(_ element: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Int {
+        try expect(UInt8(ascii: "["))
+        if take(UInt8(ascii: "]")) { return 0 }
+        var count = 0
+        repeat {
+            try element(&self, count)
+            count += 1
+        } while take(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "]"))
+        return count
     }
 }

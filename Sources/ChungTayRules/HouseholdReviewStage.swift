@@ -30,9 +30,9 @@ enum HouseholdReviewStage {
         followUp.key("batch")
         payload.writeBatch(to: &followUp)
         followUp.key("loans")
-        try payload.writeArray("loans", to: &followUp)
+        payload.writeList("loans", to: &followUp)
         followUp.key("reviews")
-        followUp.openArray()
+        ReviewNotice.table.open(&followUp)
 
         for item in households {
             let record = item.record
@@ -48,10 +48,10 @@ enum HouseholdReviewStage {
             for flag in review.flags { flagsByCode.add(flag.code.rawValue) }
             // Only the number an SMS can go to travels on, not whatever else the field holds.
             let phone = rules.notificationRules.mobileNumbers.firstNumber(in: record[.phone].text)
-            ReviewNotice(review, phone: phone).write(to: &followUp, source: item.source)
+            ReviewNotice(review, phone: phone).writeRow(to: &followUp, source: item.source)
         }
 
-        followUp.closeArray()
+        NoticeTable.close(&followUp)
         followUp.closeObject()
         byCommune.add(to: &counters, group: "byCommune")
         byChange.add(to: &counters, group: "byChange")

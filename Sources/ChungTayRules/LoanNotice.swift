@@ -49,31 +49,27 @@ public struct LoanNotice: Sendable, Equatable {
         errors = DocumentFields.errorFlags(values[7])
     }
 
-    /// The notice as a batch stage hands it on (docs/BATCH.md): the loan-status
-    /// document's field names that `init(document:)` reads, error flags as
-    /// `{code, field, severity}`, and the loan record's `source` for the notifications made
-    /// from it.
-    func write(to writer: inout JSONWriter, source: ItemSource) {
-        writer.openObject()
-        writer.key("loanId")
+    /// The notices' table as a batch stage hands them on (docs/BATCH.md): the loan-status
+    /// document's field names that `init(document:)` reads, and the loan record's `source`
+    /// for the notifications made from it.
+    static let table = NoticeTable(fields: [
+        "loanId", "householdCode", "status", "nextDueOn", "nextDueAmount", "daysOverdue", "overduePrincipal", "flags",
+        "source",
+    ])
+
+    /// The notice as a row of `table`: error flags as `{code, field, severity}`.
+    func writeRow(to writer: inout JSONWriter, source: ItemSource) {
+        writer.openArray()
         writer.string(loanId)
-        writer.key("householdCode")
         writer.string(householdCode)
-        writer.key("status")
         writer.string(status)
-        writer.key("nextDueOn")
         writer.string(nextDueOn)
-        writer.key("nextDueAmount")
         writer.integer(nextDueAmount)
-        writer.key("daysOverdue")
         writer.integer(daysOverdue)
-        writer.key("overduePrincipal")
         writer.integer(overduePrincipal)
-        writer.key("flags")
         DocumentFields.writeErrorFlags(errors, to: &writer)
-        writer.key("source")
         source.write(to: &writer)
-        writer.closeObject()
+        writer.closeArray()
     }
 
     /// RULES.md section 3: a loan whose status is not null, settled or written off.

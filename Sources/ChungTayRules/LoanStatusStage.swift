@@ -10,7 +10,7 @@ enum LoanStatusStage {
         let loans: [BatchItem<LoanRecord>] = try payload.items("loans", required: true, allowedFlags: loanListFlags)
         // Handed on unchanged, but checked here so that a malformed notice fails before
         // this chunk's loan documents are stored.
-        try payload.checkObjects("reviews")
+        try payload.checkNotices("reviews")
         let dueSoonDays = rules.programmes.dueSoonDaysDefault
 
         var documents: [[UInt8]] = []
@@ -28,9 +28,9 @@ enum LoanStatusStage {
         followUp.key("batch")
         payload.writeBatch(to: &followUp)
         followUp.key("reviews")
-        try payload.writeArray("reviews", to: &followUp)
+        payload.writeList("reviews", to: &followUp)
         followUp.key("loans")
-        followUp.openArray()
+        LoanNotice.table.open(&followUp)
 
         for item in loans {
             let check = LoanCheck(item.record, rules: rules)
@@ -51,10 +51,10 @@ enum LoanStatusStage {
             outstanding = saturatingSum(outstanding, result.outstanding)
             overduePrincipal = saturatingSum(overduePrincipal, result.overduePrincipal)
             for flag in result.flags { flagsByCode.add(flag.code.rawValue) }
-            LoanNotice(result).write(to: &followUp, source: item.source)
+            LoanNotice(result).writeRow(to: &followUp, source: item.source)
         }
 
-        followUp.closeArray()
+        NoticeTable.close(&followUp)
         followUp.closeObject()
         byStatus.add(to: &counters, group: "loansByStatus")
         byOverdueBucket.add(to: &counters, group: "loansByOverdueBucket")

@@ -20,8 +20,8 @@ public struct ParsedPayload: Sendable {
 
     /// Reads a payload for a task of `kind`: a list that the kind's batch stage hands on or
     /// reads item by item (`BatchStage.listsLeftUnread`) is checked but not read into
-    /// values when it is a canonical array of objects: the stage then copies its bytes or
-    /// scans them (`scanUnreadList`).
+    /// values when it is a canonical array of objects or table: the stage then copies its
+    /// bytes or scans them (`scanUnreadList`).
     public init(_ bytes: [UInt8], for kind: TaskKind) throws(TaskRejection) {
         try self.init(bytes, leavingUnread: BatchStage.listsLeftUnread(by: kind))
     }
@@ -62,7 +62,8 @@ public struct ParsedPayload: Sendable {
 
     /// The last member with the key is an array of objects the reader only checked.
     package func isSkippedArrayOfObjects(_ key: String) -> Bool {
-        rawMember(key)?.skipped == true
+        guard let member = rawMember(key), member.skipped else { return false }
+        return bytes[member.range.lowerBound] == UInt8(ascii: "[")
     }
 
     /// What `scan` reads from the bytes of the last member with the key, when the reader

@@ -66,38 +66,30 @@ public struct ReviewNotice: Sendable, Equatable {
         phone = text(11)
     }
 
-    /// The notice as a batch stage hands it on (docs/BATCH.md): the review document's
-    /// field names that `init(document:)` reads, the record's `phone`, error flags as
-    /// `{code, field, severity}`, and the household record's `source` for the
-    /// notifications made from it.
-    func write(to writer: inout JSONWriter, source: ItemSource) {
-        writer.openObject()
-        writer.key("householdCode")
+    /// The notices' table as a batch stage hands them on (docs/BATCH.md): the review
+    /// document's field names that `init(document:)` reads, the record's `phone`, and the
+    /// household record's `source` for the notifications made from it.
+    static let table = NoticeTable(fields: [
+        "householdCode", "headName", "commune", "village", "savingsGroup", "association", "previous", "current",
+        "change", "priorityScore", "phone", "flags", "source",
+    ])
+
+    /// The notice as a row of `table`: error flags as `{code, field, severity}`.
+    func writeRow(to writer: inout JSONWriter, source: ItemSource) {
+        writer.openArray()
         writer.string(householdCode)
-        writer.key("headName")
         writer.string(headName)
-        writer.key("commune")
         writer.string(commune)
-        writer.key("village")
         writer.string(village)
-        writer.key("savingsGroup")
         writer.string(savingsGroup)
-        writer.key("association")
         writer.string(association)
-        writer.key("previous")
         writer.string(previous)
-        writer.key("current")
         writer.string(current)
-        writer.key("change")
         writer.string(change)
-        writer.key("priorityScore")
         writer.integer(priorityScore)
-        writer.key("phone")
         writer.string(phone)
-        writer.key("flags")
         DocumentFields.writeErrorFlags(errors, to: &writer)
-        writer.key("source")
         source.write(to: &writer)
-        writer.closeObject()
+        writer.closeArray()
     }
 }

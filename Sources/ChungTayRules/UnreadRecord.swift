@@ -12,4 +12,14 @@ struct UnreadRecord: ItemRecord {
         try scanner.skipValue()
         return UnreadRecord()
     }
+
+    static func slots(for fields: [String]) -> [Never?] { Array(repeating: nil, count: fields.count) }
+
+    init(cells: [JSONValue], slots: [Never?]) {}
+
+    /// Skips the cells unread, only counting them.
+    static func scanned(cells scanner: inout JSONScanner, slots: [Never?]) throws(JSONSyntaxError) -> UnreadRecord? {
+        let count = try scanner.scanArray { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
+        return count <= slots.count ? UnreadRecord() : nil
+    }
 }

@@ -147,6 +147,20 @@ struct ChunkPlannerTests {
         #expect(unjoined[2].object("record")?.members.isEmpty == true)
     }
 
+    @Test("a CSV list travels as a table: the header once, then each row's cells, null for an empty one")
+    func csvListIsATable() throws {
+        let files = try TestFiles()
+        let households = try files.write("h.csv", "householdCode,headName,members,phone\nH1,,4,\n\"H\"\"2\",Bình,,\nH3,An,2,09,extra\n")
+        let loans = try files.write("l.csv", "loanId,householdCode\nL1,H1\n")
+        let index = try ListIndex(households: households, loans: loans)
+        let chunk = try #require(try allChunks(ChunkPlanner(index: index, batch: Self.batch)).first)
+        let payload = String(decoding: chunk.payload, as: UTF8.self)
+        #expect(payload.contains(#""households":{"file":"h.csv","fields":["householdCode","headName","members","phone"],"items":["#
+            + #"{"line":2,"cells":["H1",null,"4"]},{"line":3,"cells":["H\"2","Bình"]},"#
+            + #"{"line":4,"cells":["H3","An","2","09"],"inputError":{"column":5,"message":"row has 5 cells, the header 4"}}]}"#))
+        #expect(payload.hasSuffix(#""loans":{"file":"l.csv","fields":["loanId","householdCode"],"items":[{"line":2,"cells":["L1","H1"]}]}}"#))
+    }
+
     @Test("an input error travels in its item with column, field and message")
     func inputErrorItem() throws {
         let files = try TestFiles()

@@ -56,7 +56,8 @@ extension JSONObject {
     }
 }
 
-/// A chunk's payload parsed back, with its item lists.
+/// A chunk's payload parsed back, with its item lists (a table's rows as the items they
+/// stand for, docs/BATCH.md "Tables").
 struct ParsedChunk {
     let batch: JSONObject
     let households: [JSONObject]?
@@ -71,6 +72,7 @@ struct ParsedChunk {
         self.batch = batch
         func items(_ name: String) throws -> [JSONObject]? {
             guard let value = object[name] else { return nil }
+            if case .object(let table) = value { return try Self.items(of: table) }
             guard case .array(let elements) = value else { throw ParseFailure() }
             return try elements.map { element in
                 guard case .object(let item) = element else { throw ParseFailure() }
@@ -80,6 +82,29 @@ struct ParsedChunk {
         households = try items("households")
         loans = try items("loans") ?? []
         if case .array(let reviews)? = object["reviews"] { self.reviews = reviews } else { reviews = nil }
+    }
+
+    /// Each row as `{"file","line","record",…}`: its non-null cells as the record's members
+    /// under their fields' names, in order.
+    static func items(of table: JSONObject) throws -> [JSONObject] {
+        guard case .string(let file)? = table["file"], case .array(let names)? = table["fields"],
+            case .array(let rows)? = table["items"]
+        else { throw ParseFailure() }
+        let fields = try names.map { name in
+            guard case .string(let field) = name else { throw ParseFailure() }
+            return field
+        }
+        return try rows.map { row in
+            guard case .object(let members) = row, case .array(let cells)? = members["cells"], cells.count <= fields.count,
+                cells.last != .null
+            else { throw ParseFailure() }
+            let record = zip(fields, cells).filter { $0.1 != .null }.map { JSONObject.Member(key: $0.0, value: $0.1) }
+            var item = [JSONObject.Member(key: "file", value: .string(file))]
+            for member in members.members {
+                item.append(member.key == "cells" ? JSONObject.Member(key: "record", value: .object(JSONObject(record))) : member)
+            }
+            return JSONObject(item)
+        }
     }
 
     struct ParseFailure: Error {}

@@ -54,6 +54,25 @@ struct BatchStageTests {
         try BatchStage.run(kind: kind, payload: payload, rules: Fixture.rules)
     }
 
+    /// The notices of a follow-up's table (docs/BATCH.md "Tables"), each row as the object
+    /// it stands for: its cells under the fields' names.
+    static func tableRows(_ value: JSONValue?) throws -> [JSONObject] {
+        guard case .object(let table)? = value, case .array(let names)? = table["fields"], case .array(let rows)? = table["items"] else {
+            throw Expectation.missing("a table")
+        }
+        let fields = names.compactMap { if case .string(let name) = $0 { name } else { nil } }
+        return try rows.map { row in
+            guard case .array(let cells) = row, cells.count <= fields.count else { throw Expectation.missing("a row") }
+            return JSONObject(zip(fields, cells).map { JSONObject.Member(key: $0.0, value: $0.1) })
+        }
+    }
+
+    static func written(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.value(value)
+        return writer.finish()
+    }
+
     static func documents(_ output: BatchStageOutput) throws -> [[String: Any]] {
         try output.documents.map { document in
             #expect(!document.contains(0x0A))
@@ -134,8 +153,7 @@ struct BatchStageTests {
         #expect(next.members.map(\.key) == ["batch", "loans", "reviews"])
         #expect(next["batch"] == (try JSONValue(parsing: try Self.json(Self.batch))))
         #expect(next["loans"] == (try JSONValue(parsing: try Self.json(["loans": loans]))).objectValue?["loans"])
-        guard case .array(let reviews)? = next["reviews"] else { throw Expectation.missing("reviews") }
-        let notices = reviews.compactMap(\.objectValue).map(ReviewNotice.init(document:))
+        let notices = try Self.tableRows(next["reviews"]).map(ReviewNotice.init(document:))
         #expect(notices.map(\.householdCode) == ["TL-1", "TL-2", "TL-3"])
         #expect(notices[0].change == "entered_poverty")
         #expect(notices[0].current == "near_poor")
@@ -245,8 +263,7 @@ struct BatchStageTests {
         let next = try Self.parsed(followUp.payload)
         #expect(next.members.map(\.key) == ["batch", "reviews", "loans"])
         #expect(next["reviews"] == (try JSONValue(parsing: try Self.json(["reviews": reviews]))).objectValue?["reviews"])
-        guard case .array(let loans)? = next["loans"] else { throw Expectation.missing("loans") }
-        let notices = loans.compactMap(\.objectValue).map(LoanNotice.init(document:))
+        let notices = try Self.tableRows(next["loans"]).map(LoanNotice.init(document:))
         #expect(notices.map(\.loanId) == ["L-1", "L-9", "L-5", "L-6", "L-7"])
         #expect(notices[0].householdCode == "TL-1")
         #expect(notices[0].daysOverdue == 290)
@@ -343,14 +360,14 @@ struct BatchStageTests {
         #expect(try Self.documents(stageA).allSatisfy { $0["phone"] == nil })
         #expect(!stageA.documents.contains { String(decoding: $0, as: UTF8.self).contains("345") })
         let toB = try #require(stageA.followUp)
-        let reviewsToB = try #require(try Fixture.jsonObject(toB.payload)["reviews"] as? [[String: Any]])
+        let reviewsToB = try Self.tableRows(Self.parsed(toB.payload)["reviews"]).map { try Fixture.jsonObject(Self.written(.object($0))) }
         #expect(reviewsToB.map { $0["phone"] as? String } == [nil, "0912345678", nil, nil])
         #expect(Self.flags(reviewsToB[1]).map { "\($0["code"]!):\($0["field"]!)" } == ["duplicate_citizen_id:citizenId"])
         let stageB = try Self.run(toB.kind, toB.payload)
         #expect(stageB.keys == ["TL-1", "TL-2"])
         let toC = try #require(stageB.followUp)
         #expect(toC.kind == "notify.emit")
-        let reviewsToC = try #require(try Fixture.jsonObject(toC.payload)["reviews"] as? [[String: Any]])
+        let reviewsToC = try Self.tableRows(Self.parsed(toC.payload)["reviews"]).map { try Fixture.jsonObject(Self.written(.object($0))) }
         #expect(reviewsToC.map { $0["phone"] as? String } == [nil, "0912345678", nil, nil])
         let stageC = try Self.run(toC.kind, toC.payload)
         #expect(stageC.followUp == nil)

@@ -268,6 +268,156 @@ import Testing
         }
     }
 
+    /// docs/BATCH.md "Tables": a table gives the documents its items would, scanned or
+    /// read into values, in the order clients write it or any other; a malformed one is
+    /// refused alike both ways.
+    @Test func tablesAreReadAsTheItemsTheyStandFor() throws {
+        let batch = #""batch":{"id":"B1","asOf":"2026-03-01","whatIf":false}"#
+        let itemForm = #"""
+            {\#(batch),"households":[\#
+            {"file":"h.csv","line":2,"record":{"householdCode":"TL-1","headName":"Nguyễn Văn An","members":"4","monthlyIncomePerCapita":"1400000","area":"rural"}},\#
+            {"file":"h.csv","line":3,"record":{"householdCode":"TL-2","members":"3"},"listFlags":["duplicate_household_code"]},\#
+            {"file":"h.csv","line":4,"record":{},"inputError":{"column":3,"field":"members","message":"x"}}],\#
+            "loans":[{"file":"l.csv","line":2,"record":{"loanId":"L-1","householdCode":"TL-1","principal":"12000000","disbursedOn":"2025-01-15"}}]}
+            """#
+        let fields = #"["householdCode","headName","members","monthlyIncomePerCapita","area","note","members"]"#
+        let rows = #"[{"line":2,"cells":["TL-1","Nguyễn Văn An","4","1400000","rural","n"]},{"line":3,"cells":["TL-2",null,"9",null,null,null,"3"],"listFlags":["duplicate_household_code"]},{"line":4,"cells":[],"inputError":{"column":3,"field":"members","message":"x"}}]"#
+        let households = #"{"file":"h.csv","fields":\#(fields),"items":\#(rows)}"#
+        let loans = #"{"file":"l.csv","fields":["loanId","householdCode","principal","disbursedOn"],"items":[{"line":2,"cells":["L-1","TL-1","12000000","2025-01-15"]}]}"#
+        let tableForm = #"{\#(batch),"households":\#(households),"loans":\#(loans)}"#
+        func outputs(_ text: String, _ kind: TaskKind) -> (scanned: Result<BatchStageOutput, TaskRejection>, read: Result<BatchStageOutput, TaskRejection>) {
+            let bytes = Array(text.utf8)
+            return (
+                Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(bytes, for: kind), rules: Fixture.rules) },
+                Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(bytes), rules: Fixture.rules) }
+            )
+        }
+        let expected = try BatchStage.run(kind: .householdReview, payload: Array(itemForm.utf8), rules: Fixture.rules)
+        #expect(try ParsedPayload(Array(tableForm.utf8), for: .householdReview).scanUnreadList("households") { _ in 1 } == 1)
+        // Out of the clients' order, with white space, or with members a row's item does not take: read into values.
+        let respelled = [
+            tableForm,
+            #"{\#(batch),"households":{"items":\#(rows),"fields":\#(fields),"file":"h.csv"},"loans":\#(loans)}"#,
+            #"{\#(batch),"households": \#(households),"loans":\#(loans.replacingOccurrences(of: #"{"line":2,"#, with: #"{"file":"x.csv","sheet":"S","record":{"loanId":"L-9"},"line":2,"#))}"#,
+        ]
+        for text in respelled {
+            let (scanned, read) = outputs(text, .householdReview)
+            for output in [scanned, read] {
+                let output = try output.get()
+                #expect(output.documents == expected.documents, "\(text)")
+                #expect(output.keys == expected.keys, "\(text)")
+                #expect(output.counters == expected.counters, "\(text)")
+                // The loans go on as the table they came in; stage B reads them as their items.
+                let followUp = try #require(output.followUp)
+                let stageB = try BatchStage.run(kind: .loanStatus, payload: followUp.payload, rules: Fixture.rules)
+                let expectedB = try BatchStage.run(kind: .loanStatus, payload: try #require(expected.followUp).payload, rules: Fixture.rules)
+                #expect(stageB.documents == expectedB.documents, "\(text)")
+                #expect(stageB.followUp == expectedB.followUp, "\(text)")
+            }
+        }
+        let refused: [(String, String)] = [
+            (#"{"file":"h.csv","items":[]}"#, "households.fields must be an array of strings"),
+            (#"{"file":"h.csv","fields":["a",1],"items":[]}"#, "households.fields must be an array of strings"),
+            (#"{"file":"h.csv","fields":[],"items":{}}"#, "households.items must be an array"),
+            (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2,"cells":["a","b"]}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
+            (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
+            (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2,"cells":{}}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
+            (#"{"fields":[],"items":[{"line":2,"cells":[]}]}"#, "households.items[0] lacks file (a string)"),
+            (#"{"file":"h.csv","fields":[],"items":[{"cells":[]}]}"#, "households.items[0] lacks line (a whole number, at least 1)"),
+            (#"{"file":"h.csv","fields":[],"items":[7]}"#, "households.items[0] is not an object"),
+            (#"{"file":"h.csv","fields":[],"items":[{"line":2,"cells":[],"listFlags":["household_not_in_list"]}]}"#, "households.items[0] listFlags may hold only duplicate_citizen_id, duplicate_household_code"),
+        ]
+        for (table, message) in refused {
+            let (scanned, read) = outputs(#"{\#(batch),"households":\#(table)}"#, .householdReview)
+            #expect(throws: TaskRejection.payloadInvalid(message), "\(table)") { try scanned.get() }
+            #expect(throws: TaskRejection.payloadInvalid(message), "\(table)") { try read.get() }
+        }
+        let (scanned, _) = outputs(#"{\#(batch),"households":[],"loans":{"file":"l.csv","fields":[],"items":[{"line":1,"cells":[null]}]}}"#, .householdReview)
+        #expect(throws: TaskRejection.payloadInvalid("loans.items[0] lacks cells (an array of at most 0 values, one per field)")) { try scanned.get() }
+        // A second `items` after a bad row's: the table is the last one's, both ways.
+        for output in [outputs(#"{\#(batch),"households":{"file":"h.csv","fields":["householdCode"],"items":[7],"items":[]}}"#, .householdReview)] {
+            #expect(try output.scanned.get().documents.isEmpty)
+            #expect(try output.read.get().documents.isEmpty)
+        }
+        let (reviews, _) = outputs(#"{\#(batch),"loans":[],"reviews":7}"#, .loanStatus)
+        #expect(throws: TaskRejection.payloadInvalid("reviews must be an array or a table")) { try reviews.get() }
+    }
+
+    /// docs/BATCH.md "Tables" of notices: stage C makes the same notifications from a
+    /// table as from the notice objects its rows stand for; stage B checks a table as it
+    /// is written without reading it, and refuses a malformed one as reading it does.
+    @Test func noticeTablesAreReadAsTheNoticesTheyStandFor() throws {
+        let stageA = Array(Self.tableChunk.utf8)
+        let toB = try #require(try BatchStage.run(kind: .householdReview, payload: stageA, rules: Fixture.rules).followUp)
+        let toC = try #require(try BatchStage.run(kind: .loanStatus, payload: toB.payload, rules: Fixture.rules).followUp)
+        // The same payload with each table written out as its notice objects.
+        guard case .object(let payload) = try JSONValue(parsing: toC.payload) else { throw TaskRejection.payloadInvalid("not an object") }
+        var members: [JSONObject.Member] = []
+        for member in payload.members {
+            guard member.key != "batch", case .object(let table) = member.value else {
+                members.append(member)
+                continue
+            }
+            let notices = try NoticeTable.notices(table, list: member.key)
+            #expect(!notices.isEmpty)
+            members.append(JSONObject.Member(key: member.key, value: .array(notices.map(JSONValue.object))))
+        }
+        let objects = Self.rewritten(.object(JSONObject(members)))
+        #expect(!String(decoding: objects, as: UTF8.self).contains(#""fields""#))
+        let fromTables = try BatchStage.run(kind: .notifyEmit, payload: toC.payload, rules: Fixture.rules)
+        let fromObjects = try BatchStage.run(kind: .notifyEmit, payload: objects, rules: Fixture.rules)
+        #expect(!fromTables.documents.isEmpty)
+        #expect(fromTables.documents == fromObjects.documents)
+        #expect(fromTables.keys == fromObjects.keys)
+        #expect(fromTables.counters == fromObjects.counters)
+        #expect(fromTables.outbox == fromObjects.outbox)
+
+        // Stage B: the review table as stage A wrote it goes on as its bytes, unread.
+        let reviews = try #require(ParsedPayload(toB.payload, for: .loanStatus).canonicalBytes(of: "reviews"))
+        #expect(String(decoding: toC.payload, as: UTF8.self).contains(String(decoding: reviews, as: UTF8.self)))
+        let batch = #""batch":{"id":"B1","asOf":"2026-03-01","whatIf":false}"#
+        let tables: [(String, String?)] = [
+            (#"{"fields":["householdCode"],"items":[["TL-1"],[],[null]]}"#, nil),
+            (#"{"items":[["TL-1"]],"fields":["householdCode"]}"#, nil),
+            (#"{"fields":["householdCode"], "items":[["TL-1"]]}"#, nil),
+            (#"{"fields":["householdCode"],"items":[["TL-1","x"]]}"#, "reviews.items[0] is not an array of at most 1 values, one per field"),
+            (#"{"fields":["householdCode"],"items":[{"householdCode":"TL-1"}]}"#, "reviews.items[0] is not an array of at most 1 values, one per field"),
+            (#"{"fields":[1],"items":[]}"#, "reviews.fields must be an array of strings"),
+            (#"{"fields":["householdCode"],"items":{}}"#, "reviews.items must be an array"),
+            (#"{"fields":["householdCode"],"items":[["TL-1"]],"items":[[1,2]]}"#, "reviews.items[0] is not an array of at most 1 values, one per field"),
+        ]
+        for (table, refusal) in tables {
+            // Only a table as stages write it is checked without reading it.
+            let wellFormed = Array(table.utf8).withUnsafeBufferPointer { buffer in
+                var scanner = JSONScanner(buffer, range: 0..<buffer.count)
+                return NoticeTable.isWellFormed(&scanner)
+            }
+            #expect(wellFormed == (table == tables[0].0), "\(table)")
+            for kind in [TaskKind.loanStatus, .notifyEmit] {
+                let bytes = Array(#"{\#(batch),"loans":[],"reviews":\#(table)}"#.utf8)
+                let scanned = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(bytes, for: kind), rules: Fixture.rules) }
+                let read = Result { () throws(TaskRejection) in try BatchStage.run(kind: kind, payload: ParsedPayload(bytes), rules: Fixture.rules) }
+                if let refusal {
+                    #expect(throws: TaskRejection.payloadInvalid(refusal), "\(kind) \(table)") { try scanned.get() }
+                    #expect(throws: TaskRejection.payloadInvalid(refusal), "\(kind) \(table)") { try read.get() }
+                } else {
+                    #expect(try scanned.get().followUp == read.get().followUp, "\(kind) \(table)")
+                    #expect(try scanned.get().documents == read.get().documents, "\(kind) \(table)")
+                }
+            }
+        }
+    }
+
+    /// A chunk of CSV lists as `batch submit` writes it: tables of households and loans.
+    static let tableChunk = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01","whatIf":false},"households":{"file":"h.csv","fields":["householdCode","headName","citizenId","commune","village","area","members","monthlyIncomePerCapita","listStatus","phone"],"items":[\#
+        {"line":2,"cells":["TL-1","Nguyễn Văn An","079123456789","Tánh Linh","Thôn 1","rural","4","1400000","poor","0912345678"]},\#
+        {"line":3,"cells":["TL-2","Lê Thị Bình",null,"Tánh Linh","Thôn 2","rural","3","700000"],"listFlags":["duplicate_household_code"]}]},\#
+        "loans":{"file":"l.csv","fields":["loanId","householdCode","program","principal","disbursedOn","maturityOn","repaymentPeriodMonths"],"items":[\#
+        {"line":2,"cells":["L-1","TL-1","poor_household","12000000","2025-01-15","2027-01-15","4"]},\#
+        {"line":3,"cells":["L-2","TL-9","poor_household","9000000","2025-09-15","2027-09-15","4"]}]}}
+        """#
+
     // MARK: Known keys
 
     /// The reader numbers the names it knows; every record field must be one of them.

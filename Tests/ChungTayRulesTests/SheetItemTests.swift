@@ -24,7 +24,7 @@ struct SheetItemTests {
         // The follow-up's review notice carries the same source on to the notifications.
         let followUp = try #require(output.followUp)
         let payload = String(decoding: followUp.payload, as: UTF8.self)
-        #expect(payload.contains(#""source":{"file":"ds.xlsx","sheet":"Danh sách hộ","line":4}"#))
+        #expect(payload.contains(#",{"file":"ds.xlsx","sheet":"Danh sách hộ","line":4}]]}"#))
     }
 
     @Test func anUnreadableRowNamesItsCell() throws {

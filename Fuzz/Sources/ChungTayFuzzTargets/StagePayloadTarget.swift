@@ -112,6 +112,21 @@ enum StagePayloadTarget {
         {"file":"loans.jsonl","line":2,"record":{"loanId":"L-2","householdCode":"TL-2","program":"near_poor_household","principal":"9e15","disbursedOn":"2025-02-30","repaymentPeriodMonths":0},"listFlags":["household_not_in_list"]}]}
         """#
 
+    /// Stage A's payload as a client writes a CSV list's chunk (docs/BATCH.md "Tables"):
+    /// rows of cells under a header, an empty cell null, a column named twice, a column
+    /// no record has, a short row and a row with an input error (`stage-tables`); stage B
+    /// gets the loan table as it came and stage A's review table (`stage-tables-loans`),
+    /// stage C the tables of notices (`stage-tables-notices`).
+    static let tables = #"""
+        {"batch":{"id":"B1","asOf":"2026-03-01","whatIf":false},"households":{"file":"households.csv","fields":["householdCode","headName","citizenId","commune","area","members","monthlyIncomePerCapita","note","members","phone"],"items":[\#
+        {"line":2,"cells":["TL-1","Nguyễn Văn An","079123456789","Tánh Linh","rural","4","1400000",null,null,"0912345678"]},\#
+        {"line":3,"cells":["TL-2",null,null,null,"urban","0","-5","x","2"],"listFlags":["duplicate_household_code"]},\#
+        {"line":4,"cells":["TL-3"],"inputError":{"column":3,"field":"citizenId","message":"invalid UTF-8 in the cell"}}]},\#
+        "loans":{"file":"loans.csv","fields":["loanId","householdCode","program","principal","disbursedOn","maturityOn","repaymentPeriodMonths"],"items":[\#
+        {"line":2,"cells":["L-1","TL-1","poor_household","12000000","2025-01-15","2027-01-15","4"]},\#
+        {"line":3,"cells":["L-2","TL-9",null,"9e15","2025-02-30"],"listFlags":["household_not_in_list"]}]}}
+        """#
+
     /// Items whose shape the scanner must judge as the value reader does: repeated and
     /// unknown members, records of every odd kind, and malformed items, all in the
     /// canonical spelling that workers scan (`stage-odd-items`, `stage-odd-loans`).
@@ -155,6 +170,13 @@ enum StagePayloadTarget {
         seeds.add("stage-odd-items", [0] + Array(oddHouseholds.utf8))
         seeds.add("stage-odd-loans", [1] + Array(oddLoans.utf8))
         seeds.add("stage-odd-notices", [2] + Array(oddNotices.utf8))
+        seeds.add("stage-tables", [0] + Array(tables.utf8))
+        if let toB = try? BatchStage.run(kind: .householdReview, payload: Array(tables.utf8), rules: rules).followUp?.payload {
+            seeds.add("stage-tables-loans", [1] + toB)
+            if let toC = try? BatchStage.run(kind: .loanStatus, payload: toB, rules: rules).followUp?.payload {
+                seeds.add("stage-tables-notices", [2] + toC)
+            }
+        }
         seeds.add(
             "stage-odd-refused",
             [0] + Array(#"{"batch":{"asOf":"2026-03-01"},"households":[{"file":"h.csv","line":2,"record":{"a":1},"record":null}]}"#.utf8))
