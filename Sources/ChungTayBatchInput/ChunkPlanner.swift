@@ -67,7 +67,8 @@ public struct ChunkPlanner: Sendable {
 
     /// - Parameters:
     ///   - chunkSize: households per household chunk, loans per loan-only chunk (at least 1).
-    ///   - maximumPayloadBytes: see the property; checked once per record written.
+    ///   - maximumPayloadBytes: see the property; checked once per record written, and once
+    ///     for a loan table's header.
     public init(index: ListIndex, batch: BatchHeader, chunkSize: Int = 500, maximumPayloadBytes: Int = .max) {
         self.index = index
         self.batch = batch
@@ -152,7 +153,7 @@ public final class BatchChunks {
         nextHousehold = end
         households.closeList(into: &writer)
         writer.key("loans")
-        openLoanList(&writer)
+        try openLoanList(&writer)
         let joined = planner.index.joinedLoans
         var loanCount = 0
         while nextLoan < joined.count, Int(joined[nextLoan].household) < end {
@@ -180,7 +181,7 @@ public final class BatchChunks {
         var writer = JSONWriter(capacity: sizeHint)
         openPayload(&writer)
         writer.key("loans")
-        openLoanList(&writer)
+        try openLoanList(&writer)
         for loan in first..<end {
             let position = unjoined[loan]
             let flags = position.household == ListIndex.notInList ? [ListIndex.householdNotInList] : []
@@ -213,9 +214,14 @@ public final class BatchChunks {
         writer.closeObject()
     }
 
-    /// The loans' list, a table for a CSV file (`RecordReader.openList`); none without a loan file.
-    private func openLoanList(_ writer: inout JSONWriter) {
-        if let loans { loans.openList(into: &writer) } else { writer.openArray() }
+    /// The loans' list, a table for a CSV file (`RecordReader.openList`); none without a loan
+    /// file. A table's header counts against the chunk's size like its rows (its line 1).
+    private func openLoanList(_ writer: inout JSONWriter) throws(BatchInputError) {
+        guard let loans else { return writer.openArray() }
+        loans.openList(into: &writer)
+        guard writer.count <= planner.maximumPayloadBytes else {
+            throw .chunkTooLarge(path: planner.loanSource?.shownPath ?? loans.path, line: 1, limit: planner.maximumPayloadBytes)
+        }
     }
 
     private func closeLoanList(_ writer: inout JSONWriter) {

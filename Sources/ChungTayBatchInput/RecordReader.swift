@@ -263,7 +263,8 @@ public final class RecordReader {
         writeItem(from: stream, into: &writer, listFlags: listFlags)
     }
 
-    /// Writes the record at `offset` (starting on `line`) as an item.
+    /// Writes the record at `offset` (starting on `line`) as the list's next item, as
+    /// `writeCurrentItem` does.
     package func writeItem(at offset: Int, line: Int, into writer: inout JSONWriter, listFlags: [String]) throws(BatchInputError) {
         guard offset >= firstOffset, offset < input.size else { throw .noRecord(path: path, offset: offset) }
         try random.seek(to: offset, line: line, in: input)

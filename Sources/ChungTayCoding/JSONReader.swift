@@ -85,7 +85,7 @@ public enum JSONReader {
         var rawMembers: [RawMember] = []
         /// The top-level members whose spelling is checked, by key number.
         var handedOn: Set<Int> = []
-        /// The top-level members left unread when they are canonical arrays of objects.
+        /// The top-level members left unread when they are canonical arrays of objects, or objects.
         var skipping: Set<Int> = []
         /// Whether the value being read is one of a top-level member in `handedOn`, whose
         /// spelling is checked.

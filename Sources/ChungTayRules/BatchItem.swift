@@ -23,6 +23,10 @@ struct BatchItem<Record: ItemRecord> {
     /// hand-made payload's names from growing every document's `source` without bound.
     static var maximumSheetNameBytes: Int { 255 }
 
+    /// A file name's limit in an item, a file system's own (`NAME_MAX`): a table gives its one
+    /// `file` to every row, so an unbounded name would be copied into every document.
+    static var maximumFileNameBytes: Int { 255 }
+
     private static var lackingRecord: String { "lacks record (an object, possibly {})" }
 
     /// - Parameters:
@@ -42,7 +46,9 @@ struct BatchItem<Record: ItemRecord> {
         _ item: JSONObject, record: Record?, lacking: String, list: String, index: Int, allowedFlags: [FlagCode]
     ) throws(TaskRejection) {
         func invalid(_ problem: String) -> TaskRejection { .payloadInvalid("\(list)[\(index)] \(problem)") }
-        guard case .string(let file)? = item["file"] else { throw invalid("lacks file (a string)") }
+        guard case .string(let file)? = item["file"], file.utf8.count <= Self.maximumFileNameBytes else {
+            throw invalid("lacks file (a string of at most \(Self.maximumFileNameBytes) bytes)")
+        }
         guard case .number(let lineNumber)? = item["line"], let line = lineNumber.integerValue, line >= 1 else {
             throw invalid("lacks line (a whole number, at least 1)")
         }
@@ -111,11 +117,17 @@ struct BatchItem<Record: ItemRecord> {
 
 /// The number (`KnownKeys`) of an item's `record` member.
 private let itemRecordKey = KnownKeys.index(of: "record")!
-/// The numbers of a table's members and of a row's `cells`.
-private let tableFileKey = KnownKeys.index(of: "file")!
-private let tableFieldsKey = KnownKeys.index(of: "fields")!
-private let tableItemsKey = KnownKeys.index(of: "items")!
-private let rowCellsKey = KnownKeys.index(of: "cells")!
+/// The numbers (`KnownKeys`) of the row members a table's item does not take: the table
+/// gives `file`, the cells give the record (`sheet`, which a table has not, is not a known key).
+private struct RowKeys {
+    let file = KnownKeys.index(of: "file")!
+    let record = itemRecordKey
+    let cells = KnownKeys.index(of: "cells")!
+
+    func isTableMember(_ member: JSONObject.Member) -> Bool {
+        member.knownKey == file || member.knownKey == record || member.knownKey == cells || member.key == "sheet"
+    }
+}
 
 extension BatchItem {
     /// The items of a list read straight from its bytes, which the payload reader checked
@@ -186,7 +198,8 @@ extension BatchItem {
         let fields = value.fields
         let rows = value.rows
         let slots = Record.slots(for: fields)
-        let file = table.members.last { $0.knownKey == tableFileKey }
+        let keys = RowKeys()
+        let file = table.members.last { $0.knownKey == keys.file }
         let rowList = "\(list).items"
         var items: [BatchItem] = []
         items.reserveCapacity(rows.count)
@@ -194,7 +207,7 @@ extension BatchItem {
             guard case .object(let members) = row else { throw .payloadInvalid("\(rowList)[\(index)] is not an object") }
             var record: Record?
             if case .array(let cells)? = members["cells"], cells.count <= fields.count { record = Record(cells: cells, slots: slots) }
-            var item = members.members.filter { !isTableMember($0) }
+            var item = members.members.filter { !keys.isTableMember($0) }
             if let file { item.append(file) }
             items.append(
                 try BatchItem(
@@ -208,23 +221,19 @@ extension BatchItem {
     /// clients write it, `{"file": a string, "fields": [strings], "items": [rows]}` in that
     /// order; nil for any other (then read into values, `table(_:list:allowedFlags:)`).
     static func scanTable(_ scanner: inout JSONScanner, list: String, allowedFlags: [FlagCode]) throws(TaskRejection) -> [BatchItem]? {
+        let keys = RowKeys()
         let file: JSONObject.Member
-        var fields: [String] = []
+        let fields: [String]
         do throws(JSONSyntaxError) {
             try scanner.expect(UInt8(ascii: "{"))
             let (fileName, fileKey) = try scanner.memberName()
-            guard fileKey == tableFileKey else { return nil }
+            guard fileKey == keys.file else { return nil }
             let fileValue = try scanner.value()
-            guard case .string = fileValue else { return nil }
-            file = JSONObject.Member(key: fileName, value: fileValue, knownKey: fileKey)
-            guard scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == tableFieldsKey,
-                case .array(let names) = try scanner.value()
-            else { return nil }
-            for name in names {
-                guard case .string(let field) = name else { return nil }
-                fields.append(field)
+            guard case .string = fileValue, scanner.take(UInt8(ascii: ",")), let names = try TableValue.scanFields(&scanner) else {
+                return nil
             }
-            guard scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == tableItemsKey else { return nil }
+            file = JSONObject.Member(key: fileName, value: fileValue, knownKey: fileKey)
+            fields = names
         } catch {
             return nil
         }
@@ -243,7 +252,7 @@ extension BatchItem {
                         try scanner.skipValue()
                         continue
                     }
-                    var row = try scanRow(&scanner, slots: slots)
+                    var row = try scanRow(&scanner, slots: slots, keys: keys)
                     row.item.append(file)
                     do throws(TaskRejection) {
                         items.append(
@@ -267,7 +276,7 @@ extension BatchItem {
     /// One row object: its members but those a row's item does not take, and the record
     /// of its last `cells` (nil when that is not an array of at most one cell per field).
     private static func scanRow(
-        _ scanner: inout JSONScanner, slots: [Record.Slot?]
+        _ scanner: inout JSONScanner, slots: [Record.Slot?], keys: RowKeys
     ) throws(JSONSyntaxError) -> (item: [JSONObject.Member], record: Record?) {
         try scanner.expect(UInt8(ascii: "{"))
         var members: [JSONObject.Member] = []
@@ -277,7 +286,7 @@ extension BatchItem {
         if scanner.take(UInt8(ascii: "}")) { return (members, nil) }
         repeat {
             let (key, knownKey) = try scanner.memberName()
-            if knownKey == rowCellsKey {
+            if knownKey == keys.cells {
                 if scanner.next == UInt8(ascii: "[") {
                     record = try Record.scanned(cells: &scanner, slots: slots)
                 } else {
@@ -286,18 +295,11 @@ extension BatchItem {
                 }
             } else {
                 let member = JSONObject.Member(key: key, value: try scanner.value(), knownKey: knownKey)
-                if !isTableMember(member) { members.append(member) }
+                if !keys.isTableMember(member) { members.append(member) }
             }
         } while scanner.take(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
         return (members, record)
-    }
-
-    /// A row member its item does not take: the table gives `file`, the cells give the
-    /// record, and a table has no `sheet`.
-    private static func isTableMember(_ member: JSONObject.Member) -> Bool {
-        member.knownKey == tableFileKey || member.knownKey == itemRecordKey || member.knownKey == rowCellsKey
-            || member.key == "sheet"
     }
 
     private static func lackingCells(_ fields: Int) -> String {

@@ -92,7 +92,7 @@ struct BatchStagePayload {
     /// reader found to be a canonical array of objects, or a table as stages write it.
     func checkNotices(_ key: String) throws(TaskRejection) {
         guard !parsed.isSkippedArrayOfObjects(key) else { return }
-        if try parsed.scanUnreadList(key, { scanner throws(TaskRejection) in NoticeTable.isWellFormed(&scanner) ? true : nil }) == true {
+        if try parsed.scanUnreadList(key, { scanner throws(TaskRejection) in NoticeTable.isWrittenTable(&scanner) ? true : nil }) == true {
             return
         }
         _ = try notices(key)

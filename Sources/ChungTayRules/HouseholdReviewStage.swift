@@ -1,9 +1,9 @@
 import ChungTayCoding
 
 /// Stage A of a batch (docs/BATCH.md): `{"batch", "households": [item…], "loans":
-/// [item…]}` in; one review document per household, and the `loan.status` follow-up with
-/// the same loan items and a review notice per household (which, unlike the review,
-/// carries the borrower's mobile number).
+/// [item…]}` in, either list possibly a table; one review document per household, and the
+/// `loan.status` follow-up with the same loan items and a table of review notices, one per
+/// household (which, unlike the review, carries the borrower's mobile number).
 enum HouseholdReviewStage {
     static let householdListFlags: [FlagCode] = [.duplicateCitizenId, .duplicateHouseholdCode]
 

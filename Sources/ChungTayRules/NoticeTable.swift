@@ -47,12 +47,9 @@ struct NoticeTable {
     /// [strings], "items": [rows]}` in that order with every row an array of at most one
     /// cell per field, checked without reading the cells; false for anything else (then
     /// read into values, `notices(_:list:)`, which refuses what is not a table).
-    static func isWellFormed(_ scanner: inout JSONScanner) -> Bool {
+    static func isWrittenTable(_ scanner: inout JSONScanner) -> Bool {
         do throws(JSONSyntaxError) {
-            guard scanner.take(UInt8(ascii: "{")), try scanner.memberName().knownKey == fieldsKey,
-                case .array(let names) = try scanner.value(), names.allSatisfy({ if case .string = $0 { true } else { false } }),
-                scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == itemsKey
-            else { return false }
+            guard scanner.take(UInt8(ascii: "{")), let fields = try TableValue.scanFields(&scanner) else { return false }
             var fits = true
             _ = try scanner.scanArray { scanner, _ throws(JSONSyntaxError) in
                 guard scanner.next == UInt8(ascii: "[") else {
@@ -60,7 +57,7 @@ struct NoticeTable {
                     return try scanner.skipValue()
                 }
                 let cells = try scanner.scanArray { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
-                if cells > names.count { fits = false }
+                if cells > fields.count { fits = false }
             }
             return fits && scanner.take(UInt8(ascii: "}")) && scanner.isAtEnd
         } catch {
@@ -68,6 +65,4 @@ struct NoticeTable {
         }
     }
 
-    private static let fieldsKey = KnownKeys.index(of: "fields")!
-    private static let itemsKey = KnownKeys.index(of: "items")!
 }

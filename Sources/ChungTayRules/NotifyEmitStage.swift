@@ -1,7 +1,7 @@
 import ChungTayCoding
 
 /// Stage C of a batch (docs/BATCH.md): `{"batch", "reviews": [review notice…], "loans":
-/// [loan notice…]}` in; the notifications of RULES.md section 3 per household of the
+/// [loan notice…]}` in, either list possibly a table; the notifications of RULES.md section 3 per household of the
 /// chunk (its review and its loans), then for the loans whose household is not among the
 /// reviews, each with its outbox key (`NotificationMessage.outboxKey`). No follow-up.
 enum NotifyEmitStage {

@@ -20,8 +20,8 @@ public struct ParsedPayload: Sendable {
 
     /// Reads a payload for a task of `kind`: a list that the kind's batch stage hands on or
     /// reads item by item (`BatchStage.listsLeftUnread`) is checked but not read into
-    /// values when it is a canonical array of objects or table: the stage then copies its
-    /// bytes or scans them (`scanUnreadList`).
+    /// values when it is a canonical array of objects or object (a table): the stage then
+    /// copies its bytes or scans them (`scanUnreadList`), reading any other object as values.
     public init(_ bytes: [UInt8], for kind: TaskKind) throws(TaskRejection) {
         try self.init(bytes, leavingUnread: BatchStage.listsLeftUnread(by: kind))
     }
@@ -56,7 +56,7 @@ public struct ParsedPayload: Sendable {
     /// when the reader only checked it.
     package func value(of key: String) -> JSONValue? {
         guard let member = rawMember(key), member.skipped else { return object[key] }
-        // Checked already: a canonical array, so reading it again cannot fail.
+        // Checked already: a canonical array or object, so reading it again cannot fail.
         return try? JSONReader.parse(Array(bytes[member.range]))
     }
 

@@ -1,7 +1,8 @@
 import ChungTayCoding
 
 /// The `fields` and `items` every table of a stage payload has (docs/BATCH.md "Tables"),
-/// read from its value: the one check of them that item and notice tables share.
+/// read from its value, or from its bytes when they are as written: the one check of them
+/// that item and notice tables share.
 struct TableValue {
     let fields: [String]
     let rows: [JSONValue]
@@ -19,6 +20,23 @@ struct TableValue {
         self.fields = fields
         self.rows = rows
     }
+
+    /// Reads `"fields": [strings], "items":` at the scanner, the members as clients and stages
+    /// write them, leaving it at the rows; nil for anything else (then read into values).
+    static func scanFields(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> [String]? {
+        guard try scanner.memberName().knownKey == fieldsKey, case .array(let names) = try scanner.value() else { return nil }
+        var fields: [String] = []
+        fields.reserveCapacity(names.count)
+        for name in names {
+            guard case .string(let field) = name else { return nil }
+            fields.append(field)
+        }
+        guard scanner.take(UInt8(ascii: ",")), try scanner.memberName().knownKey == itemsKey else { return nil }
+        return fields
+    }
+
+    private static let fieldsKey = KnownKeys.index(of: "fields")!
+    private static let itemsKey = KnownKeys.index(of: "items")!
 
     private static func fieldsInvalid(_ list: String) -> TaskRejection {
         .payloadInvalid("\(list).fields must be an array of strings")

@@ -161,6 +161,19 @@ struct ChunkPlannerTests {
         #expect(payload.hasSuffix(#""loans":{"file":"l.csv","fields":["loanId","householdCode"],"items":[{"line":2,"cells":["L1","H1"]}]}}"#))
     }
 
+    @Test("a loan table's header counts against the chunk's size even when no loan joins the chunk")
+    func loanTableHeaderCountsAgainstTheLimit() throws {
+        let files = try TestFiles()
+        let households = try files.write("h.csv", "householdCode\nH1\n")
+        let wide = (1...200).map { "column\($0)" }.joined(separator: ",")
+        let loans = try files.write("l.csv", "loanId,householdCode,\(wide)\nL1,H9\n")
+        let index = try ListIndex(households: households, loans: loans)
+        let planner = ChunkPlanner(index: index, batch: Self.batch, maximumPayloadBytes: 1_000)
+        #expect(throws: BatchInputError.chunkTooLarge(path: loans, line: 1, limit: 1_000)) { try allChunks(planner) }
+        let roomy = try allChunks(ChunkPlanner(index: index, batch: Self.batch, maximumPayloadBytes: 4_000))
+        #expect(roomy.map(\.loans) == [0, 1])
+    }
+
     @Test("an input error travels in its item with column, field and message")
     func inputErrorItem() throws {
         let files = try TestFiles()

@@ -322,7 +322,8 @@ import Testing
             (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2,"cells":["a","b"]}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
             (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
             (#"{"file":"h.csv","fields":["householdCode"],"items":[{"line":2,"cells":{}}]}"#, "households.items[0] lacks cells (an array of at most 1 values, one per field)"),
-            (#"{"fields":[],"items":[{"line":2,"cells":[]}]}"#, "households.items[0] lacks file (a string)"),
+            (#"{"fields":[],"items":[{"line":2,"cells":[]}]}"#, "households.items[0] lacks file (a string of at most 255 bytes)"),
+            (#"{"file":"\#(String(repeating: "f", count: 256))","fields":[],"items":[{"line":2,"cells":[]}]}"#, "households.items[0] lacks file (a string of at most 255 bytes)"),
             (#"{"file":"h.csv","fields":[],"items":[{"cells":[]}]}"#, "households.items[0] lacks line (a whole number, at least 1)"),
             (#"{"file":"h.csv","fields":[],"items":[7]}"#, "households.items[0] is not an object"),
             (#"{"file":"h.csv","fields":[],"items":[{"line":2,"cells":[],"listFlags":["household_not_in_list"]}]}"#, "households.items[0] listFlags may hold only duplicate_citizen_id, duplicate_household_code"),
@@ -390,7 +391,7 @@ import Testing
             // Only a table as stages write it is checked without reading it.
             let wellFormed = Array(table.utf8).withUnsafeBufferPointer { buffer in
                 var scanner = JSONScanner(buffer, range: 0..<buffer.count)
-                return NoticeTable.isWellFormed(&scanner)
+                return NoticeTable.isWrittenTable(&scanner)
             }
             #expect(wellFormed == (table == tables[0].0), "\(table)")
             for kind in [TaskKind.loanStatus, .notifyEmit] {
