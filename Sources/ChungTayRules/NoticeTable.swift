@@ -64,5 +64,4 @@ struct NoticeTable {
             return false
         }
     }
-
 }
