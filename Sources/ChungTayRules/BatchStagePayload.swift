@@ -48,10 +48,10 @@ struct BatchStagePayload {
         }
     }
 
-    /// The array under `key`. The stage's own item list is required; the lists it only
-    /// passes on or reads notices from may be absent or null, meaning none.
-    func array(_ key: String, required: Bool) throws(TaskRejection) -> [JSONValue] {
-        switch parsed.value(of: key) {
+    /// The array `value` of the list under `key`. The stage's own item list is required; the
+    /// lists it only passes on or reads notices from may be absent or null, meaning none.
+    private static func array(_ value: JSONValue?, _ key: String, required: Bool) throws(TaskRejection) -> [JSONValue] {
+        switch value {
         case .array(let elements)?: return elements
         case nil, .null?:
             guard !required else { throw .payloadInvalid("payload lacks the \(key) array") }
@@ -76,10 +76,11 @@ struct BatchStagePayload {
         }
         if let scanned { return scanned }
         // Not scanned: read into values, a list left unread too (`value(of:)` reads its bytes).
-        if case .object(let table)? = parsed.value(of: key) {
+        let list = parsed.value(of: key)
+        if case .object(let table)? = list {
             return try BatchItem<Record>.table(table, list: key, allowedFlags: allowedFlags)
         }
-        let elements = try array(key, required: required)
+        let elements = try Self.array(list, key, required: required)
         var items: [BatchItem<Record>] = []
         items.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
@@ -101,8 +102,9 @@ struct BatchStagePayload {
     /// Review or loan notices, an array of objects or a table (docs/BATCH.md): objects
     /// read tolerantly, as stored documents are.
     func notices(_ key: String) throws(TaskRejection) -> [JSONObject] {
-        if case .object(let table)? = parsed.value(of: key) { return try NoticeTable.notices(table, list: key) }
-        let elements = try array(key, required: false)
+        let list = parsed.value(of: key)
+        if case .object(let table)? = list { return try NoticeTable.notices(table, list: key) }
+        let elements = try Self.array(list, key, required: false)
         var notices: [JSONObject] = []
         notices.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {

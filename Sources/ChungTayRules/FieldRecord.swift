@@ -85,19 +85,3 @@ extension FieldRecord {
         return FieldValue(try scanner.value(), as: kind)
     }
 }
-
-extension JSONScanner {
-    /// Moves past the array here, `element` moving past each of its elements (given the
-    /// element's index); the number of elements.
-    mutating func scanArray(_ element: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Int {
-        try expect(UInt8(ascii: "["))
-        if take(UInt8(ascii: "]")) { return 0 }
-        var count = 0
-        repeat {
-            try element(&self, count)
-            count += 1
-        } while take(UInt8(ascii: ","))
-        try expect(UInt8(ascii: "]"))
-        return count
-    }
-}

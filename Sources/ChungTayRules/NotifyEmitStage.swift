@@ -1,9 +1,10 @@
 import ChungTayCoding
 
 /// Stage C of a batch (docs/BATCH.md): `{"batch", "reviews": [review notice…], "loans":
-/// [loan notice…]}` in, either list possibly a table; the notifications of RULES.md section 3 per household of the
-/// chunk (its review and its loans), then for the loans whose household is not among the
-/// reviews, each with its outbox key (`NotificationMessage.outboxKey`). No follow-up.
+/// [loan notice…]}` in, either list possibly a table; the notifications of RULES.md
+/// section 3 per household of the chunk (its review and its loans), then for the loans
+/// whose household is not among the reviews, each with its outbox key
+/// (`NotificationMessage.outboxKey`). No follow-up.
 enum NotifyEmitStage {
     /// A notice with the input line it was made from.
     private struct Sourced<Notice> {
