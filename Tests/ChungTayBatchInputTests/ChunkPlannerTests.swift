@@ -80,7 +80,7 @@ struct ChunkPlannerTests {
         }
     }
 
-    @Test("a list of many key batches counts the same on the counting thread, duplicates across batches included")
+    @Test("a list of many key batches counts the same on the counting threads, duplicates across batches included")
     func concurrentCountingAcrossBatches() throws {
         let files = try TestFiles()
         var households = "householdCode,citizenId,headName\n"
