@@ -66,8 +66,13 @@ final class HouseholdKeyCounter: @unchecked Sendable {
     /// A thread that counts the batches added, in order, at most a few batches behind, so
     /// memory stays a few batches whatever the list.
     private final class Lane: @unchecked Sendable {
+        /// Batches the reader may be ahead of a lane. The lanes share each batch's storage,
+        /// so pass 1 holds about this many batches in all (and the one being built), not
+        /// this many per lane.
+        static let maximumBacklog = 8
+
         private let queue = Mutex<[Batch?]>([])
-        private let room = DispatchSemaphore(value: 8)
+        private let room = DispatchSemaphore(value: maximumBacklog)
         private let ready = DispatchSemaphore(value: 0)
         private let done = DispatchSemaphore(value: 0)
 

@@ -11,7 +11,7 @@ import Testing
         return string
     }
 
-    @Test(arguments: ["", "HH-000123", "a\u{0}b", "Bắc Ruộng", "x\u{7F}", "\u{80}"])
+    @Test(arguments: ["", "HH-000123", "a\u{0}b", "Bắc Ruộng", "x\u{7F}", "\u{80}", "abc\u{80}"])
     func validTextReadsAsItself(text: String) throws {
         #expect(try read(Array(text.utf8)) == text)
     }
