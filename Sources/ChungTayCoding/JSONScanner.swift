@@ -4,9 +4,9 @@
 /// the containers around them.
 ///
 /// Meant for text `JSONReader.parseRecordingMembers` has already checked and left unread
-/// (a `skipped` member: a canonical array of objects or object, with no white space), so it takes no
-/// white space: anything it does not expect is a `JSONSyntaxError`, on which the caller
-/// reads the text the usual way instead. Nesting is counted from where it starts, which
+/// (a `skipped` member: a canonical array of objects, or object, with no white space), so
+/// it takes no white space: anything it does not expect is a `JSONSyntaxError`, on which
+/// the caller reads the text the usual way instead. Nesting is counted from where it starts, which
 /// the check of the whole member has already bounded.
 ///
 /// Not copyable: it owns the scratch its cursor reads containers with, freed once, when

@@ -2,7 +2,8 @@ import ChungTayCoding
 
 /// Stage B of a batch (docs/BATCH.md): `{"batch", "loans": [item…], "reviews": [review
 /// notice…]}` in, either list possibly a table; one loan-status document per loan, and the
-/// `notify.emit` follow-up with the same review notices and a table of loan notices, one per loan.
+/// `notify.emit` follow-up with the same review notices and a table of loan notices, one
+/// per loan.
 enum LoanStatusStage {
     static let loanListFlags: [FlagCode] = [.householdNotInList]
 
