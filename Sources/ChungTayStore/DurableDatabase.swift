@@ -39,12 +39,26 @@ enum DurableDatabase {
         configuration.journalMode = .wal
         configuration.label = label
         if let busyTimeout { configuration.busyMode = .timeout(busyTimeout) }
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let database = try queue(path: path, configuration: configuration)
+        // After the queue is made, not in `prepareDatabase`: GRDB's WAL set-up runs after that
+        // and sets `synchronous = NORMAL`, under which a commit does not fsync the WAL (only
+        // checkpoints do), so an acknowledged job could be lost to a power cut. Read back, so
+        // that no library change can turn it off unseen.
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let level = try synchronousLevel(of: database)
+        guard level == fullSynchronous else {
+            throw StoreError("\(path) does not take synchronous = FULL (PRAGMA synchronous is \(level.map(String.init) ?? "unset"))")
+        }
         try migrator.migrate(database)
         return database
+    }
+
+    /// `PRAGMA synchronous`'s value for FULL: a commit returns once the WAL is fsynced.
+    static let fullSynchronous = 2
+
+    /// The `PRAGMA synchronous` a database's connection runs with.
+    static func synchronousLevel(of database: DatabaseQueue) throws -> Int? {
+        try database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
     }
 
     /// Opens a database to read only. A writer that is starting holds it briefly
