@@ -105,20 +105,25 @@ final class BatchUploadSpool: Sendable {
             let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw Self.storage("open", path) }
             defer { close(descriptor) }
-            // The new file's entry is durable before its first piece is answered; else unmade,
-            // so that no name is fixed by a piece that was refused.
-            if created, !Self.syncDirectory(directory.path) {
-                let refusal = Self.storage("fsync", directory.path)
-                unlink(path)
-                throw refusal
-            }
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { throw Self.storage("fstat", path) }
             let length = Int64(status.st_size)
+            // The file's entry is durable before its first piece is answered, also when a crash
+            // came between making the file and syncing its directory (the file is then still
+            // empty); a new file whose entry cannot be synced is unmade, so that no name is
+            // fixed by a piece that was refused.
+            if created || length == 0, !Self.syncDirectory(directory.path) {
+                let refusal = Self.storage("fsync", directory.path)
+                if created { unlink(path) }
+                throw refusal
+            }
             if let offset, offset != length {
                 guard try Self.holds(piece, at: offset, length: length, descriptor: descriptor) else {
                     throw .offsetMismatch(length: length)
                 }
+                // The bytes may be in the page cache only: their first append was cut short by a
+                // crash between its write and its fsync. Answered as stored, so synced first.
+                guard fsync(descriptor) == 0 else { throw Self.storage("fsync", path) }
                 return length
             }
             try self.makeRoom(for: piece.count, in: batch)
@@ -351,6 +356,9 @@ final class BatchUploadSpool: Sendable {
             let parent = created.deletingLastPathComponent().path
             guard syncDirectory(parent) else { throw storage("fsync", parent) }
         }
+        // An existing list directory may be one a crash left unsynced in its parent.
+        let parent = directory.standardizedFileURL.deletingLastPathComponent().path
+        if missing.isEmpty, !syncDirectory(parent) { throw storage("fsync", parent) }
     }
 
     /// Fsyncs a directory, so the entries made or removed in it are durable.
