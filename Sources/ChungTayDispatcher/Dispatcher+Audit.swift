@@ -8,7 +8,9 @@ import Foundation
 /// Lines are made once per commit, grouped (one line per worker, kind and batch listing
 /// the task ids, one per submission request), never per task; they wait in ``audit`` and
 /// are written with one `write` once the commit succeeded, before its acknowledgements,
-/// and at the end of the turn (``flushAudit(syncing:)``).
+/// and at the end of the turn (``flushAudit(syncing:)``). A batch's opening and sealing, a
+/// RESULTS look-up and a RETRY-DEAD-LETTERS are no turn's commit: their lines are written
+/// (a batch event's synced) before the reply to them.
 extension Dispatcher {
     /// The lines of a commit that succeeded: its submissions, completions and failures.
     func auditCommitted(_ turn: Turn, receipt: JournalReceipt) {

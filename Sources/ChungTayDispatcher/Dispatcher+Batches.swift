@@ -36,6 +36,9 @@ extension Dispatcher {
                     logger.info("batch opened", metadata: ["batch": "\(record.id)", "name": "\(record.name)", "by": "\(record.submittedBy)"])
                     auditBatchOpened(record, by: client)
                 }
+                // Its line written and synced before the reply, as README promises of every
+                // acknowledgement: the end of the turn would come after it.
+                flushAudit()
                 replyWith(.batchInfo(try batchStatus(record.id)))
             case .batchSeal(let sealing):
                 guard let entry = batches[sealing.batchId] else {
@@ -66,6 +69,7 @@ extension Dispatcher {
                     auditBatchSealed(sealing.batchId, by: client)
                     completeBatchesIfDone([sealing.batchId])
                 }
+                flushAudit()
                 replyWith(.batchInfo(try batchStatus(sealing.batchId)))
             case .batchStatus(let reference, let waitMilliseconds):
                 guard let entry = batches.find(reference) else {
@@ -129,6 +133,7 @@ extension Dispatcher {
                     documents.append(document)
                 }
                 auditResultsLookedUp(key: key, batchId: batchId, requestedBy: requestedBy, by: client)
+                flushAudit()
                 replyWith(.documents(documents))
             default:
                 return

@@ -233,6 +233,7 @@ extension Dispatcher {
                 }
                 logger.info("dead letters requeued", metadata: ["jobs": "\(jobs.count)"])
                 auditDeadLettersRetried(jobs.map(\.id), by: client)
+                flushAudit()
                 reply(envelope, requestId, .retried(count: UInt64(jobs.count)))
             } catch {
                 refuse(envelope, WireError(.storage, "\(error)"), requestId: requestId)
