@@ -79,6 +79,12 @@ public struct NotificationPrint: Sendable {
         self.rules = rules
     }
 
+    /// Makes the entries of files added to a print's directory since `write(to:)` durable
+    /// (the PDFs made from its documents), before their recipients are recorded as delivered.
+    public static func syncDirectories(of directory: URL) throws {
+        try PrivateFiles.syncDirectories(under: directory.path)
+    }
+
     /// Writes the HTML documents into `directory` (created if missing).
     public func write(to directory: URL) throws -> Summary {
         let rules = try self.rules ?? RuleBook.bundled()
@@ -197,6 +203,8 @@ public struct NotificationPrint: Sendable {
             try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         try PrivateFiles.makeDirectory(output)
+        // Its own entry durable too: `syncDirectories(under:)` syncs only what lies within it.
+        try PrivateFiles.syncDirectory((output as NSString).deletingLastPathComponent)
         if !manager.fileExists(atPath: output + "/" + marker) {
             let file = try OutputFile(path: output + "/" + marker)
             try file.close()

@@ -44,6 +44,7 @@ extension NotificationsCommand {
                     FileHandle.standardError.write(Data("chungtay: \(failure); the HTML files are written, no delivery is recorded\n".utf8))
                     throw ExitCode(CLIExit.jobFailed.rawValue)
                 }
+                try NotificationPrint.syncDirectories(of: URL(fileURLWithPath: out))
                 let delivered = try PrintedDeliveries.record(outboxIds: summary.outboxIds, dataDirectory: directory)
                 print("\(delivered) letter and group-list recipients recorded as delivered")
             } catch let error as ClientError {

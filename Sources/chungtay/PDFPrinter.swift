@@ -124,5 +124,13 @@ final class PDFPrinter: Sendable {
         guard chmod(pdf.path, 0o600) == 0 else {
             throw Failure.failed(document: html.lastPathComponent, status: 0, output: "chmod \(pdf.path): \(String(cString: strerror(errno)))")
         }
+        // On disk before the print's recipients are recorded as delivered (Chromium does not sync).
+        do {
+            let file = try FileHandle(forReadingFrom: pdf)
+            defer { try? file.close() }
+            try file.synchronize()
+        } catch {
+            throw Failure.failed(document: html.lastPathComponent, status: 0, output: "fsync \(pdf.path): \(error)")
+        }
     }
 }
