@@ -62,7 +62,9 @@ public struct DataDirectory: Sendable {
 
     /// Creates `url` and any missing parents, mode 0700. A new directory's entry is
     /// durable only once its parent is fsynced: without that, a crash could lose
-    /// `store/KIND/` with every segment fsynced inside it.
+    /// `store/KIND/` with every segment fsynced inside it. An existing `url`'s parent is
+    /// fsynced too (a process may have made it and died before that sync); it is made at
+    /// start, at a segment's opening and per copied file, so the cost is a few fsyncs.
     static func makeDirectory(_ url: URL) throws(StoreError) {
         var missing: [URL] = []
         var current = url.standardizedFileURL
@@ -78,6 +80,10 @@ public struct DataDirectory: Sendable {
             guard mkdir(directory.path, 0o700) == 0 || errno == EEXIST else { throw StoreError.errno("mkdir", directory.path) }
             try syncDirectory(directory.deletingLastPathComponent())
         }
+        // Not where this process may not read the parent (a data directory's own parent that
+        // the system made): there it made nothing either.
+        let parent = url.standardizedFileURL.deletingLastPathComponent()
+        if missing.isEmpty, access(parent.path, R_OK) == 0 { try syncDirectory(parent) }
     }
 
     /// A new or removed entry of a directory is durable only once the directory itself is fsynced.
