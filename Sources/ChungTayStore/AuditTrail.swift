@@ -44,6 +44,13 @@ public final class AuditTrail {
             close(descriptor)
             throw StoreError.errno("fchmod", path)
         }
+        // Its entry durable before any line is: made now, or by a process that died before this sync.
+        do throws(StoreError) {
+            try DataDirectory.syncDirectory(directory.root)
+        } catch {
+            close(descriptor)
+            throw error
+        }
     }
 
     deinit {
