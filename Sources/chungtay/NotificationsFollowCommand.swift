@@ -16,7 +16,8 @@ extension NotificationsCommand {
                 Subscribes to the feed as --subscriber NAME: the feed keeps a durable cursor per name, so a \
                 restarted follow goes on after the last notification it acknowledged (at least once: one that \
                 was printed but whose acknowledgement did not reach the feed's disk comes again). Each \
-                notification is printed, then acknowledged; a dispatcher that restarts is waited for. SIGINT \
+                notification is printed, then acknowledged (printed to a file, fsynced before that); a \
+                dispatcher that restarts is waited for. SIGINT \
                 and SIGTERM end it within a second, telling the feed it leaves. \
                 Text lines are: id, type, subject, first recipient (role and id), message, separated by tabs; \
                 --json prints each stored document as one JSON line with its "id" first.
@@ -56,6 +57,7 @@ extension NotificationsCommand {
             let logger = ClientLogging.logger
             let silenceLimit = Duration.seconds(NotificationFeedProtocol.heartbeatInterval * Double(NotificationFeedProtocol.heartbeatLiveness))
             var printed = 0
+            var unsyncedOutput: Int32?
             let stop = StopRequest()
             let signals = stop.watch()
             defer { signals.forEach { $0.cancel() } }
@@ -63,7 +65,7 @@ extension NotificationsCommand {
                 let subscription = try FeedSubscription(endpoint: endpoint, subscriber: subscriber, window: window, curve: curve)
                 defer { subscription.close() }
                 var silent = false
-                while !stop.isRequested, count.map({ printed < $0 }) ?? true {
+                feed: while !stop.isRequested, count.map({ printed < $0 }) ?? true {
                     guard let event = try subscription.next(timeout: .seconds(NotificationFeedProtocol.heartbeatInterval)) else {
                         if !silent, subscription.silence > silenceLimit {
                             silent = true
@@ -81,12 +83,24 @@ extension NotificationsCommand {
                         if let count { notifications = Array(notifications.prefix(count - printed)) }
                         let lines = notifications.map { json ? Self.jsonLine($0) : Self.textLine($0) }
                         FileHandle.standardOutput.write(Data(lines.joined()))
+                        // An acknowledged notification never comes again: printed to a file, it is on
+                        // disk first. A pipe or a terminal cannot be synced (EINVAL); keeping what they
+                        // show is their reader's part.
+                        if fsync(STDOUT_FILENO) != 0, errno != EINVAL, errno != EROFS {
+                            unsyncedOutput = errno
+                            break feed
+                        }
                         try subscription.acknowledge(notifications.map(\.id))
                         printed += notifications.count
                     }
                 }
             } catch {
                 throw report(error)
+            }
+            if let unsyncedOutput {
+                logger.error("cannot sync the output; the last notifications printed are not acknowledged and will come again",
+                             metadata: ["error": "\(String(cString: strerror(unsyncedOutput)))"])
+                throw ExitCode(EXIT_FAILURE)
             }
         }
 
