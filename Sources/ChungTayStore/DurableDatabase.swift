@@ -46,14 +46,15 @@ enum DurableDatabase {
         // that no library change can turn it off unseen.
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let level = try synchronousLevel(of: database)
-        guard level == fullSynchronous else {
+        guard let level, level >= fullSynchronous else {
             throw StoreError("\(path) does not take synchronous = FULL (PRAGMA synchronous is \(level.map(String.init) ?? "unset"))")
         }
         try migrator.migrate(database)
         return database
     }
 
-    /// `PRAGMA synchronous`'s value for FULL: a commit returns once the WAL is fsynced.
+    /// `PRAGMA synchronous`'s value for FULL: a commit returns once the WAL is fsynced (EXTRA,
+    /// 3, syncs more still).
     static let fullSynchronous = 2
 
     /// The `PRAGMA synchronous` a database's connection runs with.

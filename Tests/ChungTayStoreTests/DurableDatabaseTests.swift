@@ -34,13 +34,4 @@ import Testing
         let ledger = try DeliveryLedger(path: directory.deliveryLedgerPath)
         #expect(try DurableDatabase.synchronousLevel(of: ledger.database) == DurableDatabase.fullSynchronous)
     }
-
-    /// What GRDB leaves without the fix: the level these tests would see otherwise.
-    @Test func grdbsWALSetUpAloneLeavesNormal() throws {
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let queue = try DatabaseQueue(path: directory.root.appendingPathComponent("plain.sqlite").path, configuration: configuration)
-        #expect(try DurableDatabase.synchronousLevel(of: queue) == 1)
-    }
 }
