@@ -36,21 +36,22 @@ public final class AuditTrail {
 
     /// Opens (creating, mode 0600) the trail of `directory` for appending.
     public init(directory: DataDirectory) throws(StoreError) {
-        path = Self.path(in: directory)
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let path = Self.path(in: directory)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw StoreError.errno("open", path) }
-        // A file created by someone else with a wider mode is narrowed: it names workers and clients.
-        guard fchmod(descriptor, 0o600) == 0 else {
-            close(descriptor)
-            throw StoreError.errno("fchmod", path)
-        }
-        // Its entry durable before any line is: made now, or by a process that died before this sync.
+        // Checked on the local descriptor: once every property is set, a throw runs `deinit`,
+        // which closes the descriptor itself.
         do throws(StoreError) {
+            // A file created by someone else with a wider mode is narrowed: it names workers and clients.
+            guard fchmod(descriptor, 0o600) == 0 else { throw StoreError.errno("fchmod", path) }
+            // Its entry durable before any line is: made now, or by a process that died before this sync.
             try DataDirectory.syncDirectory(directory.root)
         } catch {
             close(descriptor)
             throw error
         }
+        self.path = path
+        self.descriptor = descriptor
     }
 
     deinit {
