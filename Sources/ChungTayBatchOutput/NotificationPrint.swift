@@ -203,8 +203,10 @@ public struct NotificationPrint: Sendable {
             try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         try PrivateFiles.makeDirectory(output)
-        // Its own entry durable too: `syncDirectories(under:)` syncs only what lies within it.
-        try PrivateFiles.syncDirectory((output as NSString).deletingLastPathComponent)
+        // Its own entry durable too (`syncDirectories(under:)` syncs only what lies within it),
+        // where the parent can be read (a drop directory may be write-only).
+        let parent = (output as NSString).deletingLastPathComponent
+        if access(parent, R_OK) == 0 { try PrivateFiles.syncDirectory(parent) }
         if !manager.fileExists(atPath: output + "/" + marker) {
             let file = try OutputFile(path: output + "/" + marker)
             try file.close()

@@ -57,7 +57,7 @@ extension NotificationsCommand {
             let logger = ClientLogging.logger
             let silenceLimit = Duration.seconds(NotificationFeedProtocol.heartbeatInterval * Double(NotificationFeedProtocol.heartbeatLiveness))
             var printed = 0
-            var unsyncedOutput: Int32?
+            var outputFailure: String?
             let stop = StopRequest()
             let signals = stop.watch()
             defer { signals.forEach { $0.cancel() } }
@@ -82,12 +82,17 @@ extension NotificationsCommand {
                     case .notifications(var notifications):
                         if let count { notifications = Array(notifications.prefix(count - printed)) }
                         let lines = notifications.map { json ? Self.jsonLine($0) : Self.textLine($0) }
-                        FileHandle.standardOutput.write(Data(lines.joined()))
                         // An acknowledged notification never comes again: printed to a file, it is on
                         // disk first. A pipe or a terminal cannot be synced (EINVAL); keeping what they
-                        // show is their reader's part.
+                        // show is their reader's part. Output that fails (a full disk) is not acknowledged.
+                        do {
+                            try FileHandle.standardOutput.write(contentsOf: Data(lines.joined()))
+                        } catch {
+                            outputFailure = "\(error)"
+                            break feed
+                        }
                         if fsync(STDOUT_FILENO) != 0, errno != EINVAL, errno != EROFS {
-                            unsyncedOutput = errno
+                            outputFailure = String(cString: strerror(errno))
                             break feed
                         }
                         try subscription.acknowledge(notifications.map(\.id))
@@ -97,9 +102,9 @@ extension NotificationsCommand {
             } catch {
                 throw report(error)
             }
-            if let unsyncedOutput {
-                logger.error("cannot sync the output; the last notifications printed are not acknowledged and will come again",
-                             metadata: ["error": "\(String(cString: strerror(unsyncedOutput)))"])
+            if let outputFailure {
+                logger.error("cannot write or sync the output; the last notifications are not acknowledged and will come again",
+                             metadata: ["error": "\(outputFailure)"])
                 throw ExitCode(EXIT_FAILURE)
             }
         }
