@@ -48,15 +48,7 @@ extension SystemTests {
         let sandbox = try Sandbox("dirsync")
         defer { sandbox.close() }
         let trace = sandbox.root.appendingPathComponent("strace.txt")
-        let dispatcher = try sandbox.startDispatcher(launcher: [
-            "/usr/bin/strace", "-f", "-qq", "-o", trace.path, "-e", "trace=mkdir,mkdirat,openat,fsync",
-        ])
-        // Stopping strace detaches it and the dispatcher runs on (every run left one behind):
-        // it is stopped by its data directory, before the sandbox goes.
-        defer {
-            let arguments = ["-KILL", "-f", "--", "--data-dir \(sandbox.dataDir.path)"]
-            if let pkill = try? Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: arguments) { pkill.waitUntilExit() }
-        }
+        let dispatcher = try sandbox.startTracedDispatcher(calls: "mkdir,mkdirat,openat,fsync", trace: trace)
         _ = try sandbox.startWorker("A", connect: dispatcher.workerEndpoint)
         let lines = try sandbox.writeFile("jobs.txt", numberedLines(3))
         let submitted = try sandbox.cli(["submit", "system.echo", lines.path, "--lines", "--wait", "--connect", dispatcher.clientEndpoint])

@@ -13,14 +13,7 @@ extension SystemTests {
         let sandbox = try Sandbox("walsync")
         defer { sandbox.close() }
         let trace = sandbox.root.appendingPathComponent("strace.txt")
-        let dispatcher = try sandbox.startDispatcher(launcher: [
-            "/usr/bin/strace", "-f", "-qq", "-y", "-o", trace.path, "-e", "trace=fdatasync,fsync",
-        ])
-        // As in `newDirectoriesAreFsyncedInTheirParents`: strace's dispatcher is stopped by its data directory.
-        defer {
-            let arguments = ["-KILL", "-f", "--", "--data-dir \(sandbox.dataDir.path)"]
-            if let pkill = try? Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: arguments) { pkill.waitUntilExit() }
-        }
+        let dispatcher = try sandbox.startTracedDispatcher(calls: "fdatasync,fsync", trace: trace, showingPaths: true)
         /// Syncs of the WAL begun so far (a call another thread's overlaps is split over two
         /// lines, and only the first names the file).
         func walSyncs() throws -> Int {

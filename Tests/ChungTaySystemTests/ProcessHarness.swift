@@ -206,6 +206,8 @@ final class Sandbox {
     /// With a CURVE dispatcher: its key and the operator key the in-process helpers
     /// (`status`, `finishedJobs`, the waits) connect with; nil: the NULL mechanism.
     private(set) var curve: CurveDeployment?
+    /// Whether a dispatcher runs under strace (`startTracedDispatcher`), for `close()` to stop.
+    private var tracesDispatcher = false
 
     init(_ label: String) throws {
         binary = try ChungTayBinary.url()
@@ -217,6 +219,12 @@ final class Sandbox {
     }
 
     func close() {
+        // Stopping strace detaches it and the dispatcher runs on (every run left one behind):
+        // it is stopped by its data directory.
+        if tracesDispatcher,
+           let pkill = try? Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-KILL", "-f", "--", "--data-dir \(dataDir.path)"]) {
+            pkill.waitUntilExit()
+        }
         for child in children { child.stop() }
         if ProcessInfo.processInfo.environment["CHUNGTAY_KEEP_TEST_DIRS"] == nil {
             try? FileManager.default.removeItem(at: root)
@@ -296,6 +304,13 @@ final class Sandbox {
     }
 
     /// Runs a CLI command to completion (killed after `timeout`, which is then an error);
+    /// A dispatcher under `strace -f` (`-y`: descriptors shown with their paths) tracing
+    /// `calls`, its log in `trace`; `close()` stops it.
+    func startTracedDispatcher(calls: String, trace: URL, showingPaths: Bool = false) throws -> DispatcherProcess {
+        tracesDispatcher = true
+        return try startDispatcher(launcher: ["/usr/bin/strace", "-f", "-qq"] + (showingPaths ? ["-y"] : []) + ["-o", trace.path, "-e", "trace=" + calls])
+    }
+
     /// `launcher` as for `spawn`.
     func cli(
         _ arguments: [String], stdin: URL? = nil, environment: [String: String?] = [:], launcher: [String] = [], timeout: Duration = .seconds(90)
