@@ -99,8 +99,10 @@ public struct StructuredLogHandler: LogHandler {
         }
     }
 
+    /// A line standard error cannot take (a full disk under it) is dropped, not trapped on as
+    /// `FileHandle.write(_:)` does: the service goes on (the log bus, where there is one, has the record).
     public static let writeToStandardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data(line.utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 }
 

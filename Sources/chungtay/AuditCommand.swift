@@ -36,7 +36,7 @@ struct AuditCommand: ParsableCommand {
         }
         let trail = AuditTrail.path(in: DataDirectory(root: URL(fileURLWithPath: path)))
         if !FileManager.default.fileExists(atPath: trail) {
-            FileHandle.standardError.write(Data("chungtay: no audit trail in \(path) yet (nothing was recorded there)\n".utf8))
+            StandardStreams.error("chungtay: no audit trail in \(path) yet (nothing was recorded there)\n")
         }
         // Every line's time is written the same way (RFC 3339 UTC, milliseconds), so it compares
         // as text. The formatter cuts to the millisecond, and a parsed .194 may be .19399…: half
@@ -51,16 +51,16 @@ struct AuditCommand: ParsableCommand {
                 if json { output += entry.line } else { output += Array(Self.text(entry).utf8) }
                 output.append(UInt8(ascii: "\n"))
                 if output.count >= 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output))
+                    guard StandardStreams.output(output) else { throw ExitCode.failure }
                     output.removeAll(keepingCapacity: true)
                 }
             }
         } catch let error as StoreError {
-            FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+            StandardStreams.error("chungtay: \(error)\n")
             throw ExitCode(CLIExit.jobFailed.rawValue)
         }
-        FileHandle.standardOutput.write(Data(output))
-        if torn > 0 { FileHandle.standardError.write(Data("chungtay: skipped \(torn) torn line(s) in \(trail)\n".utf8)) }
+        guard StandardStreams.output(output) else { throw ExitCode.failure }
+        if torn > 0 { StandardStreams.error("chungtay: skipped \(torn) torn line(s) in \(trail)\n") }
     }
 
     /// `TIME EVENT key=value…`: arrays as comma-separated values, objects as key:value pairs.

@@ -16,7 +16,7 @@ enum AuditRecord {
             try trail.append(line)
             try trail.sync()
         } catch {
-            FileHandle.standardError.write(Data("chungtay: cannot record it in the audit trail, so nothing was \(what): \(error)\n".utf8))
+            StandardStreams.error("chungtay: cannot record it in the audit trail, so nothing was \(what): \(error)\n")
             throw ExitCode(CLIExit.jobFailed.rawValue)
         }
     }

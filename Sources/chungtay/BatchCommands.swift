@@ -18,7 +18,7 @@ struct BatchCommand: ParsableCommand {
         func run() throws {
             do {
                 let (view, document) = try client.client().batchStatus(id)
-                if json { printLine(document) } else { print(BatchText.describe(view)) }
+                if json { try printLine(document) } else { print(BatchText.describe(view)) }
             } catch let error as ClientError {
                 throw report(error)
             }
@@ -34,7 +34,7 @@ struct BatchCommand: ParsableCommand {
             do {
                 guard case .batchInfo(let document) = try client.client().call(.batchList) else { throw ClientError.badReply("expected BATCH-INFO") }
                 if json {
-                    printLine(document)
+                    try printLine(document)
                     return
                 }
                 let batches = try BatchStatus.list(json: document)
@@ -67,9 +67,9 @@ struct ResultsCommand: ParsableCommand {
                 }
                 // The index is by hash: keep only documents that really belong to the household.
                 let matching = documents.filter { BatchText.belongs($0, to: householdCode) }
-                for document in matching { printLine(document) }
+                for document in matching { try printLine(document) }
                 if matching.isEmpty {
-                    FileHandle.standardError.write(Data("chungtay: no stored results for household \(householdCode)\n".utf8))
+                    StandardStreams.error("chungtay: no stored results for household \(householdCode)\n")
                     throw ExitCode(CLIExit.jobFailed.rawValue)
                 }
             } catch let error as ClientError {

@@ -49,7 +49,7 @@ struct BatchExportCommand: ParsableCommand {
     static func open(_ reference: String, client: ClientOptions, dataDir: String?, output: String) throws -> (id: String, dataDirectory: URL) {
         let status = try client.client().batchStatus(reference).status
         if !status.isComplete {
-            FileHandle.standardError.write(Data("chungtay: batch \(status.id) is \(status.state); the \(output) holds what is stored so far\n".utf8))
+            StandardStreams.error("chungtay: batch \(status.id) is \(status.state); the \(output) holds what is stored so far\n")
         }
         let directory = URL(fileURLWithPath: dataDir ?? status.dataDirectory)
         try audit(status.id, in: directory, output: output)

@@ -29,11 +29,11 @@ struct BatchProgress {
             let filled = Self.whole(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             let line = "\r\(status.id) \(bar) \(Self.whole(fraction * 100))% \(counts) · \(pace) · \(status.state)\u{1B}[K"
-            FileHandle.standardError.write(Data((line + (final ? "\n" : "")).utf8))
+            StandardStreams.error(line + (final ? "\n" : ""))
         } else if final || now.timeIntervalSince(lastLine) >= 5 {
             lastLine = now
             let elapsed = Self.duration(now.timeIntervalSince(started))
-            FileHandle.standardError.write(Data("\(status.id) \(status.state) \(Self.whole(fraction * 100))%: \(counts); \(pace); \(elapsed) elapsed\n".utf8))
+            StandardStreams.error("\(status.id) \(status.state) \(Self.whole(fraction * 100))%: \(counts); \(pace); \(elapsed) elapsed\n")
         }
     }
 
@@ -73,10 +73,10 @@ extension BatchProgress {
     mutating func showSubmission(id: String, chunks: Int, of total: Int, final: Bool = false) {
         let line = "\(id): \(chunks)/\(total) chunks accepted"
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K" + (final ? "\n" : "")).utf8))
+            StandardStreams.error("\r" + line + "\u{1B}[K" + (final ? "\n" : ""))
         } else if final || Date().timeIntervalSince(lastLine) >= 5 {
             lastLine = Date()
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardStreams.error(line + "\n")
         }
     }
 }

@@ -95,7 +95,7 @@ struct BatchSubmitCommand: ParsableCommand {
         } catch let error as ClientError {
             throw report(error)
         } catch let error as BatchInputError {
-            FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+            StandardStreams.error("chungtay: \(error)\n")
             throw ExitCode(CLIExit.usage.rawValue)
         }
     }
@@ -207,7 +207,7 @@ struct BatchSubmitCommand: ParsableCommand {
     private static let pollingInterval = Duration.milliseconds(500)
 
     private func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardStreams.error(text + "\n")
     }
 }
 

@@ -23,7 +23,7 @@ struct ChungTay: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure || code == ExitCode(EXIT_FAILURE) && error is ValidationError {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardStreams.error(fullMessage(for: error) + "\n")
                 Foundation.exit(CLIExit.usage.rawValue)
             }
             exit(withError: error)

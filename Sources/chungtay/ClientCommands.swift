@@ -67,7 +67,7 @@ struct SubmitCommand: ParsableCommand {
             for chunk in stride(from: 0, to: ids.count, by: slice) {
                 for document in try connection.wait(for: Array(ids[chunk..<min(chunk + slice, ids.count)])) {
                     let job = try JobView(document)
-                    printLine(job.result ?? document)
+                    try printLine(job.result ?? document)
                     failed = failed || job.state != "completed"
                 }
             }
@@ -88,7 +88,7 @@ struct JobCommand: ParsableCommand {
     func run() throws {
         do {
             guard case .jobInfo(let document) = try client.client().call(.job(id)) else { throw ClientError.badReply("expected JOB-INFO") }
-            printLine(document)
+            try printLine(document)
             let state = try JobView(document).state
             if state == "dead" { throw ExitCode(CLIExit.jobFailed.rawValue) }
         } catch let error as ClientError {
@@ -107,7 +107,7 @@ struct StatusCommand: ParsableCommand {
         do {
             guard case .statusReport(let document) = try client.client().call(.status) else { throw ClientError.badReply("expected STATUS-REPORT") }
             if json {
-                printLine(document)
+                try printLine(document)
             } else {
                 print(StatusText.render(try StatusReport(json: document)))
             }
@@ -129,7 +129,7 @@ struct DeadLettersCommand: ParsableCommand {
         func run() throws {
             do {
                 guard case .deadLetterList(let document) = try client.client().call(.deadLetters) else { throw ClientError.badReply("expected DEAD-LETTER-LIST") }
-                printLine(document)
+                try printLine(document)
             } catch let error as ClientError {
                 throw report(error)
             }

@@ -82,6 +82,7 @@ func report(_ error: ClientError) -> ExitCode {
     }
 }
 
-func printLine(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes + [UInt8(ascii: "\n")]))
+/// Prints a document and a newline; exit code 1 when standard output cannot be written.
+func printLine(_ bytes: [UInt8]) throws(ExitCode) {
+    guard StandardStreams.output(bytes + [UInt8(ascii: "\n")]) else { throw ExitCode.failure }
 }

@@ -39,7 +39,7 @@ struct DataCommand: ParsableCommand {
             let path = directory.root.path
             do {
                 guard try directory.lock() else {
-                    FileHandle.standardError.write(Data("chungtay: \(path) is in use by a running dispatcher (lock \(directory.lockPath) is held); stop it before checking\n".utf8))
+                    StandardStreams.error("chungtay: \(path) is in use by a running dispatcher (lock \(directory.lockPath) is held); stop it before checking\n")
                     throw ExitCode(CLIExit.jobFailed.rawValue)
                 }
                 let journal = try JobJournal(path: directory.journalPath)
@@ -57,7 +57,7 @@ struct DataCommand: ParsableCommand {
                 print(json ? Self.report(path: path, problems: problems, repaired: repaired) : Self.text(problems: problems, repaired: repaired))
                 if !problems.isEmpty { throw ExitCode(CLIExit.jobFailed.rawValue) }
             } catch let error as StoreError {
-                FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+                StandardStreams.error("chungtay: \(error)\n")
                 throw ExitCode(CLIExit.jobFailed.rawValue)
             }
         }
@@ -135,7 +135,7 @@ struct DataCommand: ParsableCommand {
                         + (summary.payloadSegmentsLeftOut > 0 ? "; \(summary.payloadSegmentsLeftOut) payload segments no job needs left out" : ""))
                 }
             } catch {
-                FileHandle.standardError.write(Data("chungtay: backup failed: \(error)\n".utf8))
+                StandardStreams.error("chungtay: backup failed: \(error)\n")
                 throw ExitCode(CLIExit.jobFailed.rawValue)
             }
         }
@@ -168,7 +168,7 @@ struct DataCommand: ParsableCommand {
             do {
                 manifest = try DataDirectoryRestore(backup: URL(fileURLWithPath: from), destination: target).run()
             } catch {
-                FileHandle.standardError.write(Data("chungtay: restore failed: \(error)\n".utf8))
+                StandardStreams.error("chungtay: restore failed: \(error)\n")
                 throw ExitCode(CLIExit.jobFailed.rawValue)
             }
             try AuditRecord.append(.dataRestored, [

@@ -95,7 +95,8 @@ struct DispatcherCommand: ParsableCommand {
                 let logMember = log.map { #","logEndpoint":"# + JSONText.quoted($0) } ?? ""
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
                     + logMember + "}\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                // The service goes on if no one can read it (standard error says why).
+                _ = StandardStreams.output(line)
                 ServiceManagerNotification.ready(status: "serving: clients \(client), workers \(worker)", logger: logger)
                 let ready = OperatorPageService.ReadyDispatcher(
                     clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) })
@@ -129,6 +130,6 @@ struct DispatcherCommand: ParsableCommand {
     /// `{"event":"listening","NAME":"HOST:PORT"}` on standard output.
     static func printListening(_ name: String, _ address: String) {
         let line = #"{"event":"listening",""# + name + #"":"# + JSONText.quoted(address) + "}\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        _ = StandardStreams.output(line)
     }
 }

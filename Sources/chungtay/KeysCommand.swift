@@ -34,7 +34,7 @@ struct KeysCommand: ParsableCommand {
             do {
                 paths = try CurveKeyFile.generate(name: name, in: out)
             } catch {
-                FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+                StandardStreams.error("chungtay: \(error)\n")
                 throw ExitCode.failure
             }
             printKey(try CurveKeyFile.readPublicKey(path: paths.publicPath))
@@ -56,7 +56,7 @@ struct KeysCommand: ParsableCommand {
                     ? try CurveKeyFile.readKeyPair(secretPath: file).publicKey
                     : try CurveKeyFile.readPublicKey(path: file)
             } catch {
-                FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+                StandardStreams.error("chungtay: \(error)\n")
                 throw ExitCode.failure
             }
             printKey(key)
@@ -99,7 +99,7 @@ struct KeysCommand: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: (digestPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try TokenFile.write(token: token, digest: HTTPBearerToken.digest(of: token), secretPath: secretPath, digestPath: digestPath)
             } catch {
-                FileHandle.standardError.write(Data("chungtay: \(error)\n".utf8))
+                StandardStreams.error("chungtay: \(error)\n")
                 throw ExitCode.failure
             }
             print("wrote \(secretPath) (the bearer token: give it to the service, keep it secret)")

@@ -49,27 +49,33 @@ struct LogsCommand: ParsableCommand {
         let request = LogSubscriptionRequest(filter: filter, tail: min(tail, UInt32(LogProtocol.ringCapacity)), follow: follow)
         let printer = RecordPrinter(json: json, colours: !json && isatty(STDOUT_FILENO) == 1)
         let (endpoint, curve) = try endpoint()
+        let outputWritten: Bool
         do throws(ClientError) {
-            let subscription = try LogSubscription(endpoint: endpoint, request: request, curve: curve)
-            var tailRecords: [LogRecord] = []
-            while true {
-                guard let event = try subscription.next(timeout: .milliseconds(Int64(timeout * 1000))) else {
-                    throw subscription.silence(seconds: timeout)
-                }
-                if case .records(let records) = event { tailRecords += records; continue }
-                break
-            }
-            printer.print(Self.inTimeOrder(tailRecords))
-            guard follow else { return }
-            var pending = LogReorderBuffer<ContinuousClock.Instant>()
-            while true {
-                if case .records(let records) = try subscription.next(timeout: Self.reorderWindow / 2) {
-                    pending.add(records, arrivedAt: .now)
-                }
-                printer.print(pending.takeDue(arrivedBy: .now - Self.reorderWindow))
-            }
+            outputWritten = try stream(LogSubscription(endpoint: endpoint, request: request, curve: curve), to: printer)
         } catch {
             throw report(error)
+        }
+        guard outputWritten else { throw ExitCode.failure }
+    }
+
+    /// Prints the tail, then (with `--follow`) what comes; false once standard output cannot be written.
+    private func stream(_ subscription: LogSubscription, to printer: RecordPrinter) throws(ClientError) -> Bool {
+        var tailRecords: [LogRecord] = []
+        while true {
+            guard let event = try subscription.next(timeout: .milliseconds(Int64(timeout * 1000))) else {
+                throw subscription.silence(seconds: timeout)
+            }
+            if case .records(let records) = event { tailRecords += records; continue }
+            break
+        }
+        guard printer.print(Self.inTimeOrder(tailRecords)) else { return false }
+        guard follow else { return true }
+        var pending = LogReorderBuffer<ContinuousClock.Instant>()
+        while true {
+            if case .records(let records) = try subscription.next(timeout: Self.reorderWindow / 2) {
+                pending.add(records, arrivedAt: .now)
+            }
+            guard printer.print(pending.takeDue(arrivedBy: .now - Self.reorderWindow)) else { return false }
         }
     }
 
@@ -82,8 +88,9 @@ struct LogsCommand: ParsableCommand {
         var json: Bool
         var colours: Bool
 
-        func print(_ records: [LogRecord]) {
-            guard !records.isEmpty else { return }
+        /// False when standard output cannot be written (standard error says why).
+        func print(_ records: [LogRecord]) -> Bool {
+            guard !records.isEmpty else { return true }
             var output: [UInt8] = []
             for record in records {
                 if json {
@@ -93,7 +100,7 @@ struct LogsCommand: ParsableCommand {
                     output += Array(StructuredLogHandler.textLine(record, colours: colours).utf8)
                 }
             }
-            FileHandle.standardOutput.write(Data(output))
+            return StandardStreams.output(output)
         }
     }
 }

@@ -42,7 +42,7 @@ struct NotificationsCommand: ParsableCommand {
                     : Self.textLine(delivery.entry, delivery.state, document, delivery.recipients))
                 listed += 1
             }
-            if !json { FileHandle.standardError.write(Data("\(listed) notifications\n".utf8)) }
+            if !json { StandardStreams.error("\(listed) notifications\n") }
         }
 
         static func textLine(_ entry: OutboxEntry, _ state: NotificationState, _ document: NotificationDocument?, _ recipients: [RecipientDelivery]) -> String {

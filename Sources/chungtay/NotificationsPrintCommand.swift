@@ -41,7 +41,7 @@ extension NotificationsCommand {
                 print("\(batchId): \(summary.groups) savings-group lists, \(summary.letters) letters from \(summary.notifications) notifications\(suppressed); "
                     + "\(summary.documents.count) HTML and \(pdfs) PDF files in \(out)")
                 if let failure {
-                    FileHandle.standardError.write(Data("chungtay: \(failure); the HTML files are written, no delivery is recorded\n".utf8))
+                    StandardStreams.error("chungtay: \(failure); the HTML files are written, no delivery is recorded\n")
                     throw ExitCode(CLIExit.jobFailed.rawValue)
                 }
                 try NotificationPrint.syncDirectories(of: URL(fileURLWithPath: out))

@@ -19,7 +19,7 @@ final class RawTerminal {
         } else {
             saved = nil
         }
-        Self.write("\u{1B}[?1049h\u{1B}[?25l")
+        _ = Self.write("\u{1B}[?1049h\u{1B}[?25l")
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -38,7 +38,7 @@ final class RawTerminal {
         defer { lock.unlock() }
         guard !restored else { return }
         restored = true
-        Self.write("\u{1B}[?25h\u{1B}[?1049l")
+        _ = Self.write("\u{1B}[?25h\u{1B}[?1049l")
         if var saved { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
     }
 
@@ -49,8 +49,8 @@ final class RawTerminal {
         return Int(size.ws_col)
     }
 
-    /// Draws `lines` over the previous frame.
-    func draw(_ lines: [String]) {
+    /// Draws `lines` over the previous frame; false when standard output cannot be written.
+    func draw(_ lines: [String]) -> Bool {
         Self.write("\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J")
     }
 
@@ -73,7 +73,7 @@ final class RawTerminal {
         }
     }
 
-    private static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    private static func write(_ text: String) -> Bool {
+        StandardStreams.output(text)
     }
 }

@@ -32,7 +32,7 @@ struct TopCommand: ParsableCommand {
                 connection = nil
                 lines = ["chungtay top  (q quits)", "", "no status from the dispatcher: \(error)"]
             }
-            terminal.draw(lines)
+            guard terminal.draw(lines) else { throw ExitCode.failure }
         } while !terminal.waitForQuit(seconds: 1)
     }
 }
