@@ -4,7 +4,8 @@ import Foundation
 /// `chungtay`: the dispatcher, the worker and the client commands in one executable.
 ///
 /// Exit codes (the interface other services script against): 0 success, 1 the job
-/// failed or was dead-lettered, 2 usage error, 3 cannot reach the dispatcher.
+/// failed or was dead-lettered (or the output could not be written), 2 usage error, 3
+/// cannot reach the dispatcher.
 @main
 struct ChungTay: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,7 @@ struct ChungTay: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            guard StandardStreams.flushPrinted() else { Foundation.exit(EXIT_FAILURE) }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure || code == ExitCode(EXIT_FAILURE) && error is ValidationError {

@@ -10,6 +10,7 @@ import ChungTayWire
 import ServiceLifecycle
 import Dispatch
 import Foundation
+import Logging
 import ZeroMQ
 
 struct DispatcherCommand: ParsableCommand {
@@ -95,8 +96,7 @@ struct DispatcherCommand: ParsableCommand {
                 let logMember = log.map { #","logEndpoint":"# + JSONText.quoted($0) } ?? ""
                 let line = #"{"event":"ready","clientEndpoint":"# + JSONText.quoted(client) + #","workerEndpoint":"# + JSONText.quoted(worker)
                     + logMember + "}\n"
-                // The service goes on if no one can read it (standard error says why).
-                _ = StandardStreams.output(line)
+                Self.printServiceLine(line, logger: logger)
                 ServiceManagerNotification.ready(status: "serving: clients \(client), workers \(worker)", logger: logger)
                 let ready = OperatorPageService.ReadyDispatcher(
                     clientEndpoint: client, curve: operatorKeys, logFeed: log.map { LogBusFeed(endpoint: $0, curve: operatorKeys) })
@@ -120,7 +120,7 @@ struct DispatcherCommand: ParsableCommand {
             if let metrics, http.listener?.sharesMetrics != true {
                 services.append(OperatorPageService(
                     address: metrics, dispatcher: { await readyDispatcher.first { _ in true } }, logger: logger
-                ) { address in Self.printListening("metricsAddress", address) })
+                ) { address in Self.printListening("metricsAddress", address, logger: logger) })
             }
             if let api { services.append(api) }
             return services
@@ -128,8 +128,17 @@ struct DispatcherCommand: ParsableCommand {
     }
 
     /// `{"event":"listening","NAME":"HOST:PORT"}` on standard output.
-    static func printListening(_ name: String, _ address: String) {
-        let line = #"{"event":"listening",""# + name + #"":"# + JSONText.quoted(address) + "}\n"
-        _ = StandardStreams.output(line)
+    static func printListening(_ name: String, _ address: String, logger: Logger) {
+        printServiceLine(#"{"event":"listening",""# + name + #"":"# + JSONText.quoted(address) + "}\n", logger: logger)
+    }
+
+    /// A line for whoever started the service (scripts wait for it); the service goes on,
+    /// with a warning in its log, when standard output cannot take it.
+    private static func printServiceLine(_ line: String, logger: Logger) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(line.utf8))
+        } catch {
+            logger.warning("cannot write standard output", metadata: ["error": "\(error)", "line": "\(line.dropLast())"])
+        }
     }
 }

@@ -173,7 +173,7 @@ extension HTTPOption.Listener {
             }, logger: logger
         ) { port in
             let bound = OperatorPageAddress(host: host, port: port).description
-            DispatcherCommand.printListening(sharesMetrics ? "metricsAddress" : "httpAddress", bound)
+            DispatcherCommand.printListening(sharesMetrics ? "metricsAddress" : "httpAddress", bound, logger: logger)
         }
     }
 }

@@ -7,6 +7,10 @@ final class RawTerminal {
     private let saved: termios?
     private var signalSources: [any DispatchSourceSignal] = []
     private var restored = false
+    /// Set once standard output failed (standard error said why): nothing more is written.
+    /// A signal's restore writes from another thread, hence the lock.
+    private var outputFailed = false
+    private let outputLock = NSLock()
     private let lock = NSLock()
 
     /// Raw mode when standard input is a terminal; otherwise only the screen sequences.
@@ -19,7 +23,7 @@ final class RawTerminal {
         } else {
             saved = nil
         }
-        _ = Self.write("\u{1B}[?1049h\u{1B}[?25l")
+        write("\u{1B}[?1049h\u{1B}[?25l")
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -38,7 +42,7 @@ final class RawTerminal {
         defer { lock.unlock() }
         guard !restored else { return }
         restored = true
-        _ = Self.write("\u{1B}[?25h\u{1B}[?1049l")
+        write("\u{1B}[?25h\u{1B}[?1049l")
         if var saved { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
     }
 
@@ -51,7 +55,7 @@ final class RawTerminal {
 
     /// Draws `lines` over the previous frame; false when standard output cannot be written.
     func draw(_ lines: [String]) -> Bool {
-        Self.write("\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J")
+        write("\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J")
     }
 
     /// Waits up to `seconds` for a key; true when it is `q` (or input ended and nothing else will come).
@@ -73,7 +77,12 @@ final class RawTerminal {
         }
     }
 
-    private static func write(_ text: String) -> Bool {
-        StandardStreams.output(text)
+    @discardableResult
+    private func write(_ text: String) -> Bool {
+        outputLock.lock()
+        defer { outputLock.unlock() }
+        guard !outputFailed else { return false }
+        outputFailed = !StandardStreams.output(text)
+        return !outputFailed
     }
 }
