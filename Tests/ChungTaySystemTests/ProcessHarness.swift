@@ -303,7 +303,6 @@ final class Sandbox {
         ] + extra)
     }
 
-    /// Runs a CLI command to completion (killed after `timeout`, which is then an error);
     /// A dispatcher under `strace -f` (`-y`: descriptors shown with their paths) tracing
     /// `calls`, its log in `trace`; `close()` stops it.
     func startTracedDispatcher(calls: String, trace: URL, showingPaths: Bool = false) throws -> DispatcherProcess {
@@ -311,6 +310,7 @@ final class Sandbox {
         return try startDispatcher(launcher: ["/usr/bin/strace", "-f", "-qq"] + (showingPaths ? ["-y"] : []) + ["-o", trace.path, "-e", "trace=" + calls])
     }
 
+    /// Runs a CLI command to completion (killed after `timeout`, which is then an error);
     /// `launcher` as for `spawn`.
     func cli(
         _ arguments: [String], stdin: URL? = nil, environment: [String: String?] = [:], launcher: [String] = [], timeout: Duration = .seconds(90)
