@@ -5,9 +5,23 @@ import Foundation
 import Synchronization
 import ZeroMQ
 
+/// Set once a result could not be written: the run goes on, so that what it started is
+/// stopped as usual, and ends with 1 (`finish()`). Foundation's `write(_:)` would trap.
+let reportFailed = Atomic<Bool>(false)
+
 /// Results go out as they are measured, even when standard output is a pipe.
 func report(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    do {
+        try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
+    } catch {
+        guard !reportFailed.exchange(true, ordering: .relaxed) else { return }
+        try? FileHandle.standardError.write(contentsOf: Data("chungtay-bench: cannot write standard output: \(error)\n".utf8))
+    }
+}
+
+/// Ends a run that succeeded: with 1 if a result could not be written.
+func finish() -> Never {
+    exit(reportFailed.load(ordering: .relaxed) ? 1 : 0)
 }
 
 /// `chungtay-bench`: end-to-end durable `system.echo` throughput with two worker
@@ -24,12 +38,12 @@ let arguments = CommandLine.arguments
 let reliabilityCommands: [any ParsableCommand.Type] = [ChaosCommand.self, DiskFullCommand.self, CompareStoresCommand.self, ClusterLocalCommand.self]
 if arguments.count >= 2, let command = reliabilityCommands.first(where: { $0.configuration.commandName == arguments[1] }) {
     command.main(Array(arguments.dropFirst(2)))  // exits unless it succeeded
-    exit(0)
+    finish()
 }
 if arguments.count >= 4, arguments[1] == "batch-floor" {
     do {
         try BatchFloor.run(households: arguments[2], loans: arguments.count > 4 ? arguments[3] : nil, asOf: arguments[arguments.count - 1])
-        exit(0)
+        finish()
     } catch {
         report("batch-floor failed: \(error)")
         exit(1)
@@ -190,3 +204,4 @@ let durable = try measureDispatcher()
 let ceiling = try measureProxy()
 report("ratio:      dispatcher / zmq_proxy = \(String(format: "%.1f", durable / ceiling * 100))%")
 try measureQueuedMemory()
+finish()

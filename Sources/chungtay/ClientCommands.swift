@@ -41,21 +41,40 @@ struct SubmitCommand: ParsableCommand {
         return legacy
     }
 
+    /// The input as messages name it.
+    private var inputName: String { file == "-" ? "standard input" : file }
+
     func run() throws {
         let connection = try client.client(keyFlagAlone: true)
         let idempotencyKey = try jobKey(connection)
-        let input = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let input: FileHandle
+        do {
+            input = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        } catch {
+            throw ValidationError("cannot read \(inputName): \(fileErrorText(error))")
+        }
         var ids: [UInt64] = []
         do {
             if lines {
-                let jobs = LineReader(input).enumerated().lazy.map { index, line in
+                let reader = LineReader(input)
+                let jobs = reader.enumerated().lazy.map { index, line in
                     JobSpec(kind: kind, payload: line, idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, priority: priority)
                 }
+                var submitted = 0
                 try connection.submit(jobs) { receipts in
+                    submitted += receipts.count
                     if wait { ids += receipts.map(\.jobId) } else { for receipt in receipts { print(receipt.jobId) } }
                 }
+                if let failure = reader.failure {
+                    throw ValidationError("cannot read \(inputName) after \(submitted) jobs were submitted: \(fileErrorText(failure))")
+                }
             } else {
-                let payload = [UInt8](input.readDataToEndOfFile())
+                let payload: [UInt8]
+                do {
+                    payload = [UInt8](try input.readToEnd() ?? Data())
+                } catch {
+                    throw ValidationError("cannot read \(inputName): \(fileErrorText(error))")
+                }
                 guard case .accepted(let receipts) = try connection.call(.submit([JobSpec(kind: kind, payload: payload, idempotencyKey: idempotencyKey, priority: priority)])) else {
                     throw ClientError.badReply("expected ACCEPTED")
                 }

@@ -14,7 +14,7 @@ enum StandardStreams {
             try FileHandle.standardOutput.write(contentsOf: bytes)
             return true
         } catch {
-            StandardStreams.error("chungtay: cannot write standard output: \(error)\n")
+            StandardStreams.error("chungtay: cannot write standard output: \(fileErrorText(error))\n")
             return false
         }
     }
