@@ -22,10 +22,10 @@ public final class JobJournal {
         try Self.checkSQLiteVersion(database)
     }
 
-    /// The oldest SQLite whose SQL the commit uses: `JobRowWrites` completes a turn's jobs with
-    /// `UPDATE … FROM` (3.33) and `RETURNING` (3.35). An older library would fail every commit
-    /// with a completion, so the dispatcher refuses to start on it instead.
-    static let minimumSQLiteVersion = [3, 35, 0]
+    /// The oldest SQLite whose SQL the commit uses: the segment ends and batch counters are
+    /// written with upserts (`INSERT … ON CONFLICT … DO UPDATE`, 3.24). An older library would
+    /// fail every commit, so the dispatcher refuses to start on it instead.
+    static let minimumSQLiteVersion = [3, 24, 0]
 
     private static func checkSQLiteVersion(_ database: some DatabaseReader) throws(StoreError) {
         let text: String
@@ -37,7 +37,7 @@ public final class JobJournal {
         let version = text.split(separator: ".").map { Int($0) ?? 0 }
         guard version.lexicographicallyPrecedes(minimumSQLiteVersion) == false else {
             let minimum = minimumSQLiteVersion.map(String.init).joined(separator: ".")
-            throw StoreError("SQLite \(text) is too old for the job journal: it needs \(minimum) or later (UPDATE … FROM … RETURNING)")
+            throw StoreError("SQLite \(text) is too old for the job journal: it needs \(minimum) or later (INSERT … ON CONFLICT … DO UPDATE)")
         }
     }
 

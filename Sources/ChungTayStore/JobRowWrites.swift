@@ -1,19 +1,20 @@
 import GRDB
 
-/// The `job` rows one journal commit inserts and completes, written many rows per
-/// statement (`RowGroups`): a statement per job was most of the dispatcher's journal time
-/// under durable echo, where a turn commits thousands of jobs.
+/// The `job` rows one journal commit inserts and completes. New rows go many per statement
+/// (`RowGroups`): a statement per job was most of the dispatcher's journal time under durable
+/// echo, where a turn commits thousands of jobs. Completions go one per statement, bound
+/// directly: a row found by its id costs SQLite less alone than inside `UPDATE … FROM
+/// (VALUES …) RETURNING` (a join over the values, the returned ids held until the statement
+/// ends): durable echo 3–16 % faster in seven alternated pairs (docs/PERFORMANCE.md, step 18).
 ///
 /// New rows get their ids here rather than from SQLite: the dispatcher is the journal's only
 /// writer, and SQLite would give each new row one more than the largest id in the table, so
 /// the ids (and every document naming them) are the ones a row-by-row insert got.
 struct JobRowWrites {
     static let insertColumns = 11
-    static let completionColumns = 7
     static let insertSQLs = RowGroups.sqls(insertSQL(rows:))
-    static let completionSQLs = RowGroups.sqls(completionSQL(rows:))
 
-    /// One completion for the batched UPDATE: its row and its values in `completionSQL`'s order.
+    /// One completion: its row and its values in `completionSQL`'s parameter order.
     struct CompletedRow {
         var row: Int64
         var values: [DatabaseValue]
@@ -47,22 +48,19 @@ struct JobRowWrites {
 
     /// Writes the queued rows.
     mutating func flush(in db: Database) throws {
-        try RowGroups.write(pending[...], columns: Self.insertColumns, sqls: Self.insertSQLs, in: db) { try $0.execute() }
+        try RowGroups.write(pending[...], columns: Self.insertColumns, sqls: Self.insertSQLs, in: db)
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Marks the rows completed that are still queued, and returns those (a row twice in
-    /// `rows` counts once, at its first place: the second completion finds it done, as it
-    /// would row by row).
+    /// `rows` counts once, at its first place: the second completion finds it done).
     static func complete(_ rows: [CompletedRow], in db: Database) throws -> Set<Int64> {
-        var seen: Set<Int64> = []
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(rows.count * completionColumns)
-        for row in rows where seen.insert(row.row).inserted { values += row.values }
+        let statement = try db.cachedStatement(sql: completionSQL)
         var applied: Set<Int64> = []
-        try RowGroups.write(values[...], columns: completionColumns, sqls: completionSQLs, in: db) { statement in
-            let done = try Int64.fetchCursor(statement)
-            while let row = try done.next() { applied.insert(row) }
+        for row in rows {
+            try RowGroups.bind(row.values[...], to: statement)
+            try statement.execute()
+            if db.changesCount == 1 { applied.insert(row.row) }
         }
         return applied
     }
@@ -74,14 +72,10 @@ struct JobRowWrites {
         """
     }
 
-    /// `v.column1` is the row, then attempts, finished_at, result_file, result_offset, result_length, result_list.
-    static func completionSQL(rows: Int) -> String {
+    /// `?1` is the row, then attempts, finished_at, result_file, result_offset, result_length, result_list.
+    static let completionSQL = """
+        UPDATE job SET state = 1, attempts = ?2, finished_at = ?3, result_file = ?4, result_offset = ?5,
+            result_length = ?6, result_list = ?7, error_code = NULL, error_message = NULL
+        WHERE id = ?1 AND state = 0
         """
-        UPDATE job SET state = 1, attempts = v.column2, finished_at = v.column3, result_file = v.column4, result_offset = v.column5,
-            result_length = v.column6, result_list = v.column7, error_code = NULL, error_message = NULL
-        FROM (VALUES \(RowGroups.placeholders(rows: rows, columns: completionColumns))) AS v
-        WHERE job.id = v.column1 AND job.state = 0
-        RETURNING id
-        """
-    }
 }

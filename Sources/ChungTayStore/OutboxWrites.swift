@@ -93,7 +93,7 @@ struct OutboxWrites {
 
     /// Writes the queued rows: at each full group, and once a commit after its last `record`.
     mutating func flush(in db: Database) throws {
-        try RowGroups.write(pending[...], columns: Self.columns, sqls: Self.insertSQLs, in: db) { try $0.execute() }
+        try RowGroups.write(pending[...], columns: Self.columns, sqls: Self.insertSQLs, in: db)
         pending.removeAll(keepingCapacity: true)
     }
 }

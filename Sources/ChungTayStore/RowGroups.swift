@@ -24,19 +24,16 @@ enum RowGroups {
             .joined(separator: ",")
     }
 
-    /// Runs `values` (`columns` a row, in the statements' parameter order) through the step
-    /// statements of `sqls`, the biggest that fits first; `run` steps each bound statement
-    /// (executes it or reads what it returns).
-    static func write(
-        _ values: ArraySlice<DatabaseValue>, columns: Int, sqls: [String], in db: Database, run: (Statement) throws -> Void
-    ) throws {
+    /// Executes the step statements of `sqls` over `values` (`columns` a row, in the
+    /// statements' parameter order), the biggest that fits first.
+    static func write(_ values: ArraySlice<DatabaseValue>, columns: Int, sqls: [String], in db: Database) throws {
         var start = values.startIndex
         for (step, sql) in zip(steps, sqls) where values.endIndex - start >= step * columns {
             let statement = try db.cachedStatement(sql: sql)
             while values.endIndex - start >= step * columns {
                 let end = start + step * columns
                 try bind(values[start..<end], to: statement)
-                try run(statement)
+                try statement.execute()
                 start = end
             }
         }
