@@ -13,7 +13,7 @@ import GRDB
 /// read beside a running writer in SQLite's read-only mode, which takes no write lock.
 ///
 /// Statement journals stay in memory. A statement that writes many rows and may abort, as
-/// the grouped inserts and updates of `RowGroups` do, keeps one (the pages it changes, as
+/// the grouped inserts of `RowGroups` do, keeps one (the pages it changes, as
 /// they were, to undo it alone), and past 64 KiB SQLite spilled it to a temporary file: in
 /// the 1,000,000-household batch about 7,000 page writes a second on the dispatcher's
 /// thread, a third of its system time. One lives only while its statement runs, and holds

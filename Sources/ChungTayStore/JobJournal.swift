@@ -207,7 +207,7 @@ public final class JobJournal {
                     receipt.submissions.append(SubmitReceipt(jobId: JobKey.id(id), existed: false))
                     if let batchId = job.batchId { try batchWrites.add(job.counters, to: batchId) }
                 }
-                // All completions in a few statements; a completion applies only if its job was still queued.
+                // A completion applies only if its job was still queued (`JobRowWrites.complete`).
                 let completed = try JobRowWrites.complete(commit.completions.compactMap { completion in
                     JobKey.row(completion.jobId).map { row in
                         JobRowWrites.CompletedRow(row: row, values: [

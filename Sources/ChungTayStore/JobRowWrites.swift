@@ -5,7 +5,7 @@ import GRDB
 /// echo, where a turn commits thousands of jobs. Completions go one per statement, bound
 /// directly: a row found by its id costs SQLite less alone than inside `UPDATE … FROM
 /// (VALUES …) RETURNING` (a join over the values, the returned ids held until the statement
-/// ends): durable echo 3–16 % faster in seven alternated pairs (docs/PERFORMANCE.md, step 18).
+/// ends): durable echo 3–11 % faster in four alternated pairs (docs/PERFORMANCE.md, step 18).
 ///
 /// New rows get their ids here rather than from SQLite: the dispatcher is the journal's only
 /// writer, and SQLite would give each new row one more than the largest id in the table, so

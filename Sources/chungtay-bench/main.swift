@@ -45,7 +45,7 @@ if arguments.count >= 4, arguments[1] == "batch-floor" {
         try BatchFloor.run(households: arguments[2], loans: arguments.count > 4 ? arguments[3] : nil, asOf: arguments[arguments.count - 1])
         finish()
     } catch {
-        report("batch-floor failed: \(error)")
+        try? FileHandle.standardError.write(contentsOf: Data("batch-floor failed: \(error)\n".utf8))
         exit(1)
     }
 }

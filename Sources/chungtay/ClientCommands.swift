@@ -44,6 +44,15 @@ struct SubmitCommand: ParsableCommand {
     /// The input as messages name it.
     private var inputName: String { file == "-" ? "standard input" : file }
 
+    /// Input that cannot be read (a directory, a failing device): says why and ends with
+    /// exit 2, like a file `validate()` finds unreadable. Foundation's non-throwing reads
+    /// would have trapped. `submitted`: the lines read before a failure, already submitted.
+    private func unreadableInput(_ error: any Error, submitted: Int? = nil) -> ExitCode {
+        let before = submitted.map { " (lines submitted before it failed: \($0))" } ?? ""
+        StandardStreams.error("chungtay: cannot read \(inputName): \(fileErrorText(error))\(before)\n")
+        return ExitCode(CLIExit.usage.rawValue)
+    }
+
     func run() throws {
         let connection = try client.client(keyFlagAlone: true)
         let idempotencyKey = try jobKey(connection)
@@ -51,9 +60,11 @@ struct SubmitCommand: ParsableCommand {
         do {
             input = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         } catch {
-            throw ValidationError("cannot read \(inputName): \(fileErrorText(error))")
+            throw unreadableInput(error)
         }
         var ids: [UInt64] = []
+        // A read that fails after lines were submitted: their ids or results are printed first.
+        var readFailure: ExitCode?
         do {
             if lines {
                 let reader = LineReader(input)
@@ -65,31 +76,31 @@ struct SubmitCommand: ParsableCommand {
                     submitted += receipts.count
                     if wait { ids += receipts.map(\.jobId) } else { for receipt in receipts { print(receipt.jobId) } }
                 }
-                if let failure = reader.failure {
-                    throw ValidationError("cannot read \(inputName) after \(submitted) jobs were submitted: \(fileErrorText(failure))")
-                }
+                readFailure = reader.failure.map { unreadableInput($0, submitted: submitted) }
             } else {
                 let payload: [UInt8]
                 do {
                     payload = [UInt8](try input.readToEnd() ?? Data())
                 } catch {
-                    throw ValidationError("cannot read \(inputName): \(fileErrorText(error))")
+                    throw unreadableInput(error)
                 }
                 guard case .accepted(let receipts) = try connection.call(.submit([JobSpec(kind: kind, payload: payload, idempotencyKey: idempotencyKey, priority: priority)])) else {
                     throw ClientError.badReply("expected ACCEPTED")
                 }
                 if wait { ids = receipts.map(\.jobId) } else { print(receipts[0].jobId) }
             }
-            guard wait else { return }
             var failed = false
-            let slice = ClientProtocol.maxWaitIds
-            for chunk in stride(from: 0, to: ids.count, by: slice) {
-                for document in try connection.wait(for: Array(ids[chunk..<min(chunk + slice, ids.count)])) {
-                    let job = try JobView(document)
-                    try printLine(job.result ?? document)
-                    failed = failed || job.state != "completed"
+            if wait {
+                let slice = ClientProtocol.maxWaitIds
+                for chunk in stride(from: 0, to: ids.count, by: slice) {
+                    for document in try connection.wait(for: Array(ids[chunk..<min(chunk + slice, ids.count)])) {
+                        let job = try JobView(document)
+                        try printLine(job.result ?? document)
+                        failed = failed || job.state != "completed"
+                    }
                 }
             }
+            if let readFailure { throw readFailure }
             if failed { throw ExitCode(CLIExit.jobFailed.rawValue) }
         } catch let error as ClientError {
             throw report(error)

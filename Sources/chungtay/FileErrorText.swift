@@ -5,8 +5,8 @@ import Foundation
 /// around the POSIX error; that error's own text ("Is a directory", "No space left on
 /// device") is what the message needs.
 func fileErrorText(_ error: any Error) -> String {
-    let error = error as NSError
-    let cause = error.userInfo[NSUnderlyingErrorKey] as? NSError ?? error
+    let bridged = error as NSError
+    let cause = bridged.userInfo[NSUnderlyingErrorKey] as? NSError ?? bridged
     guard cause.domain == NSPOSIXErrorDomain, let code = Int32(exactly: cause.code) else { return "\(error)" }
     return String(cString: strerror(code))
 }

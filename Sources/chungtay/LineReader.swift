@@ -3,10 +3,11 @@ import Foundation
 /// Lines of a file as byte arrays, read in chunks, so `submit --lines` streams a file of
 /// any size without holding it. Empty lines are skipped; a final line needs no newline.
 ///
-/// A read that fails ends the lines, drops the unfinished one and is kept in `failure`:
-/// corelibs Foundation's `readData(ofLength:)` is `try!`, so standard input that was a
-/// directory (EISDIR) or a failing device stopped `submit` with a crash report. A class, so
-/// that the caller still holds the failure after a sequence built on it has run.
+/// A read that fails ends the lines and is kept in `failure`; what it had read is lost
+/// (Foundation gives none of it back), and so is an unfinished line before it. corelibs
+/// Foundation's `readData(ofLength:)` is `try!`, so standard input that was a directory
+/// (EISDIR) or a failing device stopped `submit` with a crash report. A class, so that the
+/// caller still holds the failure after a sequence built on it has run.
 final class LineReader: Sequence, IteratorProtocol {
     private let handle: FileHandle
     private var buffer: [UInt8] = []

@@ -30,10 +30,11 @@ import Testing
         #expect(try reopened.payloads(for: [receipts[1].jobId]) == [receipts[1].jobId: .inline([2])])
     }
 
-    /// A commit of many jobs writes them many rows per statement (`JobRowWrites`): the ids are
-    /// still consecutive in submission order, then the follow-ups' in completion order; a key seen
-    /// earlier in the same commit names its job; a completion applies once, and not to a job that
-    /// is not queued; every row keeps its own values whichever statement wrote it.
+    /// A commit of many jobs inserts them many rows per statement and completes them a row at a
+    /// time (`JobRowWrites`): the ids are still consecutive in submission order, then the
+    /// follow-ups' in completion order; a key seen earlier in the same commit names its job; a
+    /// completion applies once (the first of two wins), and not to a job that is not queued;
+    /// every row keeps its own values whichever statement wrote it.
     @Test func manyJobsCommitInGroupsWithTheirOwnIdsAndValues() throws {
         let journal = try journal()
         var first = JournalCommit(now: Date())
