@@ -49,8 +49,29 @@ enum DurableDatabase {
         guard let level, level >= fullSynchronous else {
             throw StoreError("\(path) does not take synchronous = FULL (PRAGMA synchronous is \(level.map(String.init) ?? "unset"))")
         }
+        try checkSQLiteVersion(database)
         try migrator.migrate(database)
         return database
+    }
+
+    /// The oldest SQLite whose SQL the writers use: the journal's segment ends and batch
+    /// counters and the delivery ledger's progress are written with upserts (`INSERT … ON
+    /// CONFLICT … DO UPDATE`, 3.24). An older library would fail their writes, so opening
+    /// one to write is refused instead.
+    static let minimumSQLiteVersion = [3, 24, 0]
+
+    static func checkSQLiteVersion(_ database: some DatabaseReader) throws(StoreError) {
+        let text: String
+        do {
+            text = try database.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") } ?? ""
+        } catch {
+            throw StoreError("cannot read the SQLite version: \(error)")
+        }
+        let version = text.split(separator: ".").map { Int($0) ?? 0 }
+        guard version.lexicographicallyPrecedes(minimumSQLiteVersion) == false else {
+            let minimum = minimumSQLiteVersion.map(String.init).joined(separator: ".")
+            throw StoreError("SQLite \(text) is too old: it needs \(minimum) or later (INSERT … ON CONFLICT … DO UPDATE)")
+        }
     }
 
     /// `PRAGMA synchronous`'s value for FULL: a commit returns once the WAL is fsynced (EXTRA,

@@ -19,26 +19,6 @@ public final class JobJournal {
         } catch {
             throw StoreError("cannot open job journal \(path): \(error)")
         }
-        try Self.checkSQLiteVersion(database)
-    }
-
-    /// The oldest SQLite whose SQL the commit uses: the segment ends and batch counters are
-    /// written with upserts (`INSERT … ON CONFLICT … DO UPDATE`, 3.24). An older library would
-    /// fail every commit, so the dispatcher refuses to start on it instead.
-    static let minimumSQLiteVersion = [3, 24, 0]
-
-    private static func checkSQLiteVersion(_ database: some DatabaseReader) throws(StoreError) {
-        let text: String
-        do {
-            text = try database.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") } ?? ""
-        } catch {
-            throw StoreError("cannot read the SQLite version: \(error)")
-        }
-        let version = text.split(separator: ".").map { Int($0) ?? 0 }
-        guard version.lexicographicallyPrecedes(minimumSQLiteVersion) == false else {
-            let minimum = minimumSQLiteVersion.map(String.init).joined(separator: ".")
-            throw StoreError("SQLite \(text) is too old for the job journal: it needs \(minimum) or later (INSERT … ON CONFLICT … DO UPDATE)")
-        }
     }
 
     /// Opens the journal of a dispatcher that may be running, to read only (`SegmentReader`):
