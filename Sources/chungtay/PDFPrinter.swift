@@ -96,7 +96,8 @@ final class PDFPrinter: Sendable {
     private func print(_ html: URL, to pdf: URL, profile: URL) throws {
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
         let log = profile.appendingPathComponent("chromium.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        // A log that could not be made is reported by the open below.
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = [
